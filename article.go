@@ -1,0 +1,276 @@
+package fielddesk
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Status is where an article stands in the editorial workflow.
+type Status string
+
+// The workflow states. Only StatusDraft is used on the correspondent's desk;
+// review states arrive with the editorial loop.
+const (
+	StatusDraft Status = "draft"
+)
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool { return s == StatusDraft }
+
+// Article is the content of a news article at one revision.
+//
+// Photos are placed in Body as Markdown images alone in their paragraph:
+// ![caption](photo:SHA256 "credit"). Photos lists the files those references
+// point to, in order of first appearance.
+type Article struct {
+	ID       ID       `json:"id"`
+	Headline string   `json:"headline"`
+	Sapo     string   `json:"sapo,omitempty"`
+	Agency   string   `json:"agency,omitempty"`
+	Body     string   `json:"body,omitempty"`
+	Byline   string   `json:"byline,omitempty"`
+	Category string   `json:"category,omitempty"`
+	Location string   `json:"location,omitempty"`
+	Tags     []string `json:"tags,omitempty"`
+	Language string   `json:"language"`
+	Photos   []Photo  `json:"photos,omitempty"`
+	Status   Status   `json:"status"`
+	// Created is when the article was first written.
+	Created time.Time `json:"created"`
+}
+
+// Photo is an image file an article refers to. The file is addressed by the
+// SHA-256 of its bytes; the caption and credit live in the body's figure.
+type Photo struct {
+	Hash   string `json:"hash"`
+	Name   string `json:"name"`
+	Type   string `json:"type"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	Size   int64  `json:"size"`
+}
+
+// Revision is one immutable saved state of an article.
+type Revision struct {
+	ID ID `json:"id"`
+	// Base is the revision this one was edited from; empty for the first.
+	Base    ID        `json:"base,omitempty"`
+	Saved   time.Time `json:"saved"`
+	Words   int       `json:"words"`
+	Article Article   `json:"article"`
+}
+
+// Summary is what lists show of an article: its latest revision in brief.
+type Summary struct {
+	ID        ID        `json:"id"`
+	Headline  string    `json:"headline"`
+	Status    Status    `json:"status"`
+	Updated   time.Time `json:"updated"`
+	Words     int       `json:"words"`
+	Head      ID        `json:"head"`
+	Revisions int       `json:"revisions"`
+}
+
+// DefaultLanguage is the language of new articles.
+const DefaultLanguage = "vi"
+
+// Limits on field sizes, chosen far above any real article so they only stop
+// accidents (a whole file pasted into the headline).
+const (
+	MaxHeadlineRunes = 300
+	MaxShortRunes    = 200
+	MaxSapoRunes     = 2000
+	MaxBodyBytes     = 2 << 20
+	MaxTags          = 50
+)
+
+// PhotoRefScheme prefixes the destination of a figure that points at a stored photo.
+const PhotoRefScheme = "photo:"
+
+var photoRefRe = regexp.MustCompile(`photo:([0-9a-f]{64})`)
+
+// PhotoRefs lists the photo hashes the body refers to, in order of first appearance.
+func PhotoRefs(body string) []string {
+	var out []string
+	for _, m := range photoRefRe.FindAllStringSubmatch(body, -1) {
+		if !slices.Contains(out, m[1]) {
+			out = append(out, m[1])
+		}
+	}
+	return out
+}
+
+// NFC returns s in Unicode normalization form C with Windows and old Mac line
+// endings turned into "\n". Every text entering the domain passes through it.
+func NFC(s string) string {
+	if strings.Contains(s, "\r") {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+		s = strings.ReplaceAll(s, "\r", "\n")
+	}
+	return norm.NFC.String(s)
+}
+
+// Normalized returns a copy of a with every text in NFC, single-line fields
+// trimmed, tags trimmed and de-duplicated, the language defaulted and
+// Photos ordered as the body refers to them (photos the body no longer
+// refers to are dropped).
+func (a Article) Normalized() Article {
+	line := func(s string) string { return strings.Join(strings.Fields(NFC(s)), " ") }
+	a.Headline = line(a.Headline)
+	a.Sapo = strings.TrimSpace(NFC(a.Sapo))
+	a.Agency = line(a.Agency)
+	a.Byline = line(a.Byline)
+	a.Category = line(a.Category)
+	a.Location = line(a.Location)
+	a.Body = strings.TrimRight(NFC(a.Body), " \n\t")
+	a.Language = strings.TrimSpace(a.Language)
+	if a.Language == "" {
+		a.Language = DefaultLanguage
+	}
+	if a.Status == "" {
+		a.Status = StatusDraft
+	}
+	var tags []string
+	for _, t := range a.Tags {
+		t = line(t)
+		if t != "" && !slices.Contains(tags, t) {
+			tags = append(tags, t)
+		}
+	}
+	a.Tags = tags
+	byHash := make(map[string]Photo, len(a.Photos))
+	for _, p := range a.Photos {
+		p.Name = NFC(p.Name)
+		byHash[p.Hash] = p
+	}
+	var photos []Photo
+	for _, h := range PhotoRefs(a.Body) {
+		if p, ok := byHash[h]; ok {
+			photos = append(photos, p)
+		}
+	}
+	a.Photos = photos
+	return a
+}
+
+// Validate checks a (normally after Normalized) and returns a *ValidationError
+// naming every problem, or nil. A draft may be incomplete: nothing is
+// required, but what is there must be sound.
+func (a Article) Validate() error {
+	var probs []FieldProblem
+	add := func(field, format string, args ...any) {
+		probs = append(probs, FieldProblem{field, fmt.Sprintf(format, args...)})
+	}
+	texts := []struct {
+		field, value string
+		max          int
+	}{
+		{"headline", a.Headline, MaxHeadlineRunes},
+		{"sapo", a.Sapo, MaxSapoRunes},
+		{"agency", a.Agency, MaxShortRunes},
+		{"byline", a.Byline, MaxShortRunes},
+		{"category", a.Category, MaxShortRunes},
+		{"location", a.Location, MaxShortRunes},
+	}
+	for _, t := range texts {
+		switch {
+		case !utf8.ValidString(t.value):
+			add(t.field, "is not valid UTF-8 text")
+		case utf8.RuneCountInString(t.value) > t.max:
+			add(t.field, "is %d characters long; the limit is %d", utf8.RuneCountInString(t.value), t.max)
+		case hasControl(t.value, t.field == "sapo"):
+			add(t.field, "contains control characters")
+		}
+	}
+	if !utf8.ValidString(a.Body) {
+		add("body", "is not valid UTF-8 text")
+	} else if len(a.Body) > MaxBodyBytes {
+		add("body", "is %d bytes long; the limit is %d", len(a.Body), MaxBodyBytes)
+	}
+	if len(a.Tags) > MaxTags {
+		add("tags", "has %d tags; the limit is %d", len(a.Tags), MaxTags)
+	}
+	for _, t := range a.Tags {
+		if utf8.RuneCountInString(t) > MaxShortRunes || hasControl(t, false) || !utf8.ValidString(t) {
+			add("tags", "tag %q is not a short line of text", t)
+		}
+	}
+	if tag, err := language.Parse(a.Language); err != nil || tag.String() == "und" {
+		add("language", "%q is not a language code such as vi or en", a.Language)
+	}
+	if !a.Status.Valid() {
+		add("status", "%q is not a known status", a.Status)
+	}
+	have := make(map[string]bool, len(a.Photos))
+	for _, p := range a.Photos {
+		if !photoRefRe.MatchString(PhotoRefScheme+p.Hash) || len(p.Hash) != 64 {
+			add("photos", "photo %q has no valid SHA-256 hash", p.Name)
+		}
+		have[p.Hash] = true
+	}
+	for _, h := range PhotoRefs(a.Body) {
+		if !have[h] {
+			add("body", "refers to photo %s…, which is not attached", h[:12])
+		}
+	}
+	if probs == nil {
+		return nil
+	}
+	return &ValidationError{Problems: probs}
+}
+
+func hasControl(s string, allowNewline bool) bool {
+	for _, r := range s {
+		if r == '\n' && allowNewline {
+			continue
+		}
+		if r == '\t' {
+			continue
+		}
+		if unicode.IsControl(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// WordCount counts the words in s: tokens separated by white space that hold
+// at least one letter or digit. A lone dash or bullet is not a word, and a
+// Vietnamese syllable counts as one.
+func WordCount(s string) int {
+	n := 0
+	inWord, hasAlnum := false, false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			if inWord && hasAlnum {
+				n++
+			}
+			inWord, hasAlnum = false, false
+			continue
+		}
+		inWord = true
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			hasAlnum = true
+		}
+	}
+	if inWord && hasAlnum {
+		n++
+	}
+	return n
+}
+
+var figureLineRe = regexp.MustCompile(`(?m)^[ \t]*!\[[^\n]*\]\(photo:[0-9a-f]{64}[^\n]*\)[ \t]*$`)
+
+// Words is the article's length as editors count it: the sapo and the body,
+// not counting the Markdown of photo placements (captions do not count).
+func (a Article) Words() int {
+	return WordCount(a.Sapo) + WordCount(figureLineRe.ReplaceAllString(a.Body, ""))
+}

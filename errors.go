@@ -1,0 +1,39 @@
+package fielddesk
+
+import "errors"
+
+// Sentinel errors shared by every implementation of the domain's interfaces.
+// Wrap them with context; compare with errors.Is.
+var (
+	// ErrNotFound means the article, revision or photo does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrInvalid means input failed validation; the wrapping error says which field.
+	ErrInvalid = errors.New("invalid")
+	// ErrInUse means the data folder is held by another running FieldDesk.
+	ErrInUse = errors.New("data folder in use")
+)
+
+// ValidationError lists every problem found in an article, each naming its field.
+type ValidationError struct {
+	Problems []FieldProblem
+}
+
+// FieldProblem is one validation failure: the field and what is wrong with it.
+type FieldProblem struct {
+	Field   string
+	Message string
+}
+
+func (e *ValidationError) Error() string {
+	msg := ""
+	for i, p := range e.Problems {
+		if i > 0 {
+			msg += "; "
+		}
+		msg += p.Field + ": " + p.Message
+	}
+	return msg
+}
+
+// Unwrap makes errors.Is(err, ErrInvalid) true for validation errors.
+func (e *ValidationError) Unwrap() error { return ErrInvalid }

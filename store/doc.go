@@ -1,0 +1,22 @@
+// Package store keeps FieldDesk's articles durably on the local disk: Badger
+// for immutable revisions and indexes, and content-addressed photo files
+// beside it. It is the only package that imports Badger.
+//
+// A save returns only once it is durable: photo files are written to a
+// temporary name, fsynced, renamed into place and the directory fsynced
+// before the revision that refers to them is committed with SyncWrites.
+//
+// Layout of a data folder:
+//
+//	db/               Badger
+//	photos/ab/abcd…   photo originals, named by their SHA-256
+//	photos/tmp/       photos being written (cleared at open)
+//	cache/            derived files (thumbnails); safe to delete
+//
+// Keys:
+//
+//	a/<article>                  Summary of the latest revision (JSON)
+//	r/<article>/<revision>       Revision (JSON)
+//	h/<article>/<revision>       RevisionInfo, the history without content (JSON)
+//	p/<sha256>/<article>/<rev>   a revision refers to a photo (empty value)
+package store

@@ -1,0 +1,124 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// PhotoPath is where the photo with this SHA-256 (hex) lives, whether or not it exists.
+func (s *DB) PhotoPath(hash string) string {
+	if len(hash) < 2 {
+		return filepath.Join(s.dir, "photos", "invalid")
+	}
+	return filepath.Join(s.dir, "photos", hash[:2], hash)
+}
+
+// PutPhoto stores the bytes read from r as a content-addressed file and
+// returns their SHA-256 (hex) and size once the file is durable. Storing the
+// same bytes twice keeps one file. The photo is kept only if a revision saved
+// later refers to it; otherwise the next Open sweeps it.
+func (s *DB) PutPhoto(r io.Reader) (hash string, size int64, err error) {
+	tmp, err := os.CreateTemp(filepath.Join(s.dir, "photos", "tmp"), "put-*")
+	if err != nil {
+		return "", 0, fmt.Errorf("store photo: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	h := sha256.New()
+	size, err = io.Copy(io.MultiWriter(tmp, h), r)
+	if err != nil {
+		return "", 0, fmt.Errorf("store photo: %w", err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return "", 0, fmt.Errorf("store photo: flush to disk: %w", err)
+	}
+	if err = tmp.Close(); err != nil {
+		return "", 0, fmt.Errorf("store photo: %w", err)
+	}
+	hash = hex.EncodeToString(h.Sum(nil))
+	final := s.PhotoPath(hash)
+	if _, statErr := os.Stat(final); statErr == nil {
+		os.Remove(tmp.Name())
+		return hash, size, nil
+	}
+	if err = os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
+		return "", 0, fmt.Errorf("store photo: %w", err)
+	}
+	if err = os.Rename(tmp.Name(), final); err != nil {
+		return "", 0, fmt.Errorf("store photo: %w", err)
+	}
+	if err = syncDir(filepath.Dir(final)); err != nil {
+		return "", 0, fmt.Errorf("store photo: flush folder: %w", err)
+	}
+	return hash, size, nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// sweep deletes half-written photos and photo files no revision refers to,
+// with their cached derivatives.
+func (s *DB) sweep() error {
+	tmpDir := filepath.Join(s.dir, "photos", "tmp")
+	if entries, err := os.ReadDir(tmpDir); err == nil {
+		for _, e := range entries {
+			os.Remove(filepath.Join(tmpDir, e.Name()))
+		}
+	}
+	shards, err := os.ReadDir(filepath.Join(s.dir, "photos"))
+	if err != nil {
+		return fmt.Errorf("sweep photos: %w", err)
+	}
+	for _, shard := range shards {
+		if !shard.IsDir() || len(shard.Name()) != 2 {
+			continue
+		}
+		files, err := os.ReadDir(filepath.Join(s.dir, "photos", shard.Name()))
+		if err != nil {
+			return fmt.Errorf("sweep photos: %w", err)
+		}
+		for _, f := range files {
+			hash := f.Name()
+			used, err := s.photoReferenced(hash)
+			if err != nil {
+				return fmt.Errorf("sweep photos: %w", err)
+			}
+			if !used {
+				os.Remove(filepath.Join(s.dir, "photos", shard.Name(), hash))
+				matches, _ := filepath.Glob(filepath.Join(s.CacheDir(), hash+"*"))
+				for _, m := range matches {
+					os.Remove(m)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (s *DB) photoReferenced(hash string) (bool, error) {
+	found := false
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("p/" + hash + "/")})
+		defer it.Close()
+		it.Rewind()
+		found = it.Valid()
+		return nil
+	})
+	return found, err
+}

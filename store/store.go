@@ -1,0 +1,355 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/vietnamese"
+)
+
+// DB is an open data folder. Its methods are safe for concurrent use.
+type DB struct {
+	dir     string
+	db      *badger.DB
+	writeMu sync.Mutex // one writer: saves read the head and write it back
+	now     func() time.Time
+}
+
+// Open opens or creates the data folder dir. It returns an error wrapping
+// fielddesk.ErrInUse when another FieldDesk holds the folder, and sweeps photo
+// files no revision refers to (left by a crash between writing a photo and
+// saving the revision).
+func Open(dir string) (*DB, error) {
+	for _, sub := range []string{"db", "photos/tmp", "cache"} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
+			return nil, fmt.Errorf("cannot create the data folder %s: %w", dir, err)
+		}
+	}
+	opts := badger.DefaultOptions(filepath.Join(dir, "db")).
+		WithSyncWrites(true).
+		WithLogger(nil).
+		WithMemTableSize(8 << 20).
+		WithNumMemtables(2).
+		WithNumLevelZeroTables(2).
+		WithNumLevelZeroTablesStall(4).
+		WithBlockCacheSize(8 << 20).
+		WithIndexCacheSize(4 << 20).
+		WithValueLogFileSize(64 << 20).
+		WithValueThreshold(64 << 10).
+		WithBaseTableSize(1 << 20).
+		WithNumCompactors(2).
+		WithNumGoroutines(2).
+		WithMetricsEnabled(false)
+	bdb, err := badger.Open(opts)
+	if err != nil {
+		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
+			return nil, fmt.Errorf("the data folder %s is open in another FieldDesk window or process; close it first: %w", dir, fielddesk.ErrInUse)
+		}
+		return nil, fmt.Errorf("cannot open the data folder %s: %w", dir, err)
+	}
+	s := &DB{dir: dir, db: bdb, now: time.Now}
+	if err := s.sweep(); err != nil {
+		bdb.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close flushes and closes the database. Always call it before exit.
+func (s *DB) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close data folder %s: %w", s.dir, err)
+	}
+	return nil
+}
+
+// Dir is the data folder.
+func (s *DB) Dir() string { return s.dir }
+
+// CacheDir is a folder for derived files (thumbnails) that may be deleted at any time.
+func (s *DB) CacheDir() string { return filepath.Join(s.dir, "cache") }
+
+func articleKey(id fielddesk.ID) []byte { return []byte("a/" + string(id)) }
+func revisionKey(article, rev fielddesk.ID) []byte {
+	return []byte("r/" + string(article) + "/" + string(rev))
+}
+func historyKey(article, rev fielddesk.ID) []byte {
+	return []byte("h/" + string(article) + "/" + string(rev))
+}
+func photoRefKey(hash string, article, rev fielddesk.ID) []byte {
+	return []byte("p/" + hash + "/" + string(article) + "/" + string(rev))
+}
+
+// RevisionInfo is a revision without its content: what a history list shows.
+type RevisionInfo struct {
+	ID       fielddesk.ID `json:"id"`
+	Base     fielddesk.ID `json:"base,omitempty"`
+	Saved    time.Time    `json:"saved"`
+	Words    int          `json:"words"`
+	Headline string       `json:"headline"`
+	// RestoredFrom names the revision this one restored, if it was a restore.
+	RestoredFrom fielddesk.ID `json:"restored_from,omitempty"`
+}
+
+// Save stores a as a new immutable revision and returns it once it is
+// durable. An article with no ID is new and gets one. base is the revision the
+// text was edited from (empty: the current head). When a's content equals the
+// head's, nothing is written and the head revision is returned.
+//
+// Errors: a *fielddesk.ValidationError (errors.Is ErrInvalid) naming every bad
+// field, ErrNotFound when a referenced photo file is not in the store, or an
+// I/O error; on any error nothing is written and the previous revision stays.
+func (s *DB) Save(ctx context.Context, a fielddesk.Article, base fielddesk.ID) (fielddesk.Revision, error) {
+	return s.save(ctx, a, base, "")
+}
+
+func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom fielddesk.ID) (fielddesk.Revision, error) {
+	if err := ctx.Err(); err != nil {
+		return fielddesk.Revision{}, err
+	}
+	a = a.Normalized()
+	if err := a.Validate(); err != nil {
+		return fielddesk.Revision{}, err
+	}
+	for _, p := range a.Photos {
+		if _, err := os.Stat(s.PhotoPath(p.Hash)); err != nil {
+			return fielddesk.Revision{}, fmt.Errorf("photo %s (%s) is not in the data folder: %w", p.Name, p.Hash[:12], fielddesk.ErrNotFound)
+		}
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+
+	isNew := a.ID == ""
+	if isNew {
+		a.ID = fielddesk.NewID()
+	}
+	now := s.now().UTC()
+	var rev fielddesk.Revision
+	err := s.db.Update(func(txn *badger.Txn) error {
+		var sum fielddesk.Summary
+		err := getJSON(txn, articleKey(a.ID), &sum)
+		switch {
+		case errors.Is(err, fielddesk.ErrNotFound):
+			if a.Created.IsZero() {
+				a.Created = now
+			}
+		case err != nil:
+			return err
+		default:
+			var head fielddesk.Revision
+			if err := getJSON(txn, revisionKey(a.ID, sum.Head), &head); err != nil {
+				return fmt.Errorf("read head revision: %w", err)
+			}
+			a.Created = head.Article.Created
+			if restoredFrom == "" && sameContent(head.Article, a) {
+				rev = head
+				return nil
+			}
+			if base == "" {
+				base = sum.Head
+			}
+		}
+		a.Created = a.Created.UTC()
+		rev = fielddesk.Revision{ID: fielddesk.NewID(), Base: base, Saved: now, Words: a.Words(), Article: a}
+		info := RevisionInfo{ID: rev.ID, Base: base, Saved: now, Words: rev.Words, Headline: a.Headline, RestoredFrom: restoredFrom}
+		sum = fielddesk.Summary{ID: a.ID, Headline: a.Headline, Status: a.Status, Updated: now, Words: rev.Words, Head: rev.ID, Revisions: sum.Revisions + 1}
+		if err := setJSON(txn, revisionKey(a.ID, rev.ID), rev); err != nil {
+			return err
+		}
+		if err := setJSON(txn, historyKey(a.ID, rev.ID), info); err != nil {
+			return err
+		}
+		if err := setJSON(txn, articleKey(a.ID), sum); err != nil {
+			return err
+		}
+		for _, p := range a.Photos {
+			if err := txn.Set(photoRefKey(p.Hash, a.ID, rev.ID), nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fielddesk.Revision{}, fmt.Errorf("save article %s: %w", a.ID, mapErr(err))
+	}
+	return rev, nil
+}
+
+func sameContent(x, y fielddesk.Article) bool {
+	bx, err1 := json.Marshal(x)
+	by, err2 := json.Marshal(y)
+	return err1 == nil && err2 == nil && string(bx) == string(by)
+}
+
+// Latest returns the newest revision of an article, or an error wrapping ErrNotFound.
+func (s *DB) Latest(ctx context.Context, id fielddesk.ID) (fielddesk.Revision, error) {
+	var rev fielddesk.Revision
+	err := s.db.View(func(txn *badger.Txn) error {
+		var sum fielddesk.Summary
+		if err := getJSON(txn, articleKey(id), &sum); err != nil {
+			return err
+		}
+		return getJSON(txn, revisionKey(id, sum.Head), &rev)
+	})
+	if err != nil {
+		return rev, fmt.Errorf("article %s: %w", id, mapErr(err))
+	}
+	return rev, nil
+}
+
+// Revision returns one revision of an article, or an error wrapping ErrNotFound.
+func (s *DB) Revision(ctx context.Context, article, rev fielddesk.ID) (fielddesk.Revision, error) {
+	var r fielddesk.Revision
+	err := s.db.View(func(txn *badger.Txn) error { return getJSON(txn, revisionKey(article, rev), &r) })
+	if err != nil {
+		return r, fmt.Errorf("revision %s of article %s: %w", rev, article, mapErr(err))
+	}
+	return r, nil
+}
+
+// History lists an article's revisions, newest first, without their content.
+// It returns an error wrapping ErrNotFound for an unknown article.
+func (s *DB) History(ctx context.Context, article fielddesk.ID) ([]RevisionInfo, error) {
+	var out []RevisionInfo
+	err := s.db.View(func(txn *badger.Txn) error {
+		if _, err := txn.Get(articleKey(article)); err != nil {
+			return err
+		}
+		return eachJSON(txn, historyKey(article, ""), func(info *RevisionInfo) error {
+			out = append(out, *info)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("history of article %s: %w", article, mapErr(err))
+	}
+	slices.Reverse(out) // revision IDs are ULIDs: key order is time order
+	return out, nil
+}
+
+// Restore makes the content of an old revision the newest revision. History
+// is never rewritten: the restore is a revision of its own.
+func (s *DB) Restore(ctx context.Context, article, rev fielddesk.ID) (fielddesk.Revision, error) {
+	old, err := s.Revision(ctx, article, rev)
+	if err != nil {
+		return fielddesk.Revision{}, fmt.Errorf("restore: %w", err)
+	}
+	return s.save(ctx, old.Article, "", rev)
+}
+
+// List returns a summary of every article, most recently changed first.
+func (s *DB) List(ctx context.Context) ([]fielddesk.Summary, error) {
+	var out []fielddesk.Summary
+	err := s.db.View(func(txn *badger.Txn) error {
+		return eachJSON(txn, []byte("a/"), func(sum *fielddesk.Summary) error {
+			out = append(out, *sum)
+			return ctx.Err()
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list articles: %w", mapErr(err))
+	}
+	slices.SortStableFunc(out, func(a, b fielddesk.Summary) int { return b.Updated.Compare(a.Updated) })
+	return out, nil
+}
+
+// Filter returns the summaries of articles whose headline or body contains
+// every word of query, ignoring case and diacritics ("dang bo" finds
+// "Đảng bộ"), most recently changed first. An empty query lists everything.
+func (s *DB) Filter(ctx context.Context, query string) ([]fielddesk.Summary, error) {
+	words := strings.Fields(vietnamese.Fold(query))
+	if len(words) == 0 {
+		return s.List(ctx)
+	}
+	all, err := s.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []fielddesk.Summary
+	err = s.db.View(func(txn *badger.Txn) error {
+		for _, sum := range all {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if matchAll(vietnamese.Fold(sum.Headline), words) {
+				out = append(out, sum)
+				continue
+			}
+			var rev fielddesk.Revision
+			if err := getJSON(txn, revisionKey(sum.ID, sum.Head), &rev); err != nil {
+				return err
+			}
+			if matchAll(vietnamese.Fold(rev.Article.Headline+"\n"+rev.Article.Sapo+"\n"+rev.Article.Body), words) {
+				out = append(out, sum)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("filter articles: %w", mapErr(err))
+	}
+	return out, nil
+}
+
+func matchAll(text string, words []string) bool {
+	for _, w := range words {
+		if !strings.Contains(text, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func getJSON(txn *badger.Txn, key []byte, v any) error {
+	item, err := txn.Get(key)
+	if err != nil {
+		return mapErr(err)
+	}
+	return item.Value(func(val []byte) error {
+		if err := json.Unmarshal(val, v); err != nil {
+			return fmt.Errorf("decode %s: %w", key, err)
+		}
+		return nil
+	})
+}
+
+func setJSON(txn *badger.Txn, key []byte, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", key, err)
+	}
+	return txn.Set(key, b)
+}
+
+func eachJSON[T any](txn *badger.Txn, prefix []byte, fn func(*T) error) error {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 64})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		var v T
+		if err := it.Item().Value(func(val []byte) error { return json.Unmarshal(val, &v) }); err != nil {
+			return fmt.Errorf("decode %s: %w", it.Item().Key(), err)
+		}
+		if err := fn(&v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func mapErr(err error) error {
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return fielddesk.ErrNotFound
+	}
+	return err
+}

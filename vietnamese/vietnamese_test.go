@@ -1,0 +1,41 @@
+package vietnamese
+
+import (
+	"testing"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+func TestFold(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Đảng bộ", "dang bo"},
+		{norm.NFD.String("Đảng bộ"), "dang bo"},
+		{"hòa", "hoa"},
+		{"hoà", "hoa"},
+		{"THUÝ", "thuy"},
+		{"Nguyễn Văn A", "nguyen van a"},
+		{"Café", "cafe"},
+	}
+	for _, tt := range tests {
+		if got := Fold(tt.in); got != tt.want {
+			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestDateline(t *testing.T) {
+	// 12:37 UTC is 19:37 in Hanoi; 26 August 2016 was a Friday.
+	ts := time.Date(2016, 8, 26, 12, 37, 0, 0, time.UTC)
+	if got, want := Dateline(ts, "vi", nil), "Thứ sáu, 26/08/2016 19:37"; got != want {
+		t.Errorf("vi dateline = %q, want %q", got, want)
+	}
+	if got, want := Dateline(ts, "en", nil), "Friday, 26 August 2016 19:37"; got != want {
+		t.Errorf("en dateline = %q, want %q", got, want)
+	}
+	// Sunday is "Chủ nhật", not "Thứ nhất".
+	sun := time.Date(2016, 8, 28, 3, 0, 0, 0, time.UTC)
+	if got, want := Dateline(sun, "vi", nil), "Chủ nhật, 28/08/2016 10:00"; got != want {
+		t.Errorf("sunday dateline = %q, want %q", got, want)
+	}
+}
