@@ -1,0 +1,112 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/fielddesk/fielddesk"
+)
+
+const sharedNinJS = "../../shared/ninjs"
+
+// ninjsSchema compiles IPTC's ninjs 3.0 schema with the GeoJSON schema it
+// refers to loaded from disk (there is no network here, nor in CI).
+func ninjsSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	for url, file := range map[string]string{
+		"http://www.iptc.org/std/ninjs/ninjs-schema_3.0.json": "ninjs-schema_3.0.json",
+		"https://geojson.org/schema/GeoJSON.json":             "GeoJSON-schema.json",
+	} {
+		f, err := os.Open(filepath.Join(sharedNinJS, file))
+		if err != nil {
+			t.Fatalf("the ninjs schema comes from ../shared beside the checkout: %v", err)
+		}
+		doc, err := jsonschema.UnmarshalJSON(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.AddResource(url, doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sch, err := c.Compile("http://www.iptc.org/std/ninjs/ninjs-schema_3.0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sch
+}
+
+func validate(sch *jsonschema.Schema, data []byte) error {
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		return err
+	}
+	return sch.Validate(v)
+}
+
+// TestValidatorIsLive proves the validator rejects what IPTC says must fail
+// and accepts what must pass, so a pass below means something.
+func exampleURL(p fielddesk.Photo) string { return "https://example.org/photos/" + p.Hash + ".jpg" }
+
+func TestValidatorIsLive(t *testing.T) {
+	sch := ninjsSchema(t)
+	for _, dir := range []string{"should_pass", "should_fail"} {
+		files, _ := filepath.Glob(filepath.Join(sharedNinJS, "test_suite_3.0", dir, "*.json"))
+		if len(files) == 0 {
+			t.Fatalf("no IPTC examples in %s", dir)
+		}
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = validate(sch, data)
+			if dir == "should_pass" && err != nil {
+				t.Errorf("%s: %v", filepath.Base(f), err)
+			}
+			if dir == "should_fail" && err == nil {
+				t.Errorf("%s validated, but IPTC says it must fail", filepath.Base(f))
+			}
+		}
+	}
+}
+
+func TestNinJSValidatesAndCarriesPhotos(t *testing.T) {
+	sch := ninjsSchema(t)
+	for _, path := range cases(t) {
+		a := loadCase(t, path)
+		item, err := Parse(a, testTime).NinJS(NinJSOptions{Revision: "01J00000000000000000000REV", PhotoURL: exampleURL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := json.MarshalIndent(item, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := validate(sch, data); err != nil {
+			t.Errorf("%s: ninjs does not validate: %v\n%s", path, err, data)
+		}
+		name := strings.TrimSuffix(filepath.Base(path), ".json")
+		golden(t, filepath.Join("testdata", name+".ninjs.json"), append(data, '\n'))
+		if got, want := len(item.Associations), len(a.Photos); got != want {
+			t.Errorf("%s: %d associations, want %d", path, got, want)
+		}
+	}
+	item, _ := Parse(loadCase(t, "testdata/cases/full.json"), testTime).NinJS(NinJSOptions{PhotoURL: exampleURL})
+	assoc := item.Associations[0]
+	if assoc.Descriptions[0].Value != "Người dân góp công làm đường bê tông." || assoc.By != "Nguyễn Văn A" {
+		t.Errorf("association = %+v, want caption and credit", assoc)
+	}
+	if item.Descriptions[0].Value != "(TTXVN) – Sau hai năm vận động, người dân đã hiến đất làm đường." {
+		t.Errorf("description = %q", item.Descriptions[0].Value)
+	}
+}

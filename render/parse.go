@@ -1,0 +1,219 @@
+package render
+
+import (
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/vietnamese"
+)
+
+// typography maps ASCII punctuation to the typographer's output as plain
+// Unicode, so the HTML and the preview carry the same characters.
+var typography = map[extension.TypographicPunctuation]string{
+	extension.LeftSingleQuote:  "‘",
+	extension.RightSingleQuote: "’",
+	extension.LeftDoubleQuote:  "“",
+	extension.RightDoubleQuote: "”",
+	extension.EnDash:           "–",
+	extension.EmDash:           "—",
+	extension.Ellipsis:         "…",
+	extension.LeftAngleQuote:   "«",
+	extension.RightAngleQuote:  "»",
+	extension.Apostrophe:       "’",
+}
+
+// newMarkdown is the one goldmark configuration. The parser is the same for
+// every call; the HTML renderer carries the per-call photo URL mapping.
+func newMarkdown(r *htmlRenderer) goldmark.Markdown {
+	return goldmark.New(
+		goldmark.WithExtensions(
+			extension.GFM,
+			extension.NewTypographer(extension.WithTypographicSubstitutions(typography)),
+		),
+		goldmark.WithParserOptions(
+			parser.WithASTTransformers(util.Prioritized(figureTransformer{}, 500)),
+		),
+		goldmark.WithRendererOptions(
+			renderer.WithNodeRenderers(util.Prioritized(r, 100)),
+		),
+	)
+}
+
+var markdown = newMarkdown(&htmlRenderer{})
+
+// Document is an article with its body parsed once. Render it with HTML,
+// Page or Blocks as often as needed; do not change it after Parse.
+type Document struct {
+	Article fielddesk.Article
+	// Time is the moment the dateline shows (the revision's save time).
+	Time   time.Time
+	source []byte
+	root   ast.Node
+	photos map[string]fielddesk.Photo
+}
+
+// Parse parses the article body. Parsing Markdown cannot fail: anything that
+// is not Markdown syntax is text.
+func Parse(a fielddesk.Article, at time.Time) *Document {
+	src := []byte(a.Body)
+	root := markdown.Parser().Parse(text.NewReader(src))
+	photos := make(map[string]fielddesk.Photo, len(a.Photos))
+	for _, p := range a.Photos {
+		photos[p.Hash] = p
+	}
+	return &Document{Article: a, Time: at, source: src, root: root, photos: photos}
+}
+
+// Dateline is the place and time line under the headline.
+func (d *Document) Dateline() string {
+	when := vietnamese.Dateline(d.Time, d.Article.Language, nil)
+	if d.Article.Location == "" {
+		return when
+	}
+	return d.Article.Location + " – " + when
+}
+
+// AgencyTag is the opening of the sapo when an agency is set: "(TTXVN) – ".
+func (d *Document) AgencyTag() string {
+	if d.Article.Agency == "" {
+		return ""
+	}
+	return "(" + d.Article.Agency + ") – "
+}
+
+var creditPrefixRe = regexp.MustCompile(`(?i)^\(?\s*(ảnh|photo|ảnh\s*:|photo\s*:)\s*:?\s*`)
+
+// CreditName is the photographer or agency named in a credit, without a
+// leading "Ảnh:"/"Photo:" or wrapping parentheses.
+func CreditName(credit string) string {
+	c := strings.TrimSpace(credit)
+	if creditPrefixRe.MatchString(c) {
+		c = strings.TrimSpace(strings.TrimSuffix(creditPrefixRe.ReplaceAllString(c, ""), ")"))
+	}
+	return c
+}
+
+// CreditLine formats a photo credit as the newsroom writes it: "(Ảnh: Name)"
+// in Vietnamese, "(Photo: Name)" otherwise. A credit already written in that
+// form is not wrapped twice. Empty credit gives "".
+func CreditLine(credit, lang string) string {
+	c := CreditName(credit)
+	if c == "" {
+		return ""
+	}
+	word := "Photo"
+	if lang == "vi" || strings.HasPrefix(lang, "vi-") {
+		word = "Ảnh"
+	}
+	return "(" + word + ": " + c + ")"
+}
+
+// Figure is a photo placed alone in its paragraph, with caption and credit.
+type Figure struct {
+	// Photo is the stored photo, when the figure refers to one (photo:HASH).
+	Photo *fielddesk.Photo
+	// Src is the image destination as written.
+	Src     string
+	Caption string
+	Credit  string
+}
+
+// Figures lists the figures of the body in order.
+func (d *Document) Figures() []Figure {
+	var out []Figure
+	ast.Walk(d.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if f, ok := n.(*figureNode); ok && entering {
+			out = append(out, d.figure(f))
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return out
+}
+
+func (d *Document) figure(f *figureNode) Figure {
+	img := f.image()
+	fig := Figure{Src: string(img.Destination), Caption: plainText(img, d.source), Credit: string(img.Title)}
+	if hash, ok := strings.CutPrefix(fig.Src, fielddesk.PhotoRefScheme); ok {
+		if p, ok := d.photos[hash]; ok {
+			fig.Photo = &p
+		}
+	}
+	return fig
+}
+
+// plainText concatenates the text below n (alt text, link text).
+func plainText(n ast.Node, source []byte) string {
+	var b strings.Builder
+	ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch t := c.(type) {
+		case *ast.Text:
+			b.Write(t.Segment.Value(source))
+			if t.SoftLineBreak() || t.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(t.Value)
+		case *ast.CodeSpan:
+			for ch := t.FirstChild(); ch != nil; ch = ch.NextSibling() {
+				if tx, ok := ch.(*ast.Text); ok {
+					b.Write(tx.Segment.Value(source))
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
+}
+
+// figureNode is a paragraph that holds nothing but one image.
+type figureNode struct {
+	ast.BaseBlock
+}
+
+var kindFigure = ast.NewNodeKind("Figure")
+
+func (n *figureNode) Kind() ast.NodeKind { return kindFigure }
+func (n *figureNode) Dump(source []byte, level int) {
+	ast.DumpHelper(n, source, level, nil, nil)
+}
+func (n *figureNode) image() *ast.Image { return n.FirstChild().(*ast.Image) }
+
+type figureTransformer struct{}
+
+// Transform replaces every paragraph whose only content is an image with a figure.
+func (figureTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	var paras []*ast.Paragraph
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if p, ok := n.(*ast.Paragraph); ok && entering {
+			paras = append(paras, p)
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, p := range paras {
+		img, ok := p.FirstChild().(*ast.Image)
+		if !ok || p.ChildCount() != 1 {
+			continue
+		}
+		fig := &figureNode{}
+		fig.SetLines(p.Lines())
+		p.RemoveChild(p, img)
+		fig.AppendChild(fig, img)
+		p.Parent().ReplaceChild(p.Parent(), p, fig)
+	}
+}

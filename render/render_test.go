@@ -1,0 +1,176 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"html"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fielddesk/fielddesk"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// testTime is 19:37 on Friday 26 August 2016 in Hanoi.
+var testTime = time.Date(2016, 8, 26, 12, 37, 0, 0, time.UTC)
+
+func loadCase(t *testing.T, path string) fielddesk.Article {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a fielddesk.Article
+	if err := json.Unmarshal(b, &a); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return a
+}
+
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./render -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs (run with -update after checking):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+func cases(t *testing.T) []string {
+	files, err := filepath.Glob("testdata/cases/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no cases: %v", err)
+	}
+	return files
+}
+
+func TestGolden(t *testing.T) {
+	for _, path := range cases(t) {
+		name := strings.TrimSuffix(filepath.Base(path), ".json")
+		t.Run(name, func(t *testing.T) {
+			doc := Parse(loadCase(t, path), testTime)
+			var page bytes.Buffer
+			if err := doc.ArticleHTML(&page, HTMLOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, filepath.Join("testdata", name+".html"), page.Bytes())
+			golden(t, filepath.Join("testdata", name+".blocks"), []byte(Markup(doc.Blocks())))
+		})
+	}
+}
+
+var (
+	tagRe   = regexp.MustCompile(`<[^>]*>`)
+	figImg  = regexp.MustCompile(`<figure>\s*<img[^>]*>`)
+	inlImg  = regexp.MustCompile(`<img[^>]*alt="([^"]*)"[^>]*>`)
+	spaceRe = regexp.MustCompile(`\s+`)
+)
+
+// TestPreviewTextEqualsHTMLText is the guard against drift: the words a reader
+// sees in the published HTML are exactly the words the preview shows.
+func TestPreviewTextEqualsHTMLText(t *testing.T) {
+	for _, path := range cases(t) {
+		doc := Parse(loadCase(t, path), testTime)
+		var page bytes.Buffer
+		doc.ArticleHTML(&page, HTMLOptions{})
+		// A figure's image shows as its caption; an inline image as its alt text.
+		h := figImg.ReplaceAllString(page.String(), " ")
+		h = inlImg.ReplaceAllString(h, " $1 ")
+		htmlText := html.UnescapeString(tagRe.ReplaceAllString(h, " "))
+		var blockText strings.Builder
+		writeText(&blockText, doc.Blocks(), doc.Article.Language)
+		norm := func(s string) string { return strings.TrimSpace(spaceRe.ReplaceAllString(s, " ")) }
+		if got, want := norm(blockText.String()), norm(htmlText); got != want {
+			t.Errorf("%s: preview text and HTML text differ:\npreview: %s\nhtml:    %s", path, got, want)
+		}
+	}
+}
+
+func writeText(b *strings.Builder, blocks []Block, lang string) {
+	for _, bl := range blocks {
+		for _, s := range bl.Spans {
+			b.WriteString(s.Text + " ")
+		}
+		if f := bl.Figure; f != nil {
+			b.WriteString(f.Caption + " " + CreditLine(f.Credit, lang) + " ")
+		}
+		for _, it := range bl.Items {
+			writeText(b, it, lang)
+		}
+		writeText(b, bl.Children, lang)
+		for _, row := range bl.Rows {
+			for _, cell := range row {
+				for _, s := range cell {
+					b.WriteString(s.Text + " ")
+				}
+			}
+		}
+	}
+}
+
+func TestNoScriptReachesPage(t *testing.T) {
+	doc := Parse(loadCase(t, "testdata/cases/script.json"), testTime)
+	var page bytes.Buffer
+	doc.Page(&page, HTMLOptions{})
+	out := strings.ToLower(page.String())
+	for _, bad := range []string{"<script", "onerror", "javascript:"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("page contains %q:\n%s", bad, out)
+		}
+	}
+	for _, bl := range doc.Blocks() {
+		for _, s := range bl.Spans {
+			if strings.Contains(s.Link, "javascript") {
+				t.Errorf("preview keeps link %q", s.Link)
+			}
+		}
+	}
+}
+
+func TestNestedEmphasis(t *testing.T) {
+	doc := Parse(fielddesk.Article{Language: "vi", Body: "*a **b** c*"}, testTime)
+	var para *Block
+	for _, b := range doc.Blocks() {
+		if b.Kind == BlockParagraph {
+			para = &b
+		}
+	}
+	want := []Span{{Text: "a ", Italic: true}, {Text: "b", Italic: true, Bold: true}, {Text: " c", Italic: true}}
+	if para == nil || len(para.Spans) != len(want) {
+		t.Fatalf("spans = %+v, want %+v", para, want)
+	}
+	for i := range want {
+		if para.Spans[i] != want[i] {
+			t.Errorf("span %d = %+v, want %+v", i, para.Spans[i], want[i])
+		}
+	}
+}
+
+func TestCreditLine(t *testing.T) {
+	for _, tt := range []struct{ credit, lang, want string }{
+		{"Nguyễn Văn A", "vi", "(Ảnh: Nguyễn Văn A)"},
+		{"(Ảnh: Nguyễn Văn A)", "vi", "(Ảnh: Nguyễn Văn A)"},
+		{"Ảnh: Nguyễn Văn A", "vi", "(Ảnh: Nguyễn Văn A)"},
+		{"Reuters", "en", "(Photo: Reuters)"},
+		{"Photo: AP", "en", "(Photo: AP)"},
+		{"", "vi", ""},
+	} {
+		if got := CreditLine(tt.credit, tt.lang); got != tt.want {
+			t.Errorf("CreditLine(%q, %s) = %q, want %q", tt.credit, tt.lang, got, tt.want)
+		}
+	}
+}
