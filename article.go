@@ -68,6 +68,17 @@ type Revision struct {
 	Article Article   `json:"article"`
 }
 
+// RevisionInfo is a revision without its content: what a history list shows.
+type RevisionInfo struct {
+	ID       ID        `json:"id"`
+	Base     ID        `json:"base,omitempty"`
+	Saved    time.Time `json:"saved"`
+	Words    int       `json:"words"`
+	Headline string    `json:"headline"`
+	// RestoredFrom names the revision this one restored, if it was a restore.
+	RestoredFrom ID `json:"restored_from,omitempty"`
+}
+
 // Summary is what lists show of an article: its latest revision in brief.
 type Summary struct {
 	ID        ID        `json:"id"`

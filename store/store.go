@@ -91,17 +91,6 @@ func photoRefKey(hash string, article, rev fielddesk.ID) []byte {
 	return []byte("p/" + hash + "/" + string(article) + "/" + string(rev))
 }
 
-// RevisionInfo is a revision without its content: what a history list shows.
-type RevisionInfo struct {
-	ID       fielddesk.ID `json:"id"`
-	Base     fielddesk.ID `json:"base,omitempty"`
-	Saved    time.Time    `json:"saved"`
-	Words    int          `json:"words"`
-	Headline string       `json:"headline"`
-	// RestoredFrom names the revision this one restored, if it was a restore.
-	RestoredFrom fielddesk.ID `json:"restored_from,omitempty"`
-}
-
 // Save stores a as a new immutable revision and returns it once it is
 // durable. An article with no ID is new and gets one. base is the revision the
 // text was edited from (empty: the current head). When a's content equals the
@@ -162,7 +151,7 @@ func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom f
 		}
 		a.Created = a.Created.UTC()
 		rev = fielddesk.Revision{ID: fielddesk.NewID(), Base: base, Saved: now, Words: a.Words(), Article: a}
-		info := RevisionInfo{ID: rev.ID, Base: base, Saved: now, Words: rev.Words, Headline: a.Headline, RestoredFrom: restoredFrom}
+		info := fielddesk.RevisionInfo{ID: rev.ID, Base: base, Saved: now, Words: rev.Words, Headline: a.Headline, RestoredFrom: restoredFrom}
 		sum = fielddesk.Summary{ID: a.ID, Headline: a.Headline, Status: a.Status, Updated: now, Words: rev.Words, Head: rev.ID, Revisions: sum.Revisions + 1}
 		if err := setJSON(txn, revisionKey(a.ID, rev.ID), rev); err != nil {
 			return err
@@ -220,13 +209,13 @@ func (s *DB) Revision(ctx context.Context, article, rev fielddesk.ID) (fielddesk
 
 // History lists an article's revisions, newest first, without their content.
 // It returns an error wrapping ErrNotFound for an unknown article.
-func (s *DB) History(ctx context.Context, article fielddesk.ID) ([]RevisionInfo, error) {
-	var out []RevisionInfo
+func (s *DB) History(ctx context.Context, article fielddesk.ID) ([]fielddesk.RevisionInfo, error) {
+	var out []fielddesk.RevisionInfo
 	err := s.db.View(func(txn *badger.Txn) error {
 		if _, err := txn.Get(articleKey(article)); err != nil {
 			return err
 		}
-		return eachJSON(txn, historyKey(article, ""), func(info *RevisionInfo) error {
+		return eachJSON(txn, historyKey(article, ""), func(info *fielddesk.RevisionInfo) error {
 			out = append(out, *info)
 			return nil
 		})

@@ -1,0 +1,233 @@
+// Package cli is the command line of the fielddesk binary: global flags, the
+// headless subcommands (import, list, export, history) and the choice to open
+// the desktop window, which the caller supplies.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/desk"
+)
+
+// AppID is the application ID; the default data folder is the Fyne storage root for it.
+const AppID = "org.fielddesk.app"
+
+// DefaultDataDir is the Fyne storage root of AppID (~/.config/fyne/org.fielddesk.app
+// on Linux), where the app keeps its data unless --data says otherwise.
+func DefaultDataDir() (string, error) {
+	cfg, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("cannot find your configuration folder (%v); give --data DIR", err)
+	}
+	return filepath.Join(cfg, "fyne", AppID), nil
+}
+
+// GUI opens the desktop window on the data folder and returns when it closes.
+type GUI func(dataDir string) error
+
+const usage = `Usage: fielddesk [--data DIR] [command]
+
+With no command, opens the FieldDesk window.
+
+Commands:
+  import FILE.md                              add an article from a bundle; prints its ID
+  list [--json]                               list the articles, newest first
+  export ID --format md|html|ninjs [--out PATH] [--embed]
+                                              write an article (photos go beside PATH)
+  history ID [--json]                         list an article's revisions
+  help                                        show this help
+
+--data DIR  the data folder (default: %s)
+`
+
+// Run runs the command line and returns the exit code. Errors are printed to
+// stderr as one line.
+func Run(args []string, stdout, stderr io.Writer, gui GUI) int {
+	def, defErr := DefaultDataDir()
+	fs := flag.NewFlagSet("fielddesk", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	data := fs.String("data", "", "data folder")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stdout, usage, def)
+			return 0
+		}
+		return fail(stderr, fmt.Errorf("%v (see fielddesk help)", err))
+	}
+	dir := *data
+	if dir == "" {
+		if defErr != nil {
+			return fail(stderr, defErr)
+		}
+		dir = def
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		if err := gui(dir); err != nil {
+			return fail(stderr, err)
+		}
+		return 0
+	}
+	cmd, cmdArgs := rest[0], rest[1:]
+	if cmd == "help" || cmd == "-h" || cmd == "--help" {
+		fmt.Fprintf(stdout, usage, def)
+		return 0
+	}
+	run, ok := commands[cmd]
+	if !ok {
+		return fail(stderr, fmt.Errorf("unknown command %q (see fielddesk help)", cmd))
+	}
+	d, err := desk.Open(dir)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer d.Close()
+	if err := run(context.Background(), d, cmdArgs, stdout); err != nil {
+		return fail(stderr, err)
+	}
+	return 0
+}
+
+func fail(stderr io.Writer, err error) int {
+	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
+	fmt.Fprintln(stderr, "fielddesk: "+msg)
+	return 1
+}
+
+type command func(ctx context.Context, d *desk.Desk, args []string, out io.Writer) error
+
+var commands = map[string]command{
+	"import":  cmdImport,
+	"list":    cmdList,
+	"export":  cmdExport,
+	"history": cmdHistory,
+}
+
+// parse parses flags that may come before or after the positional arguments.
+func parse(fs *flag.FlagSet, args []string, positional int, what string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, fmt.Errorf("%s: %v", fs.Name(), err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+	if len(pos) != positional {
+		return nil, fmt.Errorf("%s needs %s (see fielddesk help)", fs.Name(), what)
+	}
+	return pos, nil
+}
+
+func cmdImport(ctx context.Context, d *desk.Desk, args []string, out io.Writer) error {
+	pos, err := parse(flag.NewFlagSet("import", flag.ContinueOnError), args, 1, "one bundle file")
+	if err != nil {
+		return err
+	}
+	rev, err := d.Import(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, rev.Article.ID)
+	return nil
+}
+
+func cmdList(ctx context.Context, d *desk.Desk, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("list", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "")
+	if _, err := parse(fs, args, 0, "no arguments"); err != nil {
+		return err
+	}
+	list, err := d.List(ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		if list == nil {
+			list = []fielddesk.Summary{}
+		}
+		return writeJSON(out, list)
+	}
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATUS\tUPDATED\tWORDS\tHEADLINE")
+	for _, s := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", s.ID, s.Status, s.Updated.Local().Format("2006-01-02 15:04"), s.Words, s.Headline)
+	}
+	return tw.Flush()
+}
+
+func articleID(s string) (fielddesk.ID, error) {
+	return fielddesk.ParseID(strings.TrimSpace(s))
+}
+
+func cmdExport(ctx context.Context, d *desk.Desk, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	format := fs.String("format", "", "")
+	outPath := fs.String("out", "", "")
+	embed := fs.Bool("embed", false, "")
+	pos, err := parse(fs, args, 1, "an article ID")
+	if err != nil {
+		return err
+	}
+	if *format == "" {
+		return errors.New("export needs --format md, html or ninjs")
+	}
+	id, err := articleID(pos[0])
+	if err != nil {
+		return err
+	}
+	return d.Export(ctx, id, desk.ExportOptions{Format: *format, Out: *outPath, Embed: *embed}, out)
+}
+
+func cmdHistory(ctx context.Context, d *desk.Desk, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("history", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "")
+	pos, err := parse(fs, args, 1, "an article ID")
+	if err != nil {
+		return err
+	}
+	id, err := articleID(pos[0])
+	if err != nil {
+		return err
+	}
+	hist, err := d.History(ctx, id)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(out, hist)
+	}
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "REVISION\tSAVED\tWORDS\tHEADLINE\tNOTE")
+	for _, h := range hist {
+		note := ""
+		if h.RestoredFrom != "" {
+			note = "restored from " + string(h.RestoredFrom)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", h.ID, h.Saved.Local().Format(time.DateTime), h.Words, h.Headline, note)
+	}
+	return tw.Flush()
+}
+
+func writeJSON(out io.Writer, v any) error {
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/desk"
+)
+
+func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = Run(args, &o, &e, func(string) error { t.Fatal("the GUI must not start"); return nil })
+	return o.String(), e.String(), code
+}
+
+func TestHeadlessCommands(t *testing.T) {
+	data := t.TempDir()
+	src := filepath.Join(t.TempDir(), "bai.md")
+	os.WriteFile(src, []byte("---\nheadline: \"Lũ quét ở Bát Xát\"\nbyline: \"Lê Thị B\"\n---\nNước rút dần.\n"), 0o644)
+
+	out, errOut, code := run(t, "--data", data, "import", src)
+	if code != 0 {
+		t.Fatalf("import: %d %s", code, errOut)
+	}
+	id := strings.TrimSpace(out)
+	if _, err := fielddesk.ParseID(id); err != nil {
+		t.Fatalf("import printed %q, not an ID", out)
+	}
+
+	out, _, code = run(t, "--data", data, "list")
+	if code != 0 || !strings.Contains(out, "Lũ quét ở Bát Xát") || !strings.Contains(out, id) {
+		t.Errorf("list: %d\n%s", code, out)
+	}
+	out, _, _ = run(t, "--data", data, "list", "--json")
+	var list []fielddesk.Summary
+	if err := json.Unmarshal([]byte(out), &list); err != nil || len(list) != 1 || list[0].Words != 3 {
+		t.Errorf("list --json = %s (%v)", out, err)
+	}
+
+	out, _, code = run(t, "--data", data, "export", id, "--format", "html")
+	if code != 0 || !strings.Contains(out, "<h1>Lũ quét ở Bát Xát</h1>") {
+		t.Errorf("export html: %d\n%s", code, out)
+	}
+	mdPath := filepath.Join(t.TempDir(), "out.md")
+	if _, e, code := run(t, "--data", data, "export", "--format", "md", "--out", mdPath, id); code != 0 {
+		t.Fatalf("export md: %s", e)
+	}
+	if b, _ := os.ReadFile(mdPath); !strings.Contains(string(b), "id: "+id) {
+		t.Errorf("exported bundle lacks its id:\n%s", b)
+	}
+	out, _, code = run(t, "--data", data, "history", id)
+	if code != 0 || strings.Count(out, "\n") != 2 {
+		t.Errorf("history: %d\n%s", code, out)
+	}
+}
+
+func TestHeadlessErrorsAreOneLine(t *testing.T) {
+	data := t.TempDir()
+	bad := filepath.Join(t.TempDir(), "bad.md")
+	os.WriteFile(bad, []byte("---\nheadline: x\nauthor: y\n---\n"), 0o644)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"import", bad}, `unknown front matter keys "author"`},
+		{[]string{"import", "/no/such/file.md"}, "no such file"},
+		{[]string{"export", "01J00000000000000000000000", "--format", "md"}, "not found"},
+		{[]string{"export", "nope", "--format", "md"}, "not an article or revision ID"},
+		{[]string{"export", "01J00000000000000000000000"}, "--format"},
+		{[]string{"history"}, "needs an article ID"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+	} {
+		out, errOut, code := run(t, append([]string{"--data", data}, tt.args...)...)
+		if code == 0 || out != "" {
+			t.Errorf("%v: exit %d, stdout %q; want failure and nothing on stdout", tt.args, code, out)
+		}
+		if strings.Count(errOut, "\n") != 1 || !strings.HasPrefix(errOut, "fielddesk: ") || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: stderr %q, want one line mentioning %q", tt.args, errOut, tt.want)
+		}
+	}
+}
+
+func TestSecondInstanceMessage(t *testing.T) {
+	data := t.TempDir()
+	var e bytes.Buffer
+	Run([]string{"--data", data}, &bytes.Buffer{}, &e, func(dir string) error {
+		// While the window holds the folder, a headless command is refused clearly.
+		d, err := desk.Open(dir)
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		_, errOut, code := run(t, "--data", data, "list")
+		if code == 0 || !strings.Contains(errOut, "another FieldDesk") {
+			t.Errorf("list while open: %d %q", code, errOut)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,198 @@
+package desk
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/bundle"
+	"github.com/fielddesk/fielddesk/photo"
+	"github.com/fielddesk/fielddesk/store"
+)
+
+// Desk is an open data folder with the operations on it. It embeds the store,
+// so Save, Latest, History, Restore, List and Filter are the store's.
+type Desk struct {
+	*store.DB
+	thumbMu sync.Mutex // one thumbnail at a time: decoding is memory-hungry
+}
+
+// Open opens the data folder dir (see store.Open for its errors).
+func Open(dir string) (*Desk, error) {
+	db, err := store.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Desk{DB: db}, nil
+}
+
+// MaxBundleBytes bounds the Markdown file of a bundle (photos not counted).
+const MaxBundleBytes = 8 << 20
+
+// AddPhotoFile checks the image at path, stores it and makes its thumbnail.
+// Errors name the file: ErrNotImage or ErrTooLarge from package photo, or the
+// I/O error.
+func (d *Desk) AddPhotoFile(ctx context.Context, path string) (fielddesk.Photo, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return fielddesk.Photo{}, fmt.Errorf("photo %s: %w", path, err)
+	}
+	defer f.Close()
+	return d.AddPhoto(ctx, filepath.Base(path), f)
+}
+
+// AddPhoto checks the image read from r, stores it under its SHA-256 and makes
+// its thumbnail. name is the file name to show and export it under.
+func (d *Desk) AddPhoto(ctx context.Context, name string, r io.Reader) (fielddesk.Photo, error) {
+	var head bytes.Buffer
+	info, err := photo.Inspect(io.TeeReader(r, &head))
+	if err != nil {
+		return fielddesk.Photo{}, fmt.Errorf("photo %s: %w", name, err)
+	}
+	hash, size, err := d.PutPhoto(io.MultiReader(&head, r))
+	if err != nil {
+		return fielddesk.Photo{}, fmt.Errorf("photo %s: %w", name, err)
+	}
+	w, h := info.Oriented()
+	p := fielddesk.Photo{Hash: hash, Name: fielddesk.NFC(name), Type: info.MIME, Width: w, Height: h, Size: size}
+	if _, err := d.Thumbnail(ctx, hash); err != nil {
+		return fielddesk.Photo{}, fmt.Errorf("photo %s: %w", name, err)
+	}
+	return p, nil
+}
+
+// Thumbnail returns the path of the photo's upright thumbnail, making and
+// caching it the first time.
+func (d *Desk) Thumbnail(ctx context.Context, hash string) (string, error) {
+	path := filepath.Join(d.CacheDir(), hash+"-thumb.jpg")
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	d.thumbMu.Lock()
+	defer d.thumbMu.Unlock()
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	f, err := os.Open(d.PhotoPath(hash))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return "", fmt.Errorf("photo %s: %w", hash[:min(12, len(hash))], fielddesk.ErrNotFound)
+		}
+		return "", fmt.Errorf("thumbnail: %w", err)
+	}
+	defer f.Close()
+	img, err := photo.Thumbnail(f, photo.ThumbnailSide)
+	if err != nil {
+		return "", fmt.Errorf("thumbnail: %w", err)
+	}
+	if err := photo.WriteJPEG(path, img, 85); err != nil {
+		return "", fmt.Errorf("thumbnail: %w", err)
+	}
+	return path, nil
+}
+
+// Import adds the article in the bundle file at path and returns its new
+// revision. A bundle whose id names an existing article adds a revision to
+// it. Everything (front matter, photos, validation) is checked before the
+// first write, so a bad bundle imports nothing.
+func (d *Desk) Import(ctx context.Context, path string) (fielddesk.Revision, error) {
+	fail := func(err error) (fielddesk.Revision, error) {
+		return fielddesk.Revision{}, fmt.Errorf("import %s: %w", path, err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return fail(err)
+	}
+	if st.Size() > MaxBundleBytes {
+		return fail(fmt.Errorf("%w: the file is %d bytes; the limit is %d", bundle.ErrFormat, st.Size(), MaxBundleBytes))
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fail(err)
+	}
+	b, err := bundle.Parse(data)
+	if err != nil {
+		return fail(err)
+	}
+	dir := filepath.Dir(path)
+	type checked struct {
+		file  string
+		photo fielddesk.Photo
+	}
+	var files []checked
+	photos := map[string]fielddesk.Photo{}
+	for _, ref := range b.Photos {
+		file := ref
+		if !filepath.IsAbs(file) {
+			file = filepath.Join(dir, filepath.FromSlash(ref))
+		}
+		p, err := inspectFile(file)
+		if err != nil {
+			return fail(fmt.Errorf("photo %q: %w", ref, err))
+		}
+		photos[ref] = p
+		files = append(files, checked{file, p})
+	}
+	a, err := b.Article(photos)
+	if err != nil {
+		return fail(err)
+	}
+	if err := a.Normalized().Validate(); err != nil {
+		return fail(err)
+	}
+	for _, c := range files {
+		f, err := os.Open(c.file)
+		if err != nil {
+			return fail(err)
+		}
+		hash, _, err := d.PutPhoto(f)
+		f.Close()
+		if err != nil {
+			return fail(err)
+		}
+		if hash != c.photo.Hash {
+			return fail(fmt.Errorf("photo %s changed while it was being imported; try again", c.file))
+		}
+		if _, err := d.Thumbnail(ctx, hash); err != nil {
+			return fail(err)
+		}
+	}
+	rev, err := d.Save(ctx, a, "")
+	if err != nil {
+		return fail(err)
+	}
+	return rev, nil
+}
+
+// inspectFile checks an image file and hashes it without storing it.
+func inspectFile(path string) (fielddesk.Photo, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return fielddesk.Photo{}, fmt.Errorf("the file %s does not exist", path)
+		}
+		return fielddesk.Photo{}, err
+	}
+	defer f.Close()
+	var head bytes.Buffer
+	info, err := photo.Inspect(io.TeeReader(f, &head))
+	if err != nil {
+		return fielddesk.Photo{}, err
+	}
+	h := sha256.New()
+	size, err := io.Copy(h, io.MultiReader(&head, f))
+	if err != nil {
+		return fielddesk.Photo{}, err
+	}
+	w, ht := info.Oriented()
+	return fielddesk.Photo{Hash: hex.EncodeToString(h.Sum(nil)), Name: fielddesk.NFC(filepath.Base(path)),
+		Type: info.MIME, Width: w, Height: ht, Size: size}, nil
+}

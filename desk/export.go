@@ -1,0 +1,172 @@
+package desk
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/bundle"
+	"github.com/fielddesk/fielddesk/render"
+)
+
+// Formats Export writes.
+const (
+	FormatMarkdown = "md"
+	FormatHTML     = "html"
+	FormatNinJS    = "ninjs"
+)
+
+// ExportOptions says what to write and where.
+type ExportOptions struct {
+	Format string
+	// Out is the file to write; its photos go to a "photos" folder beside it.
+	// Empty means w (then md needs an article without photos, html embeds
+	// its photos and ninjs points at the data folder's files).
+	Out string
+	// Embed puts photos inside an HTML page as data: URLs.
+	Embed bool
+}
+
+// Export writes the latest revision of an article. Errors wrap ErrNotFound
+// for an unknown article, or say which option does not fit.
+func (d *Desk) Export(ctx context.Context, id fielddesk.ID, opts ExportOptions, w io.Writer) error {
+	rev, err := d.Latest(ctx, id)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	a := rev.Article
+	doc := render.Parse(a, rev.Saved)
+	names := bundle.PhotoNames(a.Photos)
+	toStdout := opts.Out == ""
+	var buf bytes.Buffer
+	var besideURL render.PhotoURL = func(p fielddesk.Photo) string {
+		return (&url.URL{Path: names[p.Hash]}).EscapedPath()
+	}
+	switch opts.Format {
+	case FormatMarkdown:
+		if toStdout && len(a.Photos) > 0 {
+			return fmt.Errorf("export: this article has %d photos; give --out FILE.md so they can be written beside it", len(a.Photos))
+		}
+		data, err := bundle.Write(a, names)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		buf.Write(data)
+	case FormatHTML:
+		photoURL := besideURL
+		if opts.Embed || toStdout {
+			photoURL = func(p fielddesk.Photo) string {
+				data, err := os.ReadFile(d.PhotoPath(p.Hash))
+				if err != nil {
+					return ""
+				}
+				return render.DataURL(p.Type, data)
+			}
+		}
+		if err := doc.Page(&buf, render.HTMLOptions{PhotoURL: photoURL}); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+	case FormatNinJS:
+		photoURL := func(p fielddesk.Photo) string { return fileURL(d.PhotoPath(p.Hash)) }
+		if !toStdout {
+			outDir, err := filepath.Abs(filepath.Dir(opts.Out))
+			if err != nil {
+				return fmt.Errorf("export: %w", err)
+			}
+			photoURL = func(p fielddesk.Photo) string {
+				return fileURL(filepath.Join(outDir, filepath.FromSlash(names[p.Hash])))
+			}
+		}
+		item, err := doc.NinJS(render.NinJSOptions{PhotoURL: photoURL, Revision: rev.ID})
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(item); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+	default:
+		return fmt.Errorf("export: unknown format %q; use md, html or ninjs", opts.Format)
+	}
+	if toStdout {
+		_, err := w.Write(buf.Bytes())
+		return err
+	}
+	if opts.Format != FormatHTML || !opts.Embed {
+		for _, p := range a.Photos {
+			dst := filepath.Join(filepath.Dir(opts.Out), filepath.FromSlash(names[p.Hash]))
+			if err := copyFile(d.PhotoPath(p.Hash), dst); err != nil {
+				return fmt.Errorf("export photo %s: %w", p.Name, err)
+			}
+		}
+	}
+	if err := writeFileAtomic(opts.Out, buf.Bytes()); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	return nil
+}
+
+func fileURL(p string) string {
+	return (&url.URL{Scheme: "file", Path: path.Clean(filepath.ToSlash(p))}).String()
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(dst), ".export-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := io.Copy(tmp, in); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), dst)
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, ".export-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
