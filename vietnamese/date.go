@@ -30,3 +30,31 @@ func Dateline(t time.Time, lang string, loc *time.Location) string {
 	}
 	return t.Format("Monday, 2 January 2006 15:04")
 }
+
+// FormatInt writes n with thousands grouped in the style of the language:
+// "1.234.567" in Vietnamese, "1,234,567" otherwise.
+func FormatInt(n int, lang string) string {
+	sep := ","
+	if lang == "vi" || len(lang) > 2 && lang[:3] == "vi-" {
+		sep = "."
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	digits := []byte{}
+	for i := 0; n > 0 || i == 0; i++ {
+		if i > 0 && i%3 == 0 {
+			digits = append(digits, sep[0])
+		}
+		digits = append(digits, byte('0'+n%10))
+		n /= 10
+	}
+	if neg {
+		digits = append(digits, '-')
+	}
+	for i, j := 0, len(digits)-1; i < j; i, j = i+1, j-1 {
+		digits[i], digits[j] = digits[j], digits[i]
+	}
+	return string(digits)
+}

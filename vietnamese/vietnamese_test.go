@@ -39,3 +39,15 @@ func TestDateline(t *testing.T) {
 		t.Errorf("sunday dateline = %q, want %q", got, want)
 	}
 }
+
+func TestFormatInt(t *testing.T) {
+	for _, tt := range []struct {
+		n    int
+		lang string
+		want string
+	}{{0, "vi", "0"}, {999, "vi", "999"}, {1234, "vi", "1.234"}, {1234567, "vi", "1.234.567"}, {1234567, "en", "1,234,567"}, {-4500, "vi", "-4.500"}} {
+		if got := FormatInt(tt.n, tt.lang); got != tt.want {
+			t.Errorf("FormatInt(%d, %s) = %q, want %q", tt.n, tt.lang, got, tt.want)
+		}
+	}
+}

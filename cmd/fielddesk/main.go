@@ -1,0 +1,57 @@
+// Command fielddesk is the FieldDesk desktop app: with no command it opens
+// the window; with one it works headless (see fielddesk help).
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	_ "time/tzdata" // datelines in Asia/Ho_Chi_Minh even where the system has no zoneinfo
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fielddesk/fielddesk/assets"
+	"github.com/fielddesk/fielddesk/cmd/fielddesk/cli"
+	"github.com/fielddesk/fielddesk/desk"
+	"github.com/fielddesk/fielddesk/ui"
+)
+
+func main() {
+	os.Exit(cli.Run(os.Args[1:], os.Stdout, os.Stderr, runGUI))
+}
+
+// runGUI opens the window on the data folder and returns when it is closed.
+func runGUI(dir string) error {
+	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		return errors.New("no display: the FieldDesk window needs a desktop session (DISPLAY is not set); the headless commands work without one, see fielddesk help")
+	}
+	a := app.NewWithID(cli.AppID)
+	a.SetIcon(fyne.NewStaticResource("fielddesk.png", assets.Icon))
+	ui.SetLanguage(a.Preferences().String("language"))
+
+	d, err := desk.Open(dir)
+	if err != nil {
+		showStartupError(a, err)
+		return err
+	}
+	defer d.Close()
+	u := ui.New(a, d)
+	u.Show()
+	a.Run()
+	return nil
+}
+
+// showStartupError tells a user who started the app from a menu (and sees
+// no terminal) why it cannot open.
+func showStartupError(a fyne.App, err error) {
+	w := a.NewWindow("FieldDesk")
+	msg := widget.NewLabel(fmt.Sprint(err))
+	msg.Wrapping = fyne.TextWrapWord
+	w.SetContent(container.NewBorder(nil, widget.NewButton("OK", a.Quit), nil, nil, msg))
+	w.Resize(fyne.NewSize(480, 160))
+	w.ShowAndRun()
+}

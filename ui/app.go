@@ -1,0 +1,435 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/photo"
+	"github.com/fielddesk/fielddesk/render"
+	"github.com/fielddesk/fielddesk/vietnamese"
+)
+
+// UI is the main window and everything in it.
+type UI struct {
+	app     fyne.App
+	win     fyne.Window
+	backend Backend
+	work    worker
+	ctx     context.Context
+
+	// AutosaveDelay is how long after the last keystroke the article is saved.
+	AutosaveDelay time.Duration
+	// PreviewDelay is how long after the last keystroke the preview is redrawn.
+	PreviewDelay time.Duration
+	// FilterDelay is how long after the last keystroke in the search box the list is filtered.
+	FilterDelay time.Duration
+
+	filter      *widget.Entry
+	list        *widget.List
+	items       []fielddesk.Summary
+	filterTimer *time.Timer
+
+	ed *editor
+
+	preview      *widget.RichText
+	previewPane  fyne.CanvasObject
+	main         *container.Split
+	previewShown bool
+	previewTimer *time.Timer
+	thumbs       map[string]string // photo hash -> thumbnail file, UI goroutine only
+	thumbsAsked  map[string]bool
+
+	status   *widget.Label
+	words    *widget.Label
+	busy     *widget.ProgressBarInfinite
+	busyJobs int
+}
+
+// New builds the main window over backend. Call Show, then run the app.
+func New(a fyne.App, backend Backend) *UI {
+	return newUI(a, backend, fyne.Do)
+}
+
+// newUI is New with the function that runs callbacks on the UI goroutine.
+func newUI(a fyne.App, backend Backend, do func(func())) *UI {
+	u := &UI{
+		app: a, backend: backend, ctx: context.Background(),
+		AutosaveDelay: 1500 * time.Millisecond, PreviewDelay: 250 * time.Millisecond, FilterDelay: 250 * time.Millisecond,
+		thumbs: map[string]string{}, thumbsAsked: map[string]bool{},
+		previewShown: true,
+	}
+	u.work.do = do
+	u.win = a.NewWindow("FieldDesk")
+	u.win.Resize(fyne.NewSize(1280, 800))
+	u.win.SetCloseIntercept(u.closeWindow)
+	u.win.SetOnDropped(u.dropped)
+	u.build()
+	return u
+}
+
+// Window is the main window.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// Show shows the window and loads the article list.
+func (u *UI) Show() {
+	u.win.Show()
+	u.refreshList()
+	u.win.Canvas().Focus(u.ed.headline)
+}
+
+// build makes the window's content and menu in the current language.
+func (u *UI) build() {
+	u.status = widget.NewLabel(lang.L("No article open"))
+	u.status.Truncation = fyne.TextTruncateEllipsis
+	u.words = widget.NewLabel("")
+	u.busy = widget.NewProgressBarInfinite()
+	u.busy.Hide()
+
+	u.filter = widget.NewEntry()
+	u.filter.SetPlaceHolder(lang.L("Search headline and text (Ctrl+F)"))
+	u.filter.OnChanged = func(string) { u.debounce(&u.filterTimer, u.FilterDelay, u.refreshList) }
+	u.list = widget.NewList(
+		func() int { return len(u.items) },
+		func() fyne.CanvasObject {
+			title := widget.NewLabel("")
+			title.TextStyle.Bold = true
+			title.Truncation = fyne.TextTruncateEllipsis
+			meta := widget.NewLabel("")
+			meta.SizeName = theme.SizeNameCaptionText
+			return container.NewVBox(title, meta)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(u.items) {
+				return
+			}
+			s := u.items[i]
+			box := o.(*fyne.Container)
+			title := s.Headline
+			if title == "" {
+				title = lang.L("(no headline)")
+			}
+			box.Objects[0].(*widget.Label).SetText(title)
+			box.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s · %s · %s",
+				statusName(s.Status), s.Updated.Local().Format("02/01 15:04"), u.wordCount(s.Words)))
+		},
+	)
+	u.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(u.items) && u.items[i].ID != u.ed.article.ID {
+			u.ed.open(u.items[i].ID)
+		}
+	}
+	newBtn := widget.NewButtonWithIcon(lang.L("New article"), theme.DocumentCreateIcon(), u.newArticle)
+	newBtn.Importance = widget.HighImportance
+	left := container.NewBorder(container.NewVBox(newBtn, u.filter), nil, nil, nil, u.list)
+
+	var current fielddesk.ID
+	if u.ed != nil {
+		current = u.ed.article.ID
+	}
+	u.ed = newEditor(u)
+
+	u.preview = widget.NewRichText()
+	u.preview.Wrapping = fyne.TextWrapWord
+	u.previewPane = container.NewVScroll(container.NewPadded(u.preview))
+
+	toolbar := widget.NewToolbar(
+		widget.NewToolbarAction(theme.DocumentCreateIcon(), u.newArticle),
+		widget.NewToolbarAction(theme.DocumentSaveIcon(), u.saveNow),
+		widget.NewToolbarAction(theme.FileImageIcon(), u.addPhotoDialog),
+		widget.NewToolbarAction(theme.HistoryIcon(), u.showHistory),
+		widget.NewToolbarSeparator(),
+		widget.NewToolbarAction(theme.VisibilityIcon(), u.togglePreview),
+		widget.NewToolbarSpacer(),
+		widget.NewToolbarAction(theme.SettingsIcon(), u.showSettings),
+	)
+	editorPane := container.NewBorder(toolbar, nil, nil, nil, u.ed.content)
+	u.main = container.NewHSplit(editorPane, u.previewPane)
+	u.main.Offset = 0.55
+	if !u.previewShown {
+		u.previewPane.Hide()
+		u.main.Offset = 1
+	}
+	outer := container.NewHSplit(left, u.main)
+	outer.Offset = 0.22
+	statusBar := container.NewBorder(nil, nil, nil, container.NewHBox(u.busy, u.words), u.status)
+	u.win.SetContent(container.NewBorder(nil, statusBar, nil, nil, outer))
+	u.win.SetMainMenu(u.menu())
+	if current != "" {
+		u.ed.open(current)
+	} else {
+		u.ed.clear()
+	}
+}
+
+func shortcut(key fyne.KeyName, mod fyne.KeyModifier) fyne.Shortcut {
+	return &desktop.CustomShortcut{KeyName: key, Modifier: mod}
+}
+
+// menu is the main menu; its shortcuts work wherever the focus is.
+func (u *UI) menu() *fyne.MainMenu {
+	item := func(label string, sc fyne.Shortcut, action func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, action)
+		it.Shortcut = sc
+		return it
+	}
+	ctrl := fyne.KeyModifierShortcutDefault
+	file := fyne.NewMenu(lang.L("File"),
+		item(lang.L("New article"), shortcut(fyne.KeyN, ctrl), u.newArticle),
+		item(lang.L("Save now"), shortcut(fyne.KeyS, ctrl), u.saveNow),
+		fyne.NewMenuItemSeparator(),
+		item(lang.L("Add photo…"), shortcut(fyne.KeyI, ctrl|fyne.KeyModifierShift), u.addPhotoDialog),
+		item(lang.L("History…"), shortcut(fyne.KeyH, ctrl), u.showHistory),
+		fyne.NewMenuItemSeparator(),
+		item(lang.L("Settings…"), shortcut(fyne.KeyComma, ctrl), u.showSettings),
+	)
+	view := fyne.NewMenu(lang.L("View"),
+		item(lang.L("Find"), shortcut(fyne.KeyF, ctrl), u.focusFilter),
+		item(lang.L("Preview"), shortcut(fyne.KeyP, ctrl), u.togglePreview),
+	)
+	return fyne.NewMainMenu(file, view)
+}
+
+// debounce (re)starts a timer that calls fn on the UI goroutine after d.
+func (u *UI) debounce(t **time.Timer, d time.Duration, fn func()) {
+	if *t != nil {
+		(*t).Stop()
+	}
+	*t = time.AfterFunc(d, func() { u.work.do(fn) })
+}
+
+// background runs work off the UI goroutine with the busy indicator on,
+// then done on the UI goroutine.
+func (u *UI) background(work func(), done func()) {
+	u.busyJobs++
+	u.busy.Show()
+	u.work.run(work, func() {
+		u.busyJobs--
+		if u.busyJobs == 0 {
+			u.busy.Hide()
+		}
+		if done != nil {
+			done()
+		}
+	})
+}
+
+func (u *UI) refreshList() {
+	q := u.filter.Text
+	var items []fielddesk.Summary
+	var err error
+	u.work.run(func() { items, err = u.backend.Filter(u.ctx, q) }, func() {
+		if err != nil {
+			u.showError(lang.L("Could not list the articles"), err)
+			return
+		}
+		if q != u.filter.Text {
+			return // a newer search is on its way
+		}
+		u.items = items
+		u.list.UnselectAll()
+		u.list.Refresh()
+		u.selectCurrent()
+	})
+}
+
+// selectCurrent highlights the open article in the list without reopening it.
+func (u *UI) selectCurrent() {
+	for i, s := range u.items {
+		if s.ID == u.ed.article.ID {
+			u.list.Select(i)
+			return
+		}
+	}
+}
+
+func (u *UI) focusFilter() {
+	u.win.Canvas().Focus(u.filter)
+}
+
+func (u *UI) newArticle() {
+	u.ed.flush()
+	u.ed.clear()
+	u.list.UnselectAll()
+	u.win.Canvas().Focus(u.ed.headline)
+}
+
+func (u *UI) saveNow() { u.ed.saveNow() }
+
+func (u *UI) togglePreview() {
+	u.previewShown = !u.previewShown
+	if u.previewShown {
+		u.previewPane.Show()
+		u.main.SetOffset(0.55)
+		u.renderPreview()
+	} else {
+		u.previewPane.Hide()
+		u.main.SetOffset(1)
+	}
+}
+
+// schedulePreview redraws the preview shortly after typing stops.
+func (u *UI) schedulePreview() {
+	if u.previewShown {
+		u.debounce(&u.previewTimer, u.PreviewDelay, u.renderPreview)
+	}
+}
+
+// renderPreview draws the article being edited from the same parse as the
+// published HTML.
+func (u *UI) renderPreview() {
+	if !u.previewShown {
+		return
+	}
+	a := u.ed.collect().Normalized()
+	at := u.ed.savedAt
+	if at.IsZero() {
+		at = time.Now()
+	}
+	doc := render.Parse(a, at)
+	u.preview.Segments = segments(doc.Blocks(), a.Language, u.thumbnail)
+	u.preview.Refresh()
+	u.words.SetText(u.wordCount(a.Words()))
+}
+
+// thumbnail returns a photo's thumbnail file if known, and otherwise asks the
+// backend for it and redraws the preview when it arrives.
+func (u *UI) thumbnail(hash string) string {
+	if p, ok := u.thumbs[hash]; ok {
+		return p
+	}
+	if !u.thumbsAsked[hash] {
+		u.thumbsAsked[hash] = true
+		var path string
+		var err error
+		u.work.run(func() { path, err = u.backend.Thumbnail(u.ctx, hash) }, func() {
+			if err != nil {
+				fyne.LogError("thumbnail "+hash, err)
+				return
+			}
+			u.thumbs[hash] = path
+			u.ed.thumbnailReady(hash, path)
+			u.renderPreview()
+		})
+	}
+	return ""
+}
+
+func (u *UI) wordCount(n int) string {
+	return fmt.Sprintf(lang.L("%s words"), vietnamese.FormatInt(n, uiLanguage()))
+}
+
+func statusName(s fielddesk.Status) string {
+	switch s {
+	case fielddesk.StatusDraft:
+		return lang.L("Draft")
+	}
+	return string(s)
+}
+
+// showError shows what went wrong in the user's language, with the detail.
+func (u *UI) showError(what string, err error) {
+	fyne.LogError(what, err)
+	msg := what + "\n\n" + explain(err)
+	d := dialog.NewError(errors.New(msg), u.win)
+	d.Show()
+}
+
+// explain turns an error into a sentence for the user.
+func explain(err error) string {
+	var verr *fielddesk.ValidationError
+	switch {
+	case errors.Is(err, photo.ErrTooLarge):
+		return lang.L("The picture is too large: FieldDesk takes pictures up to 50 megapixels.") + "\n" + err.Error()
+	case errors.Is(err, photo.ErrNotImage):
+		return lang.L("This file is not a picture FieldDesk can use (JPEG, PNG, GIF or WebP).")
+	case errors.As(err, &verr):
+		msg := lang.L("Please check these fields:")
+		for _, p := range verr.Problems {
+			msg += "\n• " + lang.L(p.Field) + ": " + p.Message
+		}
+		return msg
+	case errors.Is(err, fielddesk.ErrNotFound):
+		return lang.L("It is no longer in the data folder.") + "\n" + err.Error()
+	}
+	return err.Error()
+}
+
+// closeWindow saves what is being written before the window closes. If the
+// save fails, the user decides whether to close anyway.
+func (u *UI) closeWindow() {
+	if err := u.ed.saveBlocking(); err != nil {
+		dialog.ShowConfirm(lang.L("Could not save"),
+			explain(err)+"\n\n"+lang.L("Close anyway and lose the latest changes?"),
+			func(ok bool) {
+				if ok {
+					u.win.Close()
+				}
+			}, u.win)
+		return
+	}
+	u.win.Close()
+}
+
+// settings
+func (u *UI) showSettings() {
+	names := map[string]string{"": lang.L("Follow the system"), "vi": "Tiếng Việt", "en": "English"}
+	var options []string
+	for _, code := range Languages {
+		options = append(options, names[code])
+	}
+	prefs := u.app.Preferences()
+	langSel := widget.NewSelect(options, nil)
+	langSel.SetSelected(names[prefs.String(prefLanguage)])
+	byline := widget.NewEntry()
+	byline.SetText(prefs.String(prefByline))
+	byline.SetPlaceHolder(lang.L("Your name, as it appears under your articles"))
+	agency := widget.NewEntry()
+	agency.SetText(prefs.String(prefAgency))
+	agency.SetPlaceHolder("TTXVN")
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Language"), langSel),
+		widget.NewFormItem(lang.L("Default byline"), byline),
+		widget.NewFormItem(lang.L("Default agency"), agency),
+	)
+	d := dialog.NewCustomConfirm(lang.L("Settings"), lang.L("Save"), lang.L("Cancel"), form, func(ok bool) {
+		if !ok {
+			return
+		}
+		prefs.SetString(prefByline, fielddesk.NFC(byline.Text))
+		prefs.SetString(prefAgency, fielddesk.NFC(agency.Text))
+		code := ""
+		for c, n := range names {
+			if n == langSel.Selected {
+				code = c
+			}
+		}
+		if code != prefs.String(prefLanguage) {
+			prefs.SetString(prefLanguage, code)
+			if err := u.ed.saveBlocking(); err != nil {
+				u.showError(lang.L("Could not save"), err)
+				return
+			}
+			SetLanguage(code)
+			u.build()
+			u.refreshList()
+		}
+	}, u.win)
+	d.Resize(fyne.NewSize(520, 300))
+	d.Show()
+}
+
+const (
+	prefByline = "byline"
+	prefAgency = "agency"
+)

@@ -1,0 +1,48 @@
+package ui
+
+import (
+	"context"
+	"io"
+	"sync/atomic"
+
+	"github.com/fielddesk/fielddesk"
+)
+
+// Backend is what the interface needs from the rest of FieldDesk;
+// *desk.Desk implements it. Every method may block on the disk and is
+// called off the UI goroutine.
+type Backend interface {
+	// Filter lists articles matching a search (all when empty), newest first.
+	Filter(ctx context.Context, query string) ([]fielddesk.Summary, error)
+	Latest(ctx context.Context, id fielddesk.ID) (fielddesk.Revision, error)
+	Revision(ctx context.Context, article, rev fielddesk.ID) (fielddesk.Revision, error)
+	// Save stores a new revision and returns once it is durable.
+	Save(ctx context.Context, a fielddesk.Article, base fielddesk.ID) (fielddesk.Revision, error)
+	History(ctx context.Context, id fielddesk.ID) ([]fielddesk.RevisionInfo, error)
+	Restore(ctx context.Context, article, rev fielddesk.ID) (fielddesk.Revision, error)
+	// AddPhoto checks, stores and thumbnails an image.
+	AddPhoto(ctx context.Context, name string, r io.Reader) (fielddesk.Photo, error)
+	// Thumbnail returns the path of a photo's upright thumbnail, making it if needed.
+	Thumbnail(ctx context.Context, hash string) (string, error)
+}
+
+// worker runs blocking work off the UI goroutine and hands the result back
+// to the UI goroutine through do (fyne.Do in the app; tests pump a queue).
+type worker struct {
+	do      func(func())
+	pending atomic.Int64 // jobs started whose done callback has not yet run
+}
+
+// run calls work on a new goroutine, then done (if not nil) on the UI goroutine.
+func (w *worker) run(work func(), done func()) {
+	w.pending.Add(1)
+	go func() {
+		work()
+		w.do(func() {
+			defer w.pending.Add(-1)
+			if done != nil {
+				done()
+			}
+		})
+	}()
+}

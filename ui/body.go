@@ -1,0 +1,363 @@
+package ui
+
+import (
+	"regexp"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fielddesk/fielddesk"
+)
+
+// bodyEditor edits the Markdown body as a column of blocks: one small
+// word-wrapped Entry per paragraph and a card per photo. A keystroke only
+// re-lays out its own paragraph, so long articles stay responsive (a single
+// wrapped Entry costs ~100 ms per key at 6,000 words).
+//
+// The body text is the blocks joined by blank lines. Typing a blank line
+// splits a paragraph; Backspace at the start of one joins it to the one before.
+type bodyEditor struct {
+	box      *fyne.Container
+	blocks   []bodyBlock
+	onChange func()
+	// focus moves keyboard focus to an object (the window canvas's Focus).
+	focus func(fyne.Focusable)
+	// photoCard builds the card for a figure block.
+	photoCard func(f figure, b *figureBlock) fyne.CanvasObject
+	// focused is the text block that last had focus, where photos are inserted.
+	focused *textBlock
+}
+
+type bodyBlock interface {
+	markdown() string
+	object() fyne.CanvasObject
+}
+
+// textBlock is one paragraph (or list, quote, code block…) of Markdown.
+type textBlock struct {
+	widget.Entry
+	ed *bodyEditor
+}
+
+func (t *textBlock) markdown() string          { return t.Text }
+func (t *textBlock) object() fyne.CanvasObject { return t }
+
+// FocusGained remembers where photos go.
+func (t *textBlock) FocusGained() {
+	t.ed.focused = t
+	t.Entry.FocusGained()
+}
+
+// TypedKey joins this paragraph to the previous one on Backspace at its start.
+func (t *textBlock) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyBackspace && t.CursorRow == 0 && t.CursorColumn == 0 && t.SelectedText() == "" {
+		if t.ed.joinWithPrevious(t) {
+			return
+		}
+	}
+	t.Entry.TypedKey(k)
+}
+
+// figureBlock is a photo placed alone in its paragraph.
+type figureBlock struct {
+	fig  figure
+	card fyne.CanvasObject
+}
+
+func (f *figureBlock) markdown() string          { return f.fig.markdown() }
+func (f *figureBlock) object() fyne.CanvasObject { return f.card }
+
+// figure is the Markdown of a placed photo: ![caption](photo:HASH "credit").
+type figure struct {
+	hash, caption, credit string
+}
+
+var figureRe = regexp.MustCompile(`^!\[((?:[^\]\\]|\\.)*)\]\(photo:([0-9a-f]{64})(?:\s+"((?:[^"\\]|\\.)*)")?\)$`)
+
+func parseFigure(s string) (figure, bool) {
+	m := figureRe.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return figure{}, false
+	}
+	return figure{hash: m[2], caption: unescapeMD(m[1]), credit: unescapeMD(m[3])}, true
+}
+
+var mdEscaper = strings.NewReplacer(`\`, `\\`, `]`, `\]`, `[`, `\[`, `"`, `\"`, "\n", " ")
+
+func unescapeMD(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func (f figure) markdown() string {
+	s := "![" + mdEscaper.Replace(f.caption) + "](" + fielddesk.PhotoRefScheme + f.hash
+	if f.credit != "" {
+		s += ` "` + mdEscaper.Replace(f.credit) + `"`
+	}
+	return s + ")"
+}
+
+func newBodyEditor(onChange func(), focus func(fyne.Focusable)) *bodyEditor {
+	return &bodyEditor{box: container.NewVBox(), onChange: onChange, focus: focus}
+}
+
+// splitBlocks cuts Markdown at blank lines, keeping fenced code blocks whole.
+func splitBlocks(md string) []string {
+	var out []string
+	var cur []string
+	fence := ""
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, strings.Join(cur, "\n"))
+			cur = nil
+		}
+	}
+	for _, line := range strings.Split(md, "\n") {
+		trim := strings.TrimSpace(line)
+		if fence == "" && (strings.HasPrefix(trim, "```") || strings.HasPrefix(trim, "~~~")) {
+			fence = trim[:3]
+		} else if fence != "" && strings.HasPrefix(trim, fence) {
+			fence = ""
+		} else if fence == "" && trim == "" {
+			flush()
+			continue
+		}
+		cur = append(cur, line)
+	}
+	flush()
+	return out
+}
+
+// SetText replaces every block with the blocks of md.
+func (e *bodyEditor) SetText(md string) {
+	e.blocks = nil
+	e.focused = nil
+	for _, part := range splitBlocks(md) {
+		e.blocks = append(e.blocks, e.newBlock(part))
+	}
+	if len(e.blocks) == 0 {
+		e.blocks = append(e.blocks, e.newBlock(""))
+	}
+	e.relayout()
+}
+
+// Text is the body as Markdown.
+func (e *bodyEditor) Text() string {
+	parts := make([]string, 0, len(e.blocks))
+	for _, b := range e.blocks {
+		if md := b.markdown(); strings.TrimSpace(md) != "" {
+			parts = append(parts, md)
+		}
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+func (e *bodyEditor) newBlock(md string) bodyBlock {
+	if f, ok := parseFigure(md); ok {
+		fb := &figureBlock{fig: f}
+		fb.card = e.photoCardFor(fb)
+		return fb
+	}
+	return e.newText(md)
+}
+
+func (e *bodyEditor) photoCardFor(fb *figureBlock) fyne.CanvasObject {
+	if e.photoCard == nil {
+		return widget.NewLabel(fb.fig.caption)
+	}
+	return e.photoCard(fb.fig, fb)
+}
+
+func (e *bodyEditor) newText(md string) *textBlock {
+	t := &textBlock{ed: e}
+	t.MultiLine = true
+	t.Wrapping = fyne.TextWrapWord
+	t.ExtendBaseWidget(t)
+	t.SetMinRowsVisible(2)
+	t.SetText(md)
+	t.OnChanged = func(s string) { e.changed(t, s) }
+	return t
+}
+
+func (e *bodyEditor) relayout() {
+	objs := make([]fyne.CanvasObject, len(e.blocks))
+	for i, b := range e.blocks {
+		objs[i] = b.object()
+	}
+	e.box.Objects = objs
+	e.box.Refresh()
+}
+
+func (e *bodyEditor) index(b bodyBlock) int {
+	for i, x := range e.blocks {
+		if x == b {
+			return i
+		}
+	}
+	return -1
+}
+
+// changed splits a paragraph the user has typed or pasted a blank line into.
+func (e *bodyEditor) changed(t *textBlock, s string) {
+	if hasBlankLine(s) {
+		parts := splitBlocks(s)
+		if strings.Join(parts, "\n\n") != s {
+			trailing := strings.HasSuffix(strings.TrimRight(s, " \t"), "\n\n") && len(parts) > 0
+			e.replace(t, parts, trailing)
+		}
+	}
+	if e.onChange != nil {
+		e.onChange()
+	}
+}
+
+// hasBlankLine reports whether s has a blank line between two others: a
+// paragraph break, not just the new line the cursor is on.
+func hasBlankLine(s string) bool {
+	lines := strings.Split(s, "\n")
+	for i := 1; i < len(lines)-1; i++ {
+		if strings.TrimSpace(lines[i]) == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// replace puts the blocks made from parts in place of t. With newParagraph
+// it adds an empty paragraph after them. Focus goes to the new empty
+// paragraph, or else to the start of the last text block added.
+func (e *bodyEditor) replace(t *textBlock, parts []string, newParagraph bool) {
+	i := e.index(t)
+	if i < 0 {
+		return
+	}
+	if len(parts) == 0 {
+		parts = []string{""}
+	}
+	t.OnChanged = nil
+	t.SetText(parts[0])
+	t.OnChanged = func(s string) { e.changed(t, s) }
+	var added []bodyBlock
+	for _, p := range parts[1:] {
+		added = append(added, e.newBlock(p))
+	}
+	if newParagraph {
+		added = append(added, e.newText(""))
+	}
+	if len(added) == 0 {
+		return
+	}
+	e.blocks = append(e.blocks[:i+1], append(added, e.blocks[i+1:]...)...)
+	e.relayout()
+	for k := len(added) - 1; k >= 0; k-- {
+		if tb, ok := added[k].(*textBlock); ok {
+			tb.CursorRow, tb.CursorColumn = 0, 0
+			if e.focus != nil {
+				e.focus(tb)
+			}
+			break
+		}
+	}
+}
+
+// joinWithPrevious appends t's text to the text block before it. It reports
+// false when there is none (t is first, or a photo comes before it).
+func (e *bodyEditor) joinWithPrevious(t *textBlock) bool {
+	i := e.index(t)
+	if i <= 0 {
+		return false
+	}
+	prev, ok := e.blocks[i-1].(*textBlock)
+	if !ok {
+		return false
+	}
+	lines := strings.Split(prev.Text, "\n")
+	row, col := len(lines)-1, len([]rune(lines[len(lines)-1]))
+	prev.SetText(prev.Text + t.Text)
+	e.blocks = append(e.blocks[:i], e.blocks[i+1:]...)
+	e.relayout()
+	prev.CursorRow, prev.CursorColumn = row, col
+	if e.focus != nil {
+		e.focus(prev)
+	}
+	if e.onChange != nil {
+		e.onChange()
+	}
+	return true
+}
+
+// InsertFigure places a photo after the focused paragraph (or at the end).
+func (e *bodyEditor) InsertFigure(f figure) {
+	fb := &figureBlock{fig: f}
+	fb.card = e.photoCardFor(fb)
+	at := len(e.blocks)
+	if e.focused != nil {
+		if i := e.index(e.focused); i >= 0 {
+			at = i + 1
+		}
+	}
+	e.blocks = append(e.blocks[:at], append([]bodyBlock{fb}, e.blocks[at:]...)...)
+	if at == len(e.blocks)-1 {
+		e.blocks = append(e.blocks, e.newText(""))
+	}
+	e.relayout()
+	if e.onChange != nil {
+		e.onChange()
+	}
+}
+
+// UpdateFigure stores an edited caption or credit.
+func (e *bodyEditor) UpdateFigure(b *figureBlock, caption, credit string) {
+	b.fig.caption, b.fig.credit = caption, credit
+	if e.onChange != nil {
+		e.onChange()
+	}
+}
+
+// MoveFigure moves a photo up (-1) or down (+1) past one block.
+func (e *bodyEditor) MoveFigure(b *figureBlock, delta int) {
+	i := e.index(b)
+	j := i + delta
+	if i < 0 || j < 0 || j >= len(e.blocks) {
+		return
+	}
+	e.blocks[i], e.blocks[j] = e.blocks[j], e.blocks[i]
+	e.relayout()
+	if e.onChange != nil {
+		e.onChange()
+	}
+}
+
+// RemoveFigure takes a photo out of the body (earlier revisions keep it).
+func (e *bodyEditor) RemoveFigure(b *figureBlock) {
+	i := e.index(b)
+	if i < 0 {
+		return
+	}
+	e.blocks = append(e.blocks[:i], e.blocks[i+1:]...)
+	if len(e.blocks) == 0 {
+		e.blocks = append(e.blocks, e.newText(""))
+	}
+	e.relayout()
+	if e.onChange != nil {
+		e.onChange()
+	}
+}
+
+// FirstText is the first paragraph, to focus when the body is entered.
+func (e *bodyEditor) FirstText() *textBlock {
+	for _, b := range e.blocks {
+		if t, ok := b.(*textBlock); ok {
+			return t
+		}
+	}
+	return nil
+}

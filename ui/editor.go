@@ -1,0 +1,443 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fielddesk/fielddesk"
+)
+
+// editor is the form for one article. It saves by itself shortly after
+// typing stops; every save is a new revision.
+type editor struct {
+	u       *UI
+	content fyne.CanvasObject
+
+	headline, sapo, agency, byline, category, location, tags *widget.Entry
+	language                                                 *widget.Select
+	body                                                     *bodyEditor
+
+	// article holds what the form does not: ID, creation time, status.
+	article fielddesk.Article
+	photos  map[string]fielddesk.Photo // every photo this article has used
+	base    fielddesk.ID               // the revision the form was loaded from or last saved as
+	savedAt time.Time
+	// session changes whenever another article is loaded, so late answers
+	// for the previous one are ignored.
+	session int
+	loading bool
+	edits   int // bumped on every change
+	saved   int // the value of edits at the last successful save
+	saving  bool
+	again   bool // another save was asked for while one was running
+	timer   *time.Timer
+	retry   *time.Timer
+	cards   map[string][]*canvas.Image // photo hash -> card images waiting for the thumbnail
+}
+
+func newEditor(u *UI) *editor {
+	e := &editor{u: u, photos: map[string]fielddesk.Photo{}, cards: map[string][]*canvas.Image{}}
+	line := func(placeholder string) *widget.Entry {
+		en := widget.NewEntry()
+		en.SetPlaceHolder(placeholder)
+		en.OnChanged = func(string) { e.changed() }
+		return en
+	}
+	e.headline = line(lang.L("Headline"))
+	e.headline.TextStyle.Bold = true
+	e.sapo = widget.NewMultiLineEntry()
+	e.sapo.Wrapping = fyne.TextWrapWord
+	e.sapo.SetMinRowsVisible(3)
+	e.sapo.SetPlaceHolder(lang.L("Sapo: the lead paragraph, in one or two sentences"))
+	e.sapo.OnChanged = func(string) { e.changed() }
+	e.agency = line("TTXVN")
+	e.byline = line(lang.L("Byline"))
+	e.category = line(lang.L("Category"))
+	e.location = line(lang.L("Place, province"))
+	e.tags = line(lang.L("tag, tag, …"))
+	e.language = widget.NewSelect([]string{"vi", "en"}, func(string) { e.changed() })
+	e.body = newBodyEditor(e.changed, func(f fyne.Focusable) { u.win.Canvas().Focus(f) })
+	e.body.photoCard = e.photoCard
+
+	meta := container.New(&formGrid{},
+		widget.NewLabel(lang.L("Agency")), e.agency, widget.NewLabel(lang.L("Byline")), e.byline,
+		widget.NewLabel(lang.L("Category")), e.category, widget.NewLabel(lang.L("Location")), e.location,
+		widget.NewLabel(lang.L("Tags")), e.tags, widget.NewLabel(lang.L("Language")), e.language,
+	)
+	bodyLabel := widget.NewLabelWithStyle(lang.L("Body (Markdown: **bold**, *italic*, ## heading, - list)"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	form := container.NewVBox(e.headline, e.sapo, meta, widget.NewSeparator(), bodyLabel, e.body.box)
+	e.content = container.NewVScroll(container.NewPadded(form))
+	return e
+}
+
+// formGrid lays out label/field pairs in two columns of pairs.
+type formGrid struct{}
+
+func (formGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w, h float32
+	for i := 0; i+3 < len(objs); i += 4 {
+		rw := objs[i].MinSize().Width + objs[i+1].MinSize().Width + objs[i+2].MinSize().Width + objs[i+3].MinSize().Width
+		w = max(w, rw+3*theme.Padding())
+		h += max(objs[i+1].MinSize().Height, objs[i+3].MinSize().Height) + theme.Padding()
+	}
+	return fyne.NewSize(w, h)
+}
+
+func (formGrid) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	var labelW float32
+	for i := 0; i < len(objs); i += 2 {
+		labelW = max(labelW, objs[i].MinSize().Width)
+	}
+	fieldW := (size.Width - 2*labelW - 3*pad) / 2
+	var y float32
+	for i := 0; i+3 < len(objs); i += 4 {
+		rowH := max(objs[i+1].MinSize().Height, objs[i+3].MinSize().Height)
+		x := float32(0)
+		for k := 0; k < 4; k++ {
+			w := labelW
+			if k%2 == 1 {
+				w = fieldW
+			}
+			objs[i+k].Move(fyne.NewPos(x, y))
+			objs[i+k].Resize(fyne.NewSize(w, rowH))
+			x += w + pad
+		}
+		y += rowH + pad
+	}
+}
+
+// changed records an edit and (re)starts the autosave and preview timers.
+func (e *editor) changed() {
+	if e.loading {
+		return
+	}
+	e.edits++
+	e.u.debounce(&e.timer, e.u.AutosaveDelay, e.autosave)
+	e.u.schedulePreview()
+}
+
+func (e *editor) dirty() bool { return e.edits != e.saved }
+
+// collect reads the form into an article.
+func (e *editor) collect() fielddesk.Article {
+	a := e.article
+	a.Headline = e.headline.Text
+	a.Sapo = e.sapo.Text
+	a.Agency = e.agency.Text
+	a.Byline = e.byline.Text
+	a.Category = e.category.Text
+	a.Location = e.location.Text
+	a.Language = e.language.Selected
+	a.Body = e.body.Text()
+	a.Tags = nil
+	for _, t := range strings.Split(e.tags.Text, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			a.Tags = append(a.Tags, t)
+		}
+	}
+	a.Photos = nil
+	for _, h := range fielddesk.PhotoRefs(a.Body) {
+		if p, ok := e.photos[h]; ok {
+			a.Photos = append(a.Photos, p)
+		}
+	}
+	return a
+}
+
+// isBlank reports whether a new article has nothing worth saving yet.
+func (e *editor) isBlank(a fielddesk.Article) bool {
+	return a.ID == "" && strings.TrimSpace(a.Headline+a.Sapo+a.Body) == ""
+}
+
+func (e *editor) autosave() { e.save(false) }
+
+// saveNow saves at once (Ctrl+S), even when nothing changed since the last save.
+func (e *editor) saveNow() { e.save(true) }
+
+// save writes a revision in the background. The status line says "saved"
+// only once the store has made it durable.
+func (e *editor) save(force bool) {
+	if e.timer != nil {
+		e.timer.Stop()
+	}
+	if !e.dirty() && !force {
+		return
+	}
+	if e.saving {
+		e.again = true
+		return
+	}
+	a := e.collect()
+	if e.isBlank(a) {
+		return
+	}
+	e.saving = true
+	edits, session, base := e.edits, e.session, e.base
+	e.u.status.SetText(lang.L("Saving…"))
+	var rev fielddesk.Revision
+	var err error
+	e.u.background(func() { rev, err = e.u.backend.Save(e.u.ctx, a, base) }, func() {
+		e.saving = false
+		if session == e.session {
+			e.afterSave(rev, err, edits)
+		}
+		if e.again {
+			e.again = false
+			e.save(false)
+		}
+	})
+}
+
+// afterSave updates the form's state with a save's outcome.
+func (e *editor) afterSave(rev fielddesk.Revision, err error, edits int) {
+	if err != nil {
+		e.u.status.SetText(fmt.Sprintf(lang.L("Not saved: %s. Your text is still here; FieldDesk tries again in a few seconds."), explainLine(err)))
+		e.u.status.Importance = widget.DangerImportance
+		e.u.status.Refresh()
+		if e.retry != nil {
+			e.retry.Stop()
+		}
+		e.retry = time.AfterFunc(5*time.Second, func() { e.u.work.do(func() { e.save(true) }) })
+		return
+	}
+	wasNew := e.article.ID == ""
+	e.article.ID = rev.Article.ID
+	e.article.Created = rev.Article.Created
+	e.article.Status = rev.Article.Status
+	e.base = rev.ID
+	e.savedAt = rev.Saved
+	e.saved = edits
+	e.u.status.Importance = widget.MediumImportance
+	e.u.status.SetText(fmt.Sprintf(lang.L("Saved at %s"), rev.Saved.Local().Format("15:04:05")))
+	if wasNew {
+		e.u.refreshList()
+	} else {
+		e.u.updateListItem(rev)
+	}
+}
+
+func explainLine(err error) string {
+	return strings.ReplaceAll(explain(err), "\n", " ")
+}
+
+// saveBlocking saves on the calling goroutine (used when the window closes).
+func (e *editor) saveBlocking() error {
+	if !e.dirty() {
+		return nil
+	}
+	a := e.collect()
+	if e.isBlank(a) {
+		return nil
+	}
+	rev, err := e.u.backend.Save(e.u.ctx, a, e.base)
+	if err != nil {
+		return err
+	}
+	e.afterSave(rev, nil, e.edits)
+	return nil
+}
+
+// flush starts saving pending changes before another article is shown.
+func (e *editor) flush() {
+	if e.dirty() {
+		e.save(false)
+	}
+}
+
+// clear shows an empty new article.
+func (e *editor) clear() {
+	prefs := e.u.app.Preferences()
+	e.show(fielddesk.Revision{Article: fielddesk.Article{
+		Language: fielddesk.DefaultLanguage,
+		Byline:   prefs.String(prefByline),
+		Agency:   prefs.String(prefAgency),
+	}})
+	e.u.status.SetText(lang.L("New article: it is saved as soon as you type"))
+}
+
+// open loads the newest revision of an article, after saving the current one.
+func (e *editor) open(id fielddesk.ID) {
+	e.flush()
+	var rev fielddesk.Revision
+	var err error
+	e.u.background(func() { rev, err = e.u.backend.Latest(e.u.ctx, id) }, func() {
+		if err != nil {
+			e.u.showError(lang.L("Could not open the article"), err)
+			return
+		}
+		e.show(rev)
+		e.u.status.SetText(fmt.Sprintf(lang.L("Saved at %s"), rev.Saved.Local().Format("02/01/2006 15:04:05")))
+	})
+}
+
+// show puts a revision in the form.
+func (e *editor) show(rev fielddesk.Revision) {
+	if e.timer != nil {
+		e.timer.Stop()
+	}
+	if e.retry != nil {
+		e.retry.Stop()
+	}
+	a := rev.Article
+	e.session++
+	e.loading = true
+	e.article = fielddesk.Article{ID: a.ID, Created: a.Created, Status: a.Status}
+	e.base = rev.ID
+	e.savedAt = rev.Saved
+	e.photos = map[string]fielddesk.Photo{}
+	for _, p := range a.Photos {
+		e.photos[p.Hash] = p
+	}
+	e.headline.SetText(a.Headline)
+	e.sapo.SetText(a.Sapo)
+	e.agency.SetText(a.Agency)
+	e.byline.SetText(a.Byline)
+	e.category.SetText(a.Category)
+	e.location.SetText(a.Location)
+	e.tags.SetText(strings.Join(a.Tags, ", "))
+	if a.Language == "" {
+		a.Language = fielddesk.DefaultLanguage
+	}
+	if a.Language != "vi" && a.Language != "en" {
+		e.language.Options = []string{"vi", "en", a.Language}
+	}
+	e.language.SetSelected(a.Language)
+	e.cards = map[string][]*canvas.Image{}
+	e.body.SetText(a.Body)
+	e.loading = false
+	e.edits, e.saved, e.again = 0, 0, false
+	e.u.status.Importance = widget.MediumImportance
+	e.u.renderPreview()
+}
+
+// photoCard is a placed photo in the body: thumbnail, caption, credit and
+// buttons to move or remove it.
+func (e *editor) photoCard(f figure, fb *figureBlock) fyne.CanvasObject {
+	img := canvas.NewImageFromResource(theme.FileImageIcon())
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSize(160, 120))
+	if path := e.u.thumbnail(f.hash); path != "" {
+		img.File, img.Resource = path, nil
+	} else {
+		e.cards[f.hash] = append(e.cards[f.hash], img)
+	}
+	caption := widget.NewMultiLineEntry()
+	caption.Wrapping = fyne.TextWrapWord
+	caption.SetMinRowsVisible(2)
+	caption.SetPlaceHolder(lang.L("Caption: what the photo shows"))
+	caption.SetText(f.caption)
+	credit := widget.NewEntry()
+	credit.SetPlaceHolder(lang.L("Photographer (credit)"))
+	credit.SetText(f.credit)
+	update := func(string) { e.body.UpdateFigure(fb, caption.Text, credit.Text) }
+	caption.OnChanged, credit.OnChanged = update, update
+	name := f.hash[:12]
+	if p, ok := e.photos[f.hash]; ok {
+		name = fmt.Sprintf("%s · %d×%d", p.Name, p.Width, p.Height)
+	}
+	info := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	info.Truncation = fyne.TextTruncateEllipsis
+	up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { e.body.MoveFigure(fb, -1) })
+	down := widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { e.body.MoveFigure(fb, +1) })
+	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { e.body.RemoveFigure(fb) })
+	buttons := container.NewVBox(up, down, remove)
+	return widget.NewCard("", "", container.NewBorder(nil, nil, img, buttons, container.NewVBox(info, caption, credit)))
+}
+
+// thumbnailReady puts a thumbnail that has just been made into the cards waiting for it.
+func (e *editor) thumbnailReady(hash, path string) {
+	for _, img := range e.cards[hash] {
+		img.File, img.Resource = path, nil
+		img.Refresh()
+	}
+	delete(e.cards, hash)
+}
+
+// addPhoto stores a picture and places it after the paragraph being edited.
+func (e *editor) addPhoto(name string, open func() (io.ReadCloser, error)) {
+	session := e.session
+	var p fielddesk.Photo
+	var err error
+	e.u.status.SetText(fmt.Sprintf(lang.L("Adding photo %s…"), name))
+	e.u.background(func() {
+		var r io.ReadCloser
+		if r, err = open(); err != nil {
+			return
+		}
+		defer r.Close()
+		p, err = e.u.backend.AddPhoto(e.u.ctx, name, r)
+	}, func() {
+		if err != nil {
+			e.u.status.SetText(fmt.Sprintf(lang.L("Photo %s was not added"), name))
+			e.u.showError(fmt.Sprintf(lang.L("Could not add the photo %s"), name), err)
+			return
+		}
+		if session != e.session {
+			return
+		}
+		e.photos[p.Hash] = p
+		e.body.InsertFigure(figure{hash: p.Hash})
+		e.u.status.SetText(fmt.Sprintf(lang.L("Photo %s added: write its caption and credit"), name))
+	})
+}
+
+func (u *UI) addPhotoDialog() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			u.showError(lang.L("Could not open the file"), err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		u.ed.addPhoto(r.URI().Name(), func() (io.ReadCloser, error) { return r, nil })
+	}, u.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".JPG", ".JPEG", ".png", ".PNG", ".gif", ".webp"}))
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+// dropped adds pictures dragged onto the window.
+func (u *UI) dropped(_ fyne.Position, uris []fyne.URI) {
+	for _, uri := range uris {
+		uri := uri
+		u.ed.addPhoto(uri.Name(), func() (io.ReadCloser, error) { return storage.Reader(uri) })
+	}
+}
+
+// updateListItem refreshes one article's line after a save without reloading the list.
+func (u *UI) updateListItem(rev fielddesk.Revision) {
+	for i, s := range u.items {
+		if s.ID == rev.Article.ID {
+			u.items[i].Headline = rev.Article.Headline
+			u.items[i].Updated = rev.Saved
+			u.items[i].Words = rev.Words
+			u.items[i].Head = rev.ID
+			if i != 0 {
+				// Newest first: the article just saved moves to the top.
+				it := u.items[i]
+				copy(u.items[1:i+1], u.items[:i])
+				u.items[0] = it
+				u.list.UnselectAll()
+				u.list.Refresh()
+				u.selectCurrent()
+			} else {
+				u.list.RefreshItem(i)
+			}
+			return
+		}
+	}
+	u.refreshList()
+}

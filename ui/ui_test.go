@@ -1,0 +1,455 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/jpeg"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/desk"
+)
+
+// loop stands in for the app's event loop: callbacks from background work
+// and timers queue here and the test goroutine runs them, as the real
+// driver runs them on its one UI goroutine.
+type loop struct{ ch chan func() }
+
+func (l *loop) do(fn func()) { l.ch <- fn }
+
+// harness is a UI on a real store in a temporary folder.
+type harness struct {
+	t    *testing.T
+	u    *UI
+	desk *desk.Desk
+	loop *loop
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	a := test.NewTempApp(t)
+	d, err := desk.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	l := &loop{ch: make(chan func(), 1024)}
+	u := newUI(a, d, l.do)
+	u.AutosaveDelay = 30 * time.Millisecond
+	u.PreviewDelay = 10 * time.Millisecond
+	u.FilterDelay = 20 * time.Millisecond
+	u.win.Resize(fyne.NewSize(1200, 800))
+	h := &harness{t: t, u: u, desk: d, loop: l}
+	u.Show()
+	h.settle()
+	return h
+}
+
+// settle runs queued callbacks until nothing has happened for a while and no
+// background job is pending.
+func (h *harness) settle() {
+	h.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case fn := <-h.loop.ch:
+			fn()
+		case <-time.After(150 * time.Millisecond):
+			if h.u.work.pending.Load() == 0 {
+				return
+			}
+		case <-deadline:
+			h.t.Fatal("the UI did not settle in 10 s")
+		}
+	}
+}
+
+// shortcut does what the driver does with a key combination: the main
+// menu's item with that shortcut runs.
+func (h *harness) shortcut(key fyne.KeyName, mod fyne.KeyModifier) {
+	h.t.Helper()
+	want := shortcut(key, mod).ShortcutName()
+	for _, m := range h.u.win.MainMenu().Items {
+		for _, it := range m.Items {
+			if it.Shortcut != nil && it.Shortcut.ShortcutName() == want {
+				it.Action()
+				return
+			}
+		}
+	}
+	h.t.Fatalf("no menu item has the shortcut %s", want)
+}
+
+func (h *harness) latest() fielddesk.Revision {
+	h.t.Helper()
+	list, err := h.desk.List(context.Background())
+	if err != nil || len(list) == 0 {
+		h.t.Fatalf("nothing saved (%v)", err)
+	}
+	rev, err := h.desk.Latest(context.Background(), list[0].ID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return rev
+}
+
+func previewText(u *UI) string {
+	var b strings.Builder
+	for _, s := range u.preview.Segments {
+		b.WriteString(segmentText(s))
+	}
+	return b.String()
+}
+
+func segmentText(s widget.RichTextSegment) string {
+	switch s := s.(type) {
+	case *widget.ListSegment:
+		var b strings.Builder
+		for _, it := range s.Items {
+			b.WriteString(segmentText(it) + " ")
+		}
+		return b.String()
+	case *widget.ParagraphSegment:
+		var b strings.Builder
+		for _, it := range s.Texts {
+			b.WriteString(segmentText(it))
+		}
+		return b.String()
+	}
+	return s.Textual() + " "
+}
+
+func TestTypingAutosavesAndPreviews(t *testing.T) {
+	h := newHarness(t)
+	u := h.u
+	test.Type(u.ed.headline, "Mưa lũ ở Bát Xát")
+	body := u.ed.body.FirstText()
+	test.Type(body, "Nước dâng *rất* cao.")
+	h.settle()
+
+	rev := h.latest()
+	if rev.Article.Headline != "Mưa lũ ở Bát Xát" || rev.Article.Body != "Nước dâng *rất* cao." {
+		t.Fatalf("saved %q / %q", rev.Article.Headline, rev.Article.Body)
+	}
+	if !strings.HasPrefix(u.status.Text, "Saved at ") {
+		t.Errorf("status = %q, want it to say when it was saved", u.status.Text)
+	}
+	if got := previewText(u); !strings.Contains(got, "Mưa lũ ở Bát Xát") || !strings.Contains(got, "rất") {
+		t.Errorf("preview = %q, want the headline and body", got)
+	}
+	var italic bool
+	for _, s := range u.preview.Segments {
+		if ts, ok := s.(*widget.TextSegment); ok && ts.Text == "rất" && ts.Style.TextStyle.Italic {
+			italic = true
+		}
+	}
+	if !italic {
+		t.Errorf("preview does not show *rất* in italics")
+	}
+	if len(u.items) != 1 || u.items[0].Headline != "Mưa lũ ở Bát Xát" {
+		t.Errorf("list = %+v, want the new article", u.items)
+	}
+
+	// More typing makes a new revision based on the previous one.
+	test.Type(body, " Dân đã sơ tán.")
+	h.settle()
+	rev2 := h.latest()
+	if rev2.Base != rev.ID || !strings.HasSuffix(rev2.Article.Body, "Dân đã sơ tán.") {
+		t.Errorf("second revision base %s body %q", rev2.Base, rev2.Article.Body)
+	}
+}
+
+func TestSaveNowAndNewArticleShortcuts(t *testing.T) {
+	h := newHarness(t)
+	u := h.u
+	u.AutosaveDelay = time.Hour // only Ctrl+S can save now
+	test.Type(u.ed.headline, "Tin nhanh")
+	h.shortcut(fyne.KeyS, fyne.KeyModifierShortcutDefault)
+	h.settle()
+	if h.latest().Article.Headline != "Tin nhanh" {
+		t.Fatal("Ctrl+S did not save")
+	}
+	h.shortcut(fyne.KeyN, fyne.KeyModifierShortcutDefault)
+	h.settle()
+	if u.ed.headline.Text != "" || u.ed.article.ID != "" {
+		t.Errorf("Ctrl+N left %q (%s) in the editor", u.ed.headline.Text, u.ed.article.ID)
+	}
+	if u.win.Canvas().Focused() != u.ed.headline {
+		t.Errorf("Ctrl+N should put the cursor in the headline")
+	}
+	h.shortcut(fyne.KeyF, fyne.KeyModifierShortcutDefault)
+	if u.win.Canvas().Focused() != u.filter {
+		t.Errorf("Ctrl+F did not focus the filter")
+	}
+	h.shortcut(fyne.KeyP, fyne.KeyModifierShortcutDefault)
+	if u.previewShown || u.previewPane.Visible() {
+		t.Errorf("Ctrl+P did not hide the preview")
+	}
+	h.shortcut(fyne.KeyP, fyne.KeyModifierShortcutDefault)
+	if !u.previewPane.Visible() {
+		t.Errorf("Ctrl+P did not show the preview again")
+	}
+}
+
+func TestParagraphsSplitAndJoin(t *testing.T) {
+	h := newHarness(t)
+	ed := h.u.ed.body
+	first := ed.FirstText()
+	typeKeys(first, "Đoạn một.\n\nĐoạn hai.")
+	h.settle()
+	if got := len(ed.blocks); got != 2 {
+		t.Fatalf("%d blocks after a blank line, want 2", got)
+	}
+	if got, want := ed.Text(), "Đoạn một.\n\nĐoạn hai."; got != want {
+		t.Errorf("body = %q, want %q", got, want)
+	}
+	second := ed.blocks[1].(*textBlock)
+	if h.u.win.Canvas().Focused() != second {
+		t.Errorf("the cursor should move to the new paragraph")
+	}
+	second.CursorRow, second.CursorColumn = 0, 0
+	second.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+	if got, want := ed.Text(), "Đoạn một.Đoạn hai."; got != want || len(ed.blocks) != 1 {
+		t.Errorf("after Backspace at the start: %q in %d blocks, want %q in 1", got, len(ed.blocks), want)
+	}
+	// Enter twice at the end of a paragraph starts a new one.
+	first.CursorRow, first.CursorColumn = 0, len([]rune(first.Text))
+	typeKeys(first, "\n\nBa")
+	if got, want := ed.Text(), "Đoạn một.Đoạn hai.\n\nBa"; got != want {
+		t.Errorf("body = %q, want %q", got, want)
+	}
+}
+
+func TestHistoryRestore(t *testing.T) {
+	h := newHarness(t)
+	u := h.u
+	test.Type(u.ed.headline, "Bản một")
+	h.settle()
+	first := h.latest()
+	u.ed.headline.SetText("Bản hai")
+	h.settle()
+	if h.latest().Article.Headline != "Bản hai" {
+		t.Fatal("second version not saved")
+	}
+	h.shortcut(fyne.KeyH, fyne.KeyModifierShortcutDefault)
+	h.settle()
+	list := find[*widget.List](u.win.Canvas())
+	if list == nil {
+		t.Fatal("the history dialog shows no list")
+	}
+	list.Select(1) // the older version
+	h.settle()
+	restore := findButton(u.win.Canvas(), "Restore this version")
+	if restore == nil || restore.Disabled() {
+		t.Fatal("no enabled Restore button")
+	}
+	test.Tap(restore)
+	h.settle()
+	rev := h.latest()
+	if rev.Article.Headline != "Bản một" || rev.ID == first.ID {
+		t.Fatalf("after restore the newest revision is %q (%s)", rev.Article.Headline, rev.ID)
+	}
+	if u.ed.headline.Text != "Bản một" {
+		t.Errorf("editor shows %q after restore", u.ed.headline.Text)
+	}
+	hist, _ := h.desk.History(context.Background(), rev.Article.ID)
+	if len(hist) != 3 || hist[0].RestoredFrom != first.ID {
+		t.Errorf("history = %+v, want three revisions, the newest restored from the first", hist)
+	}
+}
+
+func jpegBytes(t *testing.T, w, hgt int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, hgt))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i)
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestAddPhotoCaptionCreditAndMove(t *testing.T) {
+	h := newHarness(t)
+	u := h.u
+	test.Type(u.ed.headline, "Đường mới")
+	test.Type(u.ed.body.FirstText(), "Đoạn đầu.")
+	data := jpegBytes(t, 80, 60)
+	u.ed.addPhoto("duong.jpg", func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
+	h.settle()
+	var fb *figureBlock
+	for _, b := range u.ed.body.blocks {
+		if f, ok := b.(*figureBlock); ok {
+			fb = f
+		}
+	}
+	if fb == nil {
+		t.Fatal("no photo card in the body")
+	}
+	u.ed.body.UpdateFigure(fb, "Người dân làm đường", "Nguyễn Văn A")
+	u.ed.body.MoveFigure(fb, -1)
+	h.settle()
+	rev := h.latest()
+	if len(rev.Article.Photos) != 1 || rev.Article.Photos[0].Name != "duong.jpg" || rev.Article.Photos[0].Width != 80 {
+		t.Fatalf("photos = %+v", rev.Article.Photos)
+	}
+	want := "![Người dân làm đường](photo:" + rev.Article.Photos[0].Hash + ` "Nguyễn Văn A")` + "\n\nĐoạn đầu."
+	if rev.Article.Body != want {
+		t.Errorf("body = %q\nwant %q", rev.Article.Body, want)
+	}
+	if got := previewText(u); !strings.Contains(got, "Người dân làm đường (Ảnh: Nguyễn Văn A)") {
+		t.Errorf("preview = %q, want the caption and credit", got)
+	}
+}
+
+func TestAddPhotoRefusesNonImage(t *testing.T) {
+	h := newHarness(t)
+	u := h.u
+	test.Type(u.ed.body.FirstText(), "Chữ.")
+	h.settle()
+	u.ed.addPhoto("ghi-chu.txt", func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader("chỉ là chữ")), nil })
+	h.settle()
+	if strings.Contains(u.ed.body.Text(), "photo:") {
+		t.Error("a text file became a photo")
+	}
+	if !strings.Contains(u.status.Text, "ghi-chu.txt") {
+		t.Errorf("status = %q, want it to name the file", u.status.Text)
+	}
+	if u.win.Canvas().Overlays().Top() == nil {
+		t.Error("no error dialog")
+	}
+}
+
+func TestFilterFindsByBody(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	h.desk.Save(ctx, fielddesk.Article{Headline: "Thời tiết", Body: "Mưa ở Mường Khương."}, "")
+	h.desk.Save(ctx, fielddesk.Article{Headline: "Giao thông", Body: "Đường sạt lở."}, "")
+	h.u.refreshList()
+	h.settle()
+	if len(h.u.items) != 2 {
+		t.Fatalf("%d items, want 2", len(h.u.items))
+	}
+	test.Type(h.u.filter, "muong khuong")
+	h.settle()
+	if len(h.u.items) != 1 || h.u.items[0].Headline != "Thời tiết" {
+		t.Errorf("filtered list = %+v", h.u.items)
+	}
+}
+
+func TestOpenArticleFromList(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	r, _ := h.desk.Save(ctx, fielddesk.Article{Headline: "Cũ", Sapo: "Sapo cũ.", Tags: []string{"a", "b"}, Body: "Một.\n\nHai."}, "")
+	h.u.refreshList()
+	h.settle()
+	h.u.list.Select(0)
+	h.settle()
+	ed := h.u.ed
+	if ed.article.ID != r.Article.ID || ed.headline.Text != "Cũ" || ed.tags.Text != "a, b" || len(ed.body.blocks) != 2 {
+		t.Fatalf("editor shows %s %q %q with %d blocks", ed.article.ID, ed.headline.Text, ed.tags.Text, len(ed.body.blocks))
+	}
+	// Opening does not save anything new.
+	hist, _ := h.desk.History(ctx, r.Article.ID)
+	if len(hist) != 1 {
+		t.Errorf("opening made %d revisions", len(hist))
+	}
+}
+
+func TestCloseSavesPendingWork(t *testing.T) {
+	h := newHarness(t)
+	u := h.u
+	u.AutosaveDelay = time.Hour
+	test.Type(u.ed.headline, "Viết dở")
+	u.closeWindow()
+	if h.latest().Article.Headline != "Viết dở" {
+		t.Error("closing the window lost the text")
+	}
+}
+
+// typeKeys types like a person: runes one by one, and Enter for "\n".
+func typeKeys(e *textBlock, s string) {
+	for _, r := range s {
+		if r == '\n' {
+			e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			continue
+		}
+		focused := e.ed.focused
+		if focused == nil {
+			focused = e
+		}
+		focused.TypedRune(r)
+	}
+}
+
+// find returns the first object of type T on the canvas, dialogs included.
+func find[T fyne.CanvasObject](c fyne.Canvas) T {
+	var zero T
+	var found T
+	var ok bool
+	walk := func(o fyne.CanvasObject) {}
+	walk = func(o fyne.CanvasObject) {
+		if ok || o == nil {
+			return
+		}
+		if t, is := o.(T); is {
+			found, ok = t, true
+			return
+		}
+		switch x := o.(type) {
+		case *fyne.Container:
+			for _, ch := range x.Objects {
+				walk(ch)
+			}
+		case fyne.Widget:
+			for _, ch := range test.WidgetRenderer(x).Objects() {
+				walk(ch)
+			}
+		}
+	}
+	for _, o := range c.Overlays().List() {
+		walk(o)
+	}
+	walk(c.Content())
+	if !ok {
+		return zero
+	}
+	return found
+}
+
+func findButton(c fyne.Canvas, label string) *widget.Button {
+	var found *widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if found != nil || o == nil {
+			return
+		}
+		if b, ok := o.(*widget.Button); ok && b.Text == label {
+			found = b
+			return
+		}
+		switch x := o.(type) {
+		case *fyne.Container:
+			for _, ch := range x.Objects {
+				walk(ch)
+			}
+		case fyne.Widget:
+			for _, ch := range test.WidgetRenderer(x).Objects() {
+				walk(ch)
+			}
+		}
+	}
+	for _, o := range c.Overlays().List() {
+		walk(o)
+	}
+	return found
+}
