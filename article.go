@@ -141,7 +141,8 @@ func (a Article) Normalized() Article {
 	a.Byline = line(a.Byline)
 	a.Category = line(a.Category)
 	a.Location = line(a.Location)
-	a.Body = strings.TrimRight(NFC(a.Body), " \n\t")
+	a.Body = strings.TrimRight(dropControls(NFC(a.Body)), " \n\t")
+	a.Sapo = dropControls(a.Sapo)
 	a.Language = strings.TrimSpace(a.Language)
 	if a.Language == "" {
 		a.Language = DefaultLanguage
@@ -236,6 +237,20 @@ func (a Article) Validate() error {
 		return nil
 	}
 	return &ValidationError{Problems: probs}
+}
+
+// dropControls removes control characters other than new lines and tabs,
+// which pasted text sometimes carries and no reader can see.
+func dropControls(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 func hasControl(s string, allowNewline bool) bool {

@@ -160,7 +160,7 @@ func (d *Document) spans(n ast.Node, style Span) []Span {
 		switch c := c.(type) {
 		case *ast.Text:
 			s := style
-			s.Text = string(c.Segment.Value(d.source))
+			s.Text = textOf(c, d.source)
 			if c.HardLineBreak() {
 				s.Text += "\n"
 			} else if c.SoftLineBreak() {
@@ -169,7 +169,7 @@ func (d *Document) spans(n ast.Node, style Span) []Span {
 			add(s)
 		case *ast.String:
 			s := style
-			s.Text = string(c.Value)
+			s.Text = stringOf(c)
 			add(s)
 		case *ast.CodeSpan:
 			s := style

@@ -1,6 +1,9 @@
 package render
 
 import (
+	"bufio"
+	"bytes"
+	"html"
 	"regexp"
 	"strings"
 	"time"
@@ -10,6 +13,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
+	ghtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 
@@ -65,7 +69,8 @@ type Document struct {
 // Parse parses the article body. Parsing Markdown cannot fail: anything that
 // is not Markdown syntax is text.
 func Parse(a fielddesk.Article, at time.Time) *Document {
-	src := []byte(a.Body)
+	// CommonMark shows NUL as U+FFFD; doing it here keeps both outputs alike.
+	src := []byte(strings.ReplaceAll(a.Body, "\x00", "\uFFFD"))
 	root := markdown.Parser().Parse(text.NewReader(src))
 	photos := make(map[string]fielddesk.Photo, len(a.Photos))
 	for _, p := range a.Photos {
@@ -152,6 +157,32 @@ func (d *Document) figure(f *figureNode) Figure {
 	return fig
 }
 
+// textValue is what goldmark's HTML writer makes of a text (backslash
+// escapes, entity and character references resolved), as plain text.
+func textValue(b []byte) string {
+	var buf bytes.Buffer
+	w := bufio.NewWriter(&buf)
+	ghtml.DefaultWriter.Write(w, b)
+	w.Flush()
+	return html.UnescapeString(buf.String())
+}
+
+// textOf is the text a Text node shows.
+func textOf(t *ast.Text, source []byte) string {
+	if t.IsRaw() {
+		return string(t.Segment.Value(source))
+	}
+	return textValue(t.Segment.Value(source))
+}
+
+// stringOf is the text a String node (typographer output) shows.
+func stringOf(s *ast.String) string {
+	if s.IsCode() || s.IsRaw() {
+		return string(s.Value)
+	}
+	return textValue(s.Value)
+}
+
 // plainText concatenates the text below n (alt text, link text).
 func plainText(n ast.Node, source []byte) string {
 	var b strings.Builder
@@ -161,12 +192,12 @@ func plainText(n ast.Node, source []byte) string {
 		}
 		switch t := c.(type) {
 		case *ast.Text:
-			b.Write(t.Segment.Value(source))
+			b.WriteString(textOf(t, source))
 			if t.SoftLineBreak() || t.HardLineBreak() {
 				b.WriteByte(' ')
 			}
 		case *ast.String:
-			b.Write(t.Value)
+			b.WriteString(stringOf(t))
 		case *ast.CodeSpan:
 			for ch := t.FirstChild(); ch != nil; ch = ch.NextSibling() {
 				if tx, ok := ch.(*ast.Text); ok {

@@ -77,6 +77,7 @@ var (
 	tagRe   = regexp.MustCompile(`<[^>]*>`)
 	figImg  = regexp.MustCompile(`<figure>\s*<img[^>]*>`)
 	inlImg  = regexp.MustCompile(`<img[^>]*alt="([^"]*)"[^>]*>`)
+	inlTag  = regexp.MustCompile(`</?(a|em|strong|code|del|span|time)\b[^>]*>`)
 	spaceRe = regexp.MustCompile(`\s+`)
 )
 
@@ -87,24 +88,39 @@ func TestPreviewTextEqualsHTMLText(t *testing.T) {
 		doc := Parse(loadCase(t, path), testTime)
 		var page bytes.Buffer
 		doc.ArticleHTML(&page, HTMLOptions{})
-		// A figure's image shows as its caption; an inline image as its alt text.
-		h := figImg.ReplaceAllString(page.String(), " ")
-		h = inlImg.ReplaceAllString(h, " $1 ")
-		htmlText := html.UnescapeString(tagRe.ReplaceAllString(h, " "))
-		var blockText strings.Builder
-		writeText(&blockText, doc.Blocks(), doc.Article.Language)
-		norm := func(s string) string { return strings.TrimSpace(spaceRe.ReplaceAllString(s, " ")) }
-		if got, want := norm(blockText.String()), norm(htmlText); got != want {
+		if got, want := normText(blockText(doc)), normText(pageText(page.String())); got != want {
 			t.Errorf("%s: preview text and HTML text differ:\npreview: %s\nhtml:    %s", path, got, want)
 		}
 	}
 }
 
+// pageText is what a reader sees of a page: a figure's image shows as its
+// caption, an inline image as its alt text.
+func pageText(page string) string {
+	h := strings.ReplaceAll(page, "<!-- raw HTML omitted -->", "")
+	h = figImg.ReplaceAllString(h, " ")
+	h = inlImg.ReplaceAllString(h, "$1")
+	h = inlTag.ReplaceAllString(h, "")
+	return html.UnescapeString(tagRe.ReplaceAllString(h, " "))
+}
+
+func blockText(doc *Document) string {
+	var b strings.Builder
+	writeText(&b, doc.Blocks(), doc.Article.Language)
+	return b.String()
+}
+
+func normText(s string) string { return strings.TrimSpace(spaceRe.ReplaceAllString(s, " ")) }
+
 func writeText(b *strings.Builder, blocks []Block, lang string) {
 	for _, bl := range blocks {
 		for _, s := range bl.Spans {
-			b.WriteString(s.Text + " ")
+			b.WriteString(s.Text)
+			if bl.Kind == BlockTags {
+				b.WriteString(" ")
+			}
 		}
+		b.WriteString(" ")
 		if f := bl.Figure; f != nil {
 			b.WriteString(f.Caption + " " + CreditLine(f.Credit, lang) + " ")
 		}
@@ -115,8 +131,9 @@ func writeText(b *strings.Builder, blocks []Block, lang string) {
 		for _, row := range bl.Rows {
 			for _, cell := range row {
 				for _, s := range cell {
-					b.WriteString(s.Text + " ")
+					b.WriteString(s.Text)
 				}
+				b.WriteString(" ")
 			}
 		}
 	}
@@ -173,4 +190,29 @@ func TestCreditLine(t *testing.T) {
 			t.Errorf("CreditLine(%q, %s) = %q, want %q", tt.credit, tt.lang, got, tt.want)
 		}
 	}
+}
+
+// FuzzRender feeds arbitrary bodies through both outputs: no panic, no raw
+// script in the page, and the preview's text always equals the page's.
+func FuzzRender(f *testing.F) {
+	for _, s := range []string{"*a **b** c*", "<script>x</script>", "![a](photo:zz \"c\")", "| a |\n|---|\n| b |", "> q\n\n- l\n  1. n", "[x](javascript:y)"} {
+		f.Add(s)
+	}
+	f.Add("0<A>0")
+	f.Add("0[0]()0")
+	f.Add("0*0*")
+	f.Add(`\\! &amp; &#x41;`)
+	f.Fuzz(func(t *testing.T, body string) {
+		doc := Parse(fielddesk.Article{Language: "vi", Headline: "H", Body: body}, testTime)
+		var page bytes.Buffer
+		if err := doc.ArticleHTML(&page, HTMLOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(strings.ToLower(page.String()), "<script") {
+			t.Fatalf("script reached the page:\n%s", page.String())
+		}
+		if got, want := normText(blockText(doc)), normText(pageText(page.String())); got != want {
+			t.Fatalf("preview and page differ for %q:\npreview: %s\npage:    %s", body, got, want)
+		}
+	})
 }

@@ -1,0 +1,46 @@
+# FieldDesk. `make run` and `make test` are all a newcomer needs (see README.md).
+GO      ?= go
+TAGS    := migrated_fynedo
+BIN     := bin
+ARGS    ?=
+export LANG := $(if $(filter-out C POSIX,$(LANG)),$(LANG),C.UTF-8)
+
+.PHONY: run build deps test-deps test vet fmt-check bench fuzz clean
+
+## run: install missing system packages, build, open the app on its embedded store
+run: build
+	./$(BIN)/fielddesk $(ARGS)
+
+build: deps
+	$(GO) build -tags $(TAGS) -o $(BIN)/fielddesk ./cmd/fielddesk
+
+deps:
+	@scripts/deps.sh build
+
+test-deps:
+	@scripts/deps.sh test
+
+## test: everything CI checks
+test: test-deps fmt-check vet
+	$(GO) test -race -tags $(TAGS) -count=1 ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet: deps
+	$(GO) vet -tags $(TAGS) ./...
+
+## bench: the benchmarks behind docs/BENCHMARKS.md
+bench: deps
+	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem ./...
+
+## fuzz: a short run of every fuzz target
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./bundle
+	$(GO) test -run '^$$' -fuzz FuzzOrientation -fuzztime 20s ./photo
+	$(GO) test -run '^$$' -fuzz FuzzInspect -fuzztime 20s ./photo
+	$(GO) test -run '^$$' -fuzz FuzzRender -fuzztime 30s ./render
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages FieldDesk needs, only those missing.
+#   scripts/deps.sh build   the desktop build (cgo, OpenGL and X11 headers)
+#   scripts/deps.sh test    the build, plus Xvfb and xdotool for the window smoke test
+set -euo pipefail
+want=(gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev)
+if [ "${1:-build}" = test ]; then
+  want+=(xvfb xdotool x11-utils)
+fi
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if ! command -v apt-get >/dev/null; then
+  echo "deps: missing packages ${missing[*]}; this script knows only apt-get (Debian/Ubuntu)." >&2
+  exit 1
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "deps: installing ${missing[*]}" >&2
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
