@@ -365,6 +365,10 @@ func explain(err error) string {
 	return err.Error()
 }
 
+// Close saves what is being written and closes the window, as the window's
+// close button does.
+func (u *UI) Close() { u.closeWindow() }
+
 // closeWindow saves what is being written before the window closes. If the
 // save fails, the user decides whether to close anyway.
 func (u *UI) closeWindow() {

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"runtime"
+	"syscall"
 	_ "time/tzdata" // datelines in Asia/Ho_Chi_Minh even where the system has no zoneinfo
 
 	"fyne.io/fyne/v2"
@@ -40,8 +42,17 @@ func runGUI(dir string) error {
 	}
 	defer d.Close()
 	u := ui.New(a, d)
+	// A session ending or Ctrl+C in a terminal closes the window the way
+	// the close button does: what is being written is saved first.
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		<-stop
+		fyne.Do(u.Close)
+	}()
 	u.Show()
 	a.Run()
+	signal.Stop(stop)
 	return nil
 }
 
