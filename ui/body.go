@@ -28,6 +28,8 @@ type bodyEditor struct {
 	photoCard func(f figure, b *figureBlock) fyne.CanvasObject
 	// focused is the text block that last had focus, where photos are inserted.
 	focused *textBlock
+	// grown lays out the document again when a paragraph's height changed.
+	grown func()
 }
 
 type bodyBlock interface {
@@ -37,8 +39,14 @@ type bodyBlock interface {
 
 // textBlock is one paragraph (or list, quote, code block…) of Markdown.
 type textBlock struct {
-	widget.Entry
+	growEntry
 	ed *bodyEditor
+}
+
+// Resize fits the paragraph's height to its text at the new width.
+func (t *textBlock) Resize(s fyne.Size) {
+	t.Entry.Resize(s)
+	t.fit()
 }
 
 func (t *textBlock) markdown() string          { return t.Text }
@@ -178,10 +186,14 @@ func (e *bodyEditor) photoCardFor(fb *figureBlock) fyne.CanvasObject {
 
 func (e *bodyEditor) newText(md string) *textBlock {
 	t := &textBlock{ed: e}
-	t.MultiLine = true
-	t.Wrapping = fyne.TextWrapWord
+	t.initGrow(1, func() {
+		if e.grown != nil {
+			e.grown()
+		} else {
+			e.box.Refresh()
+		}
+	})
 	t.ExtendBaseWidget(t)
-	t.SetMinRowsVisible(2)
 	t.SetText(md)
 	t.OnChanged = func(s string) { e.changed(t, s) }
 	return t
@@ -207,6 +219,7 @@ func (e *bodyEditor) index(b bodyBlock) int {
 
 // changed splits a paragraph the user has typed or pasted a blank line into.
 func (e *bodyEditor) changed(t *textBlock, s string) {
+	t.fit()
 	if hasBlankLine(s) {
 		parts := splitBlocks(s)
 		if strings.Join(parts, "\n\n") != s {
@@ -244,6 +257,7 @@ func (e *bodyEditor) replace(t *textBlock, parts []string, newParagraph bool) {
 	}
 	t.OnChanged = nil
 	t.SetText(parts[0])
+	t.fit()
 	t.OnChanged = func(s string) { e.changed(t, s) }
 	var added []bodyBlock
 	for _, p := range parts[1:] {
@@ -282,6 +296,7 @@ func (e *bodyEditor) joinWithPrevious(t *textBlock) bool {
 	lines := strings.Split(prev.Text, "\n")
 	row, col := len(lines)-1, len([]rune(lines[len(lines)-1]))
 	prev.SetText(prev.Text + t.Text)
+	prev.fit()
 	e.blocks = append(e.blocks[:i], e.blocks[i+1:]...)
 	e.relayout()
 	prev.CursorRow, prev.CursorColumn = row, col

@@ -24,9 +24,10 @@ type editor struct {
 	u       *UI
 	content fyne.CanvasObject
 
-	headline, sapo, agency, byline, category, location, tags *widget.Entry
-	language                                                 *widget.Select
-	body                                                     *bodyEditor
+	headline, agency, byline, category, location, tags *widget.Entry
+	sapo                                               *growField
+	language                                           *widget.Select
+	body                                               *bodyEditor
 
 	// article holds what the form does not: ID, creation time, status.
 	article fielddesk.Article
@@ -56,11 +57,14 @@ func newEditor(u *UI) *editor {
 	}
 	e.headline = line(lang.L("Headline"))
 	e.headline.TextStyle.Bold = true
-	e.sapo = widget.NewMultiLineEntry()
-	e.sapo.Wrapping = fyne.TextWrapWord
-	e.sapo.SetMinRowsVisible(3)
+	relayout := func() {
+		if e.content != nil {
+			e.content.Refresh()
+		}
+	}
+	e.sapo = newGrowField(2, relayout)
 	e.sapo.SetPlaceHolder(lang.L("Sapo: the lead paragraph, in one or two sentences"))
-	e.sapo.OnChanged = func(string) { e.changed() }
+	e.sapo.OnChanged = func(string) { e.sapo.fit(); e.changed() }
 	e.agency = line("TTXVN")
 	e.byline = line(lang.L("Byline"))
 	e.category = line(lang.L("Category"))
@@ -69,6 +73,7 @@ func newEditor(u *UI) *editor {
 	e.language = widget.NewSelect([]string{"vi", "en"}, func(string) { e.changed() })
 	e.body = newBodyEditor(e.changed, func(f fyne.Focusable) { u.win.Canvas().Focus(f) })
 	e.body.photoCard = e.photoCard
+	e.body.grown = relayout
 
 	meta := container.New(&formGrid{},
 		widget.NewLabel(lang.L("Agency")), e.agency, widget.NewLabel(lang.L("Byline")), e.byline,
