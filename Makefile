@@ -41,6 +41,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzOrientation -fuzztime 20s ./photo
 	$(GO) test -run '^$$' -fuzz FuzzInspect -fuzztime 20s ./photo
 	$(GO) test -run '^$$' -fuzz FuzzRender -fuzztime 30s ./render
+	$(GO) test -run '^$$' -fuzz FuzzDecodeSummary -fuzztime 20s ./store
 
 clean:
 	rm -rf $(BIN)

@@ -110,6 +110,9 @@ var photoRefRe = regexp.MustCompile(`photo:([0-9a-f]{64})`)
 
 // PhotoRefs lists the photo hashes the body refers to, in order of first appearance.
 func PhotoRefs(body string) []string {
+	if !strings.Contains(body, PhotoRefScheme) {
+		return nil
+	}
 	var out []string
 	for _, m := range photoRefRe.FindAllStringSubmatch(body, -1) {
 		if !slices.Contains(out, m[1]) {
@@ -293,10 +296,18 @@ func WordCount(s string) int {
 	return n
 }
 
-var figureLineRe = regexp.MustCompile(`(?m)^[ \t]*!\[[^\n]*\]\(photo:[0-9a-f]{64}[^\n]*\)[ \t]*$`)
-
 // Words is the article's length as editors count it: the sapo and the body,
 // not counting the Markdown of photo placements (captions do not count).
 func (a Article) Words() int {
-	return WordCount(a.Sapo) + WordCount(figureLineRe.ReplaceAllString(a.Body, ""))
+	n := WordCount(a.Sapo)
+	body := a.Body
+	for body != "" {
+		line, rest, _ := strings.Cut(body, "\n")
+		body = rest
+		if t := strings.TrimSpace(line); strings.HasPrefix(t, "![") && strings.Contains(t, "]("+PhotoRefScheme) && strings.HasSuffix(t, ")") {
+			continue
+		}
+		n += WordCount(line)
+	}
+	return n
 }

@@ -15,7 +15,7 @@
 //
 // Keys:
 //
-//	a/<article>                  Summary of the latest revision (JSON)
+//	a/<article>                  summary of the latest revision (compact binary, summary.go)
 //	r/<article>/<revision>       Revision (JSON)
 //	h/<article>/<revision>       RevisionInfo, the history without content (JSON)
 //	p/<sha256>/<article>/<rev>   a revision refers to a photo (empty value)

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -126,8 +128,7 @@ func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom f
 	now := s.now().UTC()
 	var rev fielddesk.Revision
 	err := s.db.Update(func(txn *badger.Txn) error {
-		var sum fielddesk.Summary
-		err := getJSON(txn, articleKey(a.ID), &sum)
+		sum, err := getSummary(txn, a.ID)
 		switch {
 		case errors.Is(err, fielddesk.ErrNotFound):
 			if a.Created.IsZero() {
@@ -136,30 +137,39 @@ func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom f
 		case err != nil:
 			return err
 		default:
-			var head fielddesk.Revision
-			if err := getJSON(txn, revisionKey(a.ID, sum.Head), &head); err != nil {
-				return fmt.Errorf("read head revision: %w", err)
-			}
-			a.Created = head.Article.Created
-			if restoredFrom == "" && sameContent(head.Article, a) {
-				rev = head
-				return nil
-			}
+			a.Created = sum.Created
 			if base == "" {
 				base = sum.Head
 			}
 		}
 		a.Created = a.Created.UTC()
+		content, err := json.Marshal(a)
+		if err != nil {
+			return fmt.Errorf("encode article: %w", err)
+		}
+		hash := contentHash(content)
+		if sum.Head != "" && restoredFrom == "" && hash == sum.ContentHash {
+			// Nothing changed since the head: no new revision.
+			return getJSON(txn, revisionKey(a.ID, sum.Head), &rev)
+		}
 		rev = fielddesk.Revision{ID: fielddesk.NewID(), Base: base, Saved: now, Words: a.Words(), Article: a}
 		info := fielddesk.RevisionInfo{ID: rev.ID, Base: base, Saved: now, Words: rev.Words, Headline: a.Headline, RestoredFrom: restoredFrom}
-		sum = fielddesk.Summary{ID: a.ID, Headline: a.Headline, Status: a.Status, Updated: now, Words: rev.Words, Head: rev.ID, Revisions: sum.Revisions + 1}
-		if err := setJSON(txn, revisionKey(a.ID, rev.ID), rev); err != nil {
+		sum = summaryRecord{
+			Summary: fielddesk.Summary{ID: a.ID, Headline: a.Headline, Status: a.Status, Updated: now,
+				Words: rev.Words, Head: rev.ID, Revisions: sum.Revisions + 1},
+			Created: a.Created, ContentHash: hash,
+		}
+		record, err := encodeRevision(rev, content)
+		if err != nil {
+			return err
+		}
+		if err := txn.Set(revisionKey(a.ID, rev.ID), record); err != nil {
 			return err
 		}
 		if err := setJSON(txn, historyKey(a.ID, rev.ID), info); err != nil {
 			return err
 		}
-		if err := setJSON(txn, articleKey(a.ID), sum); err != nil {
+		if err := txn.Set(articleKey(a.ID), sum.encode()); err != nil {
 			return err
 		}
 		for _, p := range a.Photos {
@@ -175,18 +185,36 @@ func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom f
 	return rev, nil
 }
 
-func sameContent(x, y fielddesk.Article) bool {
-	bx, err1 := json.Marshal(x)
-	by, err2 := json.Marshal(y)
-	return err1 == nil && err2 == nil && string(bx) == string(by)
+// encodeRevision writes rev as JSON around its article's JSON, already
+// encoded for the content hash, without encoding or validating it again.
+func encodeRevision(rev fielddesk.Revision, content []byte) ([]byte, error) {
+	head, err := json.Marshal(struct {
+		ID    fielddesk.ID `json:"id"`
+		Base  fielddesk.ID `json:"base,omitempty"`
+		Saved time.Time    `json:"saved"`
+		Words int          `json:"words"`
+	}{rev.ID, rev.Base, rev.Saved, rev.Words})
+	if err != nil {
+		return nil, fmt.Errorf("encode revision: %w", err)
+	}
+	out := make([]byte, 0, len(head)+len(content)+12)
+	out = append(out, head[:len(head)-1]...)
+	out = append(out, `,"article":`...)
+	out = append(out, content...)
+	return append(out, '}'), nil
+}
+
+func contentHash(content []byte) string {
+	sum := sha256.Sum256(content)
+	return hex.EncodeToString(sum[:16])
 }
 
 // Latest returns the newest revision of an article, or an error wrapping ErrNotFound.
 func (s *DB) Latest(ctx context.Context, id fielddesk.ID) (fielddesk.Revision, error) {
 	var rev fielddesk.Revision
 	err := s.db.View(func(txn *badger.Txn) error {
-		var sum fielddesk.Summary
-		if err := getJSON(txn, articleKey(id), &sum); err != nil {
+		sum, err := getSummary(txn, id)
+		if err != nil {
 			return err
 		}
 		return getJSON(txn, revisionKey(id, sum.Head), &rev)
@@ -241,10 +269,20 @@ func (s *DB) Restore(ctx context.Context, article, rev fielddesk.ID) (fielddesk.
 func (s *DB) List(ctx context.Context) ([]fielddesk.Summary, error) {
 	var out []fielddesk.Summary
 	err := s.db.View(func(txn *badger.Txn) error {
-		return eachJSON(txn, []byte("a/"), func(sum *fielddesk.Summary) error {
-			out = append(out, *sum)
-			return ctx.Err()
-		})
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("a/"), PrefetchValues: true, PrefetchSize: 256})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			var r summaryRecord
+			err := it.Item().Value(func(v []byte) (err error) {
+				r, err = decodeSummary(v)
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("%s: %w", it.Item().Key(), err)
+			}
+			out = append(out, r.Summary)
+		}
+		return ctx.Err()
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list articles: %w", mapErr(err))

@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fielddesk/fielddesk"
+)
+
+// body20KB is about 20 KB of Vietnamese text.
+var body20KB = strings.Repeat("Người dân xã Pha Long góp công làm đường bê tông liên thôn. ", 290)
+
+// BenchmarkSave20KB is a durable save of a 20 KB revision through the store.
+// Compare with BenchmarkPlainWrite20KB, the same bytes written the simplest
+// durable way on the same disk.
+func BenchmarkSave20KB(b *testing.B) {
+	db, err := Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	rev, err := db.Save(ctx, fielddesk.Article{Headline: "Bài dài", Body: body20KB}, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := rev.Article
+	b.SetBytes(int64(len(body20KB)))
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		a.Headline = fmt.Sprintf("Bài dài %d", i) // a real change, so a real revision
+		if rev, err = db.Save(ctx, a, rev.ID); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPlainWrite20KB writes the JSON of the same revision to a temporary
+// file, fsyncs it, renames it into place and fsyncs the folder.
+func BenchmarkPlainWrite20KB(b *testing.B) {
+	dir := b.TempDir()
+	rev := fielddesk.Revision{ID: fielddesk.NewID(), Article: fielddesk.Article{ID: fielddesk.NewID(), Headline: "Bài dài", Body: body20KB}}
+	data, _ := json.Marshal(rev)
+	b.SetBytes(int64(len(body20KB)))
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		f, err := os.CreateTemp(dir, "tmp-*")
+		if err != nil {
+			b.Fatal(err)
+		}
+		f.Write(data)
+		if err := f.Sync(); err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
+		if err := os.Rename(f.Name(), filepath.Join(dir, fmt.Sprintf("rev-%d.json", i%64))); err != nil {
+			b.Fatal(err)
+		}
+		if err := syncDir(dir); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// seed writes n articles of about 2 KB with one revision each, in bulk
+// (a WriteBatch, not n durable saves), as if written over years.
+func seed(tb testing.TB, dir string, n int) {
+	db, err := Open(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	wb := db.db.NewWriteBatch()
+	defer wb.Cancel()
+	start := time.Now().Add(-time.Duration(n) * time.Hour)
+	for i := range n {
+		id := fielddesk.NewID()
+		saved := start.Add(time.Duration(i) * time.Hour).UTC()
+		a := fielddesk.Article{ID: id, Headline: fmt.Sprintf("Bản tin số %d từ huyện vùng cao", i), Language: "vi", Status: fielddesk.StatusDraft,
+			Sapo: "Sapo ngắn gọn.", Body: body20KB[:2000], Created: saved}
+		rev := fielddesk.Revision{ID: fielddesk.NewID(), Saved: saved, Words: a.Words(), Article: a}
+		sum := summaryRecord{Summary: fielddesk.Summary{ID: id, Headline: a.Headline, Status: a.Status, Updated: saved, Words: rev.Words, Head: rev.ID, Revisions: 1}, Created: saved}
+		info := fielddesk.RevisionInfo{ID: rev.ID, Saved: saved, Words: rev.Words, Headline: a.Headline}
+		if err := wb.Set(articleKey(id), sum.encode()); err != nil {
+			tb.Fatal(err)
+		}
+		for k, v := range map[string]any{string(revisionKey(id, rev.ID)): rev, string(historyKey(id, rev.ID)): info} {
+			data, _ := json.Marshal(v)
+			if err := wb.Set([]byte(k), data); err != nil {
+				tb.Fatal(err)
+			}
+		}
+	}
+	if err := wb.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+var seedDir = flag.String("seed.dir", "", "TestSeed: the data folder to fill")
+var seedN = flag.Int("seed.n", 10000, "TestSeed: how many articles")
+
+// TestSeed fills a data folder for measurements outside Go (the app's
+// memory, docs/BENCHMARKS.md). It does nothing unless -seed.dir is given.
+func TestSeed(t *testing.T) {
+	if *seedDir == "" {
+		t.Skip("give -seed.dir DIR to fill a data folder")
+	}
+	seed(t, *seedDir, *seedN)
+}
+
+func seeded(b *testing.B, n int) string {
+	dir := b.TempDir()
+	seed(b, dir, n)
+	return dir
+}
+
+// BenchmarkOpen10k opens (and closes) a data folder holding 10,000 articles.
+func BenchmarkOpen10k(b *testing.B) {
+	dir := seeded(b, 10000)
+	b.ResetTimer()
+	for b.Loop() {
+		db, err := Open(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
+	}
+}
+
+// BenchmarkList10k lists 10,000 articles, newest first.
+func BenchmarkList10k(b *testing.B) {
+	db, err := Open(seeded(b, 10000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		list, err := db.List(ctx)
+		if err != nil || len(list) != 10000 {
+			b.Fatalf("%d, %v", len(list), err)
+		}
+	}
+}

@@ -1,0 +1,35 @@
+package store
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/fielddesk/fielddesk"
+)
+
+func TestSummaryRoundTrip(t *testing.T) {
+	in := summaryRecord{
+		Summary: fielddesk.Summary{ID: fielddesk.NewID(), Headline: "Đảng bộ xã Pha Long", Status: fielddesk.StatusDraft,
+			Updated: time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC), Words: 1234, Head: fielddesk.NewID(), Revisions: 77},
+		Created: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), ContentHash: "abc123",
+	}
+	out, err := decodeSummary(in.encode())
+	if err != nil || !reflect.DeepEqual(in, out) {
+		t.Fatalf("round trip: %+v, %v\nwant %+v", out, err, in)
+	}
+}
+
+func FuzzDecodeSummary(f *testing.F) {
+	f.Add(summaryRecord{Summary: fielddesk.Summary{ID: "x", Headline: "y"}}.encode())
+	f.Add([]byte{1, 200})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := decodeSummary(b)
+		if err != nil {
+			return
+		}
+		if _, err := decodeSummary(r.encode()); err != nil {
+			t.Fatalf("re-encoded summary does not decode: %v", err)
+		}
+	})
+}
