@@ -103,8 +103,8 @@ type HTMLOptions struct {
 
 // BodyHTML writes the article body alone as HTML.
 func (d *Document) BodyHTML(w io.Writer, opts HTMLOptions) error {
-	md := newMarkdown(&htmlRenderer{photoURL: opts.PhotoURL, photos: d.photos, lang: d.Article.Language})
-	if err := md.Renderer().Render(w, d.source, d.root); err != nil {
+	r := newHTMLRenderer(&htmlRenderer{photoURL: opts.PhotoURL, photos: d.photos, lang: d.Article.Language})
+	if err := r.Render(w, d.source, d.root); err != nil {
 		return fmt.Errorf("render body: %w", err)
 	}
 	return nil
@@ -115,6 +115,7 @@ func (d *Document) BodyHTML(w io.Writer, opts HTMLOptions) error {
 func (d *Document) ArticleHTML(w io.Writer, opts HTMLOptions) error {
 	a := d.Article
 	var b bytes.Buffer
+	b.Grow(len(d.source)*5/4 + 2048)
 	esc := html.EscapeString
 	fmt.Fprintf(&b, "<article lang=\"%s\">\n", esc(a.Language))
 	if a.Category != "" {

@@ -36,24 +36,30 @@ var typography = map[extension.TypographicPunctuation]string{
 	extension.Apostrophe:       "’",
 }
 
-// newMarkdown is the one goldmark configuration. The parser is the same for
-// every call; the HTML renderer carries the per-call photo URL mapping.
-func newMarkdown(r *htmlRenderer) goldmark.Markdown {
-	return goldmark.New(
-		goldmark.WithExtensions(
-			extension.GFM,
-			extension.NewTypographer(extension.WithTypographicSubstitutions(typography)),
-		),
-		goldmark.WithParserOptions(
-			parser.WithASTTransformers(util.Prioritized(figureTransformer{}, 500)),
-		),
-		goldmark.WithRendererOptions(
-			renderer.WithNodeRenderers(util.Prioritized(r, 100)),
-		),
-	)
-}
+// markdown is the one goldmark configuration: GFM (tables, strikethrough,
+// autolinks, task lists), typographic punctuation and figures.
+var markdown = goldmark.New(
+	goldmark.WithExtensions(
+		extension.GFM,
+		extension.NewTypographer(extension.WithTypographicSubstitutions(typography)),
+	),
+	goldmark.WithParserOptions(
+		parser.WithASTTransformers(util.Prioritized(figureTransformer{}, 500)),
+	),
+)
 
-var markdown = newMarkdown(&htmlRenderer{})
+// newHTMLRenderer renders what markdown parses, with r for figures and photo
+// URLs (which change from call to call). It mirrors markdown's renderer:
+// goldmark's HTML renderer plus the GFM extensions' node renderers.
+func newHTMLRenderer(r *htmlRenderer) renderer.Renderer {
+	return renderer.NewRenderer(renderer.WithNodeRenderers(
+		util.Prioritized(ghtml.NewRenderer(), 1000),
+		util.Prioritized(extension.NewTableHTMLRenderer(), 500),
+		util.Prioritized(extension.NewStrikethroughHTMLRenderer(), 500),
+		util.Prioritized(extension.NewTaskCheckBoxHTMLRenderer(), 500),
+		util.Prioritized(r, 100),
+	))
+}
 
 // Document is an article with its body parsed once. Render it with HTML,
 // Page or Blocks as often as needed; do not change it after Parse.
@@ -160,6 +166,9 @@ func (d *Document) figure(f *figureNode) Figure {
 // textValue is what goldmark's HTML writer makes of a text (backslash
 // escapes, entity and character references resolved), as plain text.
 func textValue(b []byte) string {
+	if bytes.IndexByte(b, '\\') < 0 && bytes.IndexByte(b, '&') < 0 && bytes.IndexByte(b, 0) < 0 {
+		return string(b) // nothing to resolve: the common case
+	}
 	var buf bytes.Buffer
 	w := bufio.NewWriter(&buf)
 	ghtml.DefaultWriter.Write(w, b)
@@ -228,6 +237,9 @@ type figureTransformer struct{}
 
 // Transform replaces every paragraph whose only content is an image with a figure.
 func (figureTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	if !bytes.Contains(reader.Source(), []byte("![")) {
+		return
+	}
 	var paras []*ast.Paragraph
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if p, ok := n.(*ast.Paragraph); ok && entering {
