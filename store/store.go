@@ -41,14 +41,14 @@ func Open(dir string) (*DB, error) {
 	opts := badger.DefaultOptions(filepath.Join(dir, "db")).
 		WithSyncWrites(true).
 		WithLogger(nil).
-		WithMemTableSize(8 << 20).
+		WithMemTableSize(4 << 20).
 		WithNumMemtables(2).
 		WithNumLevelZeroTables(2).
 		WithNumLevelZeroTablesStall(4).
-		WithBlockCacheSize(8 << 20).
-		WithIndexCacheSize(4 << 20).
+		WithBlockCacheSize(4 << 20).
+		WithIndexCacheSize(2 << 20).
 		WithValueLogFileSize(64 << 20).
-		WithValueThreshold(64 << 10).
+		WithValueThreshold(32 << 10).
 		WithBaseTableSize(1 << 20).
 		WithNumCompactors(2).
 		WithNumGoroutines(2).

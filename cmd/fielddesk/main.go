@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"syscall"
 	_ "time/tzdata" // datelines in Asia/Ho_Chi_Minh even where the system has no zoneinfo
 
@@ -23,6 +24,14 @@ import (
 )
 
 func main() {
+	// Cheap laptops: collect garbage before the heap doubles, and keep the
+	// Go heap near 96 MB (a soft limit; GOGC and GOMEMLIMIT still override).
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(96 << 20)
+	}
 	os.Exit(cli.Run(os.Args[1:], os.Stdout, os.Stderr, runGUI))
 }
 
