@@ -38,15 +38,55 @@ var typography = map[extension.TypographicPunctuation]string{
 
 // markdown is the one goldmark configuration: GFM (tables, strikethrough,
 // autolinks, task lists), typographic punctuation and figures.
-var markdown = goldmark.New(
-	goldmark.WithExtensions(
-		extension.GFM,
-		extension.NewTypographer(extension.WithTypographicSubstitutions(typography)),
-	),
-	goldmark.WithParserOptions(
-		parser.WithASTTransformers(util.Prioritized(figureTransformer{}, 500)),
-	),
-)
+var markdown = newParser(true)
+
+// markdownNoAutolinks is the same without GFM's autolink extension, whose
+// check at every space is a quarter of the parse. Parse uses it only for
+// bodies in which that extension could find nothing (see needsAutolinks).
+var markdownNoAutolinks = newParser(false)
+
+func newParser(autolinks bool) goldmark.Markdown {
+	exts := []goldmark.Extender{extension.Table, extension.Strikethrough, extension.TaskList}
+	if autolinks {
+		exts = append(exts, extension.Linkify)
+	}
+	exts = append(exts, extension.NewTypographer(extension.WithTypographicSubstitutions(typography)))
+	return goldmark.New(
+		goldmark.WithExtensions(exts...),
+		goldmark.WithParserOptions(
+			parser.WithASTTransformers(util.Prioritized(figureTransformer{}, 500)),
+		),
+	)
+}
+
+var autolinkStarts = [][]byte{[]byte("http:"), []byte("https:"), []byte("ftp:"), []byte("www.")}
+
+// needsAutolinks reports whether GFM's autolink extension could turn
+// anything in src into a link: an email address (an @), or a bare
+// http:, https:, ftp: or www. address. One that directly follows "](" is the
+// destination of a Markdown link, which the link parser takes first.
+func needsAutolinks(src []byte) bool {
+	if bytes.IndexByte(src, '@') >= 0 {
+		return true
+	}
+	for _, start := range autolinkStarts {
+		rest := src
+		off := 0
+		for {
+			i := bytes.Index(rest, start)
+			if i < 0 {
+				break
+			}
+			at := off + i
+			if at < 2 || src[at-2] != ']' || src[at-1] != '(' {
+				return true
+			}
+			off = at + len(start)
+			rest = src[off:]
+		}
+	}
+	return false
+}
 
 // newHTMLRenderer renders what markdown parses, with r for figures and photo
 // URLs (which change from call to call). It mirrors markdown's renderer:
@@ -77,7 +117,11 @@ type Document struct {
 func Parse(a fielddesk.Article, at time.Time) *Document {
 	// CommonMark shows NUL as U+FFFD; doing it here keeps both outputs alike.
 	src := []byte(strings.ReplaceAll(a.Body, "\x00", "\uFFFD"))
-	root := markdown.Parser().Parse(text.NewReader(src))
+	md := markdownNoAutolinks
+	if needsAutolinks(src) {
+		md = markdown
+	}
+	root := md.Parser().Parse(text.NewReader(src))
 	photos := make(map[string]fielddesk.Photo, len(a.Photos))
 	for _, p := range a.Photos {
 		photos[p.Hash] = p

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yuin/goldmark/text"
+
 	"github.com/fielddesk/fielddesk"
 )
 
@@ -211,8 +213,53 @@ func FuzzRender(f *testing.F) {
 		if strings.Contains(strings.ToLower(page.String()), "<script") {
 			t.Fatalf("script reached the page:\n%s", page.String())
 		}
+		if src := []byte(body); !needsAutolinks(src) {
+			var with bytes.Buffer
+			newHTMLRenderer(&htmlRenderer{}).Render(&with, src, markdown.Parser().Parse(text.NewReader(src)))
+			var without bytes.Buffer
+			newHTMLRenderer(&htmlRenderer{}).Render(&without, src, markdownNoAutolinks.Parser().Parse(text.NewReader(src)))
+			if with.String() != without.String() {
+				t.Fatalf("autolinks change %q, but needsAutolinks said no", body)
+			}
+		}
 		if got, want := normText(blockText(doc)), normText(pageText(page.String())); got != want {
 			t.Fatalf("preview and page differ for %q:\npreview: %s\npage:    %s", body, got, want)
 		}
 	})
+}
+
+// TestAutolinkShortcutChangesNothing checks that parsing without the
+// autolink extension, when needsAutolinks says so, gives the same page as
+// parsing with it.
+func TestAutolinkShortcutChangesNothing(t *testing.T) {
+	bodies := []string{
+		"Xem [Báo](https://baolaocai.vn) và [EVN](http://evn.com.vn).",
+		"Không có địa chỉ nào ở đây.",
+		"Địa chỉ trần https://example.org ở giữa câu.",
+		"(www.example.org) và thư gửi toa.soan@example.org",
+		"![ảnh](https://example.org/a.jpg)",
+	}
+	files, _ := filepath.Glob("testdata/cases/*.json")
+	for _, f := range files {
+		bodies = append(bodies, loadCase(t, f).Body)
+	}
+	long, _ := os.ReadFile("testdata/long3000.md")
+	bodies = append(bodies, string(long))
+	for _, body := range bodies {
+		src := []byte(body)
+		var with, without bytes.Buffer
+		r := newHTMLRenderer(&htmlRenderer{})
+		r.Render(&with, src, markdown.Parser().Parse(text.NewReader(src)))
+		r = newHTMLRenderer(&htmlRenderer{})
+		r.Render(&without, src, markdownNoAutolinks.Parser().Parse(text.NewReader(src)))
+		if !needsAutolinks(src) && with.String() != without.String() {
+			t.Errorf("needsAutolinks(%.40q) = false, but autolinks change the page:\n%s\n%s", body, with.String(), without.String())
+		}
+	}
+	if needsAutolinks([]byte("Xem [Báo](https://baolaocai.vn).")) {
+		t.Error("a link destination alone should not need autolinks")
+	}
+	if !needsAutolinks([]byte("Xem https://baolaocai.vn.")) {
+		t.Error("a bare address needs autolinks")
+	}
 }
