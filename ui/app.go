@@ -34,6 +34,8 @@ type UI struct {
 	PreviewDelay time.Duration
 	// FilterDelay is how long after the last keystroke in the search box the list is filtered.
 	FilterDelay time.Duration
+	// RetryDelay is how long after a failed save it is tried again.
+	RetryDelay time.Duration
 
 	filter      *widget.Entry
 	list        *widget.List
@@ -66,7 +68,8 @@ func newUI(a fyne.App, backend Backend, do func(func())) *UI {
 	u := &UI{
 		app: a, backend: backend, ctx: context.Background(),
 		AutosaveDelay: 1500 * time.Millisecond, PreviewDelay: 250 * time.Millisecond, FilterDelay: 250 * time.Millisecond,
-		thumbs: map[string]string{}, thumbsAsked: map[string]bool{},
+		RetryDelay: 5 * time.Second,
+		thumbs:     map[string]string{}, thumbsAsked: map[string]bool{},
 		previewShown: true,
 	}
 	u.work.do = do

@@ -214,7 +214,7 @@ func (e *editor) afterSave(rev fielddesk.Revision, err error, edits int) {
 		if e.retry != nil {
 			e.retry.Stop()
 		}
-		e.retry = time.AfterFunc(5*time.Second, func() { e.u.work.do(func() { e.save(true) }) })
+		e.retry = time.AfterFunc(e.u.RetryDelay, func() { e.u.work.do(func() { e.save(true) }) })
 		return
 	}
 	wasNew := e.article.ID == ""

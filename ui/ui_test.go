@@ -3,14 +3,20 @@ package ui
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/jpeg"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -452,4 +458,66 @@ func findButton(c fyne.Canvas, label string) *widget.Button {
 		walk(o)
 	}
 	return found
+}
+
+// failingSaves is the real desk with saves that fail while fail is set, as
+// on a full disk or a folder that became read-only.
+type failingSaves struct {
+	*desk.Desk
+	fail atomic.Bool
+}
+
+func (f *failingSaves) Save(ctx context.Context, a fielddesk.Article, base fielddesk.ID) (fielddesk.Revision, error) {
+	if f.fail.Load() {
+		return fielddesk.Revision{}, fmt.Errorf("save article: write db/000001.vlog: %w", syscall.ENOSPC)
+	}
+	return f.Desk.Save(ctx, a, base)
+}
+
+func TestFailedSaveIsVisibleAndRetried(t *testing.T) {
+	h := newHarness(t)
+	fs := &failingSaves{Desk: h.desk}
+	h.u.backend = fs
+	h.u.RetryDelay = 400 * time.Millisecond
+	test.Type(h.u.ed.headline, "Bản đầu")
+	h.settle()
+	first := h.latest()
+
+	fs.fail.Store(true)
+	test.Type(h.u.ed.headline, " có sửa")
+	h.settle()
+	if !strings.Contains(h.u.status.Text, "Not saved") || !strings.Contains(h.u.status.Text, "no space left") {
+		t.Errorf("status = %q, want a visible failure naming the cause", h.u.status.Text)
+	}
+	if h.u.ed.headline.Text != "Bản đầu có sửa" {
+		t.Errorf("the text was lost from the editor: %q", h.u.ed.headline.Text)
+	}
+	if got := h.latest(); got.ID != first.ID {
+		t.Errorf("a failed save changed the stored head")
+	}
+
+	fs.fail.Store(false)
+	time.Sleep(500 * time.Millisecond) // the retry timer fires
+	h.settle()
+	if got := h.latest(); got.Article.Headline != "Bản đầu có sửa" {
+		t.Errorf("after the disk recovered the retry saved %q", got.Article.Headline)
+	}
+	if !strings.HasPrefix(h.u.status.Text, "Saved at") {
+		t.Errorf("status after retry = %q", h.u.status.Text)
+	}
+}
+
+func TestDroppedPhotoIsAdded(t *testing.T) {
+	h := newHarness(t)
+	test.Type(h.u.ed.body.FirstText(), "Đoạn đầu.")
+	path := filepath.Join(t.TempDir(), "tha-vao.jpg")
+	if err := os.WriteFile(path, jpegBytes(t, 40, 30), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h.u.dropped(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(path)})
+	h.settle()
+	rev := h.latest()
+	if len(rev.Article.Photos) != 1 || rev.Article.Photos[0].Name != "tha-vao.jpg" {
+		t.Fatalf("photos after a drop = %+v", rev.Article.Photos)
+	}
 }
