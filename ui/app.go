@@ -248,6 +248,10 @@ func (u *UI) refreshList() {
 
 // selectCurrent highlights the open article in the list without reopening it.
 func (u *UI) selectCurrent() {
+	if u.ed.article.ID == "" {
+		u.list.UnselectAll()
+		return
+	}
 	for i, s := range u.items {
 		if s.ID == u.ed.article.ID {
 			u.list.Select(i)
@@ -261,7 +265,9 @@ func (u *UI) focusFilter() {
 }
 
 func (u *UI) newArticle() {
-	u.ed.flush()
+	if !u.ed.flush() {
+		return
+	}
 	u.ed.clear()
 	u.list.UnselectAll()
 	u.win.Canvas().Focus(u.ed.headline)

@@ -41,6 +41,7 @@ func benchKeystroke(b *testing.B, words int, stock, paint bool) {
 	text := articleText(words)
 	var target fyne.Focusable
 	var content fyne.CanvasObject
+	shown := func() {}
 	if stock {
 		e := widget.NewMultiLineEntry()
 		e.Wrapping = fyne.TextWrapWord
@@ -49,10 +50,15 @@ func benchKeystroke(b *testing.B, words int, stock, paint bool) {
 	} else {
 		ed := newBodyEditor(nil, nil)
 		ed.SetText(text)
-		target, content = ed.FirstText(), container.NewVScroll(ed.box)
+		sc := container.NewVScroll(ed.box)
+		ed.attachScroll(sc)
+		ed.focused = ed.FirstText()
+		target, content = ed.FirstText(), sc
+		shown = ed.updateVisible
 	}
 	w := test.NewTempWindow(b, content)
 	w.Resize(fyne.NewSize(800, 600))
+	shown()
 	c := w.Canvas()
 	c.Focus(target)
 	capture := c.(test.WindowlessCanvas).Capture

@@ -30,6 +30,8 @@ type bodyEditor struct {
 	focused *textBlock
 	// grown lays out the document again when a paragraph's height changed.
 	grown func()
+	// scroll is the view the body scrolls in, when attachScroll was called.
+	scroll *container.Scroll
 }
 
 type bodyBlock interface {
@@ -41,6 +43,8 @@ type bodyBlock interface {
 type textBlock struct {
 	growEntry
 	ed *bodyEditor
+	// view is the entry with the wheel passed on to the document's scroll.
+	view fyne.CanvasObject
 }
 
 // Resize fits the paragraph's height to its text at the new width.
@@ -50,7 +54,7 @@ func (t *textBlock) Resize(s fyne.Size) {
 }
 
 func (t *textBlock) markdown() string          { return t.Text }
-func (t *textBlock) object() fyne.CanvasObject { return t }
+func (t *textBlock) object() fyne.CanvasObject { return t.view }
 
 // FocusGained remembers where photos go.
 func (t *textBlock) FocusGained() {
@@ -114,7 +118,7 @@ func (f figure) markdown() string {
 }
 
 func newBodyEditor(onChange func(), focus func(fyne.Focusable)) *bodyEditor {
-	return &bodyEditor{box: container.NewVBox(), onChange: onChange, focus: focus}
+	return &bodyEditor{box: container.New(columnLayout{}), onChange: onChange, focus: focus}
 }
 
 // splitBlocks cuts Markdown at blank lines, keeping fenced code blocks whole.
@@ -196,6 +200,7 @@ func (e *bodyEditor) newText(md string) *textBlock {
 	t.ExtendBaseWidget(t)
 	t.SetText(md)
 	t.OnChanged = func(s string) { e.changed(t, s) }
+	t.view = withScrollPass(t, func() *container.Scroll { return e.scroll })
 	return t
 }
 
@@ -206,6 +211,10 @@ func (e *bodyEditor) relayout() {
 	}
 	e.box.Objects = objs
 	e.box.Refresh()
+	if e.grown != nil {
+		e.grown()
+	}
+	e.updateVisible()
 }
 
 func (e *bodyEditor) index(b bodyBlock) int {

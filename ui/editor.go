@@ -22,7 +22,7 @@ import (
 // typing stops; every save is a new revision.
 type editor struct {
 	u       *UI
-	content fyne.CanvasObject
+	content *container.Scroll
 
 	headline, agency, byline, category, location, tags *widget.Entry
 	sapo                                               *growField
@@ -60,6 +60,7 @@ func newEditor(u *UI) *editor {
 	relayout := func() {
 		if e.content != nil {
 			e.content.Refresh()
+			e.body.updateVisible()
 		}
 	}
 	e.sapo = newGrowField(2, relayout)
@@ -81,8 +82,10 @@ func newEditor(u *UI) *editor {
 		widget.NewLabel(lang.L("Tags")), e.tags, widget.NewLabel(lang.L("Language")), e.language,
 	)
 	bodyLabel := widget.NewLabelWithStyle(lang.L("Body (Markdown: **bold**, *italic*, ## heading, - list)"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
-	form := container.NewVBox(e.headline, e.sapo, meta, widget.NewSeparator(), bodyLabel, e.body.box)
+	docScroll := func() *container.Scroll { return e.content }
+	form := container.NewVBox(e.headline, withScrollPass(e.sapo, docScroll), meta, widget.NewSeparator(), bodyLabel, e.body.box)
 	e.content = container.NewVScroll(container.NewPadded(form))
+	e.body.attachScroll(e.content)
 	return e
 }
 
@@ -207,6 +210,9 @@ func (e *editor) save(force bool) {
 
 // afterSave updates the form's state with a save's outcome.
 func (e *editor) afterSave(rev fielddesk.Revision, err error, edits int) {
+	if err == nil && edits < e.saved {
+		return // a newer save (made while this one ran) already counts
+	}
 	if err != nil {
 		e.u.status.SetText(fmt.Sprintf(lang.L("Not saved: %s. Your text is still here; FieldDesk tries again in a few seconds."), explainLine(err)))
 		e.u.status.Importance = widget.DangerImportance
@@ -254,11 +260,17 @@ func (e *editor) saveBlocking() error {
 	return nil
 }
 
-// flush starts saving pending changes before another article is shown.
-func (e *editor) flush() {
-	if e.dirty() {
-		e.save(false)
+// flush saves pending changes before another article is shown.
+//
+// Before another article replaces this one in the form, its changes are
+// saved at once (a few milliseconds); if that fails the switch is refused,
+// so no word is dropped with the form. It reports whether the switch may go on.
+func (e *editor) flush() bool {
+	if err := e.saveBlocking(); err != nil {
+		e.u.showError(lang.L("Could not save"), err)
+		return false
 	}
+	return true
 }
 
 // clear shows an empty new article.
@@ -274,7 +286,10 @@ func (e *editor) clear() {
 
 // open loads the newest revision of an article, after saving the current one.
 func (e *editor) open(id fielddesk.ID) {
-	e.flush()
+	if !e.flush() {
+		e.u.selectCurrent()
+		return
+	}
 	var rev fielddesk.Revision
 	var err error
 	e.u.background(func() { rev, err = e.u.backend.Latest(e.u.ctx, id) }, func() {
@@ -358,7 +373,8 @@ func (e *editor) photoCard(f figure, fb *figureBlock) fyne.CanvasObject {
 	down := widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { e.body.MoveFigure(fb, +1) })
 	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { e.body.RemoveFigure(fb) })
 	buttons := container.NewVBox(up, down, remove)
-	return widget.NewCard("", "", container.NewBorder(nil, nil, img, buttons, container.NewVBox(info, caption, credit)))
+	captionView := withScrollPass(caption, func() *container.Scroll { return e.content })
+	return widget.NewCard("", "", container.NewBorder(nil, nil, img, buttons, container.NewVBox(info, captionView, credit)))
 }
 
 // thumbnailReady puts a thumbnail that has just been made into the cards waiting for it.
