@@ -139,8 +139,10 @@ func (d *Document) Dateline() string {
 }
 
 // AgencyTag is the opening of the sapo when an agency is set: "(TTXVN) – ".
+// It is empty when the sapo already opens with the tag, as correspondents
+// used to typing it often write.
 func (d *Document) AgencyTag() string {
-	if d.Article.Agency == "" {
+	if d.Article.Agency == "" || strings.HasPrefix(d.Article.Sapo, "("+d.Article.Agency+")") {
 		return ""
 	}
 	return "(" + d.Article.Agency + ") – "

@@ -263,3 +263,15 @@ func TestAutolinkShortcutChangesNothing(t *testing.T) {
 		t.Error("a bare address needs autolinks")
 	}
 }
+
+func TestAgencyTagNotDoubled(t *testing.T) {
+	for _, tt := range []struct{ sapo, want string }{
+		{"Nước sông Hồng dâng cao.", "(TTXVN) – "},
+		{"(TTXVN) – Nước sông Hồng dâng cao.", ""},
+	} {
+		doc := Parse(fielddesk.Article{Agency: "TTXVN", Sapo: tt.sapo, Language: "vi"}, testTime)
+		if got := doc.AgencyTag(); got != tt.want {
+			t.Errorf("AgencyTag with sapo %q = %q, want %q", tt.sapo, got, tt.want)
+		}
+	}
+}

@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"image/color"
 	"regexp"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -384,4 +386,49 @@ func (e *bodyEditor) FirstText() *textBlock {
 		}
 	}
 	return nil
+}
+
+// tail is the empty space under the last paragraph: clicking it puts the
+// cursor at the end of the body, as in a word processor.
+type tail struct {
+	widget.BaseWidget
+	ed *bodyEditor
+}
+
+func newTail(ed *bodyEditor) *tail {
+	t := &tail{ed: ed}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+func (t *tail) CreateRenderer() fyne.WidgetRenderer {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(10, 160))
+	return widget.NewSimpleRenderer(r)
+}
+
+// Tapped focuses the end of the last paragraph, adding one after a photo.
+func (t *tail) Tapped(*fyne.PointEvent) {
+	e := t.ed
+	var last *textBlock
+	if n := len(e.blocks); n > 0 {
+		last, _ = e.blocks[n-1].(*textBlock)
+	}
+	if last == nil {
+		last = e.newText("")
+		e.blocks = append(e.blocks, last)
+		e.relayout()
+	}
+	lines := strings.Split(last.Text, "\n")
+	last.CursorRow, last.CursorColumn = len(lines)-1, len([]rune(lines[len(lines)-1]))
+	if e.focus != nil {
+		e.focus(last)
+	}
+}
+
+// Scrolled passes the mouse wheel to the document.
+func (t *tail) Scrolled(ev *fyne.ScrollEvent) {
+	if t.ed.scroll != nil {
+		t.ed.scroll.Scrolled(ev)
+	}
 }

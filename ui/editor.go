@@ -83,7 +83,7 @@ func newEditor(u *UI) *editor {
 	)
 	bodyLabel := widget.NewLabelWithStyle(lang.L("Body (Markdown: **bold**, *italic*, ## heading, - list)"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	docScroll := func() *container.Scroll { return e.content }
-	form := container.NewVBox(e.headline, withScrollPass(e.sapo, docScroll), meta, widget.NewSeparator(), bodyLabel, e.body.box)
+	form := container.NewVBox(e.headline, withScrollPass(e.sapo, docScroll), meta, widget.NewSeparator(), bodyLabel, e.body.box, newTail(e.body))
 	e.content = container.NewVScroll(container.NewPadded(form))
 	e.body.attachScroll(e.content)
 	return e

@@ -521,3 +521,20 @@ func TestDroppedPhotoIsAdded(t *testing.T) {
 		t.Fatalf("photos after a drop = %+v", rev.Article.Photos)
 	}
 }
+
+func TestClickBelowBodyTypesAtItsEnd(t *testing.T) {
+	h := newHarness(t)
+	tl := find[*tail](h.u.win.Canvas())
+	if tl == nil {
+		t.Fatal("no space under the body to click")
+	}
+	test.Tap(tl)
+	focused, ok := h.u.win.Canvas().Focused().(*textBlock)
+	if !ok {
+		t.Fatalf("focus is on %T, want the body's last paragraph", h.u.win.Canvas().Focused())
+	}
+	test.Type(focused, "Chữ đầu tiên.")
+	if got := h.u.ed.body.Text(); got != "Chữ đầu tiên." {
+		t.Errorf("body = %q", got)
+	}
+}
