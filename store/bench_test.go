@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -121,11 +122,36 @@ func seeded(b *testing.B, n int) string {
 	return dir
 }
 
-// BenchmarkOpen10k opens (and closes) a data folder holding 10,000 articles.
+// BenchmarkOpen10k opens (and closes) a data folder holding 10,000
+// articles: warm (files in the page cache) and, when the benchmark may drop
+// the page cache (root on Linux), cold as after a reboot.
 func BenchmarkOpen10k(b *testing.B) {
 	dir := seeded(b, 10000)
-	b.ResetTimer()
+	b.Run("warm", func(b *testing.B) { benchOpen(b, dir, false) })
+	b.Run("cold", func(b *testing.B) {
+		if err := dropCaches(); err != nil {
+			b.Skipf("cannot drop the page cache: %v", err)
+		}
+		benchOpen(b, dir, true)
+	})
+}
+
+func dropCaches() error {
+	if err := exec.Command("sync").Run(); err != nil {
+		return err
+	}
+	return os.WriteFile("/proc/sys/vm/drop_caches", []byte("3"), 0o200)
+}
+
+func benchOpen(b *testing.B, dir string, cold bool) {
 	for b.Loop() {
+		if cold {
+			b.StopTimer()
+			if err := dropCaches(); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+		}
 		db, err := Open(dir)
 		if err != nil {
 			b.Fatal(err)
