@@ -397,17 +397,26 @@ func typeKeys(e *textBlock, s string) {
 	}
 }
 
-// find returns the first object of type T on the canvas, dialogs included.
+// find returns the first object of type T on the canvas, dialogs first.
 func find[T fyne.CanvasObject](c fyne.Canvas) T {
-	var zero T
+	return findWhere(c, func(T) bool { return true })
+}
+
+func findButton(c fyne.Canvas, label string) *widget.Button {
+	return findWhere(c, func(b *widget.Button) bool { return b.Text == label })
+}
+
+// findWhere walks the dialogs, then the window's content, for the first
+// object of type T that match accepts.
+func findWhere[T fyne.CanvasObject](c fyne.Canvas, match func(T) bool) T {
 	var found T
-	var ok bool
-	walk := func(o fyne.CanvasObject) {}
+	ok := false
+	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
 		if ok || o == nil {
 			return
 		}
-		if t, is := o.(T); is {
+		if t, is := o.(T); is && match(t) {
 			found, ok = t, true
 			return
 		}
@@ -426,37 +435,6 @@ func find[T fyne.CanvasObject](c fyne.Canvas) T {
 		walk(o)
 	}
 	walk(c.Content())
-	if !ok {
-		return zero
-	}
-	return found
-}
-
-func findButton(c fyne.Canvas, label string) *widget.Button {
-	var found *widget.Button
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if found != nil || o == nil {
-			return
-		}
-		if b, ok := o.(*widget.Button); ok && b.Text == label {
-			found = b
-			return
-		}
-		switch x := o.(type) {
-		case *fyne.Container:
-			for _, ch := range x.Objects {
-				walk(ch)
-			}
-		case fyne.Widget:
-			for _, ch := range test.WidgetRenderer(x).Objects() {
-				walk(ch)
-			}
-		}
-	}
-	for _, o := range c.Overlays().List() {
-		walk(o)
-	}
 	return found
 }
 

@@ -70,17 +70,25 @@ func TestWindowAppearsAndSavesTyping(t *testing.T) {
 		b, _ := cmd.Output()
 		return strings.TrimSpace(string(b))
 	}
+	var win string
 	waitFor(t, 90*time.Second, "the FieldDesk window", func() bool {
 		select {
 		case err := <-exited:
 			t.Fatalf("the app exited before its window appeared: %v\n%s", err, out.String())
 		default:
 		}
-		return xdo("search", "--name", "^FieldDesk$") != ""
+		win = xdo("search", "--onlyvisible", "--name", "^FieldDesk$")
+		return win != ""
 	})
-	time.Sleep(2 * time.Second) // let it draw and focus the headline
-	xdo("type", "--delay", "40", "Xin chao Lao Cai")
-	time.Sleep(500 * time.Millisecond)
+	if i := strings.IndexByte(win, '\n'); i >= 0 {
+		win = win[:i]
+	}
+	// Give keyboard focus to the window (there is no window manager) and let
+	// the app finish starting (slow under -race) before typing.
+	xdo("windowfocus", "--sync", win)
+	time.Sleep(5 * time.Second)
+	xdo("type", "--delay", "60", "Xin chao Lao Cai")
+	time.Sleep(time.Second)
 	app.Process.Signal(syscall.SIGTERM)
 	select {
 	case err := <-exited:
