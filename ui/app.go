@@ -260,6 +260,15 @@ func (u *UI) selectCurrent() {
 	}
 }
 
+// setTitle names the open article in the window title, as desktop editors do.
+func (u *UI) setTitle(headline string) {
+	if headline == "" {
+		u.win.SetTitle("FieldDesk")
+		return
+	}
+	u.win.SetTitle(headline + " – FieldDesk")
+}
+
 func (u *UI) focusFilter() {
 	u.win.Canvas().Focus(u.filter)
 }

@@ -232,6 +232,7 @@ func (e *editor) afterSave(rev fielddesk.Revision, err error, edits int) {
 	e.saved = edits
 	e.u.status.Importance = widget.MediumImportance
 	e.u.status.SetText(fmt.Sprintf(lang.L("Saved at %s"), rev.Saved.Local().Format("15:04:05")))
+	e.u.setTitle(rev.Article.Headline)
 	if wasNew {
 		e.u.refreshList()
 	} else {
@@ -339,6 +340,7 @@ func (e *editor) show(rev fielddesk.Revision) {
 	e.loading = false
 	e.edits, e.saved, e.again = 0, 0, false
 	e.u.status.Importance = widget.MediumImportance
+	e.u.setTitle(a.Headline)
 	e.u.renderPreview()
 }
 

@@ -148,6 +148,9 @@ func TestTypingAutosavesAndPreviews(t *testing.T) {
 	if !strings.HasPrefix(u.status.Text, "Saved at ") {
 		t.Errorf("status = %q, want it to say when it was saved", u.status.Text)
 	}
+	if got, want := u.win.Title(), "Mưa lũ ở Bát Xát – FieldDesk"; got != want {
+		t.Errorf("window title = %q, want %q", got, want)
+	}
 	if got := previewText(u); !strings.Contains(got, "Mưa lũ ở Bát Xát") || !strings.Contains(got, "rất") {
 		t.Errorf("preview = %q, want the headline and body", got)
 	}

@@ -83,12 +83,17 @@ func TestWindowAppearsAndSavesTyping(t *testing.T) {
 	if i := strings.IndexByte(win, '\n'); i >= 0 {
 		win = win[:i]
 	}
-	// Give keyboard focus to the window (there is no window manager) and let
-	// the app finish starting (slow under -race) before typing.
+	// Give keyboard focus to the window (there is no window manager), let the
+	// app finish starting (slow under -race), click into the headline, type.
 	xdo("windowfocus", "--sync", win)
-	time.Sleep(5 * time.Second)
-	xdo("type", "--delay", "60", "Xin chao Lao Cai")
+	time.Sleep(3 * time.Second)
+	xdo("mousemove", "--window", win, "560", "93", "click", "1")
 	time.Sleep(time.Second)
+	xdo("type", "--delay", "80", "Xin chao Lao Cai")
+	// The title names the article once its autosave is durable.
+	waitFor(t, 30*time.Second, "the autosaved headline in the window title", func() bool {
+		return xdo("search", "--name", "Xin chao Lao Cai") != ""
+	})
 	app.Process.Signal(syscall.SIGTERM)
 	select {
 	case err := <-exited:
