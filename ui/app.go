@@ -37,7 +37,7 @@ type UI struct {
 	// RetryDelay is how long after a failed save it is tried again.
 	RetryDelay time.Duration
 
-	filter      *widget.Entry
+	filter      *vnEntry
 	list        *widget.List
 	items       []fielddesk.Summary
 	filterTimer *time.Timer
@@ -51,6 +51,12 @@ type UI struct {
 	previewTimer *time.Timer
 	thumbs       map[string]string // photo hash -> thumbnail file, UI goroutine only
 	thumbsAsked  map[string]bool
+
+	// method is the Vietnamese typing method of every field; lastMethod
+	// is the one Alt+Z turns back on.
+	method       vietnamese.Method
+	lastMethod   vietnamese.Method
+	methodButton *widget.Button
 
 	status   *widget.Label
 	words    *widget.Label
@@ -73,6 +79,11 @@ func newUI(a fyne.App, backend Backend, do func(func())) *UI {
 		previewShown: true,
 	}
 	u.work.do = do
+	u.method = vietnamese.Telex
+	if saved := a.Preferences().String(prefTyping); saved != "" {
+		u.method = vietnamese.ParseMethod(saved)
+	}
+	u.lastMethod = u.method
 	u.win = a.NewWindow("FieldDesk")
 	u.win.Resize(fyne.NewSize(1280, 800))
 	u.win.SetCloseIntercept(u.closeWindow)
@@ -99,8 +110,7 @@ func (u *UI) build() {
 	u.busy = widget.NewProgressBarInfinite()
 	u.busy.Hide()
 
-	u.filter = widget.NewEntry()
-	u.filter.SetPlaceHolder(lang.L("Search headline and text (Ctrl+F)"))
+	u.filter = u.newEntry(lang.L("Search headline and text (Ctrl+F)"))
 	u.filter.OnChanged = func(string) { u.debounce(&u.filterTimer, u.FilterDelay, u.refreshList) }
 	u.list = widget.NewList(
 		func() int { return len(u.items) },
@@ -156,7 +166,9 @@ func (u *UI) build() {
 		widget.NewToolbarSpacer(),
 		widget.NewToolbarAction(theme.SettingsIcon(), u.showSettings),
 	)
-	editorPane := container.NewBorder(toolbar, nil, nil, nil, u.ed.content)
+	u.methodButton = widget.NewButton(methodLabel(u.method), u.cycleMethod)
+	u.methodButton.Importance = widget.LowImportance
+	editorPane := container.NewBorder(container.NewBorder(nil, nil, nil, u.methodButton, toolbar), nil, nil, nil, u.ed.content)
 	u.main = container.NewHSplit(editorPane, u.previewPane)
 	u.main.Offset = 0.55
 	if !u.previewShown {
@@ -196,11 +208,17 @@ func (u *UI) menu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		item(lang.L("Settings…"), shortcut(fyne.KeyComma, ctrl), u.showSettings),
 	)
+	typing := fyne.NewMenu(lang.L("Typing"),
+		item(lang.L("Vietnamese typing on/off"), shortcut(fyne.KeyZ, fyne.KeyModifierAlt), u.toggleMethod),
+		fyne.NewMenuItem("Telex", func() { u.setMethod(vietnamese.Telex) }),
+		fyne.NewMenuItem("VNI", func() { u.setMethod(vietnamese.VNI) }),
+		fyne.NewMenuItem(lang.L("Off (the system's keyboard)"), func() { u.setMethod(vietnamese.Off) }),
+	)
 	view := fyne.NewMenu(lang.L("View"),
 		item(lang.L("Find"), shortcut(fyne.KeyF, ctrl), u.focusFilter),
 		item(lang.L("Preview"), shortcut(fyne.KeyP, ctrl), u.togglePreview),
 	)
-	return fyne.NewMainMenu(file, view)
+	return fyne.NewMainMenu(file, typing, view)
 }
 
 // debounce (re)starts a timer that calls fn on the UI goroutine after d.

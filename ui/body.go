@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/vietnamese"
 )
 
 // bodyEditor edits the Markdown body as a column of blocks: one small
@@ -34,6 +35,8 @@ type bodyEditor struct {
 	grown func()
 	// scroll is the view the body scrolls in, when attachScroll was called.
 	scroll *container.Scroll
+	// method is the Vietnamese typing method of the paragraphs (nil: off).
+	method func() vietnamese.Method
 }
 
 type bodyBlock interface {
@@ -71,7 +74,7 @@ func (t *textBlock) TypedKey(k *fyne.KeyEvent) {
 			return
 		}
 	}
-	t.Entry.TypedKey(k)
+	t.growEntry.TypedKey(k)
 }
 
 // figureBlock is a photo placed alone in its paragraph.
@@ -192,6 +195,7 @@ func (e *bodyEditor) photoCardFor(fb *figureBlock) fyne.CanvasObject {
 
 func (e *bodyEditor) newText(md string) *textBlock {
 	t := &textBlock{ed: e}
+	t.vn.method = e.method
 	t.initGrow(1, func() {
 		if e.grown != nil {
 			e.grown()

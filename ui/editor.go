@@ -24,7 +24,7 @@ type editor struct {
 	u       *UI
 	content *container.Scroll
 
-	headline, agency, byline, category, location, tags *widget.Entry
+	headline, agency, byline, category, location, tags *vnEntry
 	sapo                                               *growField
 	language                                           *widget.Select
 	body                                               *bodyEditor
@@ -49,9 +49,8 @@ type editor struct {
 
 func newEditor(u *UI) *editor {
 	e := &editor{u: u, photos: map[string]fielddesk.Photo{}, cards: map[string][]*canvas.Image{}}
-	line := func(placeholder string) *widget.Entry {
-		en := widget.NewEntry()
-		en.SetPlaceHolder(placeholder)
+	line := func(placeholder string) *vnEntry {
+		en := u.newEntry(placeholder)
 		en.OnChanged = func(string) { e.changed() }
 		return en
 	}
@@ -63,7 +62,7 @@ func newEditor(u *UI) *editor {
 			e.body.updateVisible()
 		}
 	}
-	e.sapo = newGrowField(2, relayout)
+	e.sapo = newGrowField(2, relayout, u.typingMethod)
 	e.sapo.SetPlaceHolder(lang.L("Sapo: the lead paragraph, in one or two sentences"))
 	e.sapo.OnChanged = func(string) { e.sapo.fit(); e.changed() }
 	e.agency = line("TTXVN")
@@ -73,6 +72,7 @@ func newEditor(u *UI) *editor {
 	e.tags = line(lang.L("tag, tag, …"))
 	e.language = widget.NewSelect([]string{"vi", "en"}, func(string) { e.changed() })
 	e.body = newBodyEditor(e.changed, func(f fyne.Focusable) { u.win.Canvas().Focus(f) })
+	e.body.method = u.typingMethod
 	e.body.photoCard = e.photoCard
 	e.body.grown = relayout
 
@@ -355,13 +355,13 @@ func (e *editor) photoCard(f figure, fb *figureBlock) fyne.CanvasObject {
 	} else {
 		e.cards[f.hash] = append(e.cards[f.hash], img)
 	}
-	caption := widget.NewMultiLineEntry()
+	caption := e.u.newEntry("")
+	caption.MultiLine = true
 	caption.Wrapping = fyne.TextWrapWord
 	caption.SetMinRowsVisible(2)
 	caption.SetPlaceHolder(lang.L("Caption: what the photo shows"))
 	caption.SetText(f.caption)
-	credit := widget.NewEntry()
-	credit.SetPlaceHolder(lang.L("Photographer (credit)"))
+	credit := e.u.newEntry(lang.L("Photographer (credit)"))
 	credit.SetText(f.credit)
 	update := func(string) { e.body.UpdateFigure(fb, caption.Text, credit.Text) }
 	caption.OnChanged, credit.OnChanged = update, update

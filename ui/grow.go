@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/fielddesk/fielddesk/vietnamese"
 )
 
 // growEntry is a word-wrapped multi-line Entry that grows to show all its
@@ -14,6 +16,7 @@ import (
 // one document. Embed it and call ExtendBaseWidget on the outer type.
 type growEntry struct {
 	widget.Entry
+	vn       vnInput
 	rows     int
 	minRows  int
 	onGrow   func() // called when the height changed, to lay out the parent again
@@ -86,8 +89,9 @@ type growField struct {
 	growEntry
 }
 
-func newGrowField(minRows int, onGrow func()) *growField {
+func newGrowField(minRows int, onGrow func(), method func() vietnamese.Method) *growField {
 	f := &growField{}
+	f.vn.method = method
 	f.initGrow(minRows, onGrow)
 	f.ExtendBaseWidget(f)
 	return f
@@ -97,4 +101,18 @@ func newGrowField(minRows int, onGrow func()) *growField {
 func (f *growField) Resize(s fyne.Size) {
 	f.Entry.Resize(s)
 	f.fit()
+}
+
+// TypedRune composes Vietnamese.
+func (g *growEntry) TypedRune(r rune) { g.vn.typeRune(&g.Entry, r) }
+
+// TypedKey handles Backspace inside a word being composed.
+func (g *growEntry) TypedKey(k *fyne.KeyEvent) { g.vn.typeKey(&g.Entry, k) }
+
+// FocusLost ends the word in progress.
+func (g *growEntry) FocusLost() {
+	if g.vn.typer != nil {
+		g.vn.typer.Reset()
+	}
+	g.Entry.FocusLost()
 }

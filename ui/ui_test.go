@@ -22,6 +22,7 @@ import (
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/desk"
+	"github.com/fielddesk/fielddesk/vietnamese"
 )
 
 // loop stands in for the app's event loop: callbacks from background work
@@ -517,5 +518,70 @@ func TestClickBelowBodyTypesAtItsEnd(t *testing.T) {
 	test.Type(focused, "Chữ đầu tiên.")
 	if got := h.u.ed.body.Text(); got != "Chữ đầu tiên." {
 		t.Errorf("body = %q", got)
+	}
+}
+
+// typeLikeDriver types as the GLFW driver delivers keys: a key event for the
+// key, then the character.
+func typeLikeDriver(e *vnEntry, s string) {
+	for _, r := range s {
+		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyName(strings.ToUpper(string(r)))})
+		e.TypedRune(r)
+	}
+}
+
+func TestTelexInEveryField(t *testing.T) {
+	h := newHarness(t)
+	u := h.u
+	if u.method != vietnamese.Telex {
+		t.Fatalf("default typing method = %s, want telex", u.method)
+	}
+	// The driver sends a key event beside every typed character, as GLFW does.
+	typeLikeDriver(u.ed.headline, "Vieejt Nam")
+	test.Type(u.ed.body.FirstText(), "Dduwowngf leen thoon ddax xong, xem Facebook.")
+	test.Type(u.ed.sapo, "(TTXVN) Nuwowcs soong Hoongf")
+	if got := u.ed.headline.Text; got != "Việt Nam" {
+		t.Errorf("headline = %q, want Việt Nam", got)
+	}
+	if got := u.ed.body.Text(); got != "Đường lên thôn đã xong, xem Facebook." {
+		t.Errorf("body = %q", got)
+	}
+	if got := u.ed.sapo.Text; got != "(TTXVN) Nước sông Hồng" {
+		t.Errorf("sapo = %q", got)
+	}
+	// Enter ends a word, so a non-Vietnamese word is given back first.
+	tags := u.ed.tags
+	test.Type(tags, "text")
+	tags.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if got := tags.Text; got != "text" {
+		t.Errorf("tags after Enter = %q, want text", got)
+	}
+	// Backspace inside a word takes back its last letter.
+	u.ed.headline.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+	if got := u.ed.headline.Text; got != "Việt Na" {
+		t.Errorf("after Backspace: %q", got)
+	}
+	h.settle()
+	if got := h.latest().Article.Headline; got != "Việt Na" {
+		t.Errorf("saved headline = %q", got)
+	}
+
+	// Alt+Z turns it off: keys stay as typed; again turns Telex back on.
+	h.shortcut(fyne.KeyZ, fyne.KeyModifierAlt)
+	if u.methodButton.Text != "Typing: off" {
+		t.Errorf("the toolbar shows %q with typing off", u.methodButton.Text)
+	}
+	test.Type(u.ed.byline, "Lee Thij B")
+	if got := u.ed.byline.Text; got != "Lee Thij B" {
+		t.Errorf("byline with typing off = %q", got)
+	}
+	h.shortcut(fyne.KeyZ, fyne.KeyModifierAlt)
+	if u.method != vietnamese.Telex {
+		t.Errorf("Alt+Z did not bring Telex back")
+	}
+	u.cycleMethod()
+	test.Type(u.ed.location, "Lao2 Cai")
+	if got := u.ed.location.Text; got != "Lào Cai" || u.methodButton.Text != "VN · VNI" {
+		t.Errorf("VNI: location %q, button %q", got, u.methodButton.Text)
 	}
 }

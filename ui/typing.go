@@ -1,0 +1,154 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fielddesk/fielddesk/vietnamese"
+)
+
+// prefTyping is the preference key of the typing method.
+const prefTyping = "typing"
+
+// vnInput gives an Entry the app's built-in Vietnamese typing (Telex or
+// VNI). Fyne has no input-method support, so keys are composed here: each
+// field keeps its own word in progress and starts a new one whenever the
+// cursor or the text changed behind its back.
+type vnInput struct {
+	method func() vietnamese.Method
+	typer  *vietnamese.Typer
+	row    int
+	col    int
+	text   string
+}
+
+// typer returns the field's Typer for the current method, starting a new
+// word when the field changed since the last key.
+func (v *vnInput) current(e *widget.Entry) *vietnamese.Typer {
+	m := vietnamese.Off
+	if v.method != nil {
+		m = v.method()
+	}
+	if v.typer == nil || v.typer.Method() != m {
+		v.typer = vietnamese.NewTyper(m)
+	} else if e.CursorRow != v.row || e.CursorColumn != v.col || e.Text != v.text || e.SelectedText() != "" {
+		v.typer.Reset()
+	}
+	return v.typer
+}
+
+func (v *vnInput) apply(e *widget.Entry, ed vietnamese.Edit) {
+	for range ed.Delete {
+		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+	}
+	for _, r := range ed.Insert {
+		e.TypedRune(r)
+	}
+	v.row, v.col, v.text = e.CursorRow, e.CursorColumn, e.Text
+}
+
+// typeRune is the field's TypedRune.
+func (v *vnInput) typeRune(e *widget.Entry, r rune) {
+	v.apply(e, v.current(e).Key(r))
+}
+
+// wordEnders are the keys that end a word in progress before they act:
+// new lines, Tab, and the keys that move the cursor.
+var wordEnders = map[fyne.KeyName]bool{
+	fyne.KeyReturn: true, fyne.KeyEnter: true, fyne.KeyTab: true, fyne.KeyDelete: true,
+	fyne.KeyLeft: true, fyne.KeyRight: true, fyne.KeyUp: true, fyne.KeyDown: true,
+	fyne.KeyHome: true, fyne.KeyEnd: true, fyne.KeyPageUp: true, fyne.KeyPageDown: true,
+}
+
+// typeKey is the field's TypedKey. Backspace inside a word in progress
+// takes back its last letter; Enter, Tab and cursor keys first end the word
+// (giving a non-Vietnamese word back as typed). The key events the driver
+// sends alongside typed characters pass straight through.
+func (v *vnInput) typeKey(e *widget.Entry, k *fyne.KeyEvent) {
+	switch {
+	case k.Name == fyne.KeyBackspace:
+		if ed, ok := v.current(e).Backspace(); ok {
+			v.apply(e, ed)
+			return
+		}
+	case wordEnders[k.Name]:
+		v.apply(e, v.current(e).Finish())
+	default:
+		e.TypedKey(k)
+		return
+	}
+	e.TypedKey(k)
+	v.row, v.col, v.text = e.CursorRow, e.CursorColumn, e.Text
+}
+
+// vnEntry is a one-line (or plain multi-line) Entry with Vietnamese typing.
+type vnEntry struct {
+	widget.Entry
+	vn vnInput
+}
+
+func (u *UI) newEntry(placeholder string) *vnEntry {
+	e := &vnEntry{vn: vnInput{method: u.typingMethod}}
+	e.ExtendBaseWidget(e)
+	e.SetPlaceHolder(placeholder)
+	return e
+}
+
+// TypedRune composes Vietnamese.
+func (e *vnEntry) TypedRune(r rune) { e.vn.typeRune(&e.Entry, r) }
+
+// TypedKey handles Backspace inside a word being composed.
+func (e *vnEntry) TypedKey(k *fyne.KeyEvent) { e.vn.typeKey(&e.Entry, k) }
+
+// FocusLost ends the word in progress.
+func (e *vnEntry) FocusLost() {
+	if e.vn.typer != nil {
+		e.vn.typer.Reset()
+	}
+	e.Entry.FocusLost()
+}
+
+// typingMethod is the method every field uses now.
+func (u *UI) typingMethod() vietnamese.Method { return u.method }
+
+// methodLabel names a method for the toolbar.
+func methodLabel(m vietnamese.Method) string {
+	switch m {
+	case vietnamese.Telex:
+		return "VN · Telex"
+	case vietnamese.VNI:
+		return "VN · VNI"
+	}
+	return lang.L("Typing: off")
+}
+
+// setMethod switches the typing method, shows it and remembers it.
+func (u *UI) setMethod(m vietnamese.Method) {
+	u.method = m
+	if m != vietnamese.Off {
+		u.lastMethod = m
+	}
+	u.app.Preferences().SetString(prefTyping, string(m))
+	if u.methodButton != nil {
+		u.methodButton.SetText(methodLabel(m))
+	}
+}
+
+// cycleMethod goes Telex → VNI → off → Telex (the toolbar button).
+func (u *UI) cycleMethod() {
+	next := map[vietnamese.Method]vietnamese.Method{vietnamese.Telex: vietnamese.VNI, vietnamese.VNI: vietnamese.Off, vietnamese.Off: vietnamese.Telex}
+	u.setMethod(next[u.method])
+}
+
+// toggleMethod turns Vietnamese typing off, or back on with the last method (Alt+Z, as in Unikey).
+func (u *UI) toggleMethod() {
+	if u.method != vietnamese.Off {
+		u.setMethod(vietnamese.Off)
+		return
+	}
+	if u.lastMethod == vietnamese.Off {
+		u.lastMethod = vietnamese.Telex
+	}
+	u.setMethod(u.lastMethod)
+}
