@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -213,6 +216,8 @@ func (u *UI) menu() *fyne.MainMenu {
 		fyne.NewMenuItem("Telex", func() { u.setMethod(vietnamese.Telex) }),
 		fyne.NewMenuItem("VNI", func() { u.setMethod(vietnamese.VNI) }),
 		fyne.NewMenuItem(lang.L("Off (the system's keyboard)"), func() { u.setMethod(vietnamese.Off) }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem(lang.L("Apply the house tone style to this article"), u.applyToneStyle),
 	)
 	view := fyne.NewMenu(lang.L("View"),
 		item(lang.L("Find"), shortcut(fyne.KeyF, ctrl), u.focusFilter),
@@ -316,18 +321,17 @@ func (u *UI) togglePreview() {
 
 // schedulePreview redraws the preview shortly after typing stops.
 func (u *UI) schedulePreview() {
-	if u.previewShown {
-		u.debounce(&u.previewTimer, u.PreviewDelay, u.renderPreview)
-	}
+	u.debounce(&u.previewTimer, u.PreviewDelay, u.renderPreview)
 }
 
-// renderPreview draws the article being edited from the same parse as the
-// published HTML.
+// renderPreview updates the counts and draws the article being edited from
+// the same parse as the published HTML.
 func (u *UI) renderPreview() {
+	a := u.ed.collect().Normalized()
+	u.updateCounts(a)
 	if !u.previewShown {
 		return
 	}
-	a := u.ed.collect().Normalized()
 	at := u.ed.savedAt
 	if at.IsZero() {
 		at = time.Now()
@@ -335,8 +339,33 @@ func (u *UI) renderPreview() {
 	doc := render.Parse(a, at)
 	u.preview.Segments = segments(doc.Blocks(), a.Language, u.thumbnail)
 	u.preview.Refresh()
-	u.words.SetText(u.wordCount(a.Words()))
 }
+
+// LongArticleWords is the length from which an article should have a sapo.
+const LongArticleWords = 600
+
+// updateCounts shows the length, the reading time and the sapo's length,
+// and a gentle warning when a long article has no sapo.
+func (u *UI) updateCounts(a fielddesk.Article) {
+	words := a.Words()
+	speed := u.app.Preferences().IntWithFallback(prefReadingSpeed, DefaultReadingSpeed)
+	minutes := max(1, (words+speed/2)/max(speed, 1))
+	lng := uiLanguage()
+	u.words.SetText(fmt.Sprintf(lang.L("%s words · %d min read · sapo %s characters"),
+		vietnamese.FormatInt(words, lng), minutes, vietnamese.FormatInt(utf8.RuneCountInString(a.Sapo), lng)))
+	if words > LongArticleWords && strings.TrimSpace(a.Sapo) == "" {
+		u.ed.sapoHint.SetText(fmt.Sprintf(lang.L("This article has %s words: readers and editors expect a sapo."), vietnamese.FormatInt(words, lng)))
+		u.ed.sapoHint.Show()
+	} else {
+		u.ed.sapoHint.Hide()
+	}
+}
+
+// Reading speed, in words (syllables) a minute.
+const (
+	prefReadingSpeed    = "reading_speed"
+	DefaultReadingSpeed = 220
+)
 
 // thumbnail returns a photo's thumbnail file if known, and otherwise asks the
 // backend for it and redraws the preview when it arrives.
@@ -437,14 +466,35 @@ func (u *UI) showSettings() {
 	agency := widget.NewEntry()
 	agency.SetText(prefs.String(prefAgency))
 	agency.SetPlaceHolder("TTXVN")
+	styleNames := map[vietnamese.ToneStyle]string{vietnamese.NewStyle: lang.L("New (hoà, khoẻ, thuỷ)"), vietnamese.OldStyle: lang.L("Old (hòa, khỏe, thủy)")}
+	styleSel := widget.NewSelect([]string{styleNames[vietnamese.NewStyle], styleNames[vietnamese.OldStyle]}, nil)
+	styleSel.SetSelected(styleNames[u.toneStyle()])
+	speed := widget.NewEntry()
+	speed.SetText(fmt.Sprint(prefs.IntWithFallback(prefReadingSpeed, DefaultReadingSpeed)))
+	speed.Validator = func(s string) error {
+		if n, err := strconv.Atoi(strings.TrimSpace(s)); err != nil || n < 50 || n > 1000 {
+			return errors.New(lang.L("a number of words a minute, from 50 to 1000"))
+		}
+		return nil
+	}
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Language"), langSel),
+		widget.NewFormItem(lang.L("House tone style"), styleSel),
+		widget.NewFormItem(lang.L("Reading speed (words a minute)"), speed),
 		widget.NewFormItem(lang.L("Default byline"), byline),
 		widget.NewFormItem(lang.L("Default agency"), agency),
 	)
 	d := dialog.NewCustomConfirm(lang.L("Settings"), lang.L("Save"), lang.L("Cancel"), form, func(ok bool) {
 		if !ok {
 			return
+		}
+		for st, name := range styleNames {
+			if name == styleSel.Selected {
+				prefs.SetString(prefToneStyle, string(st))
+			}
+		}
+		if n, err := strconv.Atoi(strings.TrimSpace(speed.Text)); err == nil && n >= 50 && n <= 1000 {
+			prefs.SetInt(prefReadingSpeed, n)
 		}
 		prefs.SetString(prefByline, fielddesk.NFC(byline.Text))
 		prefs.SetString(prefAgency, fielddesk.NFC(agency.Text))

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/vietnamese"
 )
 
 // editor is the form for one article. It saves by itself shortly after
@@ -28,6 +29,7 @@ type editor struct {
 	sapo                                               *growField
 	language                                           *widget.Select
 	body                                               *bodyEditor
+	sapoHint                                           *widget.Label
 
 	// article holds what the form does not: ID, creation time, status.
 	article fielddesk.Article
@@ -83,7 +85,11 @@ func newEditor(u *UI) *editor {
 	)
 	bodyLabel := widget.NewLabelWithStyle(lang.L("Body (Markdown: **bold**, *italic*, ## heading, - list)"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	docScroll := func() *container.Scroll { return e.content }
-	form := container.NewVBox(e.headline, withScrollPass(e.sapo, docScroll), meta, widget.NewSeparator(), bodyLabel, e.body.box, newTail(e.body))
+	e.sapoHint = widget.NewLabel("")
+	e.sapoHint.Importance = widget.WarningImportance
+	e.sapoHint.Wrapping = fyne.TextWrapWord
+	e.sapoHint.Hide()
+	form := container.NewVBox(e.headline, withScrollPass(e.sapo, docScroll), e.sapoHint, meta, widget.NewSeparator(), bodyLabel, e.body.box, newTail(e.body))
 	e.content = container.NewVScroll(container.NewPadded(form))
 	e.body.attachScroll(e.content)
 	return e
@@ -463,4 +469,22 @@ func (u *UI) updateListItem(rev fielddesk.Revision) {
 		}
 	}
 	u.refreshList()
+}
+
+// restyle rewrites every text of the article in a tone-mark style and
+// returns how many words changed. Changed fields count as edits (and save).
+func (e *editor) restyle(style vietnamese.ToneStyle) int {
+	total := 0
+	for _, f := range []*widget.Entry{&e.headline.Entry, &e.sapo.Entry, &e.byline.Entry, &e.category.Entry, &e.location.Entry, &e.tags.Entry} {
+		if out, n := vietnamese.ApplyToneStyle(f.Text, style); n > 0 {
+			f.SetText(out)
+			total += n
+		}
+	}
+	if out, n := vietnamese.ApplyToneStyle(e.body.Text(), style); n > 0 {
+		e.body.SetText(out)
+		total += n
+		e.changed()
+	}
+	return total
 }

@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"fmt"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -151,4 +154,31 @@ func (u *UI) toggleMethod() {
 		u.lastMethod = vietnamese.Telex
 	}
 	u.setMethod(u.lastMethod)
+}
+
+// prefToneStyle is the preference key of the house tone-mark style.
+const prefToneStyle = "tone_style"
+
+// toneStyle is the house style, new (hoà) unless the settings say old.
+func (u *UI) toneStyle() vietnamese.ToneStyle {
+	if u.app.Preferences().String(prefToneStyle) == string(vietnamese.OldStyle) {
+		return vietnamese.OldStyle
+	}
+	return vietnamese.NewStyle
+}
+
+// applyToneStyle rewrites the open article in the house tone-mark style and
+// says how many words changed.
+func (u *UI) applyToneStyle() {
+	style := u.toneStyle()
+	n := u.ed.restyle(style)
+	example := "hoà, khoẻ, thuỷ"
+	if style == vietnamese.OldStyle {
+		example = "hòa, khỏe, thủy"
+	}
+	msg := fmt.Sprintf(lang.L("%d words changed to the house style (%s)."), n, example)
+	if n == 0 {
+		msg = fmt.Sprintf(lang.L("Every word already follows the house style (%s)."), example)
+	}
+	dialog.ShowInformation(lang.L("House tone style"), msg, u.win)
 }

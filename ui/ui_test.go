@@ -585,3 +585,47 @@ func TestTelexInEveryField(t *testing.T) {
 		t.Errorf("VNI: location %q, button %q", got, u.methodButton.Text)
 	}
 }
+
+func TestCountsAndSapoHint(t *testing.T) {
+	h := newHarness(t)
+	u := h.u
+	u.method = vietnamese.Off
+	long := strings.TrimSpace(strings.Repeat("người dân góp công ", 170)) // 680 words
+	u.ed.body.FirstText().SetText(long)
+	h.settle()
+	if !u.ed.sapoHint.Visible() || !strings.Contains(u.ed.sapoHint.Text, "680") {
+		t.Errorf("no sapo hint for a 680-word article without sapo (%v %q)", u.ed.sapoHint.Visible(), u.ed.sapoHint.Text)
+	}
+	if got := u.words.Text; got != "680 words · 3 min read · sapo 0 characters" {
+		t.Errorf("counts = %q", got)
+	}
+	test.Type(u.ed.sapo, "Sapo ngắn.")
+	h.settle()
+	if u.ed.sapoHint.Visible() {
+		t.Error("the hint stays after a sapo was written")
+	}
+	if got := u.words.Text; got != "682 words · 3 min read · sapo 10 characters" {
+		t.Errorf("counts = %q", got)
+	}
+}
+
+func TestHouseToneStyle(t *testing.T) {
+	h := newHarness(t)
+	u := h.u
+	u.method = vietnamese.Off
+	test.Type(u.ed.headline, "Hòa bình và sức khỏe")
+	test.Type(u.ed.body.FirstText(), "Công trình thủy lợi của xã.")
+	h.settle()
+	u.applyToneStyle() // the default house style is the new one
+	h.settle()
+	if u.ed.headline.Text != "Hoà bình và sức khoẻ" || u.ed.body.Text() != "Công trình thuỷ lợi của xã." {
+		t.Errorf("after restyle: %q / %q", u.ed.headline.Text, u.ed.body.Text())
+	}
+	if got := h.latest().Article.Headline; got != "Hoà bình và sức khoẻ" {
+		t.Errorf("restyled headline not saved: %q", got)
+	}
+	lbl := findWhere(u.win.Canvas(), func(l *widget.Label) bool { return strings.Contains(l.Text, "3 words changed") })
+	if lbl == nil {
+		t.Error("no message saying how many words changed")
+	}
+}
