@@ -90,6 +90,15 @@ type Summary struct {
 	Revisions int       `json:"revisions"`
 }
 
+// Hit is one search result: the article, its score and a snippet of its
+// text around the first match, with the byte ranges of the matched words.
+type Hit struct {
+	Summary
+	Score   int      `json:"score"`
+	Snippet string   `json:"snippet"`
+	Matches [][2]int `json:"matches"`
+}
+
 // DefaultLanguage is the language of new articles.
 const DefaultLanguage = "vi"
 
@@ -294,6 +303,39 @@ func WordCount(s string) int {
 		n++
 	}
 	return n
+}
+
+// figureLine matches a photo placed alone on its line: ![caption](photo:… "credit").
+var figureLine = regexp.MustCompile(`^\s*!\[((?:[^\]\\]|\\.)*)\]\(` + PhotoRefScheme + `[0-9a-f]{64}(?:\s+"((?:[^"\\]|\\.)*)")?\)\s*$`)
+
+// SplitFigures separates a body's text from its photo placements: text is
+// the body without the figure lines, captions their alt texts (Markdown
+// backslash escapes removed).
+func SplitFigures(body string) (text string, captions []string) {
+	if !strings.Contains(body, "]("+PhotoRefScheme) {
+		return body, nil
+	}
+	var b strings.Builder
+	for _, line := range strings.Split(body, "\n") {
+		if m := figureLine.FindStringSubmatch(line); m != nil {
+			captions = append(captions, unescapeMarkdown(m[1]))
+			continue
+		}
+		b.WriteString(line)
+		b.WriteByte('\n')
+	}
+	return b.String(), captions
+}
+
+func unescapeMarkdown(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // Words is the article's length as editors count it: the sapo and the body,

@@ -112,3 +112,15 @@ func TestPhotoRefs(t *testing.T) {
 		t.Errorf("PhotoRefs = %v", got)
 	}
 }
+
+func TestSplitFigures(t *testing.T) {
+	h := strings.Repeat("c", 64)
+	body := "Một.\n\n![Chú thích \\] có ngoặc](photo:" + h + " \"Tác giả\")\n\nHai."
+	text, captions := SplitFigures(body)
+	if strings.Contains(text, h) || !strings.Contains(text, "Một.") || !strings.Contains(text, "Hai.") {
+		t.Errorf("text = %q", text)
+	}
+	if len(captions) != 1 || captions[0] != "Chú thích ] có ngoặc" {
+		t.Errorf("captions = %q", captions)
+	}
+}

@@ -70,6 +70,11 @@ func BenchmarkPlainWrite20KB(b *testing.B) {
 	}
 }
 
+var (
+	districts = []string{"Bát Xát", "Mường Khương", "Sa Pa", "Bắc Hà", "Si Ma Cai", "Văn Bàn", "Bảo Yên", "Bảo Thắng"}
+	topics    = []string{"Đảng bộ xã họp", "mưa lũ sạt lở", "giá nông sản", "trường học mới", "điện lưới quốc gia", "đường liên thôn", "trạm y tế", "du lịch cộng đồng", "hoà giải ở cơ sở", "thuỷ lợi"}
+)
+
 // seed writes n articles of about 2 KB with one revision each, in bulk
 // (a WriteBatch, not n durable saves), as if written over years.
 func seed(tb testing.TB, dir string, n int) {
@@ -84,12 +89,22 @@ func seed(tb testing.TB, dir string, n int) {
 	for i := range n {
 		id := fielddesk.NewID()
 		saved := start.Add(time.Duration(i) * time.Hour).UTC()
-		a := fielddesk.Article{ID: id, Headline: fmt.Sprintf("Bản tin số %d từ huyện vùng cao", i), Language: "vi", Status: fielddesk.StatusDraft,
-			Sapo: "Sapo ngắn gọn.", Body: body20KB[:2000], Created: saved}
+		a := fielddesk.Article{ID: id, Headline: fmt.Sprintf("Bản tin số %d từ huyện %s", i, districts[i%len(districts)]), Language: "vi", Status: fielddesk.StatusDraft,
+			Sapo: "Sapo ngắn gọn về " + topics[i%len(topics)] + ".", Body: topics[(i*7)%len(topics)] + ". " + body20KB[:2000], Created: saved}
 		rev := fielddesk.Revision{ID: fielddesk.NewID(), Saved: saved, Words: a.Words(), Article: a}
 		sum := summaryRecord{Summary: fielddesk.Summary{ID: id, Headline: a.Headline, Status: a.Status, Updated: saved, Words: rev.Words, Head: rev.ID, Revisions: 1}, Created: saved}
 		info := fielddesk.RevisionInfo{ID: rev.ID, Saved: saved, Words: rev.Words, Headline: a.Headline}
 		if err := wb.Set(articleKey(id), sum.encode()); err != nil {
+			tb.Fatal(err)
+		}
+		enc := map[string]string{}
+		for term, p := range postings(a) {
+			enc[term] = string(p.encode())
+			if err := wb.Set(indexKey(term, id), p.encode()); err != nil {
+				tb.Fatal(err)
+			}
+		}
+		if err := wb.Set(termsKey(id), encodeTerms(enc)); err != nil {
 			tb.Fatal(err)
 		}
 		for k, v := range map[string]any{string(revisionKey(id, rev.ID)): rev, string(historyKey(id, rev.ID)): info} {
@@ -176,5 +191,47 @@ func BenchmarkList10k(b *testing.B) {
 		if err != nil || len(list) != 10000 {
 			b.Fatalf("%d, %v", len(list), err)
 		}
+	}
+}
+
+// BenchmarkSearch10k runs a two-word query, folded ("dang bo" for "Đảng bộ"),
+// over 10,000 articles, with ranking and snippets for the hits.
+func BenchmarkSearch10k(b *testing.B) {
+	db, err := Open(seeded(b, 10000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		hits, err := db.Search(ctx, "dang bo")
+		if err != nil || len(hits) == 0 {
+			b.Fatalf("%d hits, %v", len(hits), err)
+		}
+	}
+}
+
+// BenchmarkIndexUpdate is the search index's share of a save: the postings
+// of a 20 KB article and their writes, inside a transaction (not committed).
+func BenchmarkIndexUpdate(b *testing.B) {
+	db, err := Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	rev, err := db.Save(context.Background(), fielddesk.Article{Headline: "Bài dài", Body: body20KB}, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := rev.Article
+	a.Body += " Thêm một câu mới về thuỷ lợi."
+	b.ResetTimer()
+	for b.Loop() {
+		txn := db.db.NewTransaction(true)
+		if err := updateIndex(txn, a); err != nil {
+			b.Fatal(err)
+		}
+		txn.Discard()
 	}
 }

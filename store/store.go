@@ -17,11 +17,11 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/fielddesk/fielddesk"
-	"github.com/fielddesk/fielddesk/vietnamese"
 )
 
 // DB is an open data folder. Its methods are safe for concurrent use.
 type DB struct {
+	indexer
 	dir     string
 	db      *badger.DB
 	writeMu sync.Mutex // one writer: saves read the head and write it back
@@ -65,11 +65,18 @@ func Open(dir string) (*DB, error) {
 		bdb.Close()
 		return nil, err
 	}
+	// Index what a crash left unindexed, then keep up with saves.
+	if err := s.flushIndex(); err != nil {
+		bdb.Close()
+		return nil, err
+	}
+	s.startIndexer()
 	return s, nil
 }
 
 // Close flushes and closes the database. Always call it before exit.
 func (s *DB) Close() error {
+	s.stopIndexer()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close data folder %s: %w", s.dir, err)
 	}
@@ -177,11 +184,14 @@ func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom f
 				return err
 			}
 		}
-		return nil
+		// The search index follows in the background (see indexer): the
+		// marker, written with the revision, says this article needs it.
+		return txn.Set(dirtyKey(a.ID), nil)
 	})
 	if err != nil {
 		return fielddesk.Revision{}, fmt.Errorf("save article %s: %w", a.ID, mapErr(err))
 	}
+	s.wakeIndexer()
 	return rev, nil
 }
 
@@ -289,53 +299,6 @@ func (s *DB) List(ctx context.Context) ([]fielddesk.Summary, error) {
 	}
 	slices.SortStableFunc(out, func(a, b fielddesk.Summary) int { return b.Updated.Compare(a.Updated) })
 	return out, nil
-}
-
-// Filter returns the summaries of articles whose headline or body contains
-// every word of query, ignoring case and diacritics ("dang bo" finds
-// "Đảng bộ"), most recently changed first. An empty query lists everything.
-func (s *DB) Filter(ctx context.Context, query string) ([]fielddesk.Summary, error) {
-	words := strings.Fields(vietnamese.Fold(query))
-	if len(words) == 0 {
-		return s.List(ctx)
-	}
-	all, err := s.List(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []fielddesk.Summary
-	err = s.db.View(func(txn *badger.Txn) error {
-		for _, sum := range all {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if matchAll(vietnamese.Fold(sum.Headline), words) {
-				out = append(out, sum)
-				continue
-			}
-			var rev fielddesk.Revision
-			if err := getJSON(txn, revisionKey(sum.ID, sum.Head), &rev); err != nil {
-				return err
-			}
-			if matchAll(vietnamese.Fold(rev.Article.Headline+"\n"+rev.Article.Sapo+"\n"+rev.Article.Body), words) {
-				out = append(out, sum)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("filter articles: %w", mapErr(err))
-	}
-	return out, nil
-}
-
-func matchAll(text string, words []string) bool {
-	for _, w := range words {
-		if !strings.Contains(text, w) {
-			return false
-		}
-	}
-	return true
 }
 
 func getJSON(txn *badger.Txn, key []byte, v any) error {

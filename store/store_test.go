@@ -254,19 +254,3 @@ func TestReadOnlyFolderFailsVisiblyAndKeepsData(t *testing.T) {
 		t.Fatalf("previous revision lost: %v %+v", err, latest)
 	}
 }
-
-func TestFilterFoldsDiacritics(t *testing.T) {
-	db, _ := openTemp(t)
-	ctx := context.Background()
-	db.Save(ctx, fielddesk.Article{Headline: "Đảng bộ xã họp", Body: "Nội dung."}, "")
-	db.Save(ctx, fielddesk.Article{Headline: "Thời tiết", Body: "Mưa to ở Mường Khương."}, "")
-	for _, tt := range []struct {
-		q    string
-		want int
-	}{{"dang bo", 1}, {"muong khuong", 1}, {"MƯA", 1}, {"", 2}, {"không có", 0}} {
-		got, err := db.Filter(ctx, tt.q)
-		if err != nil || len(got) != tt.want {
-			t.Errorf("Filter(%q) = %d results (%v), want %d", tt.q, len(got), err, tt.want)
-		}
-	}
-}

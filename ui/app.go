@@ -42,7 +42,7 @@ type UI struct {
 
 	filter      *vnEntry
 	list        *widget.List
-	items       []fielddesk.Summary
+	items       []fielddesk.Hit
 	filterTimer *time.Timer
 
 	ed *editor
@@ -121,8 +121,8 @@ func (u *UI) build() {
 			title := widget.NewLabel("")
 			title.TextStyle.Bold = true
 			title.Truncation = fyne.TextTruncateEllipsis
-			meta := widget.NewLabel("")
-			meta.SizeName = theme.SizeNameCaptionText
+			meta := widget.NewRichText()
+			meta.Truncation = fyne.TextTruncateEllipsis
 			return container.NewVBox(title, meta)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -136,8 +136,14 @@ func (u *UI) build() {
 				title = lang.L("(no headline)")
 			}
 			box.Objects[0].(*widget.Label).SetText(title)
-			box.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s · %s · %s",
-				statusName(s.Status), s.Updated.Local().Format("02/01 15:04"), u.wordCount(s.Words)))
+			meta := box.Objects[1].(*widget.RichText)
+			if s.Snippet != "" {
+				meta.Segments = snippetSegments(s.Snippet, s.Matches)
+			} else {
+				meta.Segments = []widget.RichTextSegment{&widget.TextSegment{Style: captionStyle(false), Text: fmt.Sprintf("%s · %s · %s",
+					statusName(s.Status), s.Updated.Local().Format("02/01 15:04"), u.wordCount(s.Words))}}
+			}
+			meta.Refresh()
 		},
 	)
 	u.list.OnSelected = func(i widget.ListItemID) {
@@ -252,9 +258,19 @@ func (u *UI) background(work func(), done func()) {
 
 func (u *UI) refreshList() {
 	q := u.filter.Text
-	var items []fielddesk.Summary
+	var items []fielddesk.Hit
 	var err error
-	u.work.run(func() { items, err = u.backend.Filter(u.ctx, q) }, func() {
+	u.work.run(func() {
+		if strings.TrimSpace(q) != "" {
+			items, err = u.backend.Search(u.ctx, q)
+			return
+		}
+		var list []fielddesk.Summary
+		list, err = u.backend.List(u.ctx)
+		for _, s := range list {
+			items = append(items, fielddesk.Hit{Summary: s})
+		}
+	}, func() {
 		if err != nil {
 			u.showError(lang.L("Could not list the articles"), err)
 			return
@@ -267,6 +283,36 @@ func (u *UI) refreshList() {
 		u.list.Refresh()
 		u.selectCurrent()
 	})
+}
+
+func captionStyle(bold bool) widget.RichTextStyle {
+	st := widget.RichTextStyleInline
+	st.SizeName = theme.SizeNameCaptionText
+	st.TextStyle.Bold = bold
+	if !bold {
+		st.ColorName = theme.ColorNamePlaceHolder
+	}
+	return st
+}
+
+// snippetSegments shows a search snippet with the matched words in bold.
+func snippetSegments(snippet string, matches [][2]int) []widget.RichTextSegment {
+	var out []widget.RichTextSegment
+	at := 0
+	for _, m := range matches {
+		if m[0] < at || m[1] > len(snippet) {
+			continue
+		}
+		if m[0] > at {
+			out = append(out, &widget.TextSegment{Style: captionStyle(false), Text: snippet[at:m[0]]})
+		}
+		out = append(out, &widget.TextSegment{Style: captionStyle(true), Text: snippet[m[0]:m[1]]})
+		at = m[1]
+	}
+	if at < len(snippet) {
+		out = append(out, &widget.TextSegment{Style: captionStyle(false), Text: snippet[at:]})
+	}
+	return out
 }
 
 // selectCurrent highlights the open article in the list without reopening it.

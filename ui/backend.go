@@ -12,8 +12,10 @@ import (
 // *desk.Desk implements it. Every method may block on the disk and is
 // called off the UI goroutine.
 type Backend interface {
-	// Filter lists articles matching a search (all when empty), newest first.
-	Filter(ctx context.Context, query string) ([]fielddesk.Summary, error)
+	// List lists every article, newest first.
+	List(ctx context.Context) ([]fielddesk.Summary, error)
+	// Search finds articles by words (diacritics optional), best first, with snippets.
+	Search(ctx context.Context, query string) ([]fielddesk.Hit, error)
 	Latest(ctx context.Context, id fielddesk.ID) (fielddesk.Revision, error)
 	Revision(ctx context.Context, article, rev fielddesk.ID) (fielddesk.Revision, error)
 	// Save stores a new revision and returns once it is durable.

@@ -451,6 +451,7 @@ func (u *UI) updateListItem(rev fielddesk.Revision) {
 	for i, s := range u.items {
 		if s.ID == rev.Article.ID {
 			u.items[i].Headline = rev.Article.Headline
+			u.items[i].Snippet, u.items[i].Matches = "", nil
 			u.items[i].Updated = rev.Saved
 			u.items[i].Words = rev.Words
 			u.items[i].Head = rev.ID

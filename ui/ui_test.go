@@ -352,7 +352,19 @@ func TestFilterFindsByBody(t *testing.T) {
 	test.Type(h.u.filter, "muong khuong")
 	h.settle()
 	if len(h.u.items) != 1 || h.u.items[0].Headline != "Thời tiết" {
-		t.Errorf("filtered list = %+v", h.u.items)
+		t.Fatalf("filtered list = %+v", h.u.items)
+	}
+	if !strings.Contains(h.u.items[0].Snippet, "Mường Khương") {
+		t.Errorf("no snippet around the match: %q", h.u.items[0].Snippet)
+	}
+	var bold []string
+	for _, s := range snippetSegments(h.u.items[0].Snippet, h.u.items[0].Matches) {
+		if ts := s.(*widget.TextSegment); ts.Style.TextStyle.Bold {
+			bold = append(bold, ts.Text)
+		}
+	}
+	if strings.Join(bold, " ") != "Mường Khương" {
+		t.Errorf("highlighted %q, want the matched words", bold)
 	}
 }
 

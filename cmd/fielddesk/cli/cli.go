@@ -46,6 +46,7 @@ Commands:
   export ID --format md|html|ninjs [--out PATH] [--embed]
                                               write an article (photos go beside PATH)
   history ID [--json]                         list an article's revisions
+  search QUERY [--json]                       find articles; diacritics optional ("dang bo")
   help                                        show this help
 
 --data DIR  the data folder (default: %s)
@@ -112,6 +113,32 @@ var commands = map[string]command{
 	"list":    cmdList,
 	"export":  cmdExport,
 	"history": cmdHistory,
+	"search":  cmdSearch,
+}
+
+func cmdSearch(ctx context.Context, d *desk.Desk, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("search", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "")
+	pos, err := parse(fs, args, 1, "a query (quote it when it has several words)")
+	if err != nil {
+		return err
+	}
+	hits, err := d.Search(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		if hits == nil {
+			hits = []fielddesk.Hit{}
+		}
+		return writeJSON(out, hits)
+	}
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSCORE\tHEADLINE\tSNIPPET")
+	for _, h := range hits {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", h.ID, h.Score, h.Headline, h.Snippet)
+	}
+	return tw.Flush()
 }
 
 // parse parses flags that may come before or after the positional arguments.

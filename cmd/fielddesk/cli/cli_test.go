@@ -54,6 +54,11 @@ func TestHeadlessCommands(t *testing.T) {
 	if b, _ := os.ReadFile(mdPath); !strings.Contains(string(b), "id: "+id) {
 		t.Errorf("exported bundle lacks its id:\n%s", b)
 	}
+	out, _, code = run(t, "--data", data, "search", "lu quet", "--json")
+	var hits []fielddesk.Hit
+	if err := json.Unmarshal([]byte(out), &hits); code != 0 || err != nil || len(hits) != 1 || string(hits[0].ID) != id {
+		t.Errorf("search --json: %d %v\n%s", code, err, out)
+	}
 	out, _, code = run(t, "--data", data, "history", id)
 	if code != 0 || strings.Count(out, "\n") != 2 {
 		t.Errorf("history: %d\n%s", code, out)

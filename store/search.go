@@ -1,0 +1,509 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/vietnamese"
+)
+
+// The search index lives in the same transaction as each save:
+//
+//	s/<folded word>/<article>   fields the word is in (1 byte) + the spellings seen
+//	t/<article>                 the article's postings, to write only what changed
+//
+// Words are folded (no diacritics, lower case, đ→d), so "dang bo" finds
+// "Đảng bộ"; the spellings let a query written with marks rank the exact
+// form first.
+
+// Fields a word can be found in, as bits.
+const (
+	inHeadline byte = 1 << iota
+	inTags
+	inSapo
+	inCaption
+	inBody
+)
+
+var fieldWeight = map[byte]int{inHeadline: 16, inTags: 8, inSapo: 4, inCaption: 2, inBody: 1}
+
+func dirtyKey(id fielddesk.ID) []byte { return []byte("x/" + string(id)) }
+
+// indexer brings the search index up to date after saves, off the save's
+// path: a save writes only a marker (x/<article>) in its transaction, and
+// the indexer replaces the article's postings and removes the marker in one
+// transaction of its own. Search flushes it first, so results always
+// include the latest saves; Open flushes what a crash left behind.
+type indexer struct {
+	indexMu sync.Mutex // one flush at a time
+	wake    chan struct{}
+	done    chan struct{}
+	stopped chan struct{}
+}
+
+// indexDelay is the pause in saves the indexer waits for.
+const indexDelay = 300 * time.Millisecond
+
+func (s *DB) startIndexer() {
+	s.wake = make(chan struct{}, 1)
+	s.done = make(chan struct{})
+	s.stopped = make(chan struct{})
+	go func() {
+		defer close(s.stopped)
+		for {
+			select {
+			case <-s.wake:
+				// Wait for a pause in the saves (autosave bursts), then index
+				// once for all of them. A failure leaves the markers; the next
+				// save, search or open retries.
+				quiet := time.NewTimer(indexDelay)
+			wait:
+				for {
+					select {
+					case <-s.wake:
+						quiet.Reset(indexDelay)
+					case <-quiet.C:
+						break wait
+					case <-s.done:
+						quiet.Stop()
+						return
+					}
+				}
+				_ = s.flushIndex()
+			case <-s.done:
+				return
+			}
+		}
+	}()
+}
+
+func (s *DB) stopIndexer() {
+	if s.done != nil {
+		close(s.done)
+		<-s.stopped
+		s.done = nil
+	}
+}
+
+func (s *DB) wakeIndexer() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// flushIndex indexes every article with a marker.
+func (s *DB) flushIndex() error {
+	s.indexMu.Lock()
+	defer s.indexMu.Unlock()
+	var dirty []fielddesk.ID
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("x/")})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			dirty = append(dirty, fielddesk.ID(it.Item().Key()[2:]))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	for _, id := range dirty {
+		for try := 0; ; try++ {
+			err := s.db.Update(func(txn *badger.Txn) error {
+				sum, err := getSummary(txn, id)
+				if err != nil {
+					return err
+				}
+				var rev fielddesk.Revision
+				if err := getJSON(txn, revisionKey(id, sum.Head), &rev); err != nil {
+					return err
+				}
+				if err := updateIndex(txn, rev.Article); err != nil {
+					return err
+				}
+				return txn.Delete(dirtyKey(id))
+			})
+			if errors.Is(err, badger.ErrConflict) && try < 5 {
+				continue // a save of the same article came in between: index its newer revision
+			}
+			if err != nil {
+				return fmt.Errorf("index article %s: %w", id, mapErr(err))
+			}
+			break
+		}
+	}
+	return nil
+}
+
+func indexKey(term string, id fielddesk.ID) []byte {
+	return []byte("s/" + term + "/" + string(id))
+}
+func termsKey(id fielddesk.ID) []byte { return []byte("t/" + string(id)) }
+
+// posting is one word of one article.
+type posting struct {
+	fields    byte
+	spellings []string
+}
+
+func (p posting) encode() []byte {
+	b := []byte{p.fields}
+	for _, s := range p.spellings {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	return b
+}
+
+func decodePosting(b []byte) posting {
+	if len(b) == 0 {
+		return posting{}
+	}
+	p := posting{fields: b[0]}
+	b = b[1:]
+	for len(b) > 0 {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || uint64(len(b)-k) < n {
+			break
+		}
+		p.spellings = append(p.spellings, string(b[k:k+int(n)]))
+		b = b[k+int(n):]
+	}
+	return p
+}
+
+// postings computes the index entries of an article.
+func postings(a fielddesk.Article) map[string]posting {
+	out := map[string]posting{}
+	folded := map[string]string{} // news text repeats its words: fold each once
+	add := func(text string, field byte) {
+		for _, w := range vietnamese.Words(text) {
+			if utf8.RuneCountInString(w) > 64 {
+				continue
+			}
+			f, ok := folded[w]
+			if !ok {
+				f = vietnamese.Fold(w)
+				folded[w] = f
+			}
+			p := out[f]
+			p.fields |= field
+			if !slices.Contains(p.spellings, w) && len(p.spellings) < 4 {
+				p.spellings = append(p.spellings, w)
+			}
+			out[f] = p
+		}
+	}
+	add(a.Headline, inHeadline)
+	add(strings.Join(a.Tags, " "), inTags)
+	add(a.Sapo, inSapo)
+	text, captions := fielddesk.SplitFigures(a.Body)
+	for _, c := range captions {
+		add(c, inCaption)
+	}
+	add(text, inBody)
+	return out
+}
+
+// updateIndex brings an article's index entries up to date inside a save's
+// transaction, writing only the words whose entries changed (an autosave
+// after a few keystrokes touches a few keys, not the whole article).
+func updateIndex(txn *badger.Txn, a fielddesk.Article) error {
+	old := map[string]string{}
+	if item, err := txn.Get(termsKey(a.ID)); err == nil {
+		if err := item.Value(func(v []byte) error {
+			old = decodeTerms(v)
+			return nil
+		}); err != nil {
+			return err
+		}
+	} else if err != badger.ErrKeyNotFound {
+		return err
+	}
+	next := postings(a)
+	for term := range old {
+		if _, ok := next[term]; !ok {
+			if err := txn.Delete(indexKey(term, a.ID)); err != nil {
+				return err
+			}
+		}
+	}
+	enc := make(map[string]string, len(next))
+	for term, p := range next {
+		e := string(p.encode())
+		enc[term] = e
+		if old[term] == e {
+			continue
+		}
+		if err := txn.Set(indexKey(term, a.ID), []byte(e)); err != nil {
+			return err
+		}
+	}
+	return txn.Set(termsKey(a.ID), encodeTerms(enc))
+}
+
+// encodeTerms writes an article's postings, sorted by word, for the next diff.
+func encodeTerms(m map[string]string) []byte {
+	terms := make([]string, 0, len(m))
+	for t := range m {
+		terms = append(terms, t)
+	}
+	sort.Strings(terms)
+	var b []byte
+	for _, t := range terms {
+		b = binary.AppendUvarint(b, uint64(len(t)))
+		b = append(b, t...)
+		b = binary.AppendUvarint(b, uint64(len(m[t])))
+		b = append(b, m[t]...)
+	}
+	return b
+}
+
+func decodeTerms(b []byte) map[string]string {
+	m := map[string]string{}
+	next := func() (string, bool) {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || uint64(len(b)-k) < n {
+			return "", false
+		}
+		s := string(b[k : k+int(n)])
+		b = b[k+int(n):]
+		return s, true
+	}
+	for len(b) > 0 {
+		t, ok1 := next()
+		p, ok2 := next()
+		if !ok1 || !ok2 {
+			break
+		}
+		m[t] = p
+	}
+	return m
+}
+
+// MaxHits bounds what Search returns.
+const MaxHits = 100
+
+// Search finds the articles containing every word of query, ignoring case
+// and diacritics; the last word may be the start of a word (search as you
+// type). Results are ranked: words in the headline count most, then tags,
+// sapo, captions and body; when the query is written with diacritics,
+// articles with that exact spelling come first. Each hit has a snippet.
+func (s *DB) Search(ctx context.Context, query string) ([]fielddesk.Hit, error) {
+	words := vietnamese.Words(query)
+	if len(words) == 0 {
+		return nil, nil
+	}
+	if err := s.flushIndex(); err != nil {
+		return nil, fmt.Errorf("search %q: %w", query, err)
+	}
+	type cand struct {
+		score int
+		exact int
+	}
+	var cands map[fielddesk.ID]*cand
+	var hits []fielddesk.Hit
+	err := s.db.View(func(txn *badger.Txn) error {
+		for i, w := range words {
+			folded := vietnamese.Fold(w)
+			marked := folded != strings.ToLower(w) || strings.ContainsRune(w, 'đ')
+			prefix := "s/" + folded
+			if i < len(words)-1 {
+				prefix += "/" // whole word
+			}
+			found := map[fielddesk.ID]*cand{}
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix), PrefetchValues: false})
+			for it.Rewind(); it.Valid(); it.Next() {
+				key := string(it.Item().Key())
+				slash := strings.LastIndexByte(key, '/')
+				id := fielddesk.ID(key[slash+1:])
+				if cands != nil && cands[id] == nil {
+					continue
+				}
+				var p posting
+				if err := it.Item().Value(func(v []byte) error { p = decodePosting(v); return nil }); err != nil {
+					it.Close()
+					return err
+				}
+				c := found[id]
+				if c == nil {
+					c = &cand{}
+					if cands != nil {
+						*c = *cands[id]
+					}
+					found[id] = c
+				}
+				best := 0
+				for bit, wt := range fieldWeight {
+					if p.fields&bit != 0 && wt > best {
+						best = wt
+					}
+				}
+				c.score += best
+				if marked && slices.Contains(p.spellings, w) {
+					c.exact++
+				}
+			}
+			it.Close()
+			cands = found
+			if len(cands) == 0 {
+				return nil
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		type ranked struct {
+			id fielddesk.ID
+			c  *cand
+		}
+		var order []ranked
+		for id, c := range cands {
+			order = append(order, ranked{id, c})
+		}
+		sort.Slice(order, func(i, j int) bool {
+			a, b := order[i].c, order[j].c
+			if a.exact != b.exact {
+				return a.exact > b.exact
+			}
+			if a.score != b.score {
+				return a.score > b.score
+			}
+			return order[i].id > order[j].id // newer first
+		})
+		if len(order) > MaxHits {
+			order = order[:MaxHits]
+		}
+		for _, r := range order {
+			sum, err := getSummary(txn, r.id)
+			if err != nil {
+				return err
+			}
+			h := fielddesk.Hit{Summary: sum.Summary, Score: r.c.score + 100*r.c.exact}
+			var rev fielddesk.Revision
+			if err := getJSON(txn, revisionKey(r.id, sum.Head), &rev); err != nil {
+				return err
+			}
+			h.Snippet, h.Matches = Snippet(rev.Article, words)
+			hits = append(hits, h)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", query, mapErr(err))
+	}
+	return hits, nil
+}
+
+// markdownMarks is Markdown punctuation a snippet leaves out.
+var markdownMarks = regexp.MustCompile("\\]\\([^)]*\\)|[*_`#>|\\[\\]]+")
+
+// Snippet returns up to about 160 characters of the article's plain text
+// around the best place its headline, sapo or body matches words (compared
+// folded; the last word may be unfinished): where they stand together, or
+// else the first one. Matches is the byte ranges of the matched words.
+func Snippet(a fielddesk.Article, words []string) (string, [][2]int) {
+	folded := make([]string, len(words))
+	for i, w := range words {
+		folded[i] = vietnamese.Fold(w)
+	}
+	matchesWord := func(f string, q int) bool {
+		if q == len(folded)-1 {
+			return strings.HasPrefix(f, folded[q])
+		}
+		return f == folded[q]
+	}
+	body, _ := fielddesk.SplitFigures(a.Body)
+	for _, text := range []string{a.Headline, a.Sapo, body} {
+		text = strings.Join(strings.Fields(markdownMarks.ReplaceAllString(text, "")), " ")
+		runes := []rune(text)
+		type span struct{ start, end, q int } // rune offsets, which query word
+		var tokens []span
+		for i := 0; i < len(runes); {
+			if !isWordRune(runes[i]) {
+				i++
+				continue
+			}
+			j := i
+			for j < len(runes) && isWordRune(runes[j]) {
+				j++
+			}
+			f := vietnamese.Fold(string(runes[i:j]))
+			q := -1
+			for k := range folded {
+				if matchesWord(f, k) {
+					q = k
+					break
+				}
+			}
+			tokens = append(tokens, span{i, j, q})
+			i = j
+		}
+		first := -1
+		inPhrase := map[int]bool{} // tokens that are part of the whole query
+		for k := range tokens {
+			if tokens[k].q < 0 {
+				continue
+			}
+			if first < 0 {
+				first = k
+			}
+			phrase := k+len(folded) <= len(tokens)
+			for n := 0; phrase && n < len(folded); n++ {
+				phrase = matchesWord(vietnamese.Fold(string(runes[tokens[k+n].start:tokens[k+n].end])), n)
+			}
+			if phrase {
+				if len(inPhrase) == 0 {
+					first = k
+				}
+				for n := range folded {
+					inPhrase[k+n] = true
+				}
+			}
+		}
+		if first < 0 {
+			continue
+		}
+		anchor := tokens[first].start
+		from := max(0, anchor-60)
+		for from > 0 && from < anchor && isWordRune(runes[from-1]) {
+			from++
+		}
+		to := min(len(runes), from+160)
+		prefix, suffix := "", ""
+		if from > 0 {
+			prefix = "…"
+		}
+		if to < len(runes) {
+			suffix = "…"
+		}
+		snippet := prefix + string(runes[from:to]) + suffix
+		var ranges [][2]int
+		for k, t := range tokens {
+			if t.q < 0 || t.start < from || t.end > to || (len(inPhrase) > 0 && !inPhrase[k]) {
+				continue
+			}
+			s := len(prefix) + len(string(runes[from:t.start]))
+			ranges = append(ranges, [2]int{s, s + len(string(runes[t.start:t.end]))})
+		}
+		return snippet, ranges
+	}
+	return "", nil
+}
+
+func isWordRune(r rune) bool {
+	return vietnamese.IsWordRune(r)
+}
