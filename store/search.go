@@ -478,7 +478,7 @@ func Snippet(a fielddesk.Article, words []string) (string, [][2]int) {
 			continue
 		}
 		anchor := tokens[first].start
-		from := max(0, anchor-60)
+		from := max(0, anchor-20) // lists are narrow: keep the match near the start
 		for from > 0 && from < anchor && isWordRune(runes[from-1]) {
 			from++
 		}
