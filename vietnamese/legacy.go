@@ -1,0 +1,285 @@
+package vietnamese
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	bamboo "github.com/BambooEngine/bamboo-core"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Encoding is a pre-Unicode way of writing Vietnamese that still arrives in
+// pasted text and old files.
+type Encoding string
+
+// The legacy encodings FieldDesk reads.
+const (
+	TCVN3  Encoding = "tcvn3" // ABC, fonts .VnTime/.VnTimeH: one byte per letter
+	VNIWin Encoding = "vni"   // VNI-Windows, fonts VNI-*: letter + mark character
+	VIQR   Encoding = "viqr"  // ASCII marks after the letter: Vie^.t (RFC 1456)
+)
+
+// Encodings lists them in the order detection tries them.
+var Encodings = []Encoding{TCVN3, VNIWin, VIQR}
+
+var bambooNames = map[Encoding]string{TCVN3: "TCVN3 (ABC)", VNIWin: "VNI Windows", VIQR: "VIQR"}
+
+// vietnameseLetters are every letter with a Vietnamese mark, both cases.
+var vietnameseLetters = func() []rune {
+	var out []rune
+	for _, r := range "aăâeêioôơuưyđ" {
+		if r == 'đ' {
+			out = append(out, 'đ', 'Đ')
+			continue
+		}
+		for _, tone := range []string{"", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"} {
+			c := []rune(norm.NFC.String(string(r) + tone))[0]
+			if c > unicode.MaxASCII {
+				out = append(out, c, unicode.ToUpper(c))
+			}
+		}
+	}
+	return out
+}()
+
+// decodeTable maps a legacy spelling to its letter; keys sorted longest first.
+type decodeTable struct {
+	to   map[string]rune
+	keys []string
+}
+
+var decoders = func() map[Encoding]decodeTable {
+	m := map[Encoding]decodeTable{}
+	for enc, name := range bambooNames {
+		t := decodeTable{to: map[string]rune{}}
+		// Upper case first, so that where TCVN3 writes both cases alike the
+		// lower case wins (the capital is recovered from context later).
+		for _, lower := range []bool{false, true} {
+			for _, r := range vietnameseLetters {
+				if unicode.IsLower(r) != lower {
+					continue
+				}
+				code := bamboo.Encode(name, string(r))
+				if code != string(r) {
+					t.to[code] = r
+				}
+			}
+		}
+		if enc == VIQR {
+			t.to["Dd"] = 'Đ' // as typed at the start of a sentence
+		}
+		for k := range t.to {
+			t.keys = append(t.keys, k)
+		}
+		sort.Slice(t.keys, func(i, j int) bool { return len(t.keys[i]) > len(t.keys[j]) })
+		m[enc] = t
+	}
+	return m
+}()
+
+// Decode converts text written in a legacy encoding to Unicode NFC. TCVN3
+// cannot tell capitals with tone marks from small letters; Decode recovers
+// them at the start of a sentence and in words written all in capitals.
+// In VIQR a '.' or '?' is a tone mark only when a letter follows it, so
+// sentence punctuation stays punctuation.
+func Decode(text string, enc Encoding) string {
+	out := decode(text, enc)
+	if enc == TCVN3 {
+		out = recoverCapitals(out)
+	}
+	return norm.NFC.String(out)
+}
+
+// decode converts text letter by letter, with no guessing of capitals.
+func decode(text string, enc Encoding) string {
+	t, ok := decoders[enc]
+	if !ok {
+		return text
+	}
+	var b strings.Builder
+	for i := 0; i < len(text); {
+		matched := false
+		for _, k := range t.keys {
+			if !strings.HasPrefix(text[i:], k) {
+				continue
+			}
+			if enc == VIQR && (strings.HasSuffix(k, ".") || strings.HasSuffix(k, "?")) {
+				next, _ := utf8.DecodeRuneInString(text[i+len(k):])
+				if !unicode.IsLetter(next) {
+					continue
+				}
+			}
+			if enc == VIQR && strings.EqualFold(k, "dd") && i > 0 {
+				prev, _ := utf8.DecodeLastRuneInString(text[:i])
+				if unicode.IsLetter(prev) {
+					continue // "dd" starts a word: đ
+				}
+			}
+			b.WriteRune(t.to[k])
+			i += len(k)
+			matched = true
+			break
+		}
+		if !matched {
+			r, n := utf8.DecodeRuneInString(text[i:])
+			if enc == VIQR && r == '\\' && i+n < len(text) {
+				// "\." is a literal dot.
+				r2, n2 := utf8.DecodeRuneInString(text[i+n:])
+				b.WriteRune(r2)
+				i += n + n2
+				continue
+			}
+			b.WriteRune(r)
+			i += n
+		}
+	}
+	return norm.NFC.String(b.String())
+}
+
+// Encode writes Unicode text in a legacy encoding (for tests and for
+// exchanging with old systems).
+func Encode(text string, enc Encoding) string {
+	return bamboo.Encode(bambooNames[enc], norm.NFC.String(text))
+}
+
+var wordRe = regexp.MustCompile(`[\p{L}\p{M}]+`)
+
+// recoverCapitals restores TCVN3 capitals: a word whose other letters are
+// all capitals is all capitals, and a sentence starts with a capital.
+func recoverCapitals(s string) string {
+	sentenceStart := true
+	var b strings.Builder
+	last := 0
+	for _, m := range wordRe.FindAllStringIndex(s, -1) {
+		between := s[last:m[0]]
+		b.WriteString(between)
+		if strings.ContainsAny(between, ".!?\n") {
+			sentenceStart = true
+		}
+		word := []rune(s[m[0]:m[1]])
+		upper, letters := 0, 0
+		for _, r := range word {
+			if unicode.IsLetter(r) {
+				letters++
+				if unicode.IsUpper(r) {
+					upper++
+				}
+			}
+		}
+		switch {
+		case letters >= 2 && upper >= 1 && upper >= letters-countToned(word) && upper < letters:
+			// Every letter TCVN3 could write in capitals is a capital: the word is.
+			for i, r := range word {
+				word[i] = unicode.ToUpper(r)
+			}
+		case sentenceStart && len(word) > 0:
+			word[0] = unicode.ToUpper(word[0])
+		}
+		b.WriteString(string(word))
+		sentenceStart = false
+		last = m[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// countToned counts the letters TCVN3 writes alike in both cases (toned vowels).
+func countToned(word []rune) int {
+	n := 0
+	for _, r := range word {
+		d := norm.NFD.String(string(r))
+		if strings.ContainsAny(d, "\u0300\u0301\u0303\u0309\u0323") {
+			n++
+		}
+	}
+	return n
+}
+
+// Detection is what Detect found: the encoding a piece of text seems to be
+// in, how sure it is (0-1), and the part that looks legacy.
+type Detection struct {
+	Encoding Encoding
+	Score    float64
+	// Sample is the first line that looks legacy (to name it in a prompt).
+	Sample string
+}
+
+// hasUnicodeVietnamese reports whether text holds letters only Unicode
+// Vietnamese has (ă, đ, ơ, ư and the precomposed tone letters).
+func hasUnicodeVietnamese(s string) bool {
+	for _, r := range s {
+		switch {
+		case r == 0x102 || r == 0x103 || r == 0x110 || r == 0x111 || r == 0x1A0 || r == 0x1A1 || r == 0x1AF || r == 0x1B0:
+			return true
+		case r >= 0x1EA0 && r <= 0x1EF9:
+			return true
+		}
+	}
+	return false
+}
+
+var syllableRe = regexp.MustCompile(`^(ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdđghklmnprstvx])?(uyê|uya|oai|oay|oeo|uôi|ươi|ươu|iêu|yêu|uây|ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|ôi|ơi|ua|uâ|ue|uê|ui|uô|uy|uơ|ưa|ưi|ươ|ưu|yê|[aăâeêioôơuưy])(ch|ng|nh|[cmnpt])?$`)
+
+// IsSyllable reports whether a word is spelled like a Vietnamese syllable.
+func IsSyllable(word string) bool {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(word)) {
+		switch r {
+		case '\u0300', '\u0301', '\u0303', '\u0309', '\u0323':
+			continue // tones do not change the spelling's shape
+		}
+		b.WriteRune(r)
+	}
+	return syllableRe.MatchString(norm.NFC.String(b.String()))
+}
+
+// Detect says whether text looks like Vietnamese in a legacy encoding. It
+// looks at each line apart, so Unicode text with a legacy paragraph inside
+// is found, and names that paragraph. French, English or Unicode Vietnamese
+// is not detected: a detection needs words that decode into Vietnamese
+// syllables with marks, most of the words that changed doing so.
+func Detect(text string) (Detection, bool) {
+	best := Detection{}
+	for _, line := range strings.Split(text, "\n") {
+		if strings.TrimSpace(line) == "" || hasUnicodeVietnamese(line) {
+			continue
+		}
+		for _, enc := range Encodings {
+			score, evidence := decodeScore(line, enc)
+			if evidence >= 2 && score > best.Score {
+				best = Detection{Encoding: enc, Score: score, Sample: strings.TrimSpace(line)}
+			}
+		}
+	}
+	return best, best.Score >= 0.7
+}
+
+// decodeScore decodes a line and returns the share of changed words that
+// became marked Vietnamese syllables, and how many did.
+func decodeScore(line string, enc Encoding) (float64, int) {
+	changed, good := 0, 0
+	for _, w := range strings.Fields(line) {
+		w = strings.TrimFunc(w, func(r rune) bool {
+			return unicode.IsPunct(r) && r != '\u00ad' && !(enc == VIQR && strings.ContainsRune("'`?~.^(+", r))
+		})
+		if w == "" {
+			continue
+		}
+		d := decode(w, enc)
+		if d == norm.NFC.String(w) {
+			continue
+		}
+		changed++
+		d = strings.TrimFunc(d, func(r rune) bool { return !unicode.IsLetter(r) })
+		if IsSyllable(d) && strings.IndexFunc(d, func(r rune) bool { return r > unicode.MaxASCII }) >= 0 {
+			good++
+		}
+	}
+	if changed == 0 {
+		return 0, 0
+	}
+	return float64(good) / float64(changed), good
+}

@@ -1,0 +1,131 @@
+package vietnamese
+
+import (
+	"strings"
+	"testing"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+func TestLegacyRoundTripEveryLetter(t *testing.T) {
+	for _, enc := range []Encoding{VNIWin, VIQR} {
+		for _, r := range vietnameseLetters {
+			// In VIQR a final '.' or '?' is punctuation: test each letter inside a word.
+			s := string(r) + "t"
+			if got := Decode(Encode(s, enc), enc); got != s {
+				t.Errorf("%s: %q → %q → %q", enc, s, Encode(s, enc), got)
+			}
+		}
+	}
+	// TCVN3 writes toned capitals like small letters: those come back small
+	// (alone, they have no context); every other letter round-trips.
+	for _, r := range vietnameseLetters {
+		s := string(r)
+		got := Decode(Encode(s, TCVN3), TCVN3)
+		want := s
+		if unicode.IsUpper(r) && countToned([]rune(s)) > 0 {
+			want = strings.ToLower(s)
+		}
+		// A lone letter is also a sentence start: Decode capitalises it.
+		if got != want && got != strings.ToUpper(want[:0])+string(unicode.ToUpper([]rune(want)[0])) {
+			t.Errorf("TCVN3: %q → %q → %q", s, Encode(s, TCVN3), got)
+		}
+	}
+}
+
+func TestTCVN3Capitals(t *testing.T) {
+	for _, tt := range []struct{ unicode, want string }{
+		// Recoverable: sentence starts and words in capitals.
+		{"Ước mơ của người dân. Ấm no.", "Ước mơ của người dân. Ấm no."},
+		{"ĐẢNG BỘ TỈNH LÀO CAI", "ĐẢNG BỘ TỈNH LÀO CAI"},
+		{"Việt Nam", "Việt Nam"},
+		// Not recoverable: a toned capital inside a sentence (the name Ánh).
+		{"Chị Ánh kể lại.", "Chị ánh kể lại."},
+	} {
+		if got := Decode(Encode(tt.unicode, TCVN3), TCVN3); got != tt.want {
+			t.Errorf("TCVN3 %q → %q, want %q", tt.unicode, got, tt.want)
+		}
+	}
+}
+
+func TestVIQRPunctuation(t *testing.T) {
+	if got := Decode("Vie^.t Nam la` nha`.", VIQR); got != "Việt Nam là nhà." {
+		t.Errorf("VIQR = %q", got)
+	}
+	if got := Decode(`Ddi\. ddu+o+`+"`"+`ng`, VIQR); got != "Đi. đường" {
+		t.Errorf("VIQR escape = %q", got)
+	}
+}
+
+var legacySamples = []string{
+	"Sau hai năm vận động, người dân đã hiến đất làm đường liên thôn.",
+	"Đảng bộ tỉnh Lào Cai tổ chức đại hội đại biểu lần thứ XVI.",
+	"Mưa lớn kéo dài gây sạt lở nhiều tuyến đường ở huyện Bát Xát.",
+}
+
+func TestDetectLegacy(t *testing.T) {
+	for _, enc := range []Encoding{TCVN3, VNIWin} {
+		for _, s := range legacySamples {
+			d, ok := Detect(Encode(s, enc))
+			if !ok || d.Encoding != enc {
+				t.Errorf("%s sample %q detected as %+v (%v)", enc, Encode(s, enc), d, ok)
+			}
+		}
+	}
+	// VIQR needs marks on most words.
+	if d, ok := Detect("Nga`y mai, ngu+o+`i da^n se~ ho.p ba`n ve^` ddu+o+`ng."); !ok || d.Encoding != VIQR {
+		t.Errorf("VIQR detected as %+v (%v)", d, ok)
+	}
+	// Mixed: Unicode with one legacy paragraph; the sample names it.
+	mixed := "Đoạn đầu viết đúng Unicode.\n" + Encode(legacySamples[0], TCVN3) + "\nĐoạn cuối."
+	if d, ok := Detect(mixed); !ok || d.Encoding != TCVN3 || d.Sample != Encode(legacySamples[0], TCVN3) {
+		t.Errorf("mixed text: %+v (%v)", d, ok)
+	}
+}
+
+func TestDetectLeavesOtherTextAlone(t *testing.T) {
+	for _, s := range []string{
+		"Le président a été reçu à l'Élysée où il a déclaré être très satisfait.",
+		"Ça m'a coûté cher, mais la fête était réussie : on a mangé des crêpes.",
+		"The committee met on Friday and approved the new road budget.",
+		"Người dân góp công làm đường bê tông.", // Unicode Vietnamese
+		"Straße, Müller, Größe — naïve café résumé",
+		"2024-05-01 12:30 (UTC) $100 ~ 50%?",
+	} {
+		if d, ok := Detect(s); ok {
+			t.Errorf("%q detected as %+v", s, d)
+		}
+	}
+}
+
+func TestIsSyllable(t *testing.T) {
+	for _, w := range []string{"người", "nghiêng", "quốc", "giữa", "khuya", "Việt", "đường", "hoà", "thuở"} {
+		if !IsSyllable(w) {
+			t.Errorf("%q should be a syllable", w)
+		}
+	}
+	for _, w := range []string{"président", "straße", "xyz", "tẽtx", "hello"} {
+		if IsSyllable(w) {
+			t.Errorf("%q should not be a syllable", w)
+		}
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add("ViÖt Nam", uint8(0))
+	f.Add("Vie65t", uint8(1))
+	f.Add("Vie^.t \\.", uint8(2))
+	f.Fuzz(func(t *testing.T, s string, which uint8) {
+		enc := Encodings[int(which)%len(Encodings)]
+		out := Decode(s, enc)
+		if !utf8ValidNFC(out) {
+			t.Fatalf("Decode(%q, %s) = %q is not valid NFC", s, enc, out)
+		}
+		Detect(s)
+	})
+}
+
+func utf8ValidNFC(s string) bool {
+	return strings.ToValidUTF8(s, "\uFFFD") == s && norm.NFC.IsNormalString(s)
+}
