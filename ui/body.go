@@ -37,6 +37,8 @@ type bodyEditor struct {
 	scroll *container.Scroll
 	// method is the Vietnamese typing method of the paragraphs (nil: off).
 	method func() vietnamese.Method
+	// legacy asks whether to convert pasted legacy text (nil: paste as is).
+	legacy func(d vietnamese.Detection, text string, paste func(string))
 }
 
 type bodyBlock interface {
@@ -195,7 +197,7 @@ func (e *bodyEditor) photoCardFor(fb *figureBlock) fyne.CanvasObject {
 
 func (e *bodyEditor) newText(md string) *textBlock {
 	t := &textBlock{ed: e}
-	t.vn.method = e.method
+	t.vn.method, t.vn.legacy = e.method, e.legacy
 	t.initGrow(1, func() {
 		if e.grown != nil {
 			e.grown()

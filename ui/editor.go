@@ -64,7 +64,7 @@ func newEditor(u *UI) *editor {
 			e.body.updateVisible()
 		}
 	}
-	e.sapo = newGrowField(2, relayout, u.typingMethod)
+	e.sapo = newGrowField(2, relayout, vnInput{method: u.typingMethod, legacy: u.askConvert})
 	e.sapo.SetPlaceHolder(lang.L("Sapo: the lead paragraph, in one or two sentences"))
 	e.sapo.OnChanged = func(string) { e.sapo.fit(); e.changed() }
 	e.agency = line("TTXVN")
@@ -75,6 +75,7 @@ func newEditor(u *UI) *editor {
 	e.language = widget.NewSelect([]string{"vi", "en"}, func(string) { e.changed() })
 	e.body = newBodyEditor(e.changed, func(f fyne.Focusable) { u.win.Canvas().Focus(f) })
 	e.body.method = u.typingMethod
+	e.body.legacy = u.askConvert
 	e.body.photoCard = e.photoCard
 	e.body.grown = relayout
 

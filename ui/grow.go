@@ -7,8 +7,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"github.com/fielddesk/fielddesk/vietnamese"
 )
 
 // growEntry is a word-wrapped multi-line Entry that grows to show all its
@@ -89,9 +87,9 @@ type growField struct {
 	growEntry
 }
 
-func newGrowField(minRows int, onGrow func(), method func() vietnamese.Method) *growField {
+func newGrowField(minRows int, onGrow func(), vn vnInput) *growField {
 	f := &growField{}
-	f.vn.method = method
+	f.vn = vn
 	f.initGrow(minRows, onGrow)
 	f.ExtendBaseWidget(f)
 	return f
@@ -108,6 +106,9 @@ func (g *growEntry) TypedRune(r rune) { g.vn.typeRune(&g.Entry, r) }
 
 // TypedKey handles Backspace inside a word being composed.
 func (g *growEntry) TypedKey(k *fyne.KeyEvent) { g.vn.typeKey(&g.Entry, k) }
+
+// TypedShortcut normalises pasted text and offers to convert legacy text.
+func (g *growEntry) TypedShortcut(s fyne.Shortcut) { g.vn.typeShortcut(&g.Entry, s) }
 
 // FocusLost ends the word in progress.
 func (g *growEntry) FocusLost() {

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/vietnamese"
 )
 
@@ -20,6 +21,8 @@ const prefTyping = "typing"
 // cursor or the text changed behind its back.
 type vnInput struct {
 	method func() vietnamese.Method
+	// legacy asks the user whether to convert pasted legacy text; nil pastes as is.
+	legacy func(d vietnamese.Detection, text string, paste func(string))
 	typer  *vietnamese.Typer
 	row    int
 	col    int
@@ -85,6 +88,32 @@ func (v *vnInput) typeKey(e *widget.Entry, k *fyne.KeyEvent) {
 	v.row, v.col, v.text = e.CursorRow, e.CursorColumn, e.Text
 }
 
+// pastedText is a clipboard holding one text, to hand an Entry converted text.
+type pastedText string
+
+func (p pastedText) Content() string   { return string(p) }
+func (p pastedText) SetContent(string) {}
+
+// typeShortcut is the field's TypedShortcut: pasted text arrives in NFC, and
+// text that looks like TCVN3, VNI or VIQR is offered for conversion first.
+func (v *vnInput) typeShortcut(e *widget.Entry, s fyne.Shortcut) {
+	p, ok := s.(*fyne.ShortcutPaste)
+	if !ok || p.Clipboard == nil {
+		e.TypedShortcut(s)
+		return
+	}
+	text := p.Clipboard.Content()
+	paste := func(t string) {
+		e.TypedShortcut(&fyne.ShortcutPaste{Clipboard: pastedText(fielddesk.NFC(t))})
+		v.row, v.col, v.text = e.CursorRow, e.CursorColumn, e.Text
+	}
+	if d, legacy := vietnamese.Detect(text); legacy && v.legacy != nil {
+		v.legacy(d, text, paste)
+		return
+	}
+	paste(text)
+}
+
 // vnEntry is a one-line (or plain multi-line) Entry with Vietnamese typing.
 type vnEntry struct {
 	widget.Entry
@@ -92,7 +121,7 @@ type vnEntry struct {
 }
 
 func (u *UI) newEntry(placeholder string) *vnEntry {
-	e := &vnEntry{vn: vnInput{method: u.typingMethod}}
+	e := &vnEntry{vn: vnInput{method: u.typingMethod, legacy: u.askConvert}}
 	e.ExtendBaseWidget(e)
 	e.SetPlaceHolder(placeholder)
 	return e
@@ -103,6 +132,9 @@ func (e *vnEntry) TypedRune(r rune) { e.vn.typeRune(&e.Entry, r) }
 
 // TypedKey handles Backspace inside a word being composed.
 func (e *vnEntry) TypedKey(k *fyne.KeyEvent) { e.vn.typeKey(&e.Entry, k) }
+
+// TypedShortcut normalises pasted text and offers to convert legacy text.
+func (e *vnEntry) TypedShortcut(s fyne.Shortcut) { e.vn.typeShortcut(&e.Entry, s) }
 
 // FocusLost ends the word in progress.
 func (e *vnEntry) FocusLost() {
@@ -181,4 +213,28 @@ func (u *UI) applyToneStyle() {
 		msg = fmt.Sprintf(lang.L("Every word already follows the house style (%s)."), example)
 	}
 	dialog.ShowInformation(lang.L("House tone style"), msg, u.win)
+}
+
+var encodingNames = map[vietnamese.Encoding]string{vietnamese.TCVN3: "TCVN3 (ABC)", vietnamese.VNIWin: "VNI-Windows", vietnamese.VIQR: "VIQR"}
+
+// askConvert asks whether pasted text in a legacy encoding should be
+// converted, naming the encoding and the part that looks legacy. Nothing is
+// ever converted silently.
+func (u *UI) askConvert(d vietnamese.Detection, text string, paste func(string)) {
+	sample := []rune(d.Sample)
+	if len(sample) > 120 {
+		sample = append(sample[:120], '…')
+	}
+	msg := fmt.Sprintf(lang.L("This text looks like %s:"), encodingNames[d.Encoding]) + "\n\n“" + string(sample) + "”\n\n" +
+		lang.L("Convert it to Unicode?")
+	dlg := dialog.NewConfirm(lang.L("Old Vietnamese encoding"), msg, func(convert bool) {
+		if convert {
+			paste(vietnamese.Decode(text, d.Encoding))
+		} else {
+			paste(text)
+		}
+	}, u.win)
+	dlg.SetConfirmText(lang.L("Convert"))
+	dlg.SetDismissText(lang.L("Paste as it is"))
+	dlg.Show()
 }

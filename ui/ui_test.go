@@ -20,6 +20,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/desk"
 	"github.com/fielddesk/fielddesk/vietnamese"
@@ -639,5 +641,31 @@ func TestHouseToneStyle(t *testing.T) {
 	lbl := findWhere(u.win.Canvas(), func(l *widget.Label) bool { return strings.Contains(l.Text, "3 words changed") })
 	if lbl == nil {
 		t.Error("no message saying how many words changed")
+	}
+}
+
+func TestPasteLegacyTextAsksThenConverts(t *testing.T) {
+	h := newHarness(t)
+	u := h.u
+	want := "Người dân đã hiến đất làm đường."
+	legacy := vietnamese.Encode(want, vietnamese.TCVN3)
+	body := u.ed.body.FirstText()
+	u.win.Canvas().Focus(body)
+	body.TypedShortcut(&fyne.ShortcutPaste{Clipboard: pastedText(legacy)})
+	if body.Text != "" {
+		t.Fatalf("pasted before asking: %q", body.Text)
+	}
+	lbl := findWhere(u.win.Canvas(), func(l *widget.Label) bool { return strings.Contains(l.Text, "TCVN3") })
+	if lbl == nil || !strings.Contains(lbl.Text, legacy) {
+		t.Fatal("no question naming TCVN3 and the text")
+	}
+	test.Tap(findButton(u.win.Canvas(), "Convert"))
+	if body.Text != want {
+		t.Errorf("after Convert: %q, want %q", body.Text, want)
+	}
+	// English is pasted as is, and NFD arrives as NFC.
+	u.ed.headline.TypedShortcut(&fyne.ShortcutPaste{Clipboard: pastedText(norm.NFD.String("Đảng bộ and the committee"))})
+	if got := u.ed.headline.Text; got != "Đảng bộ and the committee" || !norm.NFC.IsNormalString(got) {
+		t.Errorf("headline after paste = %q", got)
 	}
 }

@@ -15,9 +15,13 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/desk"
+	"github.com/fielddesk/fielddesk/vietnamese"
 )
 
 // AppID is the application ID; the default data folder is the Fyne storage root for it.
@@ -47,6 +51,7 @@ Commands:
                                               write an article (photos go beside PATH)
   history ID [--json]                         list an article's revisions
   search QUERY [--json]                       find articles; diacritics optional ("dang bo")
+  convert --from tcvn3|vni|viqr|auto [FILE]   legacy Vietnamese text to Unicode (stdin to stdout)
   help                                        show this help
 
 --data DIR  the data folder (default: %s)
@@ -85,6 +90,12 @@ func Run(args []string, stdout, stderr io.Writer, gui GUI) int {
 		fmt.Fprintf(stdout, usage, def)
 		return 0
 	}
+	if plain, ok := plainCommands[cmd]; ok {
+		if err := plain(cmdArgs, Stdin, stdout); err != nil {
+			return fail(stderr, err)
+		}
+		return 0
+	}
 	run, ok := commands[cmd]
 	if !ok {
 		return fail(stderr, fmt.Errorf("unknown command %q (see fielddesk help)", cmd))
@@ -114,6 +125,56 @@ var commands = map[string]command{
 	"export":  cmdExport,
 	"history": cmdHistory,
 	"search":  cmdSearch,
+}
+
+// plainCommands work on files and streams, without the data folder.
+var plainCommands = map[string]func(args []string, stdin io.Reader, out io.Writer) error{
+	"convert": cmdConvert,
+}
+
+// Stdin is what convert reads when no file is named (tests replace it).
+var Stdin io.Reader = os.Stdin
+
+func cmdConvert(args []string, stdin io.Reader, out io.Writer) error {
+	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
+	from := fs.String("from", "auto", "")
+	pos, err := parse(fs, args, -1, "")
+	if err != nil {
+		return err
+	}
+	var data []byte
+	switch len(pos) {
+	case 0:
+		data, err = io.ReadAll(io.LimitReader(stdin, 64<<20))
+	case 1:
+		data, err = os.ReadFile(pos[0])
+	default:
+		return errors.New("convert takes at most one file (see fielddesk help)")
+	}
+	if err != nil {
+		return fmt.Errorf("convert: %w", err)
+	}
+	text := string(data)
+	if !utf8.Valid(data) {
+		// Old files with legacy fonts are 8-bit: read them as Windows-1252.
+		if text, err = charmap.Windows1252.NewDecoder().String(string(data)); err != nil {
+			return fmt.Errorf("convert: %w", err)
+		}
+	}
+	enc := vietnamese.Encoding(strings.ToLower(*from))
+	switch enc {
+	case "auto":
+		d, ok := vietnamese.Detect(text)
+		if !ok {
+			return errors.New("convert: the text does not look like TCVN3, VNI or VIQR; name the encoding with --from")
+		}
+		enc = d.Encoding
+	case vietnamese.TCVN3, vietnamese.VNIWin, vietnamese.VIQR:
+	default:
+		return fmt.Errorf("convert: unknown encoding %q; use tcvn3, vni, viqr or auto", *from)
+	}
+	_, err = io.WriteString(out, vietnamese.Decode(text, enc))
+	return err
 }
 
 func cmdSearch(ctx context.Context, d *desk.Desk, args []string, out io.Writer) error {
@@ -156,7 +217,7 @@ func parse(fs *flag.FlagSet, args []string, positional int, what string) ([]stri
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
-	if len(pos) != positional {
+	if positional >= 0 && len(pos) != positional {
 		return nil, fmt.Errorf("%s needs %s (see fielddesk help)", fs.Name(), what)
 	}
 	return pos, nil

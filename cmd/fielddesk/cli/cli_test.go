@@ -8,8 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/encoding/charmap"
+
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/desk"
+	"github.com/fielddesk/fielddesk/vietnamese"
 )
 
 func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
@@ -107,4 +110,31 @@ func TestSecondInstanceMessage(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+func TestConvert(t *testing.T) {
+	want := "Sau hai năm vận động, người dân đã hiến đất làm đường."
+	legacy := vietnamese.Encode(want, vietnamese.TCVN3)
+	// An old .txt file: the TCVN3 bytes as Windows-1252, not UTF-8.
+	raw, err := charmap.Windows1252.NewEncoder().String(legacy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "cu.txt")
+	os.WriteFile(path, []byte(raw), 0o644)
+	out, errOut, code := run(t, "convert", "--from", "auto", path)
+	if code != 0 || out != want {
+		t.Errorf("convert file: %d %q %q", code, out, errOut)
+	}
+	Stdin = strings.NewReader(vietnamese.Encode(want, vietnamese.VNIWin))
+	defer func() { Stdin = os.Stdin }()
+	out, _, code = run(t, "convert", "--from", "vni")
+	if code != 0 || out != want {
+		t.Errorf("convert stdin: %d %q", code, out)
+	}
+	Stdin = strings.NewReader("The committee met on Friday.")
+	_, errOut, code = run(t, "convert")
+	if code == 0 || !strings.Contains(errOut, "does not look like") {
+		t.Errorf("English text: %d %q", code, errOut)
+	}
 }
