@@ -10,12 +10,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/bundle"
 	"github.com/fielddesk/fielddesk/photo"
 	"github.com/fielddesk/fielddesk/store"
+	"github.com/fielddesk/fielddesk/vietnamese"
 )
 
 // Desk is an open data folder with the operations on it. It embeds the store,
@@ -99,11 +101,28 @@ func (d *Desk) Thumbnail(ctx context.Context, hash string) (string, error) {
 	return path, nil
 }
 
+// Legacy says what Import does with text that looks like a pre-Unicode
+// Vietnamese encoding (TCVN3, VNI, VIQR).
+type Legacy string
+
+// The choices; the empty Legacy is LegacyAsk.
+const (
+	// LegacyAsk refuses the import with ErrLegacyText, naming the encoding
+	// and the text, so the user can decide: nothing is converted silently.
+	LegacyAsk     Legacy = "ask"
+	LegacyConvert Legacy = "convert"
+	LegacyKeep    Legacy = "keep"
+)
+
+// ErrLegacyText is wrapped by the error for a bundle that looks like a
+// legacy encoding when Import was asked to ask.
+var ErrLegacyText = errors.New("text in an old Vietnamese encoding")
+
 // Import adds the article in the bundle file at path and returns its new
 // revision. A bundle whose id names an existing article adds a revision to
-// it. Everything (front matter, photos, validation) is checked before the
-// first write, so a bad bundle imports nothing.
-func (d *Desk) Import(ctx context.Context, path string) (fielddesk.Revision, error) {
+// it. Everything (front matter, photos, validation, legacy encodings) is
+// checked before the first write, so a bad bundle imports nothing.
+func (d *Desk) Import(ctx context.Context, path string, legacy Legacy) (fielddesk.Revision, error) {
 	fail := func(err error) (fielddesk.Revision, error) {
 		return fielddesk.Revision{}, fmt.Errorf("import %s: %w", path, err)
 	}
@@ -143,6 +162,9 @@ func (d *Desk) Import(ctx context.Context, path string) (fielddesk.Revision, err
 	}
 	a, err := b.Article(photos)
 	if err != nil {
+		return fail(err)
+	}
+	if a, err = applyLegacy(a, legacy); err != nil {
 		return fail(err)
 	}
 	if err := a.Normalized().Validate(); err != nil {
@@ -195,4 +217,30 @@ func inspectFile(path string) (fielddesk.Photo, error) {
 	w, ht := info.Oriented()
 	return fielddesk.Photo{Hash: hex.EncodeToString(h.Sum(nil)), Name: fielddesk.NFC(filepath.Base(path)),
 		Type: info.MIME, Width: w, Height: ht, Size: size}, nil
+}
+
+// applyLegacy finds text in an old encoding and, as asked, refuses,
+// converts or keeps it. Figure lines keep their photo references intact.
+func applyLegacy(a fielddesk.Article, legacy Legacy) (fielddesk.Article, error) {
+	all := strings.Join(append([]string{a.Headline, a.Sapo, a.Byline, a.Category, a.Location, a.Agency, a.Body}, a.Tags...), "\n")
+	det, found := vietnamese.Detect(all)
+	if !found || legacy == LegacyKeep {
+		return a, nil
+	}
+	if legacy != LegacyConvert {
+		return a, fmt.Errorf("%w: it looks like %s (%q); import with --legacy convert to convert it, or --legacy keep to keep it as it is", ErrLegacyText, det.Encoding, det.Sample)
+	}
+	dec := func(s string) string { return vietnamese.Decode(s, det.Encoding) }
+	a.Headline, a.Sapo, a.Byline, a.Category, a.Location, a.Agency = dec(a.Headline), dec(a.Sapo), dec(a.Byline), dec(a.Category), dec(a.Location), dec(a.Agency)
+	for i := range a.Tags {
+		a.Tags[i] = dec(a.Tags[i])
+	}
+	lines := strings.Split(a.Body, "\n")
+	for i, l := range lines {
+		if !strings.Contains(l, "]("+fielddesk.PhotoRefScheme) {
+			lines[i] = dec(l)
+		}
+	}
+	a.Body = strings.Join(lines, "\n")
+	return a, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/photo"
+	"github.com/fielddesk/fielddesk/vietnamese"
 )
 
 func openDesk(t *testing.T) *Desk {
@@ -79,7 +80,7 @@ func writeBundle(t *testing.T, text string) string {
 func TestImportExportImportRoundTrip(t *testing.T) {
 	d := openDesk(t)
 	ctx := context.Background()
-	r1, err := d.Import(ctx, writeBundle(t, bundleText))
+	r1, err := d.Import(ctx, writeBundle(t, bundleText), LegacyAsk)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func TestImportExportImportRoundTrip(t *testing.T) {
 			t.Errorf("exported bundle lacks photos/%s", name)
 		}
 	}
-	r2, err := d.Import(ctx, out)
+	r2, err := d.Import(ctx, out, LegacyAsk)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +120,7 @@ func TestImportExportImportRoundTrip(t *testing.T) {
 	}
 	// A fresh desk importing the export gets the very same article.
 	d2 := openDesk(t)
-	r3, err := d2.Import(ctx, out)
+	r3, err := d2.Import(ctx, out, LegacyAsk)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,13 +132,13 @@ func TestImportExportImportRoundTrip(t *testing.T) {
 func TestImportWithIDAddsRevision(t *testing.T) {
 	d := openDesk(t)
 	ctx := context.Background()
-	r1, err := d.Import(ctx, writeBundle(t, bundleText))
+	r1, err := d.Import(ctx, writeBundle(t, bundleText), LegacyAsk)
 	if err != nil {
 		t.Fatal(err)
 	}
 	edited := strings.Replace(bundleText, "---\nheadline:", "---\nid: "+string(r1.Article.ID)+"\nheadline:", 1)
 	edited = strings.Replace(edited, "Đoạn tiếp theo.", "Đoạn tiếp theo, đã sửa.", 1)
-	r2, err := d.Import(ctx, writeBundle(t, edited))
+	r2, err := d.Import(ctx, writeBundle(t, edited), LegacyAsk)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +178,7 @@ func TestImportRefusesAndWritesNothing(t *testing.T) {
 			if tt.setup != nil {
 				tt.setup(t, filepath.Dir(path))
 			}
-			_, err := d.Import(context.Background(), path)
+			_, err := d.Import(context.Background(), path, LegacyAsk)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want one naming %s", err, tt.want)
 			}
@@ -194,7 +195,7 @@ func TestImportRefusesAndWritesNothing(t *testing.T) {
 func TestExportHTMLAndNinJS(t *testing.T) {
 	d := openDesk(t)
 	ctx := context.Background()
-	r, err := d.Import(ctx, writeBundle(t, bundleText))
+	r, err := d.Import(ctx, writeBundle(t, bundleText), LegacyAsk)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,5 +236,31 @@ func TestExportHTMLAndNinJS(t *testing.T) {
 	}
 	if err := d.Export(ctx, r.Article.ID, ExportOptions{Format: "pdf"}, &nj); err == nil || !strings.Contains(err.Error(), "pdf") {
 		t.Errorf("unknown format: %v", err)
+	}
+}
+
+func TestImportLegacyText(t *testing.T) {
+	want := "Người dân đã hiến đất làm đường liên thôn."
+	text := strings.Replace(bundleText, "Đoạn tiếp theo.", vietnamese.Encode(want, vietnamese.TCVN3), 1)
+	ctx := context.Background()
+
+	d := openDesk(t)
+	_, err := d.Import(ctx, writeBundle(t, text), LegacyAsk)
+	if !errors.Is(err, ErrLegacyText) || !strings.Contains(err.Error(), "tcvn3") || !strings.Contains(err.Error(), "--legacy convert") {
+		t.Fatalf("ask: %v", err)
+	}
+	if list, _ := d.List(ctx); len(list) != 0 {
+		t.Fatal("a refused import wrote an article")
+	}
+	r, err := d.Import(ctx, writeBundle(t, text), LegacyConvert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Article.Body, want) || len(r.Article.Photos) != 2 {
+		t.Errorf("converted body = %q (%d photos)", r.Article.Body, len(r.Article.Photos))
+	}
+	kept, err := openDesk(t).Import(ctx, writeBundle(t, text), LegacyKeep)
+	if err != nil || !strings.Contains(kept.Article.Body, vietnamese.Encode(want, vietnamese.TCVN3)) {
+		t.Errorf("keep: %v", err)
 	}
 }

@@ -45,7 +45,9 @@ const usage = `Usage: fielddesk [--data DIR] [command]
 With no command, opens the FieldDesk window.
 
 Commands:
-  import FILE.md                              add an article from a bundle; prints its ID
+  import FILE.md [--legacy ask|convert|keep]  add an article from a bundle; prints its ID
+                                              (text in TCVN3/VNI/VIQR is refused unless
+                                              --legacy says to convert or keep it)
   list [--json]                               list the articles, newest first
   export ID --format md|html|ninjs [--out PATH] [--embed]
                                               write an article (photos go beside PATH)
@@ -224,11 +226,18 @@ func parse(fs *flag.FlagSet, args []string, positional int, what string) ([]stri
 }
 
 func cmdImport(ctx context.Context, d *desk.Desk, args []string, out io.Writer) error {
-	pos, err := parse(flag.NewFlagSet("import", flag.ContinueOnError), args, 1, "one bundle file")
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	legacy := fs.String("legacy", "ask", "")
+	pos, err := parse(fs, args, 1, "one bundle file")
 	if err != nil {
 		return err
 	}
-	rev, err := d.Import(ctx, pos[0])
+	switch desk.Legacy(*legacy) {
+	case desk.LegacyAsk, desk.LegacyConvert, desk.LegacyKeep:
+	default:
+		return fmt.Errorf("import: --legacy takes ask, convert or keep, not %q", *legacy)
+	}
+	rev, err := d.Import(ctx, pos[0], desk.Legacy(*legacy))
 	if err != nil {
 		return err
 	}
