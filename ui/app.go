@@ -41,6 +41,7 @@ type UI struct {
 	RetryDelay time.Duration
 
 	filter      *vnEntry
+	sortAZ      bool // list by headline in Vietnamese order instead of newest first
 	list        *widget.List
 	items       []fielddesk.Hit
 	filterTimer *time.Timer
@@ -153,7 +154,17 @@ func (u *UI) build() {
 	}
 	newBtn := widget.NewButtonWithIcon(lang.L("New article"), theme.DocumentCreateIcon(), u.newArticle)
 	newBtn.Importance = widget.HighImportance
-	left := container.NewBorder(container.NewVBox(newBtn, u.filter), nil, nil, nil, u.list)
+	order := widget.NewSelect([]string{lang.L("Newest first"), lang.L("Headline A–Z")}, nil)
+	if u.sortAZ {
+		order.SetSelected(lang.L("Headline A–Z"))
+	} else {
+		order.SetSelected(lang.L("Newest first"))
+	}
+	order.OnChanged = func(v string) {
+		u.sortAZ = v == lang.L("Headline A–Z")
+		u.refreshList()
+	}
+	left := container.NewBorder(container.NewVBox(newBtn, u.filter, order), nil, nil, nil, u.list)
 
 	var current fielddesk.ID
 	if u.ed != nil {
@@ -257,7 +268,7 @@ func (u *UI) background(work func(), done func()) {
 }
 
 func (u *UI) refreshList() {
-	q := u.filter.Text
+	q, sortAZ := u.filter.Text, u.sortAZ
 	var items []fielddesk.Hit
 	var err error
 	u.work.run(func() {
@@ -269,6 +280,9 @@ func (u *UI) refreshList() {
 		list, err = u.backend.List(u.ctx)
 		for _, s := range list {
 			items = append(items, fielddesk.Hit{Summary: s})
+		}
+		if sortAZ {
+			vietnamese.SortFunc(items, func(h fielddesk.Hit) string { return h.Headline })
 		}
 	}, func() {
 		if err != nil {

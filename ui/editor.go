@@ -449,6 +449,10 @@ func (u *UI) dropped(_ fyne.Position, uris []fyne.URI) {
 
 // updateListItem refreshes one article's line after a save without reloading the list.
 func (u *UI) updateListItem(rev fielddesk.Revision) {
+	if u.sortAZ || strings.TrimSpace(u.filter.Text) != "" {
+		u.refreshList() // the order depends on the text: ask again
+		return
+	}
 	for i, s := range u.items {
 		if s.ID == rev.Article.ID {
 			u.items[i].Headline = rev.Article.Headline

@@ -669,3 +669,24 @@ func TestPasteLegacyTextAsksThenConverts(t *testing.T) {
 		t.Errorf("headline after paste = %q", got)
 	}
 }
+
+func TestListSortsHeadlinesInVietnameseOrder(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	for _, hl := range []string{"Đường mới", "Ăn Tết", "Dân vận", "An ninh", "Bắc Hà"} {
+		h.desk.Save(ctx, fielddesk.Article{Headline: hl}, "")
+	}
+	sel := findWhere(h.u.win.Canvas(), func(s *widget.Select) bool { return len(s.Options) > 0 && s.Options[0] == "Newest first" })
+	if sel == nil {
+		t.Fatal("no sort choice above the list")
+	}
+	sel.SetSelected("Headline A–Z")
+	h.settle()
+	var got []string
+	for _, it := range h.u.items {
+		got = append(got, it.Headline)
+	}
+	if strings.Join(got, "|") != "An ninh|Ăn Tết|Bắc Hà|Dân vận|Đường mới" {
+		t.Errorf("A–Z = %v", got)
+	}
+}

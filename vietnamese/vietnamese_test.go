@@ -51,3 +51,14 @@ func TestFormatInt(t *testing.T) {
 		}
 	}
 }
+
+func TestVietnameseOrder(t *testing.T) {
+	words := []string{"đường", "ăn", "Bắc", "dân", "an", "ấm", "e", "ê", "Đảng", "ơn", "ô", "o", "ư", "u"}
+	SortFunc(words, func(s string) string { return s })
+	want := []string{"an", "ăn", "ấm", "Bắc", "dân", "Đảng", "đường", "e", "ê", "o", "ô", "ơn", "u", "ư"}
+	for i := range want {
+		if words[i] != want[i] {
+			t.Fatalf("order = %v\nwant    %v", words, want)
+		}
+	}
+}
