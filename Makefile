@@ -42,6 +42,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzInspect -fuzztime 20s ./photo
 	$(GO) test -run '^$$' -fuzz FuzzRender -fuzztime 30s ./render
 	$(GO) test -run '^$$' -fuzz FuzzDecodeSummary -fuzztime 20s ./store
+	$(GO) test -run '^$$' -fuzz FuzzTyper -fuzztime 30s ./vietnamese
+	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime 30s ./vietnamese
 
 clean:
 	rm -rf $(BIN)
