@@ -305,8 +305,35 @@ func WordCount(s string) int {
 	return n
 }
 
-// figureLine matches a photo placed alone on its line: ![caption](photo:… "credit").
-var figureLine = regexp.MustCompile(`^\s*!\[((?:[^\]\\]|\\.)*)\]\(` + PhotoRefScheme + `[0-9a-f]{64}(?:\s+"((?:[^"\\]|\\.)*)")?\)\s*$`)
+// figureLine matches a photo placed alone on its line: ![caption](photo:HASH "credit").
+var figureLine = regexp.MustCompile(`^\s*!\[((?:[^\]\\]|\\.)*)\]\(` + PhotoRefScheme + `([0-9a-f]{64})(?:\s+"((?:[^"\\]|\\.)*)")?\)\s*$`)
+
+// Figure is a stored photo placed alone in its paragraph, as the body
+// writes it: ![caption](photo:HASH "credit").
+type Figure struct {
+	Hash, Caption, Credit string
+}
+
+// ParseFigure reads a paragraph that is exactly one placed photo.
+func ParseFigure(paragraph string) (Figure, bool) {
+	m := figureLine.FindStringSubmatch(paragraph)
+	if m == nil {
+		return Figure{}, false
+	}
+	return Figure{Hash: m[2], Caption: unescapeMarkdown(m[1]), Credit: unescapeMarkdown(m[3])}, true
+}
+
+var markdownEscaper = strings.NewReplacer(`\`, `\\`, `]`, `\]`, `[`, `\[`, `"`, `\"`, "\n", " ")
+
+// Markdown writes the figure as the body stores it (a caption or credit on
+// one line, Markdown's special characters escaped).
+func (f Figure) Markdown() string {
+	s := "![" + markdownEscaper.Replace(f.Caption) + "](" + PhotoRefScheme + f.Hash
+	if f.Credit != "" {
+		s += ` "` + markdownEscaper.Replace(f.Credit) + `"`
+	}
+	return s + ")"
+}
 
 // SplitFigures separates a body's text from its photo placements: text is
 // the body without the figure lines, captions their alt texts (Markdown
@@ -317,8 +344,8 @@ func SplitFigures(body string) (text string, captions []string) {
 	}
 	var b strings.Builder
 	for _, line := range strings.Split(body, "\n") {
-		if m := figureLine.FindStringSubmatch(line); m != nil {
-			captions = append(captions, unescapeMarkdown(m[1]))
+		if f, ok := ParseFigure(line); ok {
+			captions = append(captions, f.Caption)
 			continue
 		}
 		b.WriteString(line)

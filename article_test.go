@@ -124,3 +124,14 @@ func TestSplitFigures(t *testing.T) {
 		t.Errorf("captions = %q", captions)
 	}
 }
+
+func TestFigureMarkdownRoundTrip(t *testing.T) {
+	f := Figure{Hash: strings.Repeat("d", 64), Caption: `Cầu [treo] "mới"\ qua suối`, Credit: `Nguyễn "A"`}
+	got, ok := ParseFigure(f.Markdown())
+	if !ok || got != f {
+		t.Errorf("round trip: %+v %v from %q", got, ok, f.Markdown())
+	}
+	if _, ok := ParseFigure("Chữ thường, không phải ảnh."); ok {
+		t.Error("a paragraph of text parsed as a figure")
+	}
+}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"image/color"
-	"regexp"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -28,7 +27,7 @@ type bodyEditor struct {
 	// focus moves keyboard focus to an object (the window canvas's Focus).
 	focus func(fyne.Focusable)
 	// photoCard builds the card for a figure block.
-	photoCard func(f figure, b *figureBlock) fyne.CanvasObject
+	photoCard func(f fielddesk.Figure, b *figureBlock) fyne.CanvasObject
 	// focused is the text block that last had focus, where photos are inserted.
 	focused *textBlock
 	// grown lays out the document again when a paragraph's height changed.
@@ -81,48 +80,12 @@ func (t *textBlock) TypedKey(k *fyne.KeyEvent) {
 
 // figureBlock is a photo placed alone in its paragraph.
 type figureBlock struct {
-	fig  figure
+	fig  fielddesk.Figure
 	card fyne.CanvasObject
 }
 
-func (f *figureBlock) markdown() string          { return f.fig.markdown() }
+func (f *figureBlock) markdown() string          { return f.fig.Markdown() }
 func (f *figureBlock) object() fyne.CanvasObject { return f.card }
-
-// figure is the Markdown of a placed photo: ![caption](photo:HASH "credit").
-type figure struct {
-	hash, caption, credit string
-}
-
-var figureRe = regexp.MustCompile(`^!\[((?:[^\]\\]|\\.)*)\]\(photo:([0-9a-f]{64})(?:\s+"((?:[^"\\]|\\.)*)")?\)$`)
-
-func parseFigure(s string) (figure, bool) {
-	m := figureRe.FindStringSubmatch(strings.TrimSpace(s))
-	if m == nil {
-		return figure{}, false
-	}
-	return figure{hash: m[2], caption: unescapeMD(m[1]), credit: unescapeMD(m[3])}, true
-}
-
-var mdEscaper = strings.NewReplacer(`\`, `\\`, `]`, `\]`, `[`, `\[`, `"`, `\"`, "\n", " ")
-
-func unescapeMD(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) {
-			i++
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-func (f figure) markdown() string {
-	s := "![" + mdEscaper.Replace(f.caption) + "](" + fielddesk.PhotoRefScheme + f.hash
-	if f.credit != "" {
-		s += ` "` + mdEscaper.Replace(f.credit) + `"`
-	}
-	return s + ")"
-}
 
 func newBodyEditor(onChange func(), focus func(fyne.Focusable)) *bodyEditor {
 	return &bodyEditor{box: container.New(columnLayout{}), onChange: onChange, focus: focus}
@@ -180,7 +143,7 @@ func (e *bodyEditor) Text() string {
 }
 
 func (e *bodyEditor) newBlock(md string) bodyBlock {
-	if f, ok := parseFigure(md); ok {
+	if f, ok := fielddesk.ParseFigure(md); ok {
 		fb := &figureBlock{fig: f}
 		fb.card = e.photoCardFor(fb)
 		return fb
@@ -190,7 +153,7 @@ func (e *bodyEditor) newBlock(md string) bodyBlock {
 
 func (e *bodyEditor) photoCardFor(fb *figureBlock) fyne.CanvasObject {
 	if e.photoCard == nil {
-		return widget.NewLabel(fb.fig.caption)
+		return widget.NewLabel(fb.fig.Caption)
 	}
 	return e.photoCard(fb.fig, fb)
 }
@@ -327,7 +290,7 @@ func (e *bodyEditor) joinWithPrevious(t *textBlock) bool {
 }
 
 // InsertFigure places a photo after the focused paragraph (or at the end).
-func (e *bodyEditor) InsertFigure(f figure) {
+func (e *bodyEditor) InsertFigure(f fielddesk.Figure) {
 	fb := &figureBlock{fig: f}
 	fb.card = e.photoCardFor(fb)
 	at := len(e.blocks)
@@ -348,7 +311,7 @@ func (e *bodyEditor) InsertFigure(f figure) {
 
 // UpdateFigure stores an edited caption or credit.
 func (e *bodyEditor) UpdateFigure(b *figureBlock, caption, credit string) {
-	b.fig.caption, b.fig.credit = caption, credit
+	b.fig.Caption, b.fig.Credit = caption, credit
 	if e.onChange != nil {
 		e.onChange()
 	}

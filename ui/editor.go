@@ -353,27 +353,27 @@ func (e *editor) show(rev fielddesk.Revision) {
 
 // photoCard is a placed photo in the body: thumbnail, caption, credit and
 // buttons to move or remove it.
-func (e *editor) photoCard(f figure, fb *figureBlock) fyne.CanvasObject {
+func (e *editor) photoCard(f fielddesk.Figure, fb *figureBlock) fyne.CanvasObject {
 	img := canvas.NewImageFromResource(theme.FileImageIcon())
 	img.FillMode = canvas.ImageFillContain
 	img.SetMinSize(fyne.NewSize(160, 120))
-	if path := e.u.thumbnail(f.hash); path != "" {
+	if path := e.u.thumbnail(f.Hash); path != "" {
 		img.File, img.Resource = path, nil
 	} else {
-		e.cards[f.hash] = append(e.cards[f.hash], img)
+		e.cards[f.Hash] = append(e.cards[f.Hash], img)
 	}
 	caption := e.u.newEntry("")
 	caption.MultiLine = true
 	caption.Wrapping = fyne.TextWrapWord
 	caption.SetMinRowsVisible(2)
 	caption.SetPlaceHolder(lang.L("Caption: what the photo shows"))
-	caption.SetText(f.caption)
+	caption.SetText(f.Caption)
 	credit := e.u.newEntry(lang.L("Photographer (credit)"))
-	credit.SetText(f.credit)
+	credit.SetText(f.Credit)
 	update := func(string) { e.body.UpdateFigure(fb, caption.Text, credit.Text) }
 	caption.OnChanged, credit.OnChanged = update, update
-	name := f.hash[:12]
-	if p, ok := e.photos[f.hash]; ok {
+	name := f.Hash[:12]
+	if p, ok := e.photos[f.Hash]; ok {
 		name = fmt.Sprintf("%s · %d×%d", p.Name, p.Width, p.Height)
 	}
 	info := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
@@ -418,7 +418,7 @@ func (e *editor) addPhoto(name string, open func() (io.ReadCloser, error)) {
 			return
 		}
 		e.photos[p.Hash] = p
-		e.body.InsertFigure(figure{hash: p.Hash})
+		e.body.InsertFigure(fielddesk.Figure{Hash: p.Hash})
 		e.u.status.SetText(fmt.Sprintf(lang.L("Photo %s added: write its caption and credit"), name))
 	})
 }

@@ -6,15 +6,13 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 )
 
 // growEntry is a word-wrapped multi-line Entry that grows to show all its
 // text instead of scrolling inside itself, so a column of them reads like
 // one document. Embed it and call ExtendBaseWidget on the outer type.
 type growEntry struct {
-	widget.Entry
-	vn       vnInput
+	vnEntry
 	rows     int
 	minRows  int
 	onGrow   func() // called when the height changed, to lay out the parent again
@@ -99,21 +97,4 @@ func newGrowField(minRows int, onGrow func(), vn vnInput) *growField {
 func (f *growField) Resize(s fyne.Size) {
 	f.Entry.Resize(s)
 	f.fit()
-}
-
-// TypedRune composes Vietnamese.
-func (g *growEntry) TypedRune(r rune) { g.vn.typeRune(&g.Entry, r) }
-
-// TypedKey handles Backspace inside a word being composed.
-func (g *growEntry) TypedKey(k *fyne.KeyEvent) { g.vn.typeKey(&g.Entry, k) }
-
-// TypedShortcut normalises pasted text and offers to convert legacy text.
-func (g *growEntry) TypedShortcut(s fyne.Shortcut) { g.vn.typeShortcut(&g.Entry, s) }
-
-// FocusLost ends the word in progress.
-func (g *growEntry) FocusLost() {
-	if g.vn.typer != nil {
-		g.vn.typer.Reset()
-	}
-	g.Entry.FocusLost()
 }
