@@ -44,6 +44,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecodeSummary -fuzztime 20s ./store
 	$(GO) test -run '^$$' -fuzz FuzzTyper -fuzztime 30s ./vietnamese
 	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime 30s ./vietnamese
+	$(GO) test -run '^$$' -fuzz FuzzDecodePush -fuzztime 30s ./sync/wire
+	$(GO) test -run '^$$' -fuzz FuzzDecodeSmall -fuzztime 30s ./sync/wire
 
 clean:
 	rm -rf $(BIN)

@@ -1,0 +1,272 @@
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/fielddesk/fielddesk"
+)
+
+// ProtocolVersion is the version of this protocol; see VersionHeader.
+const ProtocolVersion = 1
+
+// VersionHeader carries ProtocolVersion on every request and response.
+const VersionHeader = "FieldDesk-Protocol"
+
+// Limits every decoder enforces. A body over its limit is refused with
+// ErrTooLarge (HTTP 413) before it is parsed.
+const (
+	MaxBatchBytes   = 8 << 20   // a push batch or a pull answer, decompressed
+	MaxMutations    = 500       // mutations in one push
+	MaxChunkBytes   = 256 << 10 // one photo chunk
+	MaxPhotoBytes   = 64 << 20  // one photo
+	MaxStatusPhotos = 1000      // photos asked about at once
+	MaxSmallBody    = 64 << 10  // login, pull and status requests
+)
+
+// Error codes in Error.Code.
+const (
+	CodeBadRequest      = "bad_request"
+	CodeTooLarge        = "too_large"
+	CodeUnauthorized    = "unauthorized"
+	CodeNotFound        = "not_found"
+	CodeProtocolVersion = "protocol_version"
+	CodeHashMismatch    = "hash_mismatch"
+	CodeWrongOffset     = "wrong_offset"
+	CodeRateLimited     = "rate_limited"
+	CodeInternal        = "internal"
+)
+
+// Error is every error answer's body.
+type Error struct {
+	Error string `json:"error"`
+	Code  string `json:"code"`
+}
+
+// LoginRequest asks for a device token.
+type LoginRequest struct {
+	User       string `json:"user"`
+	Password   string `json:"password"`
+	DeviceName string `json:"device_name"`
+}
+
+// LoginResponse grants one.
+type LoginResponse struct {
+	Token    string `json:"token"`
+	DeviceID string `json:"device_id"`
+	User     string `json:"user"`
+	Role     string `json:"role"`
+	Desk     string `json:"desk,omitempty"`
+}
+
+// Mutation is one change a device sends: a new revision of an article.
+type Mutation struct {
+	// ID is the device's mutation counter: 1, 2, 3… with no gaps.
+	ID       uint64             `json:"id"`
+	Revision fielddesk.Revision `json:"revision"`
+}
+
+// PushRequest is a batch of mutations from one device, in ID order.
+type PushRequest struct {
+	DeviceID  string     `json:"device_id"`
+	Mutations []Mutation `json:"mutations"`
+}
+
+// Result says what became of one mutation.
+type Result string
+
+// The results of a mutation.
+const (
+	Applied   Result = "applied"
+	Duplicate Result = "duplicate" // applied before: nothing changed now
+	Conflict  Result = "conflict"  // based on a revision that is not the latest
+	Rejected  Result = "rejected"  // see Reason and Code
+)
+
+// MutationResult is the typed acknowledgement of one mutation.
+type MutationResult struct {
+	ID     uint64 `json:"id"`
+	Result Result `json:"result"`
+	Reason string `json:"reason,omitempty"`
+	Code   string `json:"code,omitempty"`
+}
+
+// PushResponse answers a push, one result per mutation in the same order.
+type PushResponse struct {
+	Results []MutationResult `json:"results"`
+}
+
+// PullRequest asks for changes since a cursor ("" for everything).
+type PullRequest struct {
+	Cursor string `json:"cursor"`
+	Limit  int    `json:"limit,omitempty"`
+}
+
+// Change is one article's newest state visible to the user.
+type Change struct {
+	Revision fielddesk.Revision `json:"revision"`
+	// MissingPhotos lists photos the server still waits for.
+	MissingPhotos []string `json:"missing_photos,omitempty"`
+}
+
+// PullResponse answers a pull.
+type PullResponse struct {
+	Changes []Change `json:"changes"`
+	Cursor  string   `json:"cursor"`
+	More    bool     `json:"more"`
+}
+
+// PhotoStatusRequest asks which photos the server lacks.
+type PhotoStatusRequest struct {
+	Hashes []string `json:"hashes"`
+}
+
+// PhotoState is what the server holds of one photo.
+type PhotoState struct {
+	Hash string `json:"hash"`
+	// Have is how many bytes of the photo the server holds (its verified prefix).
+	Have     int64 `json:"have"`
+	Complete bool  `json:"complete"`
+}
+
+// PhotoStatusResponse answers, one state per hash asked.
+type PhotoStatusResponse struct {
+	Photos []PhotoState `json:"photos"`
+}
+
+// Errors the decoders return; the messages name the problem.
+var (
+	ErrBadRequest = errors.New("bad request")
+	ErrTooLarge   = errors.New("too large")
+)
+
+var hashRe = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// ValidHash reports whether s is a SHA-256 in lower-case hex.
+func ValidHash(s string) bool { return hashRe.MatchString(s) }
+
+// decode reads at most limit bytes of JSON into v, refusing unknown fields,
+// trailing data and bodies over the limit.
+func decode(r io.Reader, limit int64, v any) error {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return fmt.Errorf("%w: reading the body: %v", ErrBadRequest, err)
+	}
+	if int64(len(data)) > limit {
+		return fmt.Errorf("%w: the body is over %d bytes", ErrTooLarge, limit)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%w: %v", ErrBadRequest, err)
+	}
+	if dec.More() {
+		return fmt.Errorf("%w: data after the JSON value", ErrBadRequest)
+	}
+	return nil
+}
+
+// DecodeLogin reads and checks a LoginRequest.
+func DecodeLogin(r io.Reader) (LoginRequest, error) {
+	var req LoginRequest
+	if err := decode(r, MaxSmallBody, &req); err != nil {
+		return req, err
+	}
+	if req.User == "" || req.Password == "" {
+		return req, fmt.Errorf("%w: user and password are required", ErrBadRequest)
+	}
+	return req, nil
+}
+
+// DecodePush reads and checks a PushRequest: a device ID, at most
+// MaxMutations mutations with consecutive IDs, each a valid revision.
+func DecodePush(r io.Reader) (PushRequest, error) {
+	var req PushRequest
+	if err := decode(r, MaxBatchBytes, &req); err != nil {
+		return req, err
+	}
+	if req.DeviceID == "" {
+		return req, fmt.Errorf("%w: device_id is required", ErrBadRequest)
+	}
+	if len(req.Mutations) == 0 {
+		return req, fmt.Errorf("%w: the batch has no mutations", ErrBadRequest)
+	}
+	if len(req.Mutations) > MaxMutations {
+		return req, fmt.Errorf("%w: %d mutations; the limit is %d", ErrTooLarge, len(req.Mutations), MaxMutations)
+	}
+	for i, m := range req.Mutations {
+		if m.ID == 0 || (i > 0 && m.ID != req.Mutations[i-1].ID+1) {
+			return req, fmt.Errorf("%w: mutation %d has ID %d; IDs start at 1 and go up by one", ErrBadRequest, i+1, m.ID)
+		}
+		rev := m.Revision
+		if _, err := fielddesk.ParseID(string(rev.ID)); err != nil {
+			return req, fmt.Errorf("%w: mutation %d: revision id: %v", ErrBadRequest, m.ID, err)
+		}
+		if _, err := fielddesk.ParseID(string(rev.Article.ID)); err != nil {
+			return req, fmt.Errorf("%w: mutation %d: article id: %v", ErrBadRequest, m.ID, err)
+		}
+		if rev.Base != "" {
+			if _, err := fielddesk.ParseID(string(rev.Base)); err != nil {
+				return req, fmt.Errorf("%w: mutation %d: base: %v", ErrBadRequest, m.ID, err)
+			}
+		}
+		req.Mutations[i].Revision.Article = rev.Article.Normalized()
+		if err := req.Mutations[i].Revision.Article.Validate(); err != nil {
+			return req, fmt.Errorf("%w: mutation %d: %v", ErrBadRequest, m.ID, err)
+		}
+	}
+	return req, nil
+}
+
+// DecodePull reads and checks a PullRequest.
+func DecodePull(r io.Reader) (PullRequest, error) {
+	var req PullRequest
+	if err := decode(r, MaxSmallBody, &req); err != nil {
+		return req, err
+	}
+	if req.Limit < 0 {
+		return req, fmt.Errorf("%w: limit %d is negative", ErrBadRequest, req.Limit)
+	}
+	return req, nil
+}
+
+// DecodePhotoStatus reads and checks a PhotoStatusRequest.
+func DecodePhotoStatus(r io.Reader) (PhotoStatusRequest, error) {
+	var req PhotoStatusRequest
+	if err := decode(r, MaxSmallBody*2, &req); err != nil {
+		return req, err
+	}
+	if len(req.Hashes) > MaxStatusPhotos {
+		return req, fmt.Errorf("%w: %d photos; the limit is %d", ErrTooLarge, len(req.Hashes), MaxStatusPhotos)
+	}
+	for _, h := range req.Hashes {
+		if !ValidHash(h) {
+			return req, fmt.Errorf("%w: %q is not a SHA-256 in lower-case hex", ErrBadRequest, h)
+		}
+	}
+	return req, nil
+}
+
+// Decompress returns a reader for a body sent with Content-Encoding: zstd,
+// stopping at limit decompressed bytes (so a small bomb cannot fill memory).
+// Close the returned closer when done.
+func Decompress(r io.Reader, limit int64) (io.Reader, func(), error) {
+	zr, err := zstd.NewReader(r, zstd.WithDecoderMaxMemory(uint64(limit)), zstd.WithDecoderConcurrency(1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: zstd: %v", ErrBadRequest, err)
+	}
+	return io.LimitReader(zr, limit+1), zr.Close, nil
+}
+
+// Compress encodes a JSON body with zstd.
+func Compress(data []byte) []byte {
+	enc, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
+	defer enc.Close()
+	return enc.EncodeAll(data, nil)
+}

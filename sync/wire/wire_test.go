@@ -1,0 +1,182 @@
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/fielddesk/fielddesk"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func revision(t testing.TB) fielddesk.Revision {
+	return fielddesk.Revision{
+		ID: "01J0000000000000000000REV1", Base: "01J0000000000000000000REV0",
+		Saved: time.Date(2026, 11, 26, 5, 0, 0, 0, time.UTC), Words: 3,
+		Article: fielddesk.Article{ID: "01J00000000000000000000ART", Headline: "Mưa lũ", Body: "Nước dâng cao.",
+			Language: "vi", Status: fielddesk.StatusDraft, Created: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)},
+	}
+}
+
+func push(t testing.TB, muts ...Mutation) []byte {
+	b, err := json.Marshal(PushRequest{DeviceID: "dev-1", Mutations: muts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestPushGolden(t *testing.T) {
+	b, _ := json.MarshalIndent(PushRequest{DeviceID: "dev-1", Mutations: []Mutation{{ID: 7, Revision: revision(t)}}}, "", "  ")
+	path := "testdata/push.json"
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		os.WriteFile(path, append(b, '\n'), 0o644)
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(append(b, '\n')) != string(want) {
+		t.Errorf("the push message changed shape (a protocol change needs a new ProtocolVersion):\n%s", b)
+	}
+	got, err := DecodePush(bytes.NewReader(want))
+	if err != nil || got.Mutations[0].Revision.Article.Headline != "Mưa lũ" {
+		t.Fatalf("decode golden: %v %+v", err, got)
+	}
+}
+
+func TestDecodePushRefuses(t *testing.T) {
+	r := revision(t)
+	bad := r
+	bad.Article.ID = "not-an-id"
+	for _, tt := range []struct {
+		name string
+		body string
+		is   error
+		want string
+	}{
+		{"unknown field", `{"device_id":"d","mutations":[],"extra":1}`, ErrBadRequest, `unknown field "extra"`},
+		{"not json", `{"device_id":`, ErrBadRequest, "unexpected EOF"},
+		{"trailing", string(push(t, Mutation{ID: 1, Revision: r})) + `{}`, ErrBadRequest, "data after"},
+		{"no device", `{"mutations":[{"id":1}]}`, ErrBadRequest, "device_id"},
+		{"empty", `{"device_id":"d","mutations":[]}`, ErrBadRequest, "no mutations"},
+		{"gap", string(push(t, Mutation{ID: 1, Revision: r}, Mutation{ID: 3, Revision: r})), ErrBadRequest, "ID 3"},
+		{"zero id", string(push(t, Mutation{ID: 0, Revision: r})), ErrBadRequest, "ID 0"},
+		{"bad article id", string(push(t, Mutation{ID: 1, Revision: bad})), ErrBadRequest, "article id"},
+		{"too big", `{"device_id":"` + strings.Repeat("x", MaxBatchBytes) + `"}`, ErrTooLarge, "over"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := DecodePush(strings.NewReader(tt.body))
+			if !errors.Is(err, tt.is) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want %v naming %q", err, tt.is, tt.want)
+			}
+		})
+	}
+}
+
+func TestDecodePushNormalizes(t *testing.T) {
+	r := revision(t)
+	r.Article.Headline = norm.NFD.String("Mười người") // as a Mac sends it
+	got, err := DecodePush(bytes.NewReader(push(t, Mutation{ID: 1, Revision: r}, Mutation{ID: 2, Revision: r})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := got.Mutations[1].Revision.Article.Headline; h != "Mười người" {
+		t.Errorf("headline %q, want NFC Mười người", h)
+	}
+}
+
+func TestOtherDecoders(t *testing.T) {
+	if _, err := DecodeLogin(strings.NewReader(`{"user":"a","password":"b","device_name":"laptop"}`)); err != nil {
+		t.Error(err)
+	}
+	if _, err := DecodeLogin(strings.NewReader(`{"user":"a"}`)); !errors.Is(err, ErrBadRequest) {
+		t.Errorf("login without password: %v", err)
+	}
+	if _, err := DecodePull(strings.NewReader(`{"cursor":"abc","limit":-1}`)); !errors.Is(err, ErrBadRequest) {
+		t.Errorf("negative limit: %v", err)
+	}
+	h := strings.Repeat("a", 64)
+	if got, err := DecodePhotoStatus(strings.NewReader(`{"hashes":["` + h + `"]}`)); err != nil || len(got.Hashes) != 1 {
+		t.Errorf("status: %v", err)
+	}
+	if _, err := DecodePhotoStatus(strings.NewReader(`{"hashes":["../../etc/passwd"]}`)); !errors.Is(err, ErrBadRequest) {
+		t.Errorf("a path as a hash: %v", err)
+	}
+}
+
+func TestCompressionRoundTripAndBomb(t *testing.T) {
+	body := push(t, Mutation{ID: 1, Revision: revision(t)})
+	r, done, err := Decompress(bytes.NewReader(Compress(body)), MaxBatchBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := DecodePush(r); err != nil {
+		t.Fatalf("compressed push: %v", err)
+	}
+	done()
+	// 64 MB of zeros compress to a few KB; decoding stops at the limit.
+	bomb := Compress(make([]byte, 64<<20))
+	r, done, err = Decompress(bytes.NewReader(bomb), MaxBatchBytes)
+	if err == nil {
+		defer done()
+		_, err = DecodePush(r)
+	}
+	if !errors.Is(err, ErrTooLarge) && !errors.Is(err, ErrBadRequest) {
+		t.Errorf("zstd bomb: %v, want it refused", err)
+	}
+}
+
+func FuzzDecodePush(f *testing.F) {
+	f.Add(push(f, Mutation{ID: 1, Revision: revision(f)}))
+	f.Add([]byte(`{"device_id":"d","mutations":[{"id":1}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		req, err := DecodePush(bytes.NewReader(b))
+		if err != nil {
+			if !errors.Is(err, ErrBadRequest) && !errors.Is(err, ErrTooLarge) {
+				t.Fatalf("untyped error %v", err)
+			}
+			return
+		}
+		for i, m := range req.Mutations {
+			if m.ID != req.Mutations[0].ID+uint64(i) {
+				t.Fatalf("accepted non-consecutive IDs")
+			}
+		}
+	})
+}
+
+func FuzzDecodeSmall(f *testing.F) {
+	f.Add([]byte(`{"user":"a","password":"b"}`), uint8(0))
+	f.Add([]byte(`{"cursor":"x"}`), uint8(1))
+	f.Add([]byte(`{"hashes":[]}`), uint8(2))
+	f.Fuzz(func(t *testing.T, b []byte, which uint8) {
+		var err error
+		switch which % 3 {
+		case 0:
+			_, err = DecodeLogin(bytes.NewReader(b))
+		case 1:
+			_, err = DecodePull(bytes.NewReader(b))
+		case 2:
+			var req PhotoStatusRequest
+			req, err = DecodePhotoStatus(bytes.NewReader(b))
+			for _, h := range req.Hashes {
+				if err == nil && !ValidHash(h) {
+					t.Fatalf("accepted hash %q", h)
+				}
+			}
+		}
+		if err != nil && !errors.Is(err, ErrBadRequest) && !errors.Is(err, ErrTooLarge) {
+			t.Fatalf("untyped error %v", err)
+		}
+	})
+}
