@@ -18,5 +18,8 @@
 //	a/<article>                  summary of the latest revision (compact binary, summary.go)
 //	r/<article>/<revision>       Revision (JSON)
 //	h/<article>/<revision>       RevisionInfo, the history without content (JSON)
+//	c/<sequence>, cseq           change log for pulls (apply.go)
+//	d/, m/                       per-device mutation counters and outcomes (apply.go)
+//	s/, t/, x/                   search index, postings, index markers (search.go)
 //	p/<sha256>/<article>/<rev>   a revision refers to a photo (empty value)
 package store

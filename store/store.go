@@ -186,7 +186,10 @@ func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom f
 		}
 		// The search index follows in the background (see indexer): the
 		// marker, written with the revision, says this article needs it.
-		return txn.Set(dirtyKey(a.ID), nil)
+		if err := txn.Set(dirtyKey(a.ID), nil); err != nil {
+			return err
+		}
+		return logChange(txn, a.ID)
 	})
 	if err != nil {
 		return fielddesk.Revision{}, fmt.Errorf("save article %s: %w", a.ID, mapErr(err))

@@ -23,6 +23,9 @@ import (
 	"github.com/fielddesk/fielddesk/ui"
 )
 
+// The desk is what the interface needs.
+var _ ui.Backend = (*desk.Desk)(nil)
+
 func main() {
 	// Cheap laptops: collect garbage before the heap doubles, and keep the
 	// Go heap near 96 MB (a soft limit; GOGC and GOMEMLIMIT still override).

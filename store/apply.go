@@ -1,0 +1,274 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/fielddesk/fielddesk"
+)
+
+// Applying revisions that arrive from other devices (the server side of
+// sync). Keys:
+//
+//	d/<device>                  the last mutation ID applied for the device (8 bytes)
+//	m/<device>/<mutation>       the outcome of that mutation (Outcome, JSON)
+//	c/<sequence>                an article changed (sequence: 8 bytes, big-endian)
+//	cseq                        the last sequence used
+//
+// The device's counter, the outcome and the revision are written in one
+// transaction, so a mutation is applied at most once however often it is
+// sent, and its answer can be given again.
+
+// Outcome is what applying one mutation did.
+type Outcome struct {
+	Result Result `json:"result"`
+	Reason string `json:"reason,omitempty"`
+	// Head is the article's newest revision after the mutation.
+	Head fielddesk.ID `json:"head,omitempty"`
+}
+
+// Result names an Outcome.
+type Result string
+
+// The results of applying a mutation.
+const (
+	Applied   Result = "applied"
+	Duplicate Result = "duplicate"
+	Conflict  Result = "conflict"
+	Rejected  Result = "rejected"
+)
+
+// ErrOutOfOrder means a device skipped a mutation ID: the one before it has
+// not arrived. Nothing is recorded; the device sends again from the gap.
+var ErrOutOfOrder = errors.New("mutation out of order")
+
+func deviceKey(device string) []byte { return []byte("d/" + device) }
+func outcomeKey(device string, id uint64) []byte {
+	return []byte("m/" + device + "/" + strconv.FormatUint(id, 10))
+}
+func changeKey(seq uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte("c/"), seq)
+}
+
+// Apply applies mutation id of device, a revision made elsewhere, at most
+// once. A mutation already applied returns its first outcome again with
+// Result Duplicate (and the first result in Reason). A revision whose base
+// is not the article's newest is a Conflict and is not stored (merging
+// comes with the editorial loop). An invalid revision is Rejected with the
+// reason. ErrOutOfOrder is returned, and nothing recorded, when the device
+// skipped an ID. The revision keeps its ID, time and base; its photos need
+// not be here yet.
+func (s *DB) Apply(ctx context.Context, device string, id uint64, rev fielddesk.Revision) (Outcome, error) {
+	if err := ctx.Err(); err != nil {
+		return Outcome{}, err
+	}
+	if device == "" || id == 0 {
+		return Outcome{}, fmt.Errorf("apply: device and mutation ID are required: %w", fielddesk.ErrInvalid)
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	var out Outcome
+	err := s.db.Update(func(txn *badger.Txn) error {
+		last, err := lastMutation(txn, device)
+		if err != nil {
+			return err
+		}
+		switch {
+		case id <= last:
+			var first Outcome
+			if err := getJSON(txn, outcomeKey(device, id), &first); err != nil {
+				return err
+			}
+			out = Outcome{Result: Duplicate, Reason: string(first.Result), Head: first.Head}
+			return nil
+		case id > last+1:
+			return fmt.Errorf("%w: device %s sent mutation %d after %d", ErrOutOfOrder, device, id, last)
+		}
+		out = s.applyRevision(txn, rev)
+		if out.Result == Applied {
+			if err := s.putRevision(txn, rev); err != nil {
+				return err
+			}
+		}
+		if err := txn.Set(deviceKey(device), binary.BigEndian.AppendUint64(nil, id)); err != nil {
+			return err
+		}
+		return setJSON(txn, outcomeKey(device, id), out)
+	})
+	if err != nil {
+		return Outcome{}, fmt.Errorf("apply mutation %d of %s: %w", id, device, mapErr(err))
+	}
+	if out.Result == Applied {
+		s.wakeIndexer()
+	}
+	return out, nil
+}
+
+func lastMutation(txn *badger.Txn, device string) (uint64, error) {
+	item, err := txn.Get(deviceKey(device))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	var last uint64
+	err = item.Value(func(v []byte) error {
+		if len(v) != 8 {
+			return fmt.Errorf("damaged mutation counter for %s", device)
+		}
+		last = binary.BigEndian.Uint64(v)
+		return nil
+	})
+	return last, err
+}
+
+// applyRevision decides what a revision from elsewhere does, without writing.
+func (s *DB) applyRevision(txn *badger.Txn, rev fielddesk.Revision) Outcome {
+	if _, err := fielddesk.ParseID(string(rev.ID)); err != nil {
+		return Outcome{Result: Rejected, Reason: err.Error()}
+	}
+	a := rev.Article.Normalized()
+	if err := a.Validate(); err != nil {
+		return Outcome{Result: Rejected, Reason: err.Error()}
+	}
+	sum, err := getSummary(txn, a.ID)
+	switch {
+	case errors.Is(err, fielddesk.ErrNotFound):
+		if rev.Base != "" {
+			return Outcome{Result: Conflict, Reason: "based on revision " + string(rev.Base) + ", which is not here"}
+		}
+		return Outcome{Result: Applied, Head: rev.ID}
+	case err != nil:
+		return Outcome{Result: Rejected, Reason: err.Error()}
+	}
+	if sum.Head == rev.ID {
+		return Outcome{Result: Applied, Head: rev.ID} // the same revision by another route
+	}
+	if rev.Base != sum.Head {
+		return Outcome{Result: Conflict, Reason: "based on " + string(rev.Base) + " but the newest is " + string(sum.Head), Head: sum.Head}
+	}
+	return Outcome{Result: Applied, Head: rev.ID}
+}
+
+// putRevision stores a revision made elsewhere as the article's newest, and
+// logs the change for pulls.
+func (s *DB) putRevision(txn *badger.Txn, rev fielddesk.Revision) error {
+	a := rev.Article.Normalized()
+	rev.Article = a
+	rev.Words = a.Words()
+	sum, err := getSummary(txn, a.ID)
+	if err != nil && !errors.Is(err, fielddesk.ErrNotFound) {
+		return err
+	}
+	if sum.Head == rev.ID {
+		return nil
+	}
+	content, err := json.Marshal(a)
+	if err != nil {
+		return fmt.Errorf("encode article: %w", err)
+	}
+	record, err := encodeRevision(rev, content)
+	if err != nil {
+		return err
+	}
+	if err := txn.Set(revisionKey(a.ID, rev.ID), record); err != nil {
+		return err
+	}
+	info := fielddesk.RevisionInfo{ID: rev.ID, Base: rev.Base, Saved: rev.Saved, Words: rev.Words, Headline: a.Headline}
+	if err := setJSON(txn, historyKey(a.ID, rev.ID), info); err != nil {
+		return err
+	}
+	created := a.Created
+	if !sum.Created.IsZero() {
+		created = sum.Created
+	}
+	next := summaryRecord{
+		Summary: fielddesk.Summary{ID: a.ID, Headline: a.Headline, Status: a.Status, Updated: rev.Saved,
+			Words: rev.Words, Head: rev.ID, Revisions: sum.Revisions + 1},
+		Created: created, ContentHash: contentHash(content),
+	}
+	if err := txn.Set(articleKey(a.ID), next.encode()); err != nil {
+		return err
+	}
+	for _, p := range a.Photos {
+		if err := txn.Set(photoRefKey(p.Hash, a.ID, rev.ID), nil); err != nil {
+			return err
+		}
+	}
+	if err := txn.Set(dirtyKey(a.ID), nil); err != nil {
+		return err
+	}
+	return logChange(txn, a.ID)
+}
+
+// logChange appends an article to the change log under the next sequence.
+func logChange(txn *badger.Txn, id fielddesk.ID) error {
+	var seq uint64
+	if item, err := txn.Get([]byte("cseq")); err == nil {
+		if err := item.Value(func(v []byte) error { seq = binary.BigEndian.Uint64(v); return nil }); err != nil {
+			return err
+		}
+	} else if !errors.Is(err, badger.ErrKeyNotFound) {
+		return err
+	}
+	seq++
+	if err := txn.Set([]byte("cseq"), binary.BigEndian.AppendUint64(nil, seq)); err != nil {
+		return err
+	}
+	return txn.Set(changeKey(seq), []byte(id))
+}
+
+// Changes returns the newest revisions of the articles changed after the
+// cursor (0: from the start), at most limit articles, and the cursor to ask
+// from next time. keep filters what the asker may see (nil: everything).
+func (s *DB) Changes(ctx context.Context, cursor uint64, limit int, keep func(fielddesk.Revision) bool) ([]fielddesk.Revision, uint64, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	var out []fielddesk.Revision
+	next := cursor
+	err := s.db.View(func(txn *badger.Txn) error {
+		seen := map[fielddesk.ID]bool{}
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("c/")})
+		defer it.Close()
+		for it.Seek(changeKey(cursor + 1)); it.Valid() && len(out) < limit; it.Next() {
+			key := it.Item().Key()
+			seq := binary.BigEndian.Uint64(key[2:])
+			var id fielddesk.ID
+			if err := it.Item().Value(func(v []byte) error { id = fielddesk.ID(v); return nil }); err != nil {
+				return err
+			}
+			next = seq
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			sum, err := getSummary(txn, id)
+			if err != nil {
+				return err
+			}
+			var rev fielddesk.Revision
+			if err := getJSON(txn, revisionKey(id, sum.Head), &rev); err != nil {
+				return err
+			}
+			if keep == nil || keep(rev) {
+				out = append(out, rev)
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, cursor, fmt.Errorf("changes since %d: %w", cursor, mapErr(err))
+	}
+	return out, next, nil
+}

@@ -1,0 +1,173 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/fielddesk/fielddesk"
+)
+
+func remoteRevision(article, base fielddesk.ID, headline string) fielddesk.Revision {
+	return fielddesk.Revision{ID: fielddesk.NewID(), Base: base, Saved: time.Now().UTC().Truncate(time.Millisecond),
+		Article: fielddesk.Article{ID: article, Headline: headline, Language: "vi", Status: fielddesk.StatusDraft}}
+}
+
+func TestApplyAtMostOnce(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	art := fielddesk.NewID()
+	r1 := remoteRevision(art, "", "Bản một")
+	out, err := db.Apply(ctx, "dev-A", 1, r1)
+	if err != nil || out.Result != Applied || out.Head != r1.ID {
+		t.Fatalf("first apply: %+v %v", out, err)
+	}
+	latest, err := db.Latest(ctx, art)
+	if err != nil || latest.ID != r1.ID || latest.Article.Headline != "Bản một" {
+		t.Fatalf("latest = %+v %v; want the client's own revision ID", latest, err)
+	}
+	// The answer was lost; the device sends mutation 1 again.
+	out, err = db.Apply(ctx, "dev-A", 1, r1)
+	if err != nil || out.Result != Duplicate || out.Reason != string(Applied) {
+		t.Fatalf("re-sent: %+v %v", out, err)
+	}
+	if hist, _ := db.History(ctx, art); len(hist) != 1 {
+		t.Fatalf("a re-sent mutation made %d revisions", len(hist))
+	}
+	// A gap: mutation 3 before 2 is refused and not recorded.
+	r2 := remoteRevision(art, r1.ID, "Bản hai")
+	if _, err := db.Apply(ctx, "dev-A", 3, r2); !errors.Is(err, ErrOutOfOrder) {
+		t.Fatalf("gap: %v, want ErrOutOfOrder", err)
+	}
+	if out, err = db.Apply(ctx, "dev-A", 2, r2); err != nil || out.Result != Applied {
+		t.Fatalf("mutation 2: %+v %v", out, err)
+	}
+	// Another device edited from the old head: a conflict, kept as an answer.
+	stale := remoteRevision(art, r1.ID, "Sửa từ bản một")
+	out, err = db.Apply(ctx, "dev-B", 1, stale)
+	if err != nil || out.Result != Conflict || out.Head != r2.ID {
+		t.Fatalf("stale base: %+v %v", out, err)
+	}
+	if latest, _ := db.Latest(ctx, art); latest.ID != r2.ID {
+		t.Fatalf("a conflict overwrote the head")
+	}
+	if out, _ = db.Apply(ctx, "dev-B", 1, stale); out.Result != Duplicate || out.Reason != string(Conflict) {
+		t.Errorf("re-sent conflict: %+v", out)
+	}
+	// Invalid input is rejected with the reason, and that too is remembered.
+	bad := remoteRevision(art, r2.ID, "x")
+	bad.Article.Language = "???"
+	if out, _ = db.Apply(ctx, "dev-B", 2, bad); out.Result != Rejected || out.Reason == "" {
+		t.Errorf("invalid revision: %+v", out)
+	}
+}
+
+func TestChangesCursor(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	a, b := fielddesk.NewID(), fielddesk.NewID()
+	ra := remoteRevision(a, "", "A1")
+	db.Apply(ctx, "d", 1, ra)
+	db.Apply(ctx, "d", 2, remoteRevision(b, "", "B1"))
+	db.Apply(ctx, "d", 3, remoteRevision(a, ra.ID, "A2"))
+	revs, cur, err := db.Changes(ctx, 0, 10, nil)
+	if err != nil || len(revs) != 2 || revs[0].Article.Headline != "A2" || revs[1].Article.Headline != "B1" {
+		t.Fatalf("changes from 0: %v %d %v", headlines(revs), cur, err)
+	}
+	if revs, _, _ := db.Changes(ctx, cur, 10, nil); len(revs) != 0 {
+		t.Errorf("nothing changed since %d, got %v", cur, headlines(revs))
+	}
+	db.Apply(ctx, "d", 4, remoteRevision(b, revs2head(t, db, b), "B2"))
+	revs, cur2, _ := db.Changes(ctx, cur, 10, nil)
+	if len(revs) != 1 || revs[0].Article.Headline != "B2" || cur2 <= cur {
+		t.Errorf("changes since %d: %v (cursor %d)", cur, headlines(revs), cur2)
+	}
+	onlyA := func(r fielddesk.Revision) bool { return r.Article.ID == a }
+	if revs, _, _ := db.Changes(ctx, 0, 10, onlyA); len(revs) != 1 {
+		t.Errorf("filtered: %v", headlines(revs))
+	}
+	if revs, c, _ := db.Changes(ctx, 0, 1, nil); len(revs) != 1 || c == 0 {
+		t.Errorf("limit 1: %v cursor %d", headlines(revs), c)
+	}
+}
+
+func revs2head(t *testing.T, db *DB, id fielddesk.ID) fielddesk.ID {
+	r, err := db.Latest(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.ID
+}
+
+func headlines(revs []fielddesk.Revision) []string {
+	var out []string
+	for _, r := range revs {
+		out = append(out, r.Article.Headline)
+	}
+	return out
+}
+
+// TestApplyRandomResends sends every mutation of several devices many times,
+// in random batches, as a flaky link would, and checks the store holds each
+// revision exactly once.
+func TestApplyRandomResends(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	type dev struct {
+		name  string
+		revs  []fielddesk.Revision
+		acked int // mutations acknowledged so far
+	}
+	var devs []*dev
+	for d := range 3 {
+		dv := &dev{name: "dev-" + string(rune('A'+d))}
+		art := fielddesk.NewID()
+		base := fielddesk.ID("")
+		for i := range 20 {
+			r := remoteRevision(art, base, dv.name+" "+string(rune('a'+i)))
+			dv.revs = append(dv.revs, r)
+			base = r.ID
+		}
+		devs = append(devs, dv)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := 0; round < 400; round++ {
+		dv := devs[rng.IntN(len(devs))]
+		if dv.acked == len(dv.revs) {
+			continue
+		}
+		// Re-send from somewhere at or before the first unacknowledged one.
+		from := rng.IntN(dv.acked + 1)
+		to := min(len(dv.revs), from+1+rng.IntN(4))
+		for i := from; i < to; i++ {
+			out, err := db.Apply(ctx, dv.name, uint64(i+1), dv.revs[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.Result == Conflict || out.Result == Rejected {
+				t.Fatalf("mutation %d of %s: %+v", i+1, dv.name, out)
+			}
+			if rng.IntN(3) > 0 { // the answer arrives two times out of three
+				dv.acked = max(dv.acked, i+1)
+			}
+		}
+	}
+	for _, dv := range devs {
+		for i := dv.acked; i < len(dv.revs); i++ { // finish on a good link
+			if _, err := db.Apply(ctx, dv.name, uint64(i+1), dv.revs[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		hist, err := db.History(ctx, dv.revs[0].Article.ID)
+		if err != nil || len(hist) != len(dv.revs) {
+			t.Fatalf("%s: %d revisions stored, want %d (%v)", dv.name, len(hist), len(dv.revs), err)
+		}
+		for i, h := range hist {
+			if want := dv.revs[len(dv.revs)-1-i].ID; h.ID != want {
+				t.Fatalf("%s: revision %d is %s, want %s", dv.name, i, h.ID, want)
+			}
+		}
+	}
+}
