@@ -264,3 +264,13 @@ func TestImportLegacyText(t *testing.T) {
 		t.Errorf("keep: %v", err)
 	}
 }
+
+func TestDocumentedExampleImports(t *testing.T) {
+	r, err := openDesk(t).Import(context.Background(), "../docs/example/bai-viet.md", LegacyAsk)
+	if err != nil {
+		t.Fatalf("the example in docs/ does not import: %v", err)
+	}
+	if len(r.Article.Photos) != 2 || r.Article.Agency != "TTXVN" {
+		t.Errorf("example article = %+v", r.Article)
+	}
+}

@@ -258,9 +258,11 @@ func Detect(text string) (Detection, bool) {
 }
 
 // decodeScore decodes a line and returns the share of changed words that
-// became marked Vietnamese syllables, and how many did.
+// became marked Vietnamese syllables, and how many did. A line whose words
+// already read as Vietnamese syllables as they are ("góp", "ngày", "công",
+// which use only Latin-1 letters) is Unicode, however well it decodes.
 func decodeScore(line string, enc Encoding) (float64, int) {
-	changed, good := 0, 0
+	changed, good, asIs := 0, 0, 0
 	for _, w := range strings.Fields(line) {
 		w = strings.TrimFunc(w, func(r rune) bool {
 			return unicode.IsPunct(r) && r != '\u00ad' && !(enc == VIQR && strings.ContainsRune("'`?~.^(+", r))
@@ -273,12 +275,18 @@ func decodeScore(line string, enc Encoding) (float64, int) {
 			continue
 		}
 		changed++
-		d = strings.TrimFunc(d, func(r rune) bool { return !unicode.IsLetter(r) })
-		if IsSyllable(d) && strings.IndexFunc(d, func(r rune) bool { return r > unicode.MaxASCII }) >= 0 {
+		marked := func(x string) bool {
+			x = strings.TrimFunc(x, func(r rune) bool { return !unicode.IsLetter(r) })
+			return IsSyllable(x) && strings.IndexFunc(x, func(r rune) bool { return r > unicode.MaxASCII }) >= 0
+		}
+		if marked(d) {
 			good++
 		}
+		if marked(norm.NFC.String(w)) {
+			asIs++
+		}
 	}
-	if changed == 0 {
+	if changed == 0 || asIs*2 >= changed {
 		return 0, 0
 	}
 	return float64(good) / float64(changed), good

@@ -1,6 +1,7 @@
 package vietnamese
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"unicode"
@@ -90,6 +91,9 @@ func TestDetectLeavesOtherTextAlone(t *testing.T) {
 		"Ça m'a coûté cher, mais la fête était réussie : on a mangé des crêpes.",
 		"The committee met on Friday and approved the new road budget.",
 		"Người dân góp công làm đường bê tông.", // Unicode Vietnamese
+		"- góp 5.000 ngày công;", // Unicode Vietnamese with Latin-1 letters only
+		"Bà con đã chia sẻ: “Có điện rồi, vui lắm”.",
+		"Tôi là ông Páo, nhà ở bản Tả Lùng.",
 		"Straße, Müller, Größe — naïve café résumé",
 		"2024-05-01 12:30 (UTC) $100 ~ 50%?",
 	} {
@@ -128,4 +132,18 @@ func FuzzDecode(f *testing.F) {
 
 func utf8ValidNFC(s string) bool {
 	return strings.ToValidUTF8(s, "\uFFFD") == s && norm.NFC.IsNormalString(s)
+}
+
+// TestNoFalseAlarmOnRealText runs detection over the project's Vietnamese
+// texts, line by line: none of it may be taken for a legacy encoding.
+func TestNoFalseAlarmOnRealText(t *testing.T) {
+	for _, path := range []string{"../docs/example/bai-viet.md", "../render/testdata/long3000.md"} {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, ok := Detect(string(data)); ok {
+			t.Errorf("%s: taken for %s on %q", path, d.Encoding, d.Sample)
+		}
+	}
 }
