@@ -21,5 +21,6 @@
 //	c/<sequence>, cseq           change log for pulls (apply.go)
 //	d/, m/                       per-device mutation counters and outcomes (apply.go)
 //	s/, t/, x/                   search index, postings, index markers (search.go)
+//	u/, v/, k/                   server accounts, devices and token hashes (accounts.go)
 //	p/<sha256>/<article>/<rev>   a revision refers to a photo (empty value)
 package store
