@@ -20,6 +20,7 @@ import (
 //	m/<device>/<mutation>       the outcome of that mutation (Outcome, JSON)
 //	c/<sequence>                an article changed (sequence: 8 bytes, big-endian)
 //	cseq                        the last sequence used
+//	o/<article>                 the user who first sent the article
 //
 // The device's counter, the outcome and the revision are written in one
 // transaction, so a mutation is applied at most once however often it is
@@ -64,7 +65,7 @@ func changeKey(seq uint64) []byte {
 // reason. ErrOutOfOrder is returned, and nothing recorded, when the device
 // skipped an ID. The revision keeps its ID, time and base; its photos need
 // not be here yet.
-func (s *DB) Apply(ctx context.Context, device string, id uint64, rev fielddesk.Revision) (Outcome, error) {
+func (s *DB) Apply(ctx context.Context, device, user string, id uint64, rev fielddesk.Revision) (Outcome, error) {
 	if err := ctx.Err(); err != nil {
 		return Outcome{}, err
 	}
@@ -90,7 +91,24 @@ func (s *DB) Apply(ctx context.Context, device string, id uint64, rev fielddesk.
 		case id > last+1:
 			return fmt.Errorf("%w: device %s sent mutation %d after %d", ErrOutOfOrder, device, id, last)
 		}
-		out = s.applyRevision(txn, rev)
+		owner := ""
+		if user != "" {
+			if owner, err = ownerOf(txn, rev.Article.ID); err != nil {
+				return err
+			}
+		}
+		if owner != "" && owner != user {
+			// Another user's article: answered as if it did not exist, before
+			// anything (a conflict would tell it exists).
+			out = Outcome{Result: Rejected, Reason: "article " + string(rev.Article.ID) + " not found"}
+		} else {
+			out = s.applyRevision(txn, rev)
+			if out.Result == Applied && user != "" && owner == "" {
+				if err := txn.Set(ownerKey(rev.Article.ID), []byte(user)); err != nil {
+					return err
+				}
+			}
+		}
 		if out.Result == Applied {
 			if err := s.putRevision(txn, rev); err != nil {
 				return err
@@ -108,6 +126,22 @@ func (s *DB) Apply(ctx context.Context, device string, id uint64, rev fielddesk.
 		s.wakeIndexer()
 	}
 	return out, nil
+}
+
+func ownerKey(article fielddesk.ID) []byte { return []byte("o/" + string(article)) }
+
+// ownerOf returns the user who first sent an article ("" if none yet).
+func ownerOf(txn *badger.Txn, article fielddesk.ID) (string, error) {
+	item, err := txn.Get(ownerKey(article))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	var owner string
+	err = item.Value(func(v []byte) error { owner = string(v); return nil })
+	return owner, err
 }
 
 func lastMutation(txn *badger.Txn, device string) (uint64, error) {
@@ -227,8 +261,9 @@ func logChange(txn *badger.Txn, id fielddesk.ID) error {
 
 // Changes returns the newest revisions of the articles changed after the
 // cursor (0: from the start), at most limit articles, and the cursor to ask
-// from next time. keep filters what the asker may see (nil: everything).
-func (s *DB) Changes(ctx context.Context, cursor uint64, limit int, keep func(fielddesk.Revision) bool) ([]fielddesk.Revision, uint64, error) {
+// from next time. keep filters what the asker may see, given the article's
+// owner (nil: everything).
+func (s *DB) Changes(ctx context.Context, cursor uint64, limit int, keep func(owner string, rev fielddesk.Revision) bool) ([]fielddesk.Revision, uint64, error) {
 	if limit <= 0 {
 		limit = 100
 	}
@@ -258,7 +293,11 @@ func (s *DB) Changes(ctx context.Context, cursor uint64, limit int, keep func(fi
 			if err := getJSON(txn, revisionKey(id, sum.Head), &rev); err != nil {
 				return err
 			}
-			if keep == nil || keep(rev) {
+			owner, err := ownerOf(txn, id)
+			if err != nil {
+				return err
+			}
+			if keep == nil || keep(owner, rev) {
 				out = append(out, rev)
 			}
 			if err := ctx.Err(); err != nil {

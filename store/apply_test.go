@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,7 +21,7 @@ func TestApplyAtMostOnce(t *testing.T) {
 	ctx := context.Background()
 	art := fielddesk.NewID()
 	r1 := remoteRevision(art, "", "Bản một")
-	out, err := db.Apply(ctx, "dev-A", 1, r1)
+	out, err := db.Apply(ctx, "dev-A", "", 1, r1)
 	if err != nil || out.Result != Applied || out.Head != r1.ID {
 		t.Fatalf("first apply: %+v %v", out, err)
 	}
@@ -29,7 +30,7 @@ func TestApplyAtMostOnce(t *testing.T) {
 		t.Fatalf("latest = %+v %v; want the client's own revision ID", latest, err)
 	}
 	// The answer was lost; the device sends mutation 1 again.
-	out, err = db.Apply(ctx, "dev-A", 1, r1)
+	out, err = db.Apply(ctx, "dev-A", "", 1, r1)
 	if err != nil || out.Result != Duplicate || out.Reason != string(Applied) {
 		t.Fatalf("re-sent: %+v %v", out, err)
 	}
@@ -38,28 +39,28 @@ func TestApplyAtMostOnce(t *testing.T) {
 	}
 	// A gap: mutation 3 before 2 is refused and not recorded.
 	r2 := remoteRevision(art, r1.ID, "Bản hai")
-	if _, err := db.Apply(ctx, "dev-A", 3, r2); !errors.Is(err, ErrOutOfOrder) {
+	if _, err := db.Apply(ctx, "dev-A", "", 3, r2); !errors.Is(err, ErrOutOfOrder) {
 		t.Fatalf("gap: %v, want ErrOutOfOrder", err)
 	}
-	if out, err = db.Apply(ctx, "dev-A", 2, r2); err != nil || out.Result != Applied {
+	if out, err = db.Apply(ctx, "dev-A", "", 2, r2); err != nil || out.Result != Applied {
 		t.Fatalf("mutation 2: %+v %v", out, err)
 	}
 	// Another device edited from the old head: a conflict, kept as an answer.
 	stale := remoteRevision(art, r1.ID, "Sửa từ bản một")
-	out, err = db.Apply(ctx, "dev-B", 1, stale)
+	out, err = db.Apply(ctx, "dev-B", "", 1, stale)
 	if err != nil || out.Result != Conflict || out.Head != r2.ID {
 		t.Fatalf("stale base: %+v %v", out, err)
 	}
 	if latest, _ := db.Latest(ctx, art); latest.ID != r2.ID {
 		t.Fatalf("a conflict overwrote the head")
 	}
-	if out, _ = db.Apply(ctx, "dev-B", 1, stale); out.Result != Duplicate || out.Reason != string(Conflict) {
+	if out, _ = db.Apply(ctx, "dev-B", "", 1, stale); out.Result != Duplicate || out.Reason != string(Conflict) {
 		t.Errorf("re-sent conflict: %+v", out)
 	}
 	// Invalid input is rejected with the reason, and that too is remembered.
 	bad := remoteRevision(art, r2.ID, "x")
 	bad.Article.Language = "???"
-	if out, _ = db.Apply(ctx, "dev-B", 2, bad); out.Result != Rejected || out.Reason == "" {
+	if out, _ = db.Apply(ctx, "dev-B", "", 2, bad); out.Result != Rejected || out.Reason == "" {
 		t.Errorf("invalid revision: %+v", out)
 	}
 }
@@ -69,9 +70,9 @@ func TestChangesCursor(t *testing.T) {
 	ctx := context.Background()
 	a, b := fielddesk.NewID(), fielddesk.NewID()
 	ra := remoteRevision(a, "", "A1")
-	db.Apply(ctx, "d", 1, ra)
-	db.Apply(ctx, "d", 2, remoteRevision(b, "", "B1"))
-	db.Apply(ctx, "d", 3, remoteRevision(a, ra.ID, "A2"))
+	db.Apply(ctx, "d", "", 1, ra)
+	db.Apply(ctx, "d", "", 2, remoteRevision(b, "", "B1"))
+	db.Apply(ctx, "d", "", 3, remoteRevision(a, ra.ID, "A2"))
 	revs, cur, err := db.Changes(ctx, 0, 10, nil)
 	if err != nil || len(revs) != 2 || revs[0].Article.Headline != "A2" || revs[1].Article.Headline != "B1" {
 		t.Fatalf("changes from 0: %v %d %v", headlines(revs), cur, err)
@@ -79,12 +80,12 @@ func TestChangesCursor(t *testing.T) {
 	if revs, _, _ := db.Changes(ctx, cur, 10, nil); len(revs) != 0 {
 		t.Errorf("nothing changed since %d, got %v", cur, headlines(revs))
 	}
-	db.Apply(ctx, "d", 4, remoteRevision(b, revs2head(t, db, b), "B2"))
+	db.Apply(ctx, "d", "", 4, remoteRevision(b, revs2head(t, db, b), "B2"))
 	revs, cur2, _ := db.Changes(ctx, cur, 10, nil)
 	if len(revs) != 1 || revs[0].Article.Headline != "B2" || cur2 <= cur {
 		t.Errorf("changes since %d: %v (cursor %d)", cur, headlines(revs), cur2)
 	}
-	onlyA := func(r fielddesk.Revision) bool { return r.Article.ID == a }
+	onlyA := func(_ string, r fielddesk.Revision) bool { return r.Article.ID == a }
 	if revs, _, _ := db.Changes(ctx, 0, 10, onlyA); len(revs) != 1 {
 		t.Errorf("filtered: %v", headlines(revs))
 	}
@@ -142,7 +143,7 @@ func TestApplyRandomResends(t *testing.T) {
 		from := rng.IntN(dv.acked + 1)
 		to := min(len(dv.revs), from+1+rng.IntN(4))
 		for i := from; i < to; i++ {
-			out, err := db.Apply(ctx, dv.name, uint64(i+1), dv.revs[i])
+			out, err := db.Apply(ctx, dv.name, "", uint64(i+1), dv.revs[i])
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -156,7 +157,7 @@ func TestApplyRandomResends(t *testing.T) {
 	}
 	for _, dv := range devs {
 		for i := dv.acked; i < len(dv.revs); i++ { // finish on a good link
-			if _, err := db.Apply(ctx, dv.name, uint64(i+1), dv.revs[i]); err != nil {
+			if _, err := db.Apply(ctx, dv.name, "", uint64(i+1), dv.revs[i]); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -169,5 +170,23 @@ func TestApplyRandomResends(t *testing.T) {
 				t.Fatalf("%s: revision %d is %s, want %s", dv.name, i, h.ID, want)
 			}
 		}
+	}
+}
+
+func TestApplyKeepsOwners(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	art := fielddesk.NewID()
+	r1 := remoteRevision(art, "", "Của B")
+	if out, _ := db.Apply(ctx, "dev-B", "lethib", 1, r1); out.Result != Applied {
+		t.Fatalf("owner's first revision: %+v", out)
+	}
+	out, _ := db.Apply(ctx, "dev-C", "tranvanc", 1, remoteRevision(art, r1.ID, "Sửa trộm"))
+	if out.Result != Rejected || !strings.Contains(out.Reason, "not found") {
+		t.Errorf("another user's article: %+v, want rejected as not found", out)
+	}
+	mine := func(owner string, _ fielddesk.Revision) bool { return owner == "tranvanc" }
+	if revs, _, _ := db.Changes(ctx, 0, 10, mine); len(revs) != 0 {
+		t.Errorf("C sees %v", headlines(revs))
 	}
 }

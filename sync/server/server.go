@@ -1,0 +1,277 @@
+// Package server is the newsroom's HTTP API for FieldDesk devices (see
+// sync/wire for the protocol): login, push and pull, with device tokens,
+// per-user visibility, size limits and JSON errors. Photos, metrics and the
+// admin commands come next (issue 3).
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/store"
+	"github.com/fielddesk/fielddesk/sync/wire"
+)
+
+// Server serves the API over one store.
+type Server struct {
+	db     *store.DB
+	log    *slog.Logger
+	mux    *http.ServeMux
+	logins *limiter
+}
+
+// New returns the API handler. log receives one line per failed request.
+func New(db *store.DB, log *slog.Logger) *Server {
+	s := &Server{db: db, log: log, mux: http.NewServeMux(), logins: newLimiter(5, 5*time.Minute)}
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	s.mux.HandleFunc("POST /v1/login", s.api(s.login))
+	s.mux.HandleFunc("POST /v1/push", s.api(s.authed(s.push)))
+	s.mux.HandleFunc("POST /v1/pull", s.api(s.authed(s.pull)))
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// apiError is an error with its HTTP status and wire code.
+type apiError struct {
+	status int
+	code   string
+	msg    string
+}
+
+func (e *apiError) Error() string { return e.msg }
+
+func fail(status int, code, format string, args ...any) error {
+	return &apiError{status: status, code: code, msg: fmt.Sprintf(format, args...)}
+}
+
+type handler func(w http.ResponseWriter, r *http.Request) (any, error)
+
+// api checks the protocol version, runs h and writes its answer or its
+// error as JSON.
+func (s *Server) api(h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set(wire.VersionHeader, strconv.Itoa(wire.ProtocolVersion))
+		w.Header().Set("Content-Type", "application/json")
+		var out any
+		var err error
+		if v := r.Header.Get(wire.VersionHeader); v != strconv.Itoa(wire.ProtocolVersion) {
+			err = fail(http.StatusUpgradeRequired, wire.CodeProtocolVersion,
+				"this server speaks FieldDesk protocol %d and the app sent %q: update the app", wire.ProtocolVersion, v)
+		} else {
+			out, err = h(w, r)
+		}
+		if err != nil {
+			var ae *apiError
+			switch {
+			case errors.As(err, &ae):
+			case errors.Is(err, wire.ErrTooLarge):
+				ae = &apiError{http.StatusRequestEntityTooLarge, wire.CodeTooLarge, err.Error()}
+			case errors.Is(err, wire.ErrBadRequest):
+				ae = &apiError{http.StatusBadRequest, wire.CodeBadRequest, err.Error()}
+			case errors.Is(err, store.ErrUnauthorized):
+				ae = &apiError{http.StatusUnauthorized, wire.CodeUnauthorized, "log in again: the token is missing, revoked or wrong"}
+			default:
+				s.log.Error("request failed", "path", r.URL.Path, "err", err)
+				ae = &apiError{http.StatusInternalServerError, wire.CodeInternal, "the server could not do this; try again later"}
+			}
+			if ae.status != http.StatusInternalServerError {
+				s.log.Info("request refused", "path", r.URL.Path, "status", ae.status, "code", ae.code)
+			}
+			w.WriteHeader(ae.status)
+			json.NewEncoder(w).Encode(wire.Error{Error: ae.msg, Code: ae.code})
+			return
+		}
+		json.NewEncoder(w).Encode(out)
+	}
+}
+
+// body returns the request body, decompressed when sent with zstd.
+func body(r *http.Request, limit int64) (io.Reader, func(), error) {
+	if r.Header.Get("Content-Encoding") == "zstd" {
+		return wire.Decompress(r.Body, limit)
+	}
+	return r.Body, func() {}, nil
+}
+
+type principal struct {
+	device store.Device
+	user   store.User
+}
+
+type principalKey struct{}
+
+// authed requires a valid device token.
+func (s *Server) authed(h handler) handler {
+	return func(w http.ResponseWriter, r *http.Request) (any, error) {
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || token == "" {
+			return nil, store.ErrUnauthorized
+		}
+		dev, user, err := s.db.Authenticate(r.Context(), token)
+		if err != nil {
+			return nil, err
+		}
+		return h(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, principal{dev, user})))
+	}
+}
+
+func who(r *http.Request) principal { return r.Context().Value(principalKey{}).(principal) }
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) (any, error) {
+	rd, done, err := body(r, wire.MaxSmallBody)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	req, err := wire.DecodeLogin(rd)
+	if err != nil {
+		return nil, err
+	}
+	host, _, _ := net.SplitHostPort(r.RemoteAddr)
+	if !s.logins.allow("user:"+req.User) || !s.logins.allow("addr:"+host) {
+		return nil, fail(http.StatusTooManyRequests, wire.CodeRateLimited, "too many failed logins; wait a few minutes")
+	}
+	token, dev, user, err := s.db.Login(r.Context(), req.User, req.Password, req.DeviceName)
+	if err != nil {
+		if errors.Is(err, store.ErrUnauthorized) {
+			s.logins.failed("user:" + req.User)
+			s.logins.failed("addr:" + host)
+			return nil, fail(http.StatusUnauthorized, wire.CodeUnauthorized, "wrong user name or password")
+		}
+		return nil, err
+	}
+	return wire.LoginResponse{Token: token, DeviceID: dev.ID, User: user.Name, Role: string(user.Role), Desk: user.Desk}, nil
+}
+
+func (s *Server) push(w http.ResponseWriter, r *http.Request) (any, error) {
+	p := who(r)
+	rd, done, err := body(r, wire.MaxBatchBytes)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	req, err := wire.DecodePush(rd)
+	if err != nil {
+		return nil, err
+	}
+	if req.DeviceID != p.device.ID {
+		return nil, fail(http.StatusBadRequest, wire.CodeBadRequest, "device_id %q is not the device of this token", req.DeviceID)
+	}
+	resp := wire.PushResponse{Results: make([]wire.MutationResult, 0, len(req.Mutations))}
+	for _, m := range req.Mutations {
+		out, err := s.db.Apply(r.Context(), p.device.ID, p.user.Name, m.ID, m.Revision)
+		if errors.Is(err, store.ErrOutOfOrder) {
+			resp.Results = append(resp.Results, wire.MutationResult{ID: m.ID, Result: wire.Rejected, Code: "out_of_order", Reason: err.Error()})
+			break // the device sends again from the gap
+		}
+		if err != nil {
+			return nil, err
+		}
+		res := wire.MutationResult{ID: m.ID, Result: wire.Result(out.Result), Reason: out.Reason}
+		if out.Result == store.Rejected {
+			res.Code = wire.CodeBadRequest
+			if strings.HasSuffix(out.Reason, "not found") {
+				res.Code = wire.CodeNotFound
+			}
+		}
+		resp.Results = append(resp.Results, res)
+	}
+	return resp, nil
+}
+
+func (s *Server) pull(w http.ResponseWriter, r *http.Request) (any, error) {
+	p := who(r)
+	rd, done, err := body(r, wire.MaxSmallBody)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	req, err := wire.DecodePull(rd)
+	if err != nil {
+		return nil, err
+	}
+	var cursor uint64
+	if req.Cursor != "" {
+		if cursor, err = strconv.ParseUint(req.Cursor, 36, 64); err != nil {
+			return nil, fail(http.StatusBadRequest, wire.CodeBadRequest, "cursor %q was not given by this server", req.Cursor)
+		}
+	}
+	limit := req.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	desks := map[string]string{} // owner -> desk, for editors
+	users, err := s.db.Users(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		desks[u.Name] = u.Desk
+	}
+	visible := func(owner string, _ fielddesk.Revision) bool {
+		switch p.user.Role {
+		case fielddesk.RoleAdmin:
+			return true
+		case fielddesk.RoleEditor:
+			return owner == p.user.Name || (p.user.Desk != "" && desks[owner] == p.user.Desk)
+		}
+		return owner == p.user.Name
+	}
+	revs, next, err := s.db.Changes(r.Context(), cursor, limit, visible)
+	if err != nil {
+		return nil, err
+	}
+	resp := wire.PullResponse{Changes: []wire.Change{}, Cursor: strconv.FormatUint(next, 36), More: len(revs) == limit}
+	for _, rev := range revs {
+		resp.Changes = append(resp.Changes, wire.Change{Revision: rev})
+	}
+	return resp, nil
+}
+
+// limiter counts failures per key in a sliding window.
+type limiter struct {
+	mu     sync.Mutex
+	max    int
+	window time.Duration
+	fails  map[string][]time.Time
+}
+
+func newLimiter(max int, window time.Duration) *limiter {
+	return &limiter{max: max, window: window, fails: map[string][]time.Time{}}
+}
+
+func (l *limiter) recent(key string) []time.Time {
+	cut := time.Now().Add(-l.window)
+	keep := l.fails[key][:0]
+	for _, t := range l.fails[key] {
+		if t.After(cut) {
+			keep = append(keep, t)
+		}
+	}
+	l.fails[key] = keep
+	return keep
+}
+
+func (l *limiter) allow(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.recent(key)) < l.max
+}
+
+func (l *limiter) failed(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.fails[key] = append(l.recent(key), time.Now())
+}

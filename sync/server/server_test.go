@@ -1,0 +1,183 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/store"
+	"github.com/fielddesk/fielddesk/sync/wire"
+)
+
+type env struct {
+	t   *testing.T
+	db  *store.DB
+	url string
+}
+
+func newEnv(t *testing.T) *env {
+	db, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ctx := context.Background()
+	for _, u := range []struct {
+		name string
+		role fielddesk.Role
+		desk string
+	}{{"lethib", fielddesk.RoleCorrespondent, "laocai"}, {"tranvanc", fielddesk.RoleCorrespondent, "yenbai"}, {"bientap", fielddesk.RoleEditor, "laocai"}} {
+		if _, err := db.AddUser(ctx, u.name, u.role, u.desk, "mật khẩu đủ dài"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(New(db, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	t.Cleanup(srv.Close)
+	return &env{t: t, db: db, url: srv.URL}
+}
+
+// call posts v as JSON and decodes the answer into out; it returns the status.
+func (e *env) call(path, token string, v any, out any, headers ...string) int {
+	e.t.Helper()
+	var b []byte
+	switch x := v.(type) {
+	case []byte:
+		b = x
+	default:
+		b, _ = json.Marshal(v)
+	}
+	req, _ := http.NewRequest("POST", e.url+path, bytes.NewReader(b))
+	req.Header.Set(wire.VersionHeader, strconv.Itoa(wire.ProtocolVersion))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.Header.Get(wire.VersionHeader) != "1" {
+		e.t.Errorf("%s: no protocol version header", path)
+	}
+	if out != nil {
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			e.t.Fatalf("%s: decode answer: %v", path, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+func (e *env) login(user string) wire.LoginResponse {
+	e.t.Helper()
+	var lr wire.LoginResponse
+	if code := e.call("/v1/login", "", wire.LoginRequest{User: user, Password: "mật khẩu đủ dài", DeviceName: "laptop"}, &lr); code != 200 {
+		e.t.Fatalf("login %s: %d", user, code)
+	}
+	return lr
+}
+
+func rev(article, base fielddesk.ID, headline string) fielddesk.Revision {
+	return fielddesk.Revision{ID: fielddesk.NewID(), Base: base, Saved: time.Now().UTC().Truncate(time.Millisecond),
+		Article: fielddesk.Article{ID: article, Headline: headline, Language: "vi", Status: fielddesk.StatusDraft}}
+}
+
+func TestPushPullOverLoopback(t *testing.T) {
+	e := newEnv(t)
+	b := e.login("lethib")
+	art := fielddesk.NewID()
+	r1 := rev(art, "", "Mưa lũ ở Bát Xát")
+	batch := wire.PushRequest{DeviceID: b.DeviceID, Mutations: []wire.Mutation{{ID: 1, Revision: r1}}}
+	var pr wire.PushResponse
+	if code := e.call("/v1/push", b.Token, batch, &pr); code != 200 || len(pr.Results) != 1 || pr.Results[0].Result != wire.Applied {
+		t.Fatalf("push: %d %+v", code, pr)
+	}
+	// The answer got lost; the same batch again changes nothing.
+	if e.call("/v1/push", b.Token, batch, &pr); pr.Results[0].Result != wire.Duplicate {
+		t.Fatalf("re-sent push: %+v", pr)
+	}
+	// zstd-compressed batches work too.
+	body, _ := json.Marshal(wire.PushRequest{DeviceID: b.DeviceID, Mutations: []wire.Mutation{{ID: 2, Revision: rev(art, r1.ID, "Mưa lũ ở Bát Xát (sửa)")}}})
+	if code := e.call("/v1/push", b.Token, wire.Compress(body), &pr, "Content-Encoding", "zstd"); code != 200 || pr.Results[0].Result != wire.Applied {
+		t.Fatalf("zstd push: %d %+v", code, pr)
+	}
+	// Another correspondent cannot see it, nor write to it.
+	c := e.login("tranvanc")
+	var pull wire.PullResponse
+	if e.call("/v1/pull", c.Token, wire.PullRequest{}, &pull); len(pull.Changes) != 0 {
+		t.Errorf("another correspondent sees %d articles", len(pull.Changes))
+	}
+	steal := wire.PushRequest{DeviceID: c.DeviceID, Mutations: []wire.Mutation{{ID: 1, Revision: rev(art, r1.ID, "trộm")}}}
+	if e.call("/v1/push", c.Token, steal, &pr); pr.Results[0].Result != wire.Rejected || pr.Results[0].Code != wire.CodeNotFound {
+		t.Errorf("writing another's article: %+v", pr)
+	}
+	// The owner and the editor of the desk see the newest revision.
+	for _, tok := range []string{b.Token, e.login("bientap").Token} {
+		if e.call("/v1/pull", tok, wire.PullRequest{}, &pull); len(pull.Changes) != 1 || pull.Changes[0].Revision.Article.Headline != "Mưa lũ ở Bát Xát (sửa)" {
+			t.Fatalf("pull: %+v", pull)
+		}
+		cursor := pull.Cursor
+		if e.call("/v1/pull", tok, wire.PullRequest{Cursor: cursor}, &pull); len(pull.Changes) != 0 {
+			t.Errorf("nothing new since %s, got %d", cursor, len(pull.Changes))
+		}
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	e := newEnv(t)
+	b := e.login("lethib")
+	var er wire.Error
+	check := func(name string, code, want int, wantCode string) {
+		t.Helper()
+		if code != want || er.Code != wantCode || er.Error == "" {
+			t.Errorf("%s: %d %+v, want %d %s", name, code, er, want, wantCode)
+		}
+		er = wire.Error{}
+	}
+	check("no token", e.call("/v1/pull", "", wire.PullRequest{}, &er), 401, wire.CodeUnauthorized)
+	check("bad token", e.call("/v1/pull", "nope", wire.PullRequest{}, &er), 401, wire.CodeUnauthorized)
+	check("unknown field", e.call("/v1/pull", b.Token, []byte(`{"cursor":"","evil":1}`), &er), 400, wire.CodeBadRequest)
+	check("too large", e.call("/v1/push", b.Token, []byte(`{"device_id":"`+strings.Repeat("x", wire.MaxBatchBytes)+`"}`), &er), 413, wire.CodeTooLarge)
+	check("bad cursor", e.call("/v1/pull", b.Token, wire.PullRequest{Cursor: "!!"}, &er), 400, wire.CodeBadRequest)
+	check("other device", e.call("/v1/push", b.Token, wire.PushRequest{DeviceID: "someone-else", Mutations: []wire.Mutation{{ID: 1, Revision: rev(fielddesk.NewID(), "", "x")}}}, &er), 400, wire.CodeBadRequest)
+	check("wrong password", e.call("/v1/login", "", wire.LoginRequest{User: "lethib", Password: "sai mật khẩu dài"}, &er), 401, wire.CodeUnauthorized)
+
+	// Old app: a clear answer, not a misunderstanding.
+	req, _ := http.NewRequest("POST", e.url+"/v1/pull", strings.NewReader(`{}`))
+	req.Header.Set(wire.VersionHeader, "0")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.NewDecoder(resp.Body).Decode(&er)
+	resp.Body.Close()
+	check("old protocol", resp.StatusCode, http.StatusUpgradeRequired, wire.CodeProtocolVersion)
+
+	// Revoked devices are out at once.
+	if err := e.db.RevokeDevice(context.Background(), b.DeviceID); err != nil {
+		t.Fatal(err)
+	}
+	check("revoked", e.call("/v1/pull", b.Token, wire.PullRequest{}, &er), 401, wire.CodeUnauthorized)
+}
+
+func TestLoginRateLimit(t *testing.T) {
+	e := newEnv(t)
+	var er wire.Error
+	for range 5 {
+		e.call("/v1/login", "", wire.LoginRequest{User: "lethib", Password: "đoán mò đoán mò"}, &er)
+	}
+	if code := e.call("/v1/login", "", wire.LoginRequest{User: "lethib", Password: "mật khẩu đủ dài"}, &er); code != http.StatusTooManyRequests || er.Code != wire.CodeRateLimited {
+		t.Errorf("sixth try: %d %+v, want 429 even with the right password", code, er)
+	}
+}
