@@ -1,0 +1,156 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+)
+
+// Photos that arrive in pieces over bad links (the server side of sync).
+// A partial photo is photos/partial/<sha256> with its SHA-256 state at the
+// current length in photos/partial/<sha256>.state, both fsynced after every
+// chunk, so the verified prefix survives a restart. Only hashes, never
+// names, reach the file system.
+
+// PhotoState is how much of a photo the store holds.
+type PhotoState struct {
+	Hash     string
+	Have     int64
+	Complete bool
+}
+
+// Errors of AppendPhoto.
+var (
+	ErrWrongOffset  = errors.New("chunk at the wrong offset")
+	ErrHashMismatch = errors.New("photo bytes do not match the hash")
+)
+
+var sha256Re = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+func (s *DB) partialPath(hash string) string {
+	return filepath.Join(s.dir, "photos", "partial", hash)
+}
+
+// PhotoStatus says how many bytes of a photo the store holds.
+func (s *DB) PhotoStatus(hash string) (PhotoState, error) {
+	if !sha256Re.MatchString(hash) {
+		return PhotoState{}, fmt.Errorf("photo %q: not a SHA-256: %w", hash, ErrHashMismatch)
+	}
+	if st, err := os.Stat(s.PhotoPath(hash)); err == nil {
+		return PhotoState{Hash: hash, Have: st.Size(), Complete: true}, nil
+	}
+	st, err := os.Stat(s.partialPath(hash))
+	if errors.Is(err, os.ErrNotExist) {
+		return PhotoState{Hash: hash}, nil
+	}
+	if err != nil {
+		return PhotoState{}, fmt.Errorf("photo %s: %w", hash[:12], err)
+	}
+	return PhotoState{Hash: hash, Have: st.Size()}, nil
+}
+
+// AppendPhoto adds a chunk of a photo at offset, which must be what the
+// store holds (ErrWrongOffset otherwise, with the state to resume from).
+// chunkHash, if not empty, is the SHA-256 of the chunk; a chunk that does
+// not match it is refused and the prefix kept. When size bytes are there,
+// the whole photo's hash is checked: a match moves it into place, a
+// mismatch (ErrHashMismatch) deletes it. Chunks are at most maxChunk bytes.
+func (s *DB) AppendPhoto(hash string, offset, size int64, chunkHash string, r io.Reader, maxChunk int64) (PhotoState, error) {
+	state, err := s.PhotoStatus(hash)
+	if err != nil || state.Complete {
+		return state, err
+	}
+	if offset != state.Have {
+		return state, fmt.Errorf("%w: the store holds %d bytes of %s…, the chunk starts at %d", ErrWrongOffset, state.Have, hash[:12], offset)
+	}
+	chunk, err := io.ReadAll(io.LimitReader(r, maxChunk+1))
+	if err != nil {
+		return state, fmt.Errorf("photo %s: reading the chunk: %w", hash[:12], err)
+	}
+	if int64(len(chunk)) > maxChunk || offset+int64(len(chunk)) > size {
+		return state, fmt.Errorf("photo %s: the chunk is too long", hash[:12])
+	}
+	if chunkHash != "" {
+		sum := sha256.Sum256(chunk)
+		if hex.EncodeToString(sum[:]) != chunkHash {
+			return state, fmt.Errorf("%w: the chunk at %d of %s… arrived damaged", ErrHashMismatch, offset, hash[:12])
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(s.partialPath(hash)), 0o700); err != nil {
+		return state, err
+	}
+	h := sha256.New()
+	if offset > 0 {
+		saved, err := os.ReadFile(s.partialPath(hash) + ".state")
+		if err == nil {
+			err = h.(encoding.BinaryUnmarshaler).UnmarshalBinary(saved)
+		}
+		if err != nil { // no usable state: start the photo again
+			os.Remove(s.partialPath(hash))
+			return PhotoState{Hash: hash}, fmt.Errorf("%w: the store lost the state of %s…; send it from 0", ErrWrongOffset, hash[:12])
+		}
+	}
+	f, err := os.OpenFile(s.partialPath(hash), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return state, err
+	}
+	if _, err := f.Write(chunk); err != nil {
+		f.Close()
+		return state, fmt.Errorf("photo %s: %w", hash[:12], err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return state, err
+	}
+	f.Close()
+	h.Write(chunk)
+	have := offset + int64(len(chunk))
+	if have < size {
+		saved, _ := h.(encoding.BinaryMarshaler).MarshalBinary()
+		if err := writeSynced(s.partialPath(hash)+".state", saved); err != nil {
+			return state, err
+		}
+		return PhotoState{Hash: hash, Have: have}, nil
+	}
+	if hex.EncodeToString(h.Sum(nil)) != hash {
+		os.Remove(s.partialPath(hash))
+		os.Remove(s.partialPath(hash) + ".state")
+		return PhotoState{Hash: hash}, fmt.Errorf("%w: %s…", ErrHashMismatch, hash[:12])
+	}
+	final := s.PhotoPath(hash)
+	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
+		return state, err
+	}
+	if err := os.Rename(s.partialPath(hash), final); err != nil {
+		return state, err
+	}
+	os.Remove(s.partialPath(hash) + ".state")
+	if err := syncDir(filepath.Dir(final)); err != nil {
+		return state, err
+	}
+	return PhotoState{Hash: hash, Have: have, Complete: true}, nil
+}
+
+func writeSynced(path string, data []byte) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	f.Close()
+	return os.Rename(tmp, path)
+}

@@ -1,0 +1,82 @@
+package store
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"testing"
+)
+
+func hashOf(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+func TestAppendPhotoResumesAcrossRestarts(t *testing.T) {
+	db, dir := openTemp(t)
+	photo := make([]byte, 100_000)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range photo {
+		photo[i] = byte(rng.Uint32())
+	}
+	h := hashOf(photo)
+	size := int64(len(photo))
+	const chunk = 16 << 10
+
+	st, err := db.AppendPhoto(h, 0, size, hashOf(photo[:chunk]), bytes.NewReader(photo[:chunk]), chunk)
+	if err != nil || st.Have != chunk {
+		t.Fatalf("first chunk: %+v %v", st, err)
+	}
+	// A chunk damaged on the way is refused; the prefix stays.
+	bad := append([]byte{}, photo[chunk:2*chunk]...)
+	bad[10] ^= 1
+	if _, err := db.AppendPhoto(h, chunk, size, hashOf(photo[chunk:2*chunk]), bytes.NewReader(bad), chunk); !errors.Is(err, ErrHashMismatch) {
+		t.Fatalf("damaged chunk: %v", err)
+	}
+	// A re-sent chunk at the wrong offset says where to resume.
+	if st, err := db.AppendPhoto(h, 0, size, "", bytes.NewReader(photo[:chunk]), chunk); !errors.Is(err, ErrWrongOffset) || st.Have != chunk {
+		t.Fatalf("wrong offset: %+v %v", st, err)
+	}
+	// The server restarts in the middle of the photo.
+	db.Close()
+	db2, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	st, _ = db2.PhotoStatus(h)
+	if st.Have != chunk || st.Complete {
+		t.Fatalf("after restart: %+v", st)
+	}
+	for off := st.Have; off < size; off += chunk {
+		end := min(size, off+chunk)
+		if st, err = db2.AppendPhoto(h, off, size, hashOf(photo[off:end]), bytes.NewReader(photo[off:end]), chunk); err != nil {
+			t.Fatalf("chunk at %d: %v", off, err)
+		}
+	}
+	if !st.Complete {
+		t.Fatalf("finished photo: %+v", st)
+	}
+	got, err := os.ReadFile(db2.PhotoPath(h))
+	if err != nil || !bytes.Equal(got, photo) {
+		t.Fatalf("stored photo differs (%v)", err)
+	}
+}
+
+func TestAppendPhotoRefusesWrongBytes(t *testing.T) {
+	db, _ := openTemp(t)
+	claimed := hashOf([]byte("the real photo"))
+	st, err := db.AppendPhoto(claimed, 0, 9, "", bytes.NewReader([]byte("not it!!!")), 1<<10)
+	if !errors.Is(err, ErrHashMismatch) || st.Have != 0 {
+		t.Fatalf("wrong bytes: %+v %v", st, err)
+	}
+	if _, err := os.Stat(db.PhotoPath(claimed)); !os.IsNotExist(err) {
+		t.Error("a photo that does not match its hash was kept")
+	}
+	if _, err := db.PhotoStatus("../../etc/passwd"); err == nil {
+		t.Error("a path was taken for a hash")
+	}
+}
