@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+
+	"github.com/fielddesk/fielddesk"
 )
 
 // Photos that arrive in pieces over bad links (the server side of sync).
@@ -74,7 +76,7 @@ func (s *DB) AppendPhoto(hash string, offset, size int64, chunkHash string, r io
 		return state, fmt.Errorf("photo %s: reading the chunk: %w", hash[:12], err)
 	}
 	if int64(len(chunk)) > maxChunk || offset+int64(len(chunk)) > size {
-		return state, fmt.Errorf("photo %s: the chunk is too long", hash[:12])
+		return state, fmt.Errorf("photo %s: the chunk is longer than %d bytes or than the photo: %w", hash[:12], maxChunk, fielddesk.ErrInvalid)
 	}
 	if chunkHash != "" {
 		sum := sha256.Sum256(chunk)

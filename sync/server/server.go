@@ -1,7 +1,7 @@
 // Package server is the newsroom's HTTP API for FieldDesk devices (see
-// sync/wire for the protocol): login, push and pull, with device tokens,
-// per-user visibility, size limits and JSON errors. Photos, metrics and the
-// admin commands come next (issue 3).
+// sync/wire for the protocol): login, push and pull, photos in verified
+// ranges, with device tokens, per-user visibility, size limits and JSON
+// errors.
 package server
 
 import (
@@ -38,6 +38,8 @@ func New(db *store.DB, log *slog.Logger) *Server {
 	s.mux.HandleFunc("POST /v1/login", s.api(s.login))
 	s.mux.HandleFunc("POST /v1/push", s.api(s.authed(s.push)))
 	s.mux.HandleFunc("POST /v1/pull", s.api(s.authed(s.pull)))
+	s.mux.HandleFunc("POST /v1/photos/status", s.api(s.authed(s.photoStatus)))
+	s.mux.HandleFunc("PUT /v1/photos/{hash}", s.api(s.authed(s.photoChunk)))
 	return s
 }
 
@@ -238,6 +240,59 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) (any, error) {
 		resp.Changes = append(resp.Changes, wire.Change{Revision: rev})
 	}
 	return resp, nil
+}
+
+func (s *Server) photoStatus(w http.ResponseWriter, r *http.Request) (any, error) {
+	rd, done, err := body(r, wire.MaxSmallBody*2)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	req, err := wire.DecodePhotoStatus(rd)
+	if err != nil {
+		return nil, err
+	}
+	resp := wire.PhotoStatusResponse{Photos: []wire.PhotoState{}}
+	for _, h := range req.Hashes {
+		st, err := s.db.PhotoStatus(h)
+		if err != nil {
+			return nil, err
+		}
+		resp.Photos = append(resp.Photos, wire.PhotoState{Hash: h, Have: st.Have, Complete: st.Complete})
+	}
+	return resp, nil
+}
+
+// photoChunk appends one chunk: PUT /v1/photos/{sha256}?offset=N&size=TOTAL,
+// with the chunk's SHA-256 in the Chunk-SHA256 header.
+func (s *Server) photoChunk(w http.ResponseWriter, r *http.Request) (any, error) {
+	hash := r.PathValue("hash")
+	if !wire.ValidHash(hash) {
+		return nil, fail(http.StatusBadRequest, wire.CodeBadRequest, "%q is not a SHA-256 in lower-case hex", hash)
+	}
+	offset, err1 := strconv.ParseInt(r.URL.Query().Get("offset"), 10, 64)
+	size, err2 := strconv.ParseInt(r.URL.Query().Get("size"), 10, 64)
+	if err1 != nil || err2 != nil || offset < 0 || size <= 0 {
+		return nil, fail(http.StatusBadRequest, wire.CodeBadRequest, "offset and size must be numbers")
+	}
+	if size > wire.MaxPhotoBytes {
+		return nil, fail(http.StatusRequestEntityTooLarge, wire.CodeTooLarge, "the photo is %d bytes; the limit is %d", size, wire.MaxPhotoBytes)
+	}
+	st, err := s.db.AppendPhoto(hash, offset, size, r.Header.Get("Chunk-SHA256"), r.Body, wire.MaxChunkBytes)
+	state := wire.PhotoState{Hash: hash, Have: st.Have, Complete: st.Complete}
+	switch {
+	case errors.Is(err, store.ErrWrongOffset):
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusConflict)
+		return state, nil // the state says where to resume
+	case errors.Is(err, store.ErrHashMismatch):
+		return nil, fail(http.StatusUnprocessableEntity, wire.CodeHashMismatch, "%v", err)
+	case errors.Is(err, fielddesk.ErrInvalid):
+		return nil, fail(http.StatusRequestEntityTooLarge, wire.CodeTooLarge, "%v", err)
+	case err != nil:
+		return nil, err
+	}
+	return state, nil
 }
 
 // limiter counts failures per key in a sliding window.

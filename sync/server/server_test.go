@@ -3,6 +3,8 @@ package server
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -179,5 +181,69 @@ func TestLoginRateLimit(t *testing.T) {
 	}
 	if code := e.call("/v1/login", "", wire.LoginRequest{User: "lethib", Password: "mật khẩu đủ dài"}, &er); code != http.StatusTooManyRequests || er.Code != wire.CodeRateLimited {
 		t.Errorf("sixth try: %d %+v, want 429 even with the right password", code, er)
+	}
+}
+
+func (e *env) put(token, hash string, offset, size int64, chunk []byte, chunkHash string, out any) int {
+	e.t.Helper()
+	req, _ := http.NewRequest("PUT", e.url+"/v1/photos/"+hash+"?offset="+strconv.FormatInt(offset, 10)+"&size="+strconv.FormatInt(size, 10), bytes.NewReader(chunk))
+	req.Header.Set(wire.VersionHeader, "1")
+	req.Header.Set("Authorization", "Bearer "+token)
+	if chunkHash != "" {
+		req.Header.Set("Chunk-SHA256", chunkHash)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	json.NewDecoder(resp.Body).Decode(out)
+	return resp.StatusCode
+}
+
+func sum(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+func TestPhotoRangesOverLoopback(t *testing.T) {
+	e := newEnv(t)
+	tok := e.login("lethib").Token
+	photo := bytes.Repeat([]byte("ảnh JPEG giả "), 30_000) // ~480 KB
+	h, size := sum(photo), int64(len(photo))
+	var status wire.PhotoStatusResponse
+	if e.call("/v1/photos/status", tok, wire.PhotoStatusRequest{Hashes: []string{h}}, &status); len(status.Photos) != 1 || status.Photos[0].Have != 0 {
+		t.Fatalf("status before: %+v", status)
+	}
+	first := photo[:wire.MaxChunkBytes]
+	var st wire.PhotoState
+	if code := e.put(tok, h, 0, size, first, sum(first), &st); code != 200 || st.Have != int64(len(first)) {
+		t.Fatalf("first chunk: %d %+v", code, st)
+	}
+	// The link cut the next chunk short: its hash does not match, nothing is kept of it.
+	second := photo[wire.MaxChunkBytes:]
+	var er wire.Error
+	if code := e.put(tok, h, int64(len(first)), size, second[:1000], sum(second), &er); code != http.StatusUnprocessableEntity || er.Code != wire.CodeHashMismatch {
+		t.Fatalf("cut chunk: %d %+v", code, er)
+	}
+	// The client thought it had sent more; the server says where to resume.
+	if code := e.put(tok, h, size-10, size, photo[size-10:], "", &st); code != http.StatusConflict || st.Have != int64(len(first)) {
+		t.Fatalf("wrong offset: %d %+v", code, st)
+	}
+	if code := e.put(tok, h, st.Have, size, second, sum(second), &st); code != 200 || !st.Complete {
+		t.Fatalf("last chunk: %d %+v", code, st)
+	}
+	if e.call("/v1/photos/status", tok, wire.PhotoStatusRequest{Hashes: []string{h}}, &status); !status.Photos[0].Complete {
+		t.Errorf("status after: %+v", status)
+	}
+	if code := e.put(tok, "..%2f..%2fetc", 0, 1, []byte("x"), "", &er); code != http.StatusBadRequest && code != http.StatusNotFound {
+		t.Errorf("a path for a hash: %d", code)
+	}
+	if code := e.put("", h, 0, size, first, "", &er); code != http.StatusUnauthorized {
+		t.Errorf("no token: %d", code)
+	}
+	big := int64(wire.MaxPhotoBytes + 1)
+	if code := e.put(tok, sum([]byte("x")), 0, big, []byte("x"), "", &er); code != http.StatusRequestEntityTooLarge {
+		t.Errorf("a photo over the limit: %d", code)
 	}
 }
