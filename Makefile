@@ -5,7 +5,7 @@ BIN     := bin
 ARGS    ?=
 export LANG := $(if $(filter-out C POSIX,$(LANG)),$(LANG),C.UTF-8)
 
-.PHONY: run build deps test-deps test vet fmt-check bench fuzz clean
+.PHONY: run build server deps test-deps test vet fmt-check bench fuzz clean
 
 ## run: install missing system packages, build, open the app on its embedded store
 run: build
@@ -13,6 +13,10 @@ run: build
 
 build: deps
 	$(GO) build -tags $(TAGS) -o $(BIN)/fielddesk ./cmd/fielddesk
+
+## server: a local newsroom server on loopback with demo accounts (printed)
+server:
+	scripts/server.sh
 
 deps:
 	@scripts/deps.sh build

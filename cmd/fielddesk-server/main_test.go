@@ -1,0 +1,89 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func cli(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+func TestAdminCommands(t *testing.T) {
+	data := t.TempDir()
+	pw := filepath.Join(t.TempDir(), "pw")
+	os.WriteFile(pw, []byte("mật khẩu đủ dài\n"), 0o600)
+	if _, e, code := cli(t, "", "user", "add", "lethib", "--role", "correspondent", "--desk", "laocai", "--password-file", pw, "--data", data); code != 0 {
+		t.Fatalf("user add: %s", e)
+	}
+	if _, e, code := cli(t, "mật khẩu khác đủ dài\n", "user", "add", "bientap", "--role", "editor", "--data", data); code != 0 {
+		t.Fatalf("user add with a prompt: %s", e)
+	}
+	_, e, code := cli(t, "", "user", "add", "x", "--role", "boss", "--password-file", pw, "--data", data)
+	if code == 0 || !strings.Contains(e, "role") || strings.Count(e, "\n") != 1 {
+		t.Errorf("bad role: %d %q", code, e)
+	}
+	out, _, _ := cli(t, "", "user", "list", "--data", data)
+	if !strings.Contains(out, "lethib") || !strings.Contains(out, "bientap") {
+		t.Errorf("user list:\n%s", out)
+	}
+	if _, e, code := cli(t, "", "user", "disable", "lethib", "--data", data); code != 0 {
+		t.Fatal(e)
+	}
+	if out, _, _ := cli(t, "", "user", "list", "--data", data); !strings.Contains(out, "disabled") {
+		t.Errorf("after disable:\n%s", out)
+	}
+	if _, e, code := cli(t, "", "device", "revoke", "nope", "--data", data); code == 0 || !strings.Contains(e, "not found") {
+		t.Errorf("revoke unknown: %d %q", code, e)
+	}
+	if _, e, code := cli(t, "", "serve"); code == 0 || !strings.Contains(e, "--data") {
+		t.Errorf("serve without data: %q", e)
+	}
+}
+
+func TestServeAndShutDown(t *testing.T) {
+	data := t.TempDir()
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	var errb bytes.Buffer
+	go func() {
+		done <- run(ctx, []string{"serve", "--data", data, "--listen", addr}, nil, &bytes.Buffer{}, &errb)
+	}()
+	var resp *http.Response
+	var err error
+	for i := 0; i < 50; i++ {
+		if resp, err = http.Get("http://" + addr + "/healthz"); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("healthz: %v", err)
+	}
+	resp.Body.Close()
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve exited %d: %s", code, errb.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if !strings.Contains(errb.String(), `"msg":"shutting down"`) {
+		t.Errorf("no structured log of the shutdown: %s", errb.String())
+	}
+}
