@@ -222,7 +222,9 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) (any, error) {
 	for _, u := range users {
 		desks[u.Name] = u.Desk
 	}
-	visible := func(owner string, _ fielddesk.Revision) bool {
+	owners := map[fielddesk.ID]string{}
+	visible := func(owner string, rev fielddesk.Revision) bool {
+		owners[rev.Article.ID] = owner
 		switch p.user.Role {
 		case fielddesk.RoleAdmin:
 			return true
@@ -237,7 +239,22 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) (any, error) {
 	}
 	resp := wire.PullResponse{Changes: []wire.Change{}, Cursor: strconv.FormatUint(next, 36), More: len(revs) == limit}
 	for _, rev := range revs {
-		resp.Changes = append(resp.Changes, wire.Change{Revision: rev})
+		var missing []string
+		for _, ph := range rev.Article.Photos {
+			st, err := s.db.PhotoStatus(ph.Hash)
+			if err != nil {
+				return nil, err
+			}
+			if !st.Complete {
+				missing = append(missing, ph.Hash)
+			}
+		}
+		// Others see a revision only once all its photos have arrived; the
+		// author's own devices see it at once, with what is still missing.
+		if len(missing) > 0 && owners[rev.Article.ID] != p.user.Name {
+			continue
+		}
+		resp.Changes = append(resp.Changes, wire.Change{Revision: rev, MissingPhotos: missing})
 	}
 	return resp, nil
 }

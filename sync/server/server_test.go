@@ -247,3 +247,34 @@ func TestPhotoRangesOverLoopback(t *testing.T) {
 		t.Errorf("a photo over the limit: %d", code)
 	}
 }
+
+func TestEditorsSeeArticlesOnceTheirPhotosArrived(t *testing.T) {
+	e := newEnv(t)
+	b := e.login("lethib")
+	editor := e.login("bientap").Token
+	photo := []byte("JPEG bytes of a road")
+	h := sum(photo)
+	r := rev(fielddesk.NewID(), "", "Đường mới")
+	r.Article.Body = "![Đường](photo:" + h + ` "A")`
+	r.Article.Photos = []fielddesk.Photo{{Hash: h, Name: "duong.jpg", Size: int64(len(photo))}}
+	var pr wire.PushResponse
+	e.call("/v1/push", b.Token, wire.PushRequest{DeviceID: b.DeviceID, Mutations: []wire.Mutation{{ID: 1, Revision: r}}}, &pr)
+	if pr.Results[0].Result != wire.Applied {
+		t.Fatalf("push: %+v", pr)
+	}
+	var pull wire.PullResponse
+	if e.call("/v1/pull", editor, wire.PullRequest{}, &pull); len(pull.Changes) != 0 {
+		t.Errorf("the editor sees the article before its photo arrived")
+	}
+	if e.call("/v1/pull", b.Token, wire.PullRequest{}, &pull); len(pull.Changes) != 1 || len(pull.Changes[0].MissingPhotos) != 1 {
+		t.Errorf("the author should see it with the photo pending: %+v", pull)
+	}
+	var st wire.PhotoState
+	if code := e.put(b.Token, h, 0, int64(len(photo)), photo, sum(photo), &st); code != 200 || !st.Complete {
+		t.Fatalf("photo: %d %+v", code, st)
+	}
+	var after wire.PullResponse // a fresh value: decoding into a used one keeps old fields
+	if e.call("/v1/pull", editor, wire.PullRequest{}, &after); len(after.Changes) != 1 || len(after.Changes[0].MissingPhotos) != 0 {
+		t.Errorf("after the photo the editor sees: %+v", after)
+	}
+}
