@@ -208,38 +208,7 @@ func (s *DB) putRevision(txn *badger.Txn, rev fielddesk.Revision) error {
 	if err != nil {
 		return fmt.Errorf("encode article: %w", err)
 	}
-	record, err := encodeRevision(rev, content)
-	if err != nil {
-		return err
-	}
-	if err := txn.Set(revisionKey(a.ID, rev.ID), record); err != nil {
-		return err
-	}
-	info := fielddesk.RevisionInfo{ID: rev.ID, Base: rev.Base, Saved: rev.Saved, Words: rev.Words, Headline: a.Headline}
-	if err := setJSON(txn, historyKey(a.ID, rev.ID), info); err != nil {
-		return err
-	}
-	created := a.Created
-	if !sum.Created.IsZero() {
-		created = sum.Created
-	}
-	next := summaryRecord{
-		Summary: fielddesk.Summary{ID: a.ID, Headline: a.Headline, Status: a.Status, Updated: rev.Saved,
-			Words: rev.Words, Head: rev.ID, Revisions: sum.Revisions + 1},
-		Created: created, ContentHash: contentHash(content),
-	}
-	if err := txn.Set(articleKey(a.ID), next.encode()); err != nil {
-		return err
-	}
-	for _, p := range a.Photos {
-		if err := txn.Set(photoRefKey(p.Hash, a.ID, rev.ID), nil); err != nil {
-			return err
-		}
-	}
-	if err := txn.Set(dirtyKey(a.ID), nil); err != nil {
-		return err
-	}
-	return logChange(txn, a.ID)
+	return writeRevision(txn, rev, content, sum, "")
 }
 
 // logChange appends an article to the change log under the next sequence.

@@ -160,42 +160,53 @@ func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom f
 			return getJSON(txn, revisionKey(a.ID, sum.Head), &rev)
 		}
 		rev = fielddesk.Revision{ID: fielddesk.NewID(), Base: base, Saved: now, Words: a.Words(), Article: a}
-		info := fielddesk.RevisionInfo{ID: rev.ID, Base: base, Saved: now, Words: rev.Words, Headline: a.Headline, RestoredFrom: restoredFrom}
-		sum = summaryRecord{
-			Summary: fielddesk.Summary{ID: a.ID, Headline: a.Headline, Status: a.Status, Updated: now,
-				Words: rev.Words, Head: rev.ID, Revisions: sum.Revisions + 1},
-			Created: a.Created, ContentHash: hash,
-		}
-		record, err := encodeRevision(rev, content)
-		if err != nil {
-			return err
-		}
-		if err := txn.Set(revisionKey(a.ID, rev.ID), record); err != nil {
-			return err
-		}
-		if err := setJSON(txn, historyKey(a.ID, rev.ID), info); err != nil {
-			return err
-		}
-		if err := txn.Set(articleKey(a.ID), sum.encode()); err != nil {
-			return err
-		}
-		for _, p := range a.Photos {
-			if err := txn.Set(photoRefKey(p.Hash, a.ID, rev.ID), nil); err != nil {
-				return err
-			}
-		}
-		// The search index follows in the background (see indexer): the
-		// marker, written with the revision, says this article needs it.
-		if err := txn.Set(dirtyKey(a.ID), nil); err != nil {
-			return err
-		}
-		return logChange(txn, a.ID)
+		return writeRevision(txn, rev, content, sum, restoredFrom)
 	})
 	if err != nil {
 		return fielddesk.Revision{}, fmt.Errorf("save article %s: %w", a.ID, mapErr(err))
 	}
 	s.wakeIndexer()
 	return rev, nil
+}
+
+// writeRevision writes a new head revision of an article in txn: the
+// revision, its history line, the article's summary (prev is the one it
+// replaces), its photo references, the search-index marker (the index
+// follows in the background, see indexer) and a change-log entry.
+func writeRevision(txn *badger.Txn, rev fielddesk.Revision, content []byte, prev summaryRecord, restoredFrom fielddesk.ID) error {
+	a := rev.Article
+	record, err := encodeRevision(rev, content)
+	if err != nil {
+		return err
+	}
+	if err := txn.Set(revisionKey(a.ID, rev.ID), record); err != nil {
+		return err
+	}
+	info := fielddesk.RevisionInfo{ID: rev.ID, Base: rev.Base, Saved: rev.Saved, Words: rev.Words, Headline: a.Headline, RestoredFrom: restoredFrom}
+	if err := setJSON(txn, historyKey(a.ID, rev.ID), info); err != nil {
+		return err
+	}
+	created := a.Created
+	if !prev.Created.IsZero() {
+		created = prev.Created
+	}
+	next := summaryRecord{
+		Summary: fielddesk.Summary{ID: a.ID, Headline: a.Headline, Status: a.Status, Updated: rev.Saved,
+			Words: rev.Words, Head: rev.ID, Revisions: prev.Revisions + 1},
+		Created: created, ContentHash: contentHash(content),
+	}
+	if err := txn.Set(articleKey(a.ID), next.encode()); err != nil {
+		return err
+	}
+	for _, p := range a.Photos {
+		if err := txn.Set(photoRefKey(p.Hash, a.ID, rev.ID), nil); err != nil {
+			return err
+		}
+	}
+	if err := txn.Set(dirtyKey(a.ID), nil); err != nil {
+		return err
+	}
+	return logChange(txn, a.ID)
 }
 
 // encodeRevision writes rev as JSON around its article's JSON, already
