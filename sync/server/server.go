@@ -29,17 +29,22 @@ type Server struct {
 	log    *slog.Logger
 	mux    *http.ServeMux
 	logins *limiter
+	stats  *metrics
 }
 
 // New returns the API handler. log receives one line per failed request.
 func New(db *store.DB, log *slog.Logger) *Server {
-	s := &Server{db: db, log: log, mux: http.NewServeMux(), logins: newLimiter(5, 5*time.Minute)}
+	s := &Server{db: db, log: log, mux: http.NewServeMux(), logins: newLimiter(5, 5*time.Minute), stats: newMetrics()}
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
-	s.mux.HandleFunc("POST /v1/login", s.api(s.login))
-	s.mux.HandleFunc("POST /v1/push", s.api(s.authed(s.push)))
-	s.mux.HandleFunc("POST /v1/pull", s.api(s.authed(s.pull)))
-	s.mux.HandleFunc("POST /v1/photos/status", s.api(s.authed(s.photoStatus)))
-	s.mux.HandleFunc("PUT /v1/photos/{hash}", s.api(s.authed(s.photoChunk)))
+	s.mux.HandleFunc("GET /metrics", s.stats.serve)
+	route := func(pattern, name string, h handler) {
+		s.mux.HandleFunc(pattern, s.stats.measure(name, s.api(h)))
+	}
+	route("POST /v1/login", "login", s.login)
+	route("POST /v1/push", "push", s.authed(s.push))
+	route("POST /v1/pull", "pull", s.authed(s.pull))
+	route("POST /v1/photos/status", "photo_status", s.authed(s.photoStatus))
+	route("PUT /v1/photos/{hash}", "photo_chunk", s.authed(s.photoChunk))
 	return s
 }
 
@@ -181,6 +186,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) (any, error) {
 		if err != nil {
 			return nil, err
 		}
+		s.stats.mutation(string(out.Result))
 		res := wire.MutationResult{ID: m.ID, Result: wire.Result(out.Result), Reason: out.Reason}
 		if out.Result == store.Rejected {
 			res.Code = wire.CodeBadRequest

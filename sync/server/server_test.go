@@ -278,3 +278,28 @@ func TestEditorsSeeArticlesOnceTheirPhotosArrived(t *testing.T) {
 		t.Errorf("after the photo the editor sees: %+v", after)
 	}
 }
+
+func TestMetrics(t *testing.T) {
+	e := newEnv(t)
+	b := e.login("lethib")
+	var pr wire.PushResponse
+	e.call("/v1/push", b.Token, wire.PushRequest{DeviceID: b.DeviceID, Mutations: []wire.Mutation{{ID: 1, Revision: rev(fielddesk.NewID(), "", "Tin")}}}, &pr)
+	e.call("/v1/pull", "", wire.PullRequest{}, &wire.Error{})
+	resp, err := http.Get(e.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for _, want := range []string{
+		`fielddesk_requests_total{route="push",status="200"} 1`,
+		`fielddesk_requests_total{route="pull",status="401"} 1`,
+		`fielddesk_mutations_total{result="applied"} 1`,
+		"fielddesk_request_bytes_total ",
+		"fielddesk_seconds_since_last_applied_mutation ",
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %q:\n%s", want, body)
+		}
+	}
+}
