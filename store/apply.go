@@ -102,16 +102,19 @@ func (s *DB) Apply(ctx context.Context, device, user string, id uint64, rev fiel
 			// anything (a conflict would tell it exists).
 			out = Outcome{Result: Rejected, Reason: "article " + string(rev.Article.ID) + " not found"}
 		} else {
-			out = s.applyRevision(txn, rev)
+			var prev summaryRecord
+			if out, rev, prev, err = decide(txn, rev); err != nil {
+				return err // the store failed: nothing recorded, the device tries again
+			}
 			if out.Result == Applied && user != "" && owner == "" {
 				if err := txn.Set(ownerKey(rev.Article.ID), []byte(user)); err != nil {
 					return err
 				}
 			}
-		}
-		if out.Result == Applied {
-			if err := s.putRevision(txn, rev); err != nil {
-				return err
+			if out.Result == Applied && prev.Head != rev.ID {
+				if err := putRevision(txn, rev, prev); err != nil {
+					return err
+				}
 			}
 		}
 		if err := txn.Set(deviceKey(device), binary.BigEndian.AppendUint64(nil, id)); err != nil {
@@ -163,52 +166,45 @@ func lastMutation(txn *badger.Txn, device string) (uint64, error) {
 	return last, err
 }
 
-// applyRevision decides what a revision from elsewhere does, without writing.
-func (s *DB) applyRevision(txn *badger.Txn, rev fielddesk.Revision) Outcome {
+// decide says what a revision from elsewhere does, without writing, and
+// returns it normalized with the article's current summary. Bad input is an
+// Outcome (Rejected, Conflict); only a failing store is an error.
+func decide(txn *badger.Txn, rev fielddesk.Revision) (Outcome, fielddesk.Revision, summaryRecord, error) {
 	if _, err := fielddesk.ParseID(string(rev.ID)); err != nil {
-		return Outcome{Result: Rejected, Reason: err.Error()}
+		return Outcome{Result: Rejected, Reason: err.Error()}, rev, summaryRecord{}, nil
 	}
-	a := rev.Article.Normalized()
-	if err := a.Validate(); err != nil {
-		return Outcome{Result: Rejected, Reason: err.Error()}
+	rev.Article = rev.Article.Normalized()
+	rev.Words = rev.Article.Words()
+	if err := rev.Article.Validate(); err != nil {
+		return Outcome{Result: Rejected, Reason: err.Error()}, rev, summaryRecord{}, nil
 	}
-	sum, err := getSummary(txn, a.ID)
+	sum, err := getSummary(txn, rev.Article.ID)
 	switch {
 	case errors.Is(err, fielddesk.ErrNotFound):
 		if rev.Base != "" {
-			return Outcome{Result: Conflict, Reason: "based on revision " + string(rev.Base) + ", which is not here"}
+			return Outcome{Result: Conflict, Reason: "based on revision " + string(rev.Base) + ", which is not here"}, rev, sum, nil
 		}
-		return Outcome{Result: Applied, Head: rev.ID}
+		return Outcome{Result: Applied, Head: rev.ID}, rev, sum, nil
 	case err != nil:
-		return Outcome{Result: Rejected, Reason: err.Error()}
+		return Outcome{}, rev, sum, err
 	}
 	if sum.Head == rev.ID {
-		return Outcome{Result: Applied, Head: rev.ID} // the same revision by another route
+		return Outcome{Result: Applied, Head: rev.ID}, rev, sum, nil // the same revision by another route
 	}
 	if rev.Base != sum.Head {
-		return Outcome{Result: Conflict, Reason: "based on " + string(rev.Base) + " but the newest is " + string(sum.Head), Head: sum.Head}
+		return Outcome{Result: Conflict, Reason: "based on " + string(rev.Base) + " but the newest is " + string(sum.Head), Head: sum.Head}, rev, sum, nil
 	}
-	return Outcome{Result: Applied, Head: rev.ID}
+	return Outcome{Result: Applied, Head: rev.ID}, rev, sum, nil
 }
 
-// putRevision stores a revision made elsewhere as the article's newest, and
-// logs the change for pulls.
-func (s *DB) putRevision(txn *badger.Txn, rev fielddesk.Revision) error {
-	a := rev.Article.Normalized()
-	rev.Article = a
-	rev.Words = a.Words()
-	sum, err := getSummary(txn, a.ID)
-	if err != nil && !errors.Is(err, fielddesk.ErrNotFound) {
-		return err
-	}
-	if sum.Head == rev.ID {
-		return nil
-	}
-	content, err := json.Marshal(a)
+// putRevision stores a normalized revision made elsewhere as the article's
+// newest (prev is its current summary) and logs the change for pulls.
+func putRevision(txn *badger.Txn, rev fielddesk.Revision, prev summaryRecord) error {
+	content, err := json.Marshal(rev.Article)
 	if err != nil {
 		return fmt.Errorf("encode article: %w", err)
 	}
-	return writeRevision(txn, rev, content, sum, "")
+	return writeRevision(txn, rev, content, prev, "")
 }
 
 // logChange appends an article to the change log under the next sequence.

@@ -3,9 +3,11 @@ package store
 import (
 	"crypto/sha256"
 	"encoding"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -39,7 +41,9 @@ func (s *DB) partialPath(hash string) string {
 	return filepath.Join(s.dir, "photos", "partial", hash)
 }
 
-// PhotoStatus says how many bytes of a photo the store holds.
+// PhotoStatus says how many bytes of a photo the store holds: for a photo
+// still arriving, the prefix its saved hash state covers (bytes written
+// after the last saved state were never acknowledged and do not count).
 func (s *DB) PhotoStatus(hash string) (PhotoState, error) {
 	if !sha256Re.MatchString(hash) {
 		return PhotoState{}, fmt.Errorf("photo %q: not a SHA-256: %w", hash, ErrHashMismatch)
@@ -54,14 +58,43 @@ func (s *DB) PhotoStatus(hash string) (PhotoState, error) {
 	if err != nil {
 		return PhotoState{}, fmt.Errorf("photo %s: %w", hash[:12], err)
 	}
-	return PhotoState{Hash: hash, Have: st.Size()}, nil
+	have, _, err := s.loadHashState(hash)
+	if err != nil || have > st.Size() {
+		return PhotoState{Hash: hash}, nil // no usable state: the photo starts again
+	}
+	return PhotoState{Hash: hash, Have: have}, nil
+}
+
+// loadHashState reads the saved SHA-256 state of a partial photo and the
+// length it covers.
+func (s *DB) loadHashState(hash string) (int64, hashState, error) {
+	h := sha256.New().(hashState)
+	saved, err := os.ReadFile(s.partialPath(hash) + ".state")
+	if err != nil {
+		return 0, h, err
+	}
+	if len(saved) < 8 {
+		return 0, h, fmt.Errorf("photo %s: damaged upload state", hash[:12])
+	}
+	if err := h.UnmarshalBinary(saved[8:]); err != nil {
+		return 0, h, err
+	}
+	return int64(binary.BigEndian.Uint64(saved)), h, nil
+}
+
+// hashState is a SHA-256 whose progress can be saved and restored.
+type hashState interface {
+	hash.Hash
+	encoding.BinaryMarshaler
+	encoding.BinaryUnmarshaler
 }
 
 // AppendPhoto adds a chunk of a photo at offset, which must be what the
 // store holds (ErrWrongOffset otherwise, with the state to resume from).
 // chunkHash, if not empty, is the SHA-256 of the chunk; a chunk that does
-// not match it is refused and the prefix kept. When size bytes are there,
-// the whole photo's hash is checked: a match moves it into place, a
+// not match it is refused and the prefix kept. A chunk is acknowledged only
+// once it and the hash state covering it are on disk. When size bytes are
+// there, the whole photo's hash is checked: a match moves it into place, a
 // mismatch (ErrHashMismatch) deletes it. Chunks are at most maxChunk bytes.
 func (s *DB) AppendPhoto(hash string, offset, size int64, chunkHash string, r io.Reader, maxChunk int64) (PhotoState, error) {
 	state, err := s.PhotoStatus(hash)
@@ -84,39 +117,46 @@ func (s *DB) AppendPhoto(hash string, offset, size int64, chunkHash string, r io
 			return state, fmt.Errorf("%w: the chunk at %d of %s… arrived damaged", ErrHashMismatch, offset, hash[:12])
 		}
 	}
-	if err := os.MkdirAll(filepath.Dir(s.partialPath(hash)), 0o700); err != nil {
+	dir := filepath.Dir(s.partialPath(hash))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return state, err
 	}
-	h := sha256.New()
+	h := sha256.New().(hashState)
 	if offset > 0 {
-		saved, err := os.ReadFile(s.partialPath(hash) + ".state")
-		if err == nil {
-			err = h.(encoding.BinaryUnmarshaler).UnmarshalBinary(saved)
-		}
-		if err != nil { // no usable state: start the photo again
-			os.Remove(s.partialPath(hash))
-			return PhotoState{Hash: hash}, fmt.Errorf("%w: the store lost the state of %s…; send it from 0", ErrWrongOffset, hash[:12])
+		if _, h, err = s.loadHashState(hash); err != nil {
+			return state, fmt.Errorf("photo %s: %w", hash[:12], err)
 		}
 	}
-	f, err := os.OpenFile(s.partialPath(hash), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	f, err := os.OpenFile(s.partialPath(hash), os.O_WRONLY|os.O_CREATE, 0o600)
 	if err != nil {
 		return state, err
 	}
-	if _, err := f.Write(chunk); err != nil {
-		f.Close()
+	// Bytes past the verified prefix were never acknowledged: write over them.
+	_, err = f.WriteAt(chunk, offset)
+	if err == nil {
+		err = f.Truncate(offset + int64(len(chunk)))
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return state, fmt.Errorf("photo %s: %w", hash[:12], err)
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return state, err
-	}
-	f.Close()
 	h.Write(chunk)
 	have := offset + int64(len(chunk))
 	if have < size {
-		saved, _ := h.(encoding.BinaryMarshaler).MarshalBinary()
-		if err := writeSynced(s.partialPath(hash)+".state", saved); err != nil {
+		saved, err := h.MarshalBinary()
+		if err != nil {
 			return state, err
+		}
+		if err := writeSynced(s.partialPath(hash)+".state", append(binary.BigEndian.AppendUint64(nil, uint64(have)), saved...)); err != nil {
+			return state, fmt.Errorf("photo %s: %w", hash[:12], err)
+		}
+		if err := syncDir(dir); err != nil {
+			return state, fmt.Errorf("photo %s: %w", hash[:12], err)
 		}
 		return PhotoState{Hash: hash, Have: have}, nil
 	}

@@ -80,3 +80,29 @@ func TestAppendPhotoRefusesWrongBytes(t *testing.T) {
 		t.Error("a path was taken for a hash")
 	}
 }
+
+// TestUnacknowledgedBytesDoNotCount leaves bytes in the partial file past
+// the saved state, as a crash between writing a chunk and saving its state
+// would: the store reports the acknowledged prefix and the upload completes.
+func TestUnacknowledgedBytesDoNotCount(t *testing.T) {
+	db, _ := openTemp(t)
+	photo := bytes.Repeat([]byte("0123456789"), 5000)
+	h, size := hashOf(photo), int64(len(photo))
+	if _, err := db.AppendPhoto(h, 0, size, "", bytes.NewReader(photo[:20000]), 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.OpenFile(db.partialPath(h), os.O_WRONLY|os.O_APPEND, 0)
+	f.Write([]byte("garbage from a chunk whose answer was never sent"))
+	f.Close()
+	st, err := db.PhotoStatus(h)
+	if err != nil || st.Have != 20000 {
+		t.Fatalf("status = %+v %v, want the 20000 acknowledged bytes", st, err)
+	}
+	st, err = db.AppendPhoto(h, 20000, size, "", bytes.NewReader(photo[20000:]), 1<<20)
+	if err != nil || !st.Complete {
+		t.Fatalf("finishing: %+v %v", st, err)
+	}
+	if got, _ := os.ReadFile(db.PhotoPath(h)); !bytes.Equal(got, photo) {
+		t.Error("stored photo differs")
+	}
+}

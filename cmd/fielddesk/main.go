@@ -35,7 +35,7 @@ func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(96 << 20)
 	}
-	os.Exit(cli.Run(os.Args[1:], os.Stdout, os.Stderr, runGUI))
+	os.Exit(cli.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, runGUI))
 }
 
 // runGUI opens the window on the data folder and returns when it is closed.

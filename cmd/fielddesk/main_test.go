@@ -105,7 +105,7 @@ func TestWindowAppearsAndSavesTyping(t *testing.T) {
 	}
 
 	var list bytes.Buffer
-	if code := cli.Run([]string{"--data", data, "list", "--json"}, &list, os.Stderr, nil); code != 0 {
+	if code := cli.Run([]string{"--data", data, "list", "--json"}, nil, &list, os.Stderr, nil); code != 0 {
 		t.Fatalf("list after the app quit: exit %d", code)
 	}
 	var got []fielddesk.Summary

@@ -220,13 +220,15 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) (any, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	desks := map[string]string{} // owner -> desk, for editors
-	users, err := s.db.Users(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	for _, u := range users {
-		desks[u.Name] = u.Desk
+	desks := map[string]string{} // owner -> desk: only editors need it
+	if p.user.Role == fielddesk.RoleEditor {
+		users, err := s.db.Users(r.Context())
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range users {
+			desks[u.Name] = u.Desk
+		}
 	}
 	owners := map[fielddesk.ID]string{}
 	visible := func(owner string, rev fielddesk.Revision) bool {

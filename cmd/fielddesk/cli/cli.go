@@ -59,9 +59,9 @@ Commands:
 --data DIR  the data folder (default: %s)
 `
 
-// Run runs the command line and returns the exit code. Errors are printed to
+// Run runs the command line (convert reads stdin) and returns the exit code. Errors are printed to
 // stderr as one line.
-func Run(args []string, stdout, stderr io.Writer, gui GUI) int {
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, gui GUI) int {
 	def, defErr := DefaultDataDir()
 	fs := flag.NewFlagSet("fielddesk", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -93,7 +93,7 @@ func Run(args []string, stdout, stderr io.Writer, gui GUI) int {
 		return 0
 	}
 	if plain, ok := plainCommands[cmd]; ok {
-		if err := plain(cmdArgs, Stdin, stdout); err != nil {
+		if err := plain(cmdArgs, stdin, stdout); err != nil {
 			return fail(stderr, err)
 		}
 		return 0
@@ -133,9 +133,6 @@ var commands = map[string]command{
 var plainCommands = map[string]func(args []string, stdin io.Reader, out io.Writer) error{
 	"convert": cmdConvert,
 }
-
-// Stdin is what convert reads when no file is named (tests replace it).
-var Stdin io.Reader = os.Stdin
 
 func cmdConvert(args []string, stdin io.Reader, out io.Writer) error {
 	fs := flag.NewFlagSet("convert", flag.ContinueOnError)

@@ -17,8 +17,14 @@ import (
 
 func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
+	return runIn(t, "", args...)
+}
+
+// runIn runs the command line with stdin holding in.
+func runIn(t *testing.T, in string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
 	var o, e bytes.Buffer
-	code = Run(args, &o, &e, func(string) error { t.Fatal("the GUI must not start"); return nil })
+	code = Run(args, strings.NewReader(in), &o, &e, func(string) error { t.Fatal("the GUI must not start"); return nil })
 	return o.String(), e.String(), code
 }
 
@@ -97,7 +103,7 @@ func TestHeadlessErrorsAreOneLine(t *testing.T) {
 func TestSecondInstanceMessage(t *testing.T) {
 	data := t.TempDir()
 	var e bytes.Buffer
-	Run([]string{"--data", data}, &bytes.Buffer{}, &e, func(dir string) error {
+	Run([]string{"--data", data}, nil, &bytes.Buffer{}, &e, func(dir string) error {
 		// While the window holds the folder, a headless command is refused clearly.
 		d, err := desk.Open(dir)
 		if err != nil {
@@ -126,14 +132,11 @@ func TestConvert(t *testing.T) {
 	if code != 0 || out != want {
 		t.Errorf("convert file: %d %q %q", code, out, errOut)
 	}
-	Stdin = strings.NewReader(vietnamese.Encode(want, vietnamese.VNIWin))
-	defer func() { Stdin = os.Stdin }()
-	out, _, code = run(t, "convert", "--from", "vni")
+	out, _, code = runIn(t, vietnamese.Encode(want, vietnamese.VNIWin), "convert", "--from", "vni")
 	if code != 0 || out != want {
 		t.Errorf("convert stdin: %d %q", code, out)
 	}
-	Stdin = strings.NewReader("The committee met on Friday.")
-	_, errOut, code = run(t, "convert")
+	_, errOut, code = runIn(t, "The committee met on Friday.", "convert")
 	if code == 0 || !strings.Contains(errOut, "does not look like") {
 		t.Errorf("English text: %d %q", code, errOut)
 	}
