@@ -16,14 +16,16 @@ import (
 // Status is where an article stands in the editorial workflow.
 type Status string
 
-// The workflow states. Only StatusDraft is used on the correspondent's desk;
-// review states arrive with the editorial loop.
+// The workflow states so far: a draft stays on the correspondent's machine;
+// a submitted article was sent to the newsroom (review states arrive with
+// the editorial loop).
 const (
-	StatusDraft Status = "draft"
+	StatusDraft     Status = "draft"
+	StatusSubmitted Status = "submitted"
 )
 
 // Valid reports whether s is a known status.
-func (s Status) Valid() bool { return s == StatusDraft }
+func (s Status) Valid() bool { return s == StatusDraft || s == StatusSubmitted }
 
 // Article is the content of a news article at one revision.
 //

@@ -160,6 +160,12 @@ func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom f
 			return getJSON(txn, revisionKey(a.ID, sum.Head), &rev)
 		}
 		rev = fielddesk.Revision{ID: fielddesk.NewID(), Base: base, Saved: now, Words: a.Words(), Article: a}
+		if a.Status != fielddesk.StatusDraft {
+			// Sent before: this edit goes to the newsroom too (outbox.go).
+			if err := txn.Set(queueKey(a.ID), nil); err != nil {
+				return err
+			}
+		}
 		return writeRevision(txn, rev, content, sum, restoredFrom)
 	})
 	if err != nil {

@@ -12,6 +12,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
+
+	"github.com/dgraph-io/badger/v4"
 
 	"github.com/fielddesk/fielddesk"
 )
@@ -196,3 +199,134 @@ func writeSynced(path string, data []byte) error {
 	f.Close()
 	return os.Rename(tmp, path)
 }
+
+// Renditions: a small JPEG of a photo sent before the original over slow
+// links. It is filed by the original's hash (photos/renditions/<original>),
+// after its own bytes were verified against its own hash.
+
+// RenditionPath is where the rendition of the original photo lives.
+func (s *DB) RenditionPath(original string) string {
+	if !sha256Re.MatchString(original) {
+		return filepath.Join(s.dir, "photos", "invalid")
+	}
+	return filepath.Join(s.dir, "photos", "renditions", original)
+}
+
+// HasRendition reports whether the store holds a rendition of the original.
+func (s *DB) HasRendition(original string) bool {
+	_, err := os.Stat(s.RenditionPath(original))
+	return err == nil
+}
+
+// PhotoFile is the best file the store holds for a photo: the original, or
+// else its rendition. It returns an error wrapping ErrNotFound when neither
+// is here.
+func (s *DB) PhotoFile(hash string) (path string, original bool, err error) {
+	if _, err := os.Stat(s.PhotoPath(hash)); err == nil {
+		return s.PhotoPath(hash), true, nil
+	}
+	if s.HasRendition(hash) {
+		return s.RenditionPath(hash), false, nil
+	}
+	return "", false, fmt.Errorf("photo %s: %w", short(hash), fielddesk.ErrNotFound)
+}
+
+// AppendRendition is AppendPhoto for the rendition (whose own SHA-256 is
+// hash) of the photo original: once its bytes are complete and verified it
+// is filed as that original's rendition.
+func (s *DB) AppendRendition(original, hash string, offset, size int64, chunkHash string, r io.Reader, maxChunk int64) (PhotoState, error) {
+	if !sha256Re.MatchString(original) {
+		return PhotoState{}, fmt.Errorf("photo %q: not a SHA-256: %w", original, ErrHashMismatch)
+	}
+	if s.HasRendition(original) {
+		st, err := os.Stat(s.RenditionPath(original))
+		if err != nil {
+			return PhotoState{}, err
+		}
+		return PhotoState{Hash: hash, Have: st.Size(), Complete: true}, nil
+	}
+	st, err := s.AppendPhoto(hash, offset, size, chunkHash, r, maxChunk)
+	if err != nil || !st.Complete {
+		return st, err
+	}
+	final := s.RenditionPath(original)
+	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
+		return st, err
+	}
+	if referenced, err := s.photoReferenced(hash); err == nil && referenced {
+		// The rendition's bytes are also a photo in their own right: copy.
+		f, err := os.Open(s.PhotoPath(hash))
+		if err != nil {
+			return st, err
+		}
+		defer f.Close()
+		data, err := io.ReadAll(f)
+		if err != nil {
+			return st, err
+		}
+		if err := writeSynced(final, data); err != nil {
+			return st, err
+		}
+	} else if err := os.Rename(s.PhotoPath(hash), final); err != nil {
+		return st, err
+	}
+	return st, syncDir(filepath.Dir(final))
+}
+
+func wantKey(hash string) []byte { return []byte("w/" + hash) }
+
+// WantOriginal records that an editor asked for a photo's original.
+func (s *DB) WantOriginal(hash string) error {
+	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(wantKey(hash), nil) }); err != nil {
+		return fmt.Errorf("ask for photo %s: %w", short(hash), mapErr(err))
+	}
+	return nil
+}
+
+// OriginalWanted reports whether an editor asked for a photo's original.
+func (s *DB) OriginalWanted(hash string) (bool, error) {
+	err := s.db.View(func(txn *badger.Txn) error { _, err := txn.Get(wantKey(hash)); return err })
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("photo %s: %w", short(hash), mapErr(err))
+	}
+	return true, nil
+}
+
+// PhotoVisible reports whether some article that refers to the photo
+// passes keep (given its owner): who may download it.
+func (s *DB) PhotoVisible(hash string, keep func(owner string) bool) (bool, error) {
+	var articles []fielddesk.ID
+	err := s.db.View(func(txn *badger.Txn) error {
+		prefix := []byte("p/" + hash + "/")
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			rest := string(it.Item().Key()[len(prefix):])
+			if i := strings.IndexByte(rest, '/'); i > 0 {
+				articles = append(articles, fielddesk.ID(rest[:i]))
+			}
+		}
+		for _, id := range articles {
+			owner, err := ownerOf(txn, id)
+			if err != nil {
+				return err
+			}
+			if keep(owner) {
+				return errVisible
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, errVisible) {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("photo %s: %w", short(hash), mapErr(err))
+	}
+	return false, nil
+}
+
+var errVisible = errors.New("visible")

@@ -5,6 +5,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,12 +14,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/photo"
 	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/wire"
 )
@@ -45,6 +48,8 @@ func New(db *store.DB, log *slog.Logger) *Server {
 	route("POST /v1/pull", "pull", s.authed(s.pull))
 	route("POST /v1/photos/status", "photo_status", s.authed(s.photoStatus))
 	route("PUT /v1/photos/{hash}", "photo_chunk", s.authed(s.photoChunk))
+	route("POST /v1/photos/want", "photo_want", s.authed(s.photoWant))
+	s.mux.HandleFunc("GET /v1/photos/{hash}", s.stats.measure("photo_get", s.photoGet))
 	return s
 }
 
@@ -78,6 +83,9 @@ func (s *Server) api(h handler) http.HandlerFunc {
 				"this server speaks FieldDesk protocol %d and the app sent %q: update the app", wire.ProtocolVersion, v)
 		} else {
 			out, err = h(w, r)
+		}
+		if errors.Is(err, errServed) {
+			return
 		}
 		if err != nil {
 			var ae *apiError
@@ -220,26 +228,14 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) (any, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	desks := map[string]string{} // owner -> desk: only editors need it
-	if p.user.Role == fielddesk.RoleEditor {
-		users, err := s.db.Users(r.Context())
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range users {
-			desks[u.Name] = u.Desk
-		}
+	see, err := s.seer(r.Context(), p)
+	if err != nil {
+		return nil, err
 	}
 	owners := map[fielddesk.ID]string{}
 	visible := func(owner string, rev fielddesk.Revision) bool {
 		owners[rev.Article.ID] = owner
-		switch p.user.Role {
-		case fielddesk.RoleAdmin:
-			return true
-		case fielddesk.RoleEditor:
-			return owner == p.user.Name || (p.user.Desk != "" && desks[owner] == p.user.Desk)
-		}
-		return owner == p.user.Name
+		return see(owner)
 	}
 	revs, next, err := s.db.Changes(r.Context(), cursor, limit, visible)
 	if err != nil {
@@ -253,7 +249,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			if !st.Complete {
+			if !st.Complete && !s.db.HasRendition(ph.Hash) {
 				missing = append(missing, ph.Hash)
 			}
 		}
@@ -283,34 +279,93 @@ func (s *Server) photoStatus(w http.ResponseWriter, r *http.Request) (any, error
 		if err != nil {
 			return nil, err
 		}
-		resp.Photos = append(resp.Photos, wire.PhotoState{Hash: h, Have: st.Have, Complete: st.Complete})
+		wanted, err := s.db.OriginalWanted(h)
+		if err != nil {
+			return nil, err
+		}
+		resp.Photos = append(resp.Photos, wire.PhotoState{Hash: h, Have: st.Have, Complete: st.Complete,
+			Rendition: s.db.HasRendition(h), Wanted: wanted && !st.Complete})
 	}
 	return resp, nil
 }
 
-// photoChunk appends one chunk: PUT /v1/photos/{sha256}?offset=N&size=TOTAL,
-// with the chunk's SHA-256 in the Chunk-SHA256 header.
+// photoChunk appends to a photo: PUT /v1/photos/{sha256}?offset=N&size=TOTAL.
+// The body is either one chunk with its SHA-256 in the Chunk-SHA256 header,
+// or (Content-Type wire.ChunksType) a stream of frames, each kept as soon as
+// it is verified. With rendition_of=ORIGINAL the bytes are that photo's
+// rendition, verified against their own hash.
 func (s *Server) photoChunk(w http.ResponseWriter, r *http.Request) (any, error) {
 	hash := r.PathValue("hash")
 	if !wire.ValidHash(hash) {
 		return nil, fail(http.StatusBadRequest, wire.CodeBadRequest, "%q is not a SHA-256 in lower-case hex", hash)
 	}
-	offset, err1 := strconv.ParseInt(r.URL.Query().Get("offset"), 10, 64)
-	size, err2 := strconv.ParseInt(r.URL.Query().Get("size"), 10, 64)
+	q := r.URL.Query()
+	offset, err1 := strconv.ParseInt(q.Get("offset"), 10, 64)
+	size, err2 := strconv.ParseInt(q.Get("size"), 10, 64)
 	if err1 != nil || err2 != nil || offset < 0 || size <= 0 {
 		return nil, fail(http.StatusBadRequest, wire.CodeBadRequest, "offset and size must be numbers")
 	}
 	if size > wire.MaxPhotoBytes {
 		return nil, fail(http.StatusRequestEntityTooLarge, wire.CodeTooLarge, "the photo is %d bytes; the limit is %d", size, wire.MaxPhotoBytes)
 	}
-	st, err := s.db.AppendPhoto(hash, offset, size, r.Header.Get("Chunk-SHA256"), r.Body, wire.MaxChunkBytes)
+	original := q.Get("rendition_of")
+	if original != "" && !wire.ValidHash(original) {
+		return nil, fail(http.StatusBadRequest, wire.CodeBadRequest, "rendition_of %q is not a SHA-256 in lower-case hex", original)
+	}
+	p := who(r)
+	// Only photos of articles the device may see take space here.
+	visible, err := s.db.PhotoVisible(cmp(original, hash), func(owner string) bool { return owner == p.user.Name })
+	if err != nil {
+		return nil, err
+	}
+	if !visible {
+		return nil, fail(http.StatusNotFound, wire.CodeNotFound, "no article of yours refers to photo %s; send the article first", short(cmp(original, hash)))
+	}
+	appendChunk := func(offset int64, sum string, rd io.Reader) (store.PhotoState, error) {
+		if original != "" {
+			return s.db.AppendRendition(original, hash, offset, size, sum, rd, wire.MaxChunkBytes)
+		}
+		return s.db.AppendPhoto(hash, offset, size, sum, rd, wire.MaxChunkBytes)
+	}
+	var st store.PhotoState
+	if r.Header.Get("Content-Type") == wire.ChunksType {
+		st, err = s.db.PhotoStatus(hash)
+		if original != "" && s.db.HasRendition(original) {
+			st = store.PhotoState{Hash: hash, Have: size, Complete: true}
+		}
+		if err == nil && st.Have != offset && !st.Complete {
+			err = fmt.Errorf("%w: the server holds %d bytes", store.ErrWrongOffset, st.Have)
+		}
+		body := http.MaxBytesReader(w, r.Body, size-offset+(size/int64(wire.FrameChunkBytes)+2)*36+36)
+		for err == nil && !st.Complete {
+			chunk, sum, ferr := wire.ReadFrame(body, wire.MaxChunkBytes)
+			if errors.Is(ferr, io.EOF) {
+				break
+			}
+			if ferr != nil {
+				// Frames kept so far stay; a cut link ends here too.
+				var tooBig *http.MaxBytesError
+				if errors.As(ferr, &tooBig) {
+					ferr = fmt.Errorf("%w: more bytes than the photo has", wire.ErrTooLarge)
+				}
+				err = ferr
+				break
+			}
+			st, err = appendChunk(st.Have, sum, bytes.NewReader(chunk))
+		}
+	} else {
+		st, err = appendChunk(offset, r.Header.Get("Chunk-SHA256"), r.Body)
+	}
+	if err == nil && st.Complete && original == "" {
+		err = s.checkImage(hash)
+	}
 	state := wire.PhotoState{Hash: hash, Have: st.Have, Complete: st.Complete}
 	switch {
 	case errors.Is(err, store.ErrWrongOffset):
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusConflict)
 		return state, nil // the state says where to resume
-	case errors.Is(err, store.ErrHashMismatch):
+	case errors.Is(err, store.ErrHashMismatch), errors.Is(err, errNotImage):
 		return nil, fail(http.StatusUnprocessableEntity, wire.CodeHashMismatch, "%v", err)
 	case errors.Is(err, fielddesk.ErrInvalid):
 		return nil, fail(http.StatusRequestEntityTooLarge, wire.CodeTooLarge, "%v", err)
@@ -318,6 +373,131 @@ func (s *Server) photoChunk(w http.ResponseWriter, r *http.Request) (any, error)
 		return nil, err
 	}
 	return state, nil
+}
+
+var errNotImage = errors.New("not an image FieldDesk takes")
+
+// checkImage reads the header of a photo that just arrived and deletes it
+// unless it is an image within the limits (an image bomb never reaches a
+// decoder).
+func (s *Server) checkImage(hash string) error {
+	f, err := os.Open(s.db.PhotoPath(hash))
+	if err != nil {
+		return err
+	}
+	_, ierr := photo.Inspect(f)
+	f.Close()
+	if ierr != nil {
+		os.Remove(s.db.PhotoPath(hash))
+		return fmt.Errorf("%w: photo %s: %v", errNotImage, short(hash), ierr)
+	}
+	return nil
+}
+
+// photoWant lets an editor ask for photos' originals: their senders move
+// them up their queues.
+func (s *Server) photoWant(w http.ResponseWriter, r *http.Request) (any, error) {
+	p := who(r)
+	if p.user.Role == fielddesk.RoleCorrespondent {
+		return nil, fail(http.StatusForbidden, "forbidden", "only editors ask for originals")
+	}
+	rd, done, err := body(r, wire.MaxSmallBody*2)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	req, err := wire.DecodePhotoWant(rd)
+	if err != nil {
+		return nil, err
+	}
+	see, err := s.seer(r.Context(), p)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range req.Hashes {
+		ok, err := s.db.PhotoVisible(h, see)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, fail(http.StatusNotFound, wire.CodeNotFound, "photo %s not found", short(h))
+		}
+		if err := s.db.WantOriginal(h); err != nil {
+			return nil, err
+		}
+	}
+	return wire.PhotoStatusResponse{Photos: []wire.PhotoState{}}, nil
+}
+
+// photoGet serves a photo to a device that may see an article with it,
+// with Range support so downloads resume: GET /v1/photos/{sha256}, or with
+// ?rendition=1 its small rendition.
+func (s *Server) photoGet(w http.ResponseWriter, r *http.Request) {
+	s.api(s.authed(func(w http.ResponseWriter, r *http.Request) (any, error) {
+		hash := r.PathValue("hash")
+		if !wire.ValidHash(hash) {
+			return nil, fail(http.StatusBadRequest, wire.CodeBadRequest, "%q is not a SHA-256 in lower-case hex", hash)
+		}
+		p := who(r)
+		see, err := s.seer(r.Context(), p)
+		if err != nil {
+			return nil, err
+		}
+		ok, err := s.db.PhotoVisible(hash, see)
+		if err != nil {
+			return nil, err
+		}
+		path := s.db.PhotoPath(hash)
+		if r.URL.Query().Get("rendition") == "1" {
+			path = s.db.RenditionPath(hash)
+		}
+		f, err := os.Open(path)
+		if !ok || err != nil {
+			return nil, fail(http.StatusNotFound, wire.CodeNotFound, "photo %s not found", short(hash))
+		}
+		defer f.Close()
+		w.Header().Set("Content-Type", "application/octet-stream")
+		http.ServeContent(w, r, "", time.Time{}, f)
+		return nil, errServed
+	}))(w, r)
+}
+
+// errServed tells api that the handler wrote the answer itself.
+var errServed = errors.New("served")
+
+// seer returns who among article owners the principal may see.
+func (s *Server) seer(ctx context.Context, p principal) (func(owner string) bool, error) {
+	switch p.user.Role {
+	case fielddesk.RoleAdmin:
+		return func(string) bool { return true }, nil
+	case fielddesk.RoleEditor:
+		users, err := s.db.Users(ctx)
+		if err != nil {
+			return nil, err
+		}
+		desks := map[string]string{}
+		for _, u := range users {
+			desks[u.Name] = u.Desk
+		}
+		return func(owner string) bool {
+			return owner == p.user.Name || (p.user.Desk != "" && desks[owner] == p.user.Desk)
+		}, nil
+	}
+	return func(owner string) bool { return owner == p.user.Name }, nil
+}
+
+func cmp(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func short(hash string) string {
+	if len(hash) > 12 {
+		return hash[:12] + "…"
+	}
+	return hash
 }
 
 // limiter counts failures per key in a sliding window.

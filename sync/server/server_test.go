@@ -6,7 +6,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"image"
+	"image/jpeg"
 	"io"
+	"math/rand"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -206,11 +210,47 @@ func sum(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
+// noiseJPEG is a real JPEG of random pixels (so it does not compress).
+func noiseJPEG(t testing.TB, w, h int, seed int64) []byte {
+	t.Helper()
+	rng := rand.New(rand.NewSource(seed))
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	rng.Read(img.Pix)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 95}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// pushWithPhotos sends a new article that refers to the photos.
+func (e *env) pushWithPhotos(lr wire.LoginResponse, mutation uint64, photos ...[]byte) fielddesk.Revision {
+	e.t.Helper()
+	r := rev(fielddesk.NewID(), "", "Đường mới")
+	for i, p := range photos {
+		h := sum(p)
+		r.Article.Body += fmt.Sprintf("![Ảnh %d](photo:%s \"A\")\n\n", i, h)
+		r.Article.Photos = append(r.Article.Photos, fielddesk.Photo{Hash: h, Name: fmt.Sprintf("%d.jpg", i), Type: "image/jpeg", Size: int64(len(p))})
+	}
+	var pr wire.PushResponse
+	e.call("/v1/push", lr.Token, wire.PushRequest{DeviceID: lr.DeviceID, Mutations: []wire.Mutation{{ID: mutation, Revision: r}}}, &pr)
+	if len(pr.Results) != 1 || pr.Results[0].Result != wire.Applied {
+		e.t.Fatalf("push: %+v", pr)
+	}
+	return r
+}
+
 func TestPhotoRangesOverLoopback(t *testing.T) {
 	e := newEnv(t)
-	tok := e.login("lethib").Token
-	photo := bytes.Repeat([]byte("ảnh JPEG giả "), 30_000) // ~480 KB
+	lr := e.login("lethib")
+	tok := lr.Token
+	photo := noiseJPEG(t, 640, 400, 1) // between one and two chunks
 	h, size := sum(photo), int64(len(photo))
+	var er wire.Error
+	if code := e.put(tok, h, 0, size, photo[:1000], "", &er); code != http.StatusNotFound {
+		t.Errorf("a photo no article refers to: %d %+v", code, er)
+	}
+	e.pushWithPhotos(lr, 1, photo)
 	var status wire.PhotoStatusResponse
 	if e.call("/v1/photos/status", tok, wire.PhotoStatusRequest{Hashes: []string{h}}, &status); len(status.Photos) != 1 || status.Photos[0].Have != 0 {
 		t.Fatalf("status before: %+v", status)
@@ -222,7 +262,6 @@ func TestPhotoRangesOverLoopback(t *testing.T) {
 	}
 	// The link cut the next chunk short: its hash does not match, nothing is kept of it.
 	second := photo[wire.MaxChunkBytes:]
-	var er wire.Error
 	if code := e.put(tok, h, int64(len(first)), size, second[:1000], sum(second), &er); code != http.StatusUnprocessableEntity || er.Code != wire.CodeHashMismatch {
 		t.Fatalf("cut chunk: %d %+v", code, er)
 	}
@@ -252,16 +291,9 @@ func TestEditorsSeeArticlesOnceTheirPhotosArrived(t *testing.T) {
 	e := newEnv(t)
 	b := e.login("lethib")
 	editor := e.login("bientap").Token
-	photo := []byte("JPEG bytes of a road")
+	photo := noiseJPEG(t, 40, 30, 2)
 	h := sum(photo)
-	r := rev(fielddesk.NewID(), "", "Đường mới")
-	r.Article.Body = "![Đường](photo:" + h + ` "A")`
-	r.Article.Photos = []fielddesk.Photo{{Hash: h, Name: "duong.jpg", Size: int64(len(photo))}}
-	var pr wire.PushResponse
-	e.call("/v1/push", b.Token, wire.PushRequest{DeviceID: b.DeviceID, Mutations: []wire.Mutation{{ID: 1, Revision: r}}}, &pr)
-	if pr.Results[0].Result != wire.Applied {
-		t.Fatalf("push: %+v", pr)
-	}
+	e.pushWithPhotos(b, 1, photo)
 	var pull wire.PullResponse
 	if e.call("/v1/pull", editor, wire.PullRequest{}, &pull); len(pull.Changes) != 0 {
 		t.Errorf("the editor sees the article before its photo arrived")

@@ -2,6 +2,9 @@ package wire
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -133,11 +136,89 @@ type PhotoState struct {
 	// Have is how many bytes of the photo the server holds (its verified prefix).
 	Have     int64 `json:"have"`
 	Complete bool  `json:"complete"`
+	// Rendition: the server holds a small rendition of the photo (enough
+	// for editors to see it; the original may follow).
+	Rendition bool `json:"rendition,omitempty"`
+	// Wanted: an editor asked for the original.
+	Wanted bool `json:"wanted,omitempty"`
 }
 
 // PhotoStatusResponse answers, one state per hash asked.
 type PhotoStatusResponse struct {
 	Photos []PhotoState `json:"photos"`
+}
+
+// PhotoWantRequest is an editor asking for the originals of photos.
+type PhotoWantRequest struct {
+	Hashes []string `json:"hashes"`
+}
+
+// ChunksType is the Content-Type of a photo upload made of frames (see
+// WriteFrame): the server keeps every verified frame even when the link
+// drops in the middle of the request.
+const ChunksType = "application/vnd.fielddesk.chunks"
+
+// FrameChunkBytes is how much photo a client puts in one frame: small
+// enough that a cut link loses little, large enough that the fsync per frame
+// on the server costs little.
+const FrameChunkBytes = 32 << 10
+
+// WriteFrame writes one frame of a chunked photo upload: the chunk's length
+// (4 bytes, big-endian), its SHA-256 (32 bytes), then the bytes.
+func WriteFrame(w io.Writer, chunk []byte) error {
+	head := make([]byte, 4, 36)
+	binary.BigEndian.PutUint32(head, uint32(len(chunk)))
+	sum := sha256.Sum256(chunk)
+	head = append(head, sum[:]...)
+	if _, err := w.Write(head); err != nil {
+		return err
+	}
+	_, err := w.Write(chunk)
+	return err
+}
+
+// ReadFrame reads one frame written by WriteFrame, at most max bytes of
+// chunk. It returns io.EOF at a clean end between frames and
+// io.ErrUnexpectedEOF for a frame cut short; a frame whose bytes do not
+// match its hash returns an error wrapping ErrBadRequest.
+func ReadFrame(r io.Reader, max int) (chunk []byte, sum string, err error) {
+	var head [36]byte
+	if _, err := io.ReadFull(r, head[:]); err != nil {
+		return nil, "", err
+	}
+	n := binary.BigEndian.Uint32(head[:4])
+	if n == 0 || n > uint32(max) {
+		return nil, "", fmt.Errorf("%w: a frame of %d bytes; frames hold 1 to %d", ErrBadRequest, n, max)
+	}
+	chunk = make([]byte, n)
+	if _, err := io.ReadFull(r, chunk); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, "", err
+	}
+	got := sha256.Sum256(chunk)
+	if !bytes.Equal(got[:], head[4:]) {
+		return nil, "", fmt.Errorf("%w: a frame arrived damaged (its bytes do not match its SHA-256)", ErrBadRequest)
+	}
+	return chunk, hex.EncodeToString(got[:]), nil
+}
+
+// DecodePhotoWant reads and checks a PhotoWantRequest.
+func DecodePhotoWant(r io.Reader) (PhotoWantRequest, error) {
+	var req PhotoWantRequest
+	if err := decode(r, MaxSmallBody*2, &req); err != nil {
+		return req, err
+	}
+	if len(req.Hashes) == 0 || len(req.Hashes) > MaxStatusPhotos {
+		return req, fmt.Errorf("%w: ask for 1 to %d photos", ErrBadRequest, MaxStatusPhotos)
+	}
+	for _, h := range req.Hashes {
+		if !ValidHash(h) {
+			return req, fmt.Errorf("%w: %q is not a SHA-256 in lower-case hex", ErrBadRequest, h)
+		}
+	}
+	return req, nil
 }
 
 // Errors the decoders return; the messages name the problem.

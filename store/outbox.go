@@ -1,0 +1,580 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/fielddesk/fielddesk"
+)
+
+// The desktop side of sync: what waits to go to the newsroom and what came
+// back. Keys:
+//
+//	sync/account            Account (JSON): server, device token, role
+//	sync/cursor             the server's pull cursor (string)
+//	sync/mut                the last mutation ID given out for this device (8 bytes)
+//	q/<article>             the article has a revision to send (empty value)
+//	f/<mutation>            a mutation sent or about to be sent, awaiting its typed answer (Outgoing, JSON)
+//	sh/<article>            the newest revision the server acknowledged (ID)
+//	sx/<article>            why the server did not take the article (Problem, JSON)
+//	pj/<sha256>             a photo to upload or download (PhotoJob, JSON)
+//
+// A save of a sent article marks it in q/ in the save's own transaction, so
+// no edit is acknowledged without being queued. Sending moves q/ entries to
+// f/ with their mutation IDs in one transaction; the same f/ entries are
+// sent again, unchanged, until the server answers each by name, so a lost
+// answer never makes a duplicate and a crash never loses a mutation.
+
+// Account is this device's login at a newsroom server.
+type Account struct {
+	Server   string         `json:"server"`
+	User     string         `json:"user"`
+	Token    string         `json:"token"`
+	DeviceID string         `json:"device_id"`
+	Role     fielddesk.Role `json:"role"`
+	Desk     string         `json:"desk,omitempty"`
+	// Originals says when full-size photos are sent: OriginalsNever,
+	// OriginalsUnmetered or OriginalsAlways.
+	Originals string `json:"originals,omitempty"`
+}
+
+// The originals policies.
+const (
+	OriginalsNever     = "never"
+	OriginalsUnmetered = "unmetered"
+	OriginalsAlways    = "always"
+)
+
+// ValidOriginals reports whether p names an originals policy.
+func ValidOriginals(p string) bool {
+	return p == OriginalsNever || p == OriginalsUnmetered || p == OriginalsAlways
+}
+
+// Outgoing is one mutation on its way: the revision as the server will see
+// it, based on the newest revision the server acknowledged.
+type Outgoing struct {
+	ID       uint64             `json:"id"`
+	Revision fielddesk.Revision `json:"revision"`
+}
+
+// Problem is why the server did not take an article's revision.
+type Problem struct {
+	Result   Result       `json:"result"` // Conflict or Rejected
+	Reason   string       `json:"reason"`
+	Revision fielddesk.ID `json:"revision"`
+}
+
+// PhotoJob is a photo on its way to or from the server.
+type PhotoJob struct {
+	Hash string `json:"hash"`
+	Size int64  `json:"size"`
+	// Article is the article that refers to it (for the status display).
+	Article fielddesk.ID `json:"article"`
+	// Download is true on an editor's device: the photo comes from the server.
+	Download bool `json:"download,omitempty"`
+	// RenditionDone: the server (or, downloading, this device) holds the
+	// small rendition; OriginalDone: the full photo.
+	RenditionDone bool `json:"rendition_done,omitempty"`
+	OriginalDone  bool `json:"original_done,omitempty"`
+	// Wanted: an editor asked for the original.
+	Wanted bool `json:"wanted,omitempty"`
+}
+
+// ErrNotLoggedIn means the device has no account at a server yet.
+var ErrNotLoggedIn = errors.New("not logged in to a newsroom server")
+
+var (
+	accountKey = []byte("sync/account")
+	cursorKey  = []byte("sync/cursor")
+	mutKey     = []byte("sync/mut")
+)
+
+func queueKey(id fielddesk.ID) []byte { return []byte("q/" + string(id)) }
+func flightKey(id uint64) []byte      { return binary.BigEndian.AppendUint64([]byte("f/"), id) }
+func serverHeadKey(id fielddesk.ID) []byte {
+	return []byte("sh/" + string(id))
+}
+func problemKey(id fielddesk.ID) []byte { return []byte("sx/" + string(id)) }
+func photoJobKey(hash string) []byte    { return []byte("pj/" + hash) }
+
+// Account returns this device's login, or ErrNotLoggedIn.
+func (s *DB) Account(ctx context.Context) (Account, error) {
+	var a Account
+	err := s.db.View(func(txn *badger.Txn) error { return getJSON(txn, accountKey, &a) })
+	if errors.Is(err, fielddesk.ErrNotFound) {
+		return a, ErrNotLoggedIn
+	}
+	if err != nil {
+		return a, fmt.Errorf("read the sync account: %w", mapErr(err))
+	}
+	return a, nil
+}
+
+// SetAccount stores a login. A login as a new device (another device ID)
+// starts its mutation count again, puts the mutations still awaiting an
+// answer back in the queue (the server takes a revision it already holds
+// without a duplicate) and pulls from the start.
+func (s *DB) SetAccount(ctx context.Context, a Account) error {
+	if a.Originals == "" {
+		a.Originals = OriginalsUnmetered
+	}
+	if !ValidOriginals(a.Originals) {
+		return fmt.Errorf("originals policy %q: say never, unmetered or always: %w", a.Originals, fielddesk.ErrInvalid)
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	err := s.db.Update(func(txn *badger.Txn) error {
+		var old Account
+		if err := getJSON(txn, accountKey, &old); err != nil && !errors.Is(err, fielddesk.ErrNotFound) {
+			return err
+		}
+		if old.DeviceID != a.DeviceID || old.Server != a.Server {
+			var flights []Outgoing
+			if err := eachJSON(txn, []byte("f/"), func(o *Outgoing) error { flights = append(flights, *o); return nil }); err != nil {
+				return err
+			}
+			for _, o := range flights {
+				if err := txn.Delete(flightKey(o.ID)); err != nil {
+					return err
+				}
+				if err := txn.Set(queueKey(o.Revision.Article.ID), nil); err != nil {
+					return err
+				}
+			}
+			if err := txn.Delete(mutKey); err != nil {
+				return err
+			}
+			if old.Server != a.Server {
+				if err := txn.Delete(cursorKey); err != nil {
+					return err
+				}
+			}
+		}
+		return setJSON(txn, accountKey, a)
+	})
+	if err != nil {
+		return fmt.Errorf("save the sync account: %w", mapErr(err))
+	}
+	return nil
+}
+
+// Send marks an article submitted (a new revision if it was a draft) and
+// queues it for the newsroom, in one transaction. Later saves of a
+// submitted article queue it again by themselves.
+func (s *DB) Send(ctx context.Context, id fielddesk.ID) (fielddesk.Revision, error) {
+	rev, err := s.Latest(ctx, id)
+	if err != nil {
+		return rev, err
+	}
+	if rev.Article.Status == fielddesk.StatusDraft {
+		a := rev.Article
+		a.Status = fielddesk.StatusSubmitted
+		return s.Save(ctx, a, rev.ID) // the save queues it
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(queueKey(id), nil) }); err != nil {
+		return rev, fmt.Errorf("queue article %s: %w", id, mapErr(err))
+	}
+	return rev, nil
+}
+
+// NextBatch returns the mutations to push, at most max: first those sent
+// before and not yet answered (unchanged, with their IDs), otherwise the
+// newest revision of each queued article, given the next mutation IDs and
+// recorded as awaiting an answer before they are returned.
+func (s *DB) NextBatch(ctx context.Context, max int) ([]Outgoing, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	var out []Outgoing
+	err := s.db.Update(func(txn *badger.Txn) error {
+		out = out[:0]
+		stop := errors.New("full")
+		err := eachJSON(txn, []byte("f/"), func(o *Outgoing) error {
+			out = append(out, *o)
+			if len(out) == max {
+				return stop
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, stop) {
+			return err
+		}
+		if len(out) > 0 {
+			return nil
+		}
+		var queued []fielddesk.ID
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("q/")})
+		for it.Rewind(); it.Valid() && len(queued) < max; it.Next() {
+			queued = append(queued, fielddesk.ID(it.Item().Key()[2:]))
+		}
+		it.Close()
+		last, err := readUint(txn, mutKey)
+		if err != nil {
+			return err
+		}
+		for _, id := range queued {
+			if err := txn.Delete(queueKey(id)); err != nil {
+				return err
+			}
+			sum, err := getSummary(txn, id)
+			if errors.Is(err, fielddesk.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			acked, err := getString(txn, serverHeadKey(id))
+			if err != nil {
+				return err
+			}
+			if fielddesk.ID(acked) == sum.Head {
+				continue // the server has this revision already
+			}
+			var rev fielddesk.Revision
+			if err := getJSON(txn, revisionKey(id, sum.Head), &rev); err != nil {
+				return err
+			}
+			rev.Base = fielddesk.ID(acked) // what the server knows, not the local chain
+			last++
+			o := Outgoing{ID: last, Revision: rev}
+			if err := setJSON(txn, flightKey(o.ID), o); err != nil {
+				return err
+			}
+			out = append(out, o)
+		}
+		return txn.Set(mutKey, binary.BigEndian.AppendUint64(nil, last))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("prepare mutations to send: %w", mapErr(err))
+	}
+	return out, nil
+}
+
+// Ack is the server's typed answer to one mutation.
+type Ack struct {
+	ID     uint64
+	Result Result
+	Reason string
+}
+
+// Acknowledge records the server's answers. An applied mutation (or a
+// duplicate of one) leaves the queue, records the revision as the server's
+// and queues its photos; a conflict or a rejection leaves the queue with
+// its reason kept for the user (Problems). An answer for a mutation not
+// awaiting one is ignored.
+func (s *DB) Acknowledge(ctx context.Context, acks []Ack) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	err := s.db.Update(func(txn *badger.Txn) error {
+		for _, a := range acks {
+			var o Outgoing
+			if err := getJSON(txn, flightKey(a.ID), &o); errors.Is(err, fielddesk.ErrNotFound) {
+				continue
+			} else if err != nil {
+				return err
+			}
+			id := o.Revision.Article.ID
+			result := a.Result
+			if result == Duplicate {
+				result = Result(a.Reason) // the first answer
+				if result == "" {
+					result = Applied
+				}
+			}
+			switch result {
+			case Applied:
+				if err := txn.Set(serverHeadKey(id), []byte(o.Revision.ID)); err != nil {
+					return err
+				}
+				if err := txn.Delete(problemKey(id)); err != nil {
+					return err
+				}
+				for _, p := range o.Revision.Article.Photos {
+					if err := addPhotoJob(txn, PhotoJob{Hash: p.Hash, Size: p.Size, Article: id}); err != nil {
+						return err
+					}
+				}
+			case Conflict, Rejected:
+				if err := setJSON(txn, problemKey(id), Problem{Result: result, Reason: a.Reason, Revision: o.Revision.ID}); err != nil {
+					return err
+				}
+			default:
+				return fmt.Errorf("mutation %d: unknown answer %q", a.ID, a.Result)
+			}
+			if err := txn.Delete(flightKey(a.ID)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("record the server's answers: %w", mapErr(err))
+	}
+	return nil
+}
+
+func addPhotoJob(txn *badger.Txn, j PhotoJob) error {
+	var old PhotoJob
+	err := getJSON(txn, photoJobKey(j.Hash), &old)
+	if err == nil {
+		return nil // already on its way
+	}
+	if !errors.Is(err, fielddesk.ErrNotFound) {
+		return err
+	}
+	return setJSON(txn, photoJobKey(j.Hash), j)
+}
+
+// PhotoJobs lists the photos still to upload or download.
+func (s *DB) PhotoJobs(ctx context.Context) ([]PhotoJob, error) {
+	var out []PhotoJob
+	err := s.db.View(func(txn *badger.Txn) error {
+		return eachJSON(txn, []byte("pj/"), func(j *PhotoJob) error { out = append(out, *j); return nil })
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list photos to sync: %w", mapErr(err))
+	}
+	return out, nil
+}
+
+// UpdatePhotoJob stores a job's progress; a job whose original is done
+// leaves the list.
+func (s *DB) UpdatePhotoJob(ctx context.Context, j PhotoJob) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	err := s.db.Update(func(txn *badger.Txn) error {
+		if j.OriginalDone {
+			return txn.Delete(photoJobKey(j.Hash))
+		}
+		return setJSON(txn, photoJobKey(j.Hash), j)
+	})
+	if err != nil {
+		return fmt.Errorf("record photo %s: %w", short(j.Hash), mapErr(err))
+	}
+	return nil
+}
+
+// Outbox is what waits to go: articles queued or awaiting an answer.
+type Outbox struct {
+	Articles []fielddesk.ID
+	Photos   []PhotoJob
+	Problems map[fielddesk.ID]Problem
+}
+
+// Outbox lists what waits to be sent and what the server refused.
+func (s *DB) Outbox(ctx context.Context) (Outbox, error) {
+	out := Outbox{Problems: map[fielddesk.ID]Problem{}}
+	err := s.db.View(func(txn *badger.Txn) error {
+		seen := map[fielddesk.ID]bool{}
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("q/")})
+		for it.Rewind(); it.Valid(); it.Next() {
+			id := fielddesk.ID(it.Item().Key()[2:])
+			seen[id] = true
+			out.Articles = append(out.Articles, id)
+		}
+		it.Close()
+		err := eachJSON(txn, []byte("f/"), func(o *Outgoing) error {
+			if id := o.Revision.Article.ID; !seen[id] {
+				seen[id] = true
+				out.Articles = append(out.Articles, id)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := eachJSON(txn, []byte("pj/"), func(j *PhotoJob) error { out.Photos = append(out.Photos, *j); return nil }); err != nil {
+			return err
+		}
+		it = txn.NewIterator(badger.IteratorOptions{Prefix: []byte("sx/")})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			var p Problem
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &p) }); err != nil {
+				return err
+			}
+			out.Problems[fielddesk.ID(it.Item().Key()[3:])] = p
+		}
+		return nil
+	})
+	if err != nil {
+		return out, fmt.Errorf("read the outbox: %w", mapErr(err))
+	}
+	return out, nil
+}
+
+// Cursor is the server's pull cursor ("" before the first pull).
+func (s *DB) Cursor(ctx context.Context) (string, error) {
+	var c string
+	err := s.db.View(func(txn *badger.Txn) (err error) { c, err = getString(txn, cursorKey); return err })
+	if err != nil {
+		return "", fmt.Errorf("read the pull cursor: %w", mapErr(err))
+	}
+	return c, nil
+}
+
+// Pulled is one article's state from the server.
+type Pulled struct {
+	Revision fielddesk.Revision
+	// Download: fetch the photos this revision refers to (an editor's device).
+	Download bool
+}
+
+// ApplyPulled stores what a pull brought and the new cursor in one
+// transaction. A revision this device already holds changes nothing but is
+// remembered as the server's. A revision from elsewhere becomes the
+// article's newest unless the article has edits waiting to go: then it is
+// kept in the history and the article is marked as changed on both sides
+// (nothing is overwritten; merging comes with the editorial loop).
+func (s *DB) ApplyPulled(ctx context.Context, changes []Pulled, cursor string) (applied int, err error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	err = s.db.Update(func(txn *badger.Txn) error {
+		applied = 0
+		for _, c := range changes {
+			rev := c.Revision
+			id := rev.Article.ID
+			if _, err := txn.Get(revisionKey(id, rev.ID)); err == nil {
+				// Written here (or pulled before): now known to the server.
+				if err := txn.Set(serverHeadKey(id), []byte(rev.ID)); err != nil {
+					return err
+				}
+				continue
+			} else if !errors.Is(err, badger.ErrKeyNotFound) {
+				return err
+			}
+			rev.Article = rev.Article.Normalized()
+			rev.Words = rev.Article.Words()
+			if rev.Article.Validate() != nil {
+				continue // the server checks what it stores; never take bad text
+			}
+			pending, err := hasPending(txn, id)
+			if err != nil {
+				return err
+			}
+			if pending {
+				// Edits here wait to go: the server's revision is kept in the
+				// history beside them, never over them, and the server head
+				// stays where it was so the push answers "conflict".
+				if err := keepAside(txn, rev); err != nil {
+					return err
+				}
+				continue
+			}
+			prev, err := getSummary(txn, id)
+			if err != nil && !errors.Is(err, fielddesk.ErrNotFound) {
+				return err
+			}
+			if err := putRevision(txn, rev, prev); err != nil {
+				return err
+			}
+			if err := txn.Set(serverHeadKey(id), []byte(rev.ID)); err != nil {
+				return err
+			}
+			applied++
+			if c.Download {
+				for _, p := range rev.Article.Photos {
+					if err := addPhotoJob(txn, PhotoJob{Hash: p.Hash, Size: p.Size, Article: id, Download: true}); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return txn.Set(cursorKey, []byte(cursor))
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store what the server sent: %w", mapErr(err))
+	}
+	if applied > 0 {
+		s.wakeIndexer()
+	}
+	return applied, nil
+}
+
+// hasPending reports whether an article has edits queued or awaiting an answer.
+func hasPending(txn *badger.Txn, id fielddesk.ID) (bool, error) {
+	if _, err := txn.Get(queueKey(id)); err == nil {
+		return true, nil
+	} else if !errors.Is(err, badger.ErrKeyNotFound) {
+		return false, err
+	}
+	found := errors.New("found")
+	err := eachJSON(txn, []byte("f/"), func(o *Outgoing) error {
+		if o.Revision.Article.ID == id {
+			return found
+		}
+		return nil
+	})
+	if errors.Is(err, found) {
+		return true, nil
+	}
+	return false, err
+}
+
+// keepAside stores a revision from the server in an article's history
+// without making it the newest, and tells the user.
+func keepAside(txn *badger.Txn, rev fielddesk.Revision) error {
+	content, err := json.Marshal(rev.Article)
+	if err != nil {
+		return err
+	}
+	record, err := encodeRevision(rev, content)
+	if err != nil {
+		return err
+	}
+	id := rev.Article.ID
+	if err := txn.Set(revisionKey(id, rev.ID), record); err != nil {
+		return err
+	}
+	info := fielddesk.RevisionInfo{ID: rev.ID, Base: rev.Base, Saved: rev.Saved, Words: rev.Words, Headline: rev.Article.Headline}
+	if err := setJSON(txn, historyKey(id, rev.ID), info); err != nil {
+		return err
+	}
+	return setJSON(txn, problemKey(id), Problem{Result: Conflict,
+		Reason: "changed on the server too; the server's version is kept in the history", Revision: rev.ID})
+}
+
+func readUint(txn *badger.Txn, key []byte) (uint64, error) {
+	item, err := txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	var n uint64
+	err = item.Value(func(v []byte) error {
+		if len(v) != 8 {
+			return fmt.Errorf("damaged counter %s", key)
+		}
+		n = binary.BigEndian.Uint64(v)
+		return nil
+	})
+	return n, err
+}
+
+func getString(txn *badger.Txn, key []byte) (string, error) {
+	item, err := txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	v, err := item.ValueCopy(nil)
+	return string(v), err
+}
+
+func short(hash string) string {
+	if len(hash) > 12 {
+		return hash[:12] + "…"
+	}
+	return strings.TrimSpace(hash)
+}
