@@ -173,9 +173,7 @@ func (s *DB) Send(ctx context.Context, id fielddesk.ID) (fielddesk.Revision, err
 		return rev, err
 	}
 	if rev.Article.Status == fielddesk.StatusDraft {
-		a := rev.Article
-		a.Status = fielddesk.StatusSubmitted
-		return s.Save(ctx, a, rev.ID) // the save queues it
+		return s.save(ctx, rev.Article, rev.ID, "", fielddesk.StatusSubmitted) // the save queues it
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()

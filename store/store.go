@@ -108,11 +108,17 @@ func photoRefKey(hash string, article, rev fielddesk.ID) []byte {
 // Errors: a *fielddesk.ValidationError (errors.Is ErrInvalid) naming every bad
 // field, ErrNotFound when a referenced photo file is not in the store, or an
 // I/O error; on any error nothing is written and the previous revision stays.
+//
+// A save never changes an existing article's workflow status (a window
+// holding an old copy cannot turn a sent article back into a draft); Send
+// and the workflow do.
 func (s *DB) Save(ctx context.Context, a fielddesk.Article, base fielddesk.ID) (fielddesk.Revision, error) {
-	return s.save(ctx, a, base, "")
+	return s.save(ctx, a, base, "", "")
 }
 
-func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom fielddesk.ID) (fielddesk.Revision, error) {
+// save writes a new revision; status, if not empty, is the article's new
+// workflow status, otherwise it keeps the head's.
+func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom fielddesk.ID, status fielddesk.Status) (fielddesk.Revision, error) {
 	if err := ctx.Err(); err != nil {
 		return fielddesk.Revision{}, err
 	}
@@ -148,6 +154,12 @@ func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom f
 			if base == "" {
 				base = sum.Head
 			}
+			if sum.Status != "" {
+				a.Status = sum.Status
+			}
+		}
+		if status != "" {
+			a.Status = status
 		}
 		a.Created = a.Created.UTC()
 		content, err := json.Marshal(a)
@@ -292,7 +304,7 @@ func (s *DB) Restore(ctx context.Context, article, rev fielddesk.ID) (fielddesk.
 	if err != nil {
 		return fielddesk.Revision{}, fmt.Errorf("restore: %w", err)
 	}
-	return s.save(ctx, old.Article, "", rev)
+	return s.save(ctx, old.Article, "", rev, "")
 }
 
 // List returns a summary of every article, most recently changed first.

@@ -7,6 +7,8 @@ package server
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -273,8 +275,20 @@ func (s *Server) photoStatus(w http.ResponseWriter, r *http.Request) (any, error
 	if err != nil {
 		return nil, err
 	}
+	see, err := s.seer(r.Context(), who(r))
+	if err != nil {
+		return nil, err
+	}
 	resp := wire.PhotoStatusResponse{Photos: []wire.PhotoState{}}
 	for _, h := range req.Hashes {
+		// Photos of articles the device may not see are "not here": their
+		// existence is not told.
+		if ok, err := s.db.PhotoVisible(h, see); err != nil {
+			return nil, err
+		} else if !ok {
+			resp.Photos = append(resp.Photos, wire.PhotoState{Hash: h})
+			continue
+		}
 		st, err := s.db.PhotoStatus(h)
 		if err != nil {
 			return nil, err
@@ -345,8 +359,11 @@ func (s *Server) photoChunk(w http.ResponseWriter, r *http.Request) (any, error)
 			if ferr != nil {
 				// Frames kept so far stay; a cut link ends here too.
 				var tooBig *http.MaxBytesError
-				if errors.As(ferr, &tooBig) {
+				switch {
+				case errors.As(ferr, &tooBig):
 					ferr = fmt.Errorf("%w: more bytes than the photo has", wire.ErrTooLarge)
+				case !errors.Is(ferr, wire.ErrBadRequest):
+					ferr = fail(http.StatusBadRequest, wire.CodeBadRequest, "the upload stopped after %d bytes: %v", st.Have, ferr)
 				}
 				err = ferr
 				break
@@ -456,6 +473,16 @@ func (s *Server) photoGet(w http.ResponseWriter, r *http.Request) {
 			return nil, fail(http.StatusNotFound, wire.CodeNotFound, "photo %s not found", short(hash))
 		}
 		defer f.Close()
+		if r.URL.Query().Get("rendition") == "1" {
+			h := sha256.New()
+			if _, err := io.Copy(h, f); err != nil {
+				return nil, err
+			}
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return nil, err
+			}
+			w.Header().Set(wire.RenditionHashHeader, hex.EncodeToString(h.Sum(nil)))
+		}
 		w.Header().Set("Content-Type", "application/octet-stream")
 		http.ServeContent(w, r, "", time.Time{}, f)
 		return nil, errServed

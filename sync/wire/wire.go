@@ -158,6 +158,10 @@ type PhotoWantRequest struct {
 // drops in the middle of the request.
 const ChunksType = "application/vnd.fielddesk.chunks"
 
+// RenditionHashHeader carries the SHA-256 of a rendition the server sends
+// (GET /v1/photos/{original}?rendition=1), so the receiver can verify it.
+const RenditionHashHeader = "FieldDesk-Rendition-SHA256"
+
 // FrameChunkBytes is how much photo a client puts in one frame: small
 // enough that a cut link loses little, large enough that the fsync per frame
 // on the server costs little.

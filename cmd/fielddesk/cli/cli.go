@@ -1,5 +1,6 @@
 // Package cli is the command line of the fielddesk binary: global flags, the
-// headless subcommands (import, list, export, history) and the choice to open
+// headless subcommands (import, list, export, history, search, convert,
+// login, send, sync) and the choice to open
 // the desktop window, which the caller supplies.
 package cli
 
@@ -54,6 +55,13 @@ Commands:
   history ID [--json]                         list an article's revisions
   search QUERY [--json]                       find articles; diacritics optional ("dang bo")
   convert --from tcvn3|vni|viqr|auto [FILE]   legacy Vietnamese text to Unicode (stdin to stdout)
+  login --server URL --user NAME [--password-file F] [--originals never|unmetered|always]
+                                              log this device in to the newsroom server
+                                              (asks for the password on stdin without a file)
+  send ID                                     mark an article submitted and queue it for the newsroom
+  sync [--once]                               send what waits and receive what changed; prints
+                                              what moved; without --once keeps going until Ctrl+C;
+                                              exit code 1 when something did not go
   help                                        show this help
 
 --data DIR  the data folder (default: %s)
@@ -94,6 +102,17 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, gui GUI) int 
 	}
 	if plain, ok := plainCommands[cmd]; ok {
 		if err := plain(cmdArgs, stdin, stdout); err != nil {
+			return fail(stderr, err)
+		}
+		return 0
+	}
+	if run, ok := syncCommands[cmd]; ok {
+		d, err := desk.Open(dir)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		defer d.Close()
+		if err := run(context.Background(), d, cmdArgs, stdin, stdout); err != nil {
 			return fail(stderr, err)
 		}
 		return 0

@@ -1,0 +1,189 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/desk"
+	"github.com/fielddesk/fielddesk/store"
+	"github.com/fielddesk/fielddesk/sync/client"
+)
+
+// syncCommands talk to the newsroom server; login may read the password
+// from stdin.
+var syncCommands = map[string]func(ctx context.Context, d *desk.Desk, args []string, stdin io.Reader, out io.Writer) error{
+	"login": cmdLogin,
+	"sync":  cmdSync,
+	"send":  cmdSend,
+}
+
+// SyncOptions are the engine options the commands use (tests shorten the waits).
+var SyncOptions client.Options
+
+func cmdLogin(ctx context.Context, d *desk.Desk, args []string, stdin io.Reader, out io.Writer) error {
+	fs := flag.NewFlagSet("login", flag.ContinueOnError)
+	server := fs.String("server", "", "")
+	user := fs.String("user", "", "")
+	pwFile := fs.String("password-file", "", "")
+	originals := fs.String("originals", "", "")
+	if _, err := parse(fs, args, 0, "--server URL --user NAME"); err != nil {
+		return err
+	}
+	if *server == "" || *user == "" {
+		return errors.New("login needs --server URL and --user NAME (see fielddesk help)")
+	}
+	if *originals != "" && !store.ValidOriginals(*originals) {
+		return fmt.Errorf("login: --originals takes never, unmetered or always, not %q", *originals)
+	}
+	password, err := readPassword(*pwFile, stdin, out)
+	if err != nil {
+		return err
+	}
+	c := client.New(d.DB, SyncOptions)
+	defer c.Close()
+	acct, err := c.Login(ctx, *server, *user, password)
+	if err != nil {
+		return err
+	}
+	if *originals != "" {
+		if err := c.SetOriginals(ctx, *originals); err != nil {
+			return err
+		}
+		acct.Originals = *originals
+	}
+	fmt.Fprintf(out, "logged in to %s as %s (%s%s); device %s; originals: %s\n", acct.Server, acct.User, acct.Role, deskSuffix(acct.Desk), acct.DeviceID, acct.Originals)
+	return nil
+}
+
+func deskSuffix(desk string) string {
+	if desk == "" {
+		return ""
+	}
+	return ", desk " + desk
+}
+
+// readPassword reads the password from a file (first line) or from stdin.
+func readPassword(file string, stdin io.Reader, out io.Writer) (string, error) {
+	r := stdin
+	if file != "" {
+		f, err := os.Open(file)
+		if err != nil {
+			return "", fmt.Errorf("password file: %w", err)
+		}
+		defer f.Close()
+		r = f
+	} else {
+		fmt.Fprint(out, "Password: ")
+	}
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+		return "", fmt.Errorf("reading the password: %w", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func cmdSend(ctx context.Context, d *desk.Desk, args []string, _ io.Reader, out io.Writer) error {
+	fs := flag.NewFlagSet("send", flag.ContinueOnError)
+	pos, err := parse(fs, args, 1, "an article ID")
+	if err != nil {
+		return err
+	}
+	id, err := articleID(pos[0])
+	if err != nil {
+		return err
+	}
+	rev, err := d.Send(ctx, id)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "queued %s (%s) for the newsroom: it goes with the next sync\n", id, rev.Article.Headline)
+	return nil
+}
+
+func cmdSync(ctx context.Context, d *desk.Desk, args []string, _ io.Reader, out io.Writer) error {
+	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
+	once := fs.Bool("once", false, "")
+	if _, err := parse(fs, args, 0, "no arguments"); err != nil {
+		return err
+	}
+	if _, err := d.Account(ctx); err != nil {
+		return fmt.Errorf("%w: run fielddesk login --server URL --user NAME first", err)
+	}
+	opt := SyncOptions
+	c := client.New(d.DB, opt)
+	defer c.Close()
+	if *once {
+		rep, err := c.Sync(ctx)
+		printReport(out, rep)
+		if err != nil {
+			return err
+		}
+		if w := rep.Waiting; w.ArticlesWaiting > 0 || len(w.Problems) > 0 {
+			return fmt.Errorf("%d article(s) did not go, %d refused by the server", w.ArticlesWaiting, len(w.Problems))
+		}
+		return nil
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	last := ""
+	opt.OnStatus = func(s fielddesk.SyncStatus) {
+		line := statusLine(s)
+		if line != last {
+			fmt.Fprintln(out, line)
+			last = line
+		}
+	}
+	c = client.New(d.DB, opt)
+	defer c.Close()
+	c.Run(ctx)
+	return nil
+}
+
+func printReport(out io.Writer, rep client.Report) {
+	fmt.Fprintf(out, "sent: %d article revision(s), %d photo file(s), %s\n", rep.Sent, rep.PhotosSent, sizeText(rep.BytesSent))
+	fmt.Fprintf(out, "received: %d article revision(s), %d photo file(s)\n", rep.Received, rep.PhotosIn)
+	w := rep.Waiting
+	fmt.Fprintf(out, "waiting: %d article(s), %d photo(s), %s\n", w.ArticlesWaiting, len(w.Photos), sizeText(w.BytesWaiting()))
+	for _, p := range w.Photos {
+		if p.Waiting != "" {
+			fmt.Fprintf(out, "  photo %s…: %s\n", p.Hash[:12], p.Waiting)
+		}
+	}
+	for id, why := range w.Problems {
+		fmt.Fprintf(out, "not taken: %s: %s\n", id, why)
+	}
+}
+
+func statusLine(s fielddesk.SyncStatus) string {
+	state := "offline"
+	if s.Online {
+		state = "online"
+	}
+	if s.Syncing {
+		state += ", sending " + string(s.Phase)
+	}
+	line := fmt.Sprintf("%s; waiting: %d article(s), %d photo(s), %s", state, s.ArticlesWaiting, len(s.Photos), sizeText(s.BytesWaiting()))
+	if s.LastError != "" && !s.Syncing {
+		line += "; last error: " + s.LastError
+	}
+	return line
+}
+
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

@@ -1,0 +1,358 @@
+// Package client is the desktop's sync engine: it sends queued articles to
+// the newsroom server (text first, then photo renditions, then originals by
+// the user's policy), resumes photos where they stopped, receives what
+// changed for the user, and keeps its outbox and cursor in the local store
+// so a crash or a cut link never loses or duplicates anything. See
+// sync/wire for the protocol. Editing never waits for it.
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/store"
+	"github.com/fielddesk/fielddesk/sync/wire"
+)
+
+// Options tune the engine; the zero value is what the app uses.
+type Options struct {
+	// DeviceName names this device on the server ("" = the host name).
+	DeviceName string
+	// Dial opens connections (nil: TCP). Tests put faults here.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Stall is how long without a byte moving either way before the
+	// connection is dropped and made again (default 30 s). It bounds
+	// progress, not whole requests: a photo may take an hour on 2G.
+	Stall time.Duration
+	// MinBackoff and MaxBackoff bound the wait between failed tries
+	// (defaults 2 s and 5 min); each wait is random up to the bound, which
+	// doubles after each failure.
+	MinBackoff, MaxBackoff time.Duration
+	// Interval is how often Run looks for news when nothing waits (default 2 min).
+	Interval time.Duration
+	// Metered reports whether the link costs by the byte (nil: ask
+	// NetworkManager; unknown counts as metered).
+	Metered func() bool
+	// OnStatus is called after every change of Status (from the engine's goroutine).
+	OnStatus func(fielddesk.SyncStatus)
+	// BatchSize is how many mutations go in one push (default 100).
+	BatchSize int
+}
+
+// Client syncs one local store with its server.
+type Client struct {
+	db   *store.DB
+	opt  Options
+	http *http.Client
+	kick chan struct{}
+
+	runMu sync.Mutex // one exchange at a time
+	batch int        // mutations per push now (under runMu)
+	// waiting says why photos wait (under runMu): shown until the next exchange.
+	waiting map[string]string
+
+	mu     sync.Mutex
+	status fielddesk.SyncStatus
+}
+
+// New returns an engine over the local store. Call Run to keep it syncing,
+// or Sync for one exchange.
+func New(db *store.DB, opt Options) *Client {
+	if opt.Stall <= 0 {
+		opt.Stall = 30 * time.Second
+	}
+	if opt.MinBackoff <= 0 {
+		opt.MinBackoff = 2 * time.Second
+	}
+	if opt.MaxBackoff <= 0 {
+		opt.MaxBackoff = 5 * time.Minute
+	}
+	if opt.Interval <= 0 {
+		opt.Interval = 2 * time.Minute
+	}
+	if opt.BatchSize <= 0 || opt.BatchSize > wire.MaxMutations {
+		opt.BatchSize = 100
+	}
+	if opt.Metered == nil {
+		opt.Metered = LinkMetered
+	}
+	if opt.DeviceName == "" {
+		opt.DeviceName, _ = os.Hostname()
+	}
+	dial := opt.Dial
+	if dial == nil {
+		d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+		dial = d.DialContext
+	}
+	transport := &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			conn, err := dial(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return watch(conn, opt.Stall), nil
+		},
+		TLSHandshakeTimeout: 60 * time.Second,
+		MaxIdleConnsPerHost: 2,
+		IdleConnTimeout:     opt.Stall,
+		DisableCompression:  true, // photos are compressed already; JSON uses zstd
+	}
+	c := &Client{db: db, opt: opt, http: &http.Client{Transport: transport}, kick: make(chan struct{}, 1)}
+	c.status.Originals = store.OriginalsUnmetered
+	if acct, err := db.Account(context.Background()); err == nil {
+		c.status.Configured, c.status.Server, c.status.User, c.status.Role = true, acct.Server, acct.User, acct.Role
+		c.status.Originals = acct.Originals
+	}
+	return c
+}
+
+// Close drops idle connections.
+func (c *Client) Close() { c.http.CloseIdleConnections() }
+
+// Status is the engine's state now.
+func (c *Client) Status() fielddesk.SyncStatus {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.status
+	s.Photos = append([]fielddesk.PhotoProgress(nil), s.Photos...)
+	return s
+}
+
+// SyncStatus is Status, for the window.
+func (c *Client) SyncStatus() fielddesk.SyncStatus { return c.Status() }
+
+func (c *Client) update(change func(*fielddesk.SyncStatus)) {
+	c.mu.Lock()
+	change(&c.status)
+	s := c.status
+	s.Photos = append([]fielddesk.PhotoProgress(nil), s.Photos...)
+	c.mu.Unlock()
+	if c.opt.OnStatus != nil {
+		c.opt.OnStatus(s)
+	}
+}
+
+// Kick asks Run to sync now (after a save, or "Sync now").
+func (c *Client) Kick() {
+	select {
+	case c.kick <- struct{}{}:
+	default:
+	}
+}
+
+// SyncNow is Kick, for the window.
+func (c *Client) SyncNow() { c.Kick() }
+
+// Errors a caller may act on.
+var (
+	// ErrUnauthorized: the token is missing, wrong or revoked: log in again.
+	ErrUnauthorized = errors.New("the newsroom server does not know this device any more: log in again")
+	// ErrProtocol: the app and the server speak different protocol versions.
+	ErrProtocol = errors.New("the app and the newsroom server speak different versions")
+)
+
+// ServerError is an error answer from the server.
+type ServerError struct {
+	Status int
+	Code   string
+	Msg    string
+}
+
+func (e *ServerError) Error() string {
+	return fmt.Sprintf("the server answered %d: %s", e.Status, e.Msg)
+}
+
+// Login logs this device in at server as user and stores the token. The
+// password is not kept.
+func (c *Client) Login(ctx context.Context, server, user, password string) (store.Account, error) {
+	server = strings.TrimRight(strings.TrimSpace(server), "/")
+	u, err := url.Parse(server)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return store.Account{}, fmt.Errorf("server address %q: write it as https://host[:port]: %w", server, fielddesk.ErrInvalid)
+	}
+	var resp wire.LoginResponse
+	req := wire.LoginRequest{User: fielddesk.NFC(strings.TrimSpace(user)), Password: password, DeviceName: c.opt.DeviceName}
+	if err := c.call(ctx, server, "", "POST", "/v1/login", req, &resp); err != nil {
+		var se *ServerError
+		if errors.As(err, &se) && se.Status == http.StatusUnauthorized {
+			return store.Account{}, fmt.Errorf("log in to %s: %s", server, se.Msg)
+		}
+		return store.Account{}, fmt.Errorf("log in to %s: %w", server, err)
+	}
+	acct, err := c.db.Account(ctx)
+	policy := store.OriginalsUnmetered
+	if err == nil && acct.Originals != "" {
+		policy = acct.Originals
+	}
+	acct = store.Account{Server: server, User: resp.User, Token: resp.Token, DeviceID: resp.DeviceID,
+		Role: fielddesk.Role(resp.Role), Desk: resp.Desk, Originals: policy}
+	if err := c.db.SetAccount(ctx, acct); err != nil {
+		return store.Account{}, err
+	}
+	c.update(func(s *fielddesk.SyncStatus) {
+		s.Configured, s.Server, s.User, s.Role, s.LastError = true, acct.Server, acct.User, acct.Role, ""
+	})
+	c.Kick()
+	return acct, nil
+}
+
+// LoginWindow is Login for the window, which needs only the error.
+func (c *Client) LoginWindow(ctx context.Context, server, user, password string) error {
+	_, err := c.Login(ctx, server, user, password)
+	return err
+}
+
+// SetOriginals sets when full-size photos are sent: store.OriginalsNever,
+// OriginalsUnmetered or OriginalsAlways.
+func (c *Client) SetOriginals(ctx context.Context, policy string) error {
+	acct, err := c.db.Account(ctx)
+	if err != nil {
+		return err
+	}
+	acct.Originals = policy
+	if err := c.db.SetAccount(ctx, acct); err != nil {
+		return err
+	}
+	c.update(func(s *fielddesk.SyncStatus) { s.Originals = policy })
+	c.Kick()
+	return nil
+}
+
+// call sends v as JSON (zstd when it is worth it) and decodes the answer
+// into out.
+func (c *Client) call(ctx context.Context, server, token, method, path string, v, out any) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	zstd := len(body) > 2048
+	if zstd {
+		body = wire.Compress(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, server+path, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if zstd {
+		req.Header.Set("Content-Encoding", "zstd")
+	}
+	return c.do(req, token, out)
+}
+
+// do sends req with the protocol header and token, and decodes a JSON
+// answer into out. A 2xx answer without the protocol header (a captive
+// portal, a proxy's page) is an error, never a success.
+func (c *Client) do(req *http.Request, token string, out any) error {
+	req.Header.Set(wire.VersionHeader, strconv.Itoa(wire.ProtocolVersion))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("no link to the server: %w", err)
+	}
+	defer resp.Body.Close()
+	return decodeAnswer(resp, out)
+}
+
+func decodeAnswer(resp *http.Response, out any) error {
+	if v := resp.Header.Get(wire.VersionHeader); v != strconv.Itoa(wire.ProtocolVersion) {
+		if resp.StatusCode == http.StatusUpgradeRequired || v != "" {
+			var e wire.Error
+			json.NewDecoder(io.LimitReader(resp.Body, wire.MaxSmallBody)).Decode(&e)
+			return fmt.Errorf("%w: the server speaks protocol %q, this app %d: %s", ErrProtocol, v, wire.ProtocolVersion, e.Error)
+		}
+		return fmt.Errorf("something between this computer and the server answered instead of it (HTTP %d, no FieldDesk header): a Wi-Fi login page or a proxy?", resp.StatusCode)
+	}
+	limit := int64(wire.MaxBatchBytes)
+	if resp.StatusCode >= 300 && resp.StatusCode != http.StatusConflict {
+		var e wire.Error
+		if err := json.NewDecoder(io.LimitReader(resp.Body, wire.MaxSmallBody)).Decode(&e); err != nil {
+			return fmt.Errorf("the server answered %d without saying why: %w", resp.StatusCode, err)
+		}
+		if resp.StatusCode == http.StatusUnauthorized && e.Code == wire.CodeUnauthorized && out != nil {
+			if _, login := out.(*wire.LoginResponse); !login {
+				return fmt.Errorf("%w (%s)", ErrUnauthorized, e.Error)
+			}
+		}
+		if resp.StatusCode == http.StatusUpgradeRequired {
+			return fmt.Errorf("%w: %s", ErrProtocol, e.Error)
+		}
+		return &ServerError{Status: resp.StatusCode, Code: e.Code, Msg: e.Error}
+	}
+	var rd io.Reader = io.LimitReader(resp.Body, limit+1)
+	if resp.Header.Get("Content-Encoding") == "zstd" {
+		zr, done, err := wire.Decompress(resp.Body, limit)
+		if err != nil {
+			return err
+		}
+		defer done()
+		rd = zr
+	}
+	dec := json.NewDecoder(rd)
+	if err := dec.Decode(out); err != nil {
+		return fmt.Errorf("the server's answer was cut or damaged: %w", err)
+	}
+	if resp.StatusCode == http.StatusConflict {
+		return errConflictState
+	}
+	return nil
+}
+
+// errConflictState: a photo upload started at the wrong offset; the answer
+// (decoded) says where to resume.
+var errConflictState = errors.New("resume elsewhere")
+
+// Run syncs until ctx ends: at once, after every Kick, every Interval, and
+// after a failure again after a random wait that grows up to MaxBackoff.
+func (c *Client) Run(ctx context.Context) {
+	backoff := c.opt.MinBackoff
+	for {
+		wait := c.opt.Interval
+		if _, err := c.Sync(ctx); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			if !errors.Is(err, ErrNotLoggedIn) {
+				// Full jitter: devices that lost the same link do not come back together.
+				wait = time.Duration(rand.Int64N(int64(backoff))) + c.opt.MinBackoff/2
+				backoff = min(backoff*2, c.opt.MaxBackoff)
+				if errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrProtocol) {
+					wait = c.opt.MaxBackoff // a person must act; Kick still tries at once
+				}
+				next := time.Now().Add(wait)
+				c.update(func(s *fielddesk.SyncStatus) { s.NextTry = next })
+			}
+		} else {
+			backoff = c.opt.MinBackoff
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-c.kick:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// ErrNotLoggedIn means no server is set up on this device.
+var ErrNotLoggedIn = store.ErrNotLoggedIn

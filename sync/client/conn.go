@@ -1,0 +1,130 @@
+package client
+
+import (
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// progressConn closes its connection when no byte has moved either way for
+// the stall time: a deadline on progress, not on the whole request, so a
+// slow upload lives as long as it moves and a dead link is noticed soon.
+type progressConn struct {
+	net.Conn
+	last atomic.Int64 // unix nanoseconds of the last byte moved
+	done chan struct{}
+	once atomicOnce
+}
+
+type atomicOnce struct{ v atomic.Bool }
+
+func (o *atomicOnce) do(f func()) {
+	if o.v.CompareAndSwap(false, true) {
+		f()
+	}
+}
+
+// watch wraps conn with a progress watchdog.
+func watch(conn net.Conn, stall time.Duration) net.Conn {
+	c := &progressConn{Conn: conn, done: make(chan struct{})}
+	c.last.Store(time.Now().UnixNano())
+	go func() {
+		tick := time.NewTicker(min(stall/4, time.Second))
+		defer tick.Stop()
+		for {
+			select {
+			case <-c.done:
+				return
+			case now := <-tick.C:
+				if now.Sub(time.Unix(0, c.last.Load())) > stall {
+					c.Close()
+					return
+				}
+			}
+		}
+	}()
+	return c
+}
+
+// maxWriteSlice bounds one write so progress is seen while a large body
+// trickles out over a slow link.
+const maxWriteSlice = 8 << 10
+
+func (c *progressConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.last.Store(time.Now().UnixNano())
+	}
+	return n, err
+}
+
+func (c *progressConn) Write(p []byte) (int, error) {
+	written := 0
+	for len(p) > 0 {
+		k := min(len(p), maxWriteSlice)
+		n, err := c.Conn.Write(p[:k])
+		written += n
+		if n > 0 {
+			c.last.Store(time.Now().UnixNano())
+		}
+		if err != nil {
+			return written, err
+		}
+		p = p[k:]
+	}
+	return written, nil
+}
+
+func (c *progressConn) Close() error {
+	c.once.do(func() { close(c.done) })
+	return c.Conn.Close()
+}
+
+// LinkMetered reports whether the active connection costs by the byte, as
+// NetworkManager sees it (a phone hotspot, a mobile modem). Without
+// NetworkManager the answer is unknown and taken as metered, so originals
+// wait rather than spend someone's data.
+func LinkMetered() bool {
+	path, err := exec.LookPath("nmcli")
+	if err != nil {
+		return true
+	}
+	cmd := exec.Command(path, "-t", "-f", "GENERAL.STATE,GENERAL.METERED", "device", "show")
+	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	out, err := cmd.Output()
+	if err != nil {
+		return true
+	}
+	return meteredFromNmcli(string(out))
+}
+
+// meteredFromNmcli reads `nmcli -t -f GENERAL.STATE,GENERAL.METERED device
+// show`: metered if any connected device is metered or unknown, or if none is connected.
+func meteredFromNmcli(out string) bool {
+	connected, metered := false, false
+	state := ""
+	for _, line := range strings.Split(out, "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), ":")
+		if !ok {
+			continue
+		}
+		switch k {
+		case "GENERAL.STATE":
+			state = v
+		case "GENERAL.METERED":
+			if strings.Contains(state, "connected") && !strings.Contains(state, "disconnected") && !strings.Contains(state, "unmanaged") {
+				if strings.Contains(state, "(externally)") {
+					continue // loopback and the like
+				}
+				connected = true
+				if !strings.HasPrefix(v, "no") {
+					metered = true
+				}
+			}
+		}
+	}
+	return metered || !connected
+}

@@ -1,0 +1,250 @@
+package client_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"io"
+	"log/slog"
+	"math/rand"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/desk"
+	"github.com/fielddesk/fielddesk/store"
+	"github.com/fielddesk/fielddesk/sync/client"
+	"github.com/fielddesk/fielddesk/sync/internal/faultnet"
+	"github.com/fielddesk/fielddesk/sync/server"
+)
+
+const password = "mật khẩu đủ dài"
+
+// newsroom is a real server (store in a temp dir, HTTP on loopback) behind a
+// fault proxy.
+type newsroom struct {
+	t     testing.TB
+	dir   string
+	db    *store.DB
+	srv   *http.Server
+	ln    net.Listener
+	proxy *faultnet.Proxy
+	URL   string // through the proxy
+
+	mu  sync.Mutex
+	log []string // "METHOD route" of every request, in order
+}
+
+func startNewsroom(t testing.TB) *newsroom {
+	t.Helper()
+	n := &newsroom{t: t, dir: t.TempDir()}
+	n.open()
+	ctx := context.Background()
+	for _, u := range []struct {
+		name string
+		role fielddesk.Role
+		desk string
+	}{{"lethib", fielddesk.RoleCorrespondent, "laocai"}, {"tranvanc", fielddesk.RoleCorrespondent, "yenbai"}, {"bientap", fielddesk.RoleEditor, "laocai"}} {
+		if _, err := n.db.AddUser(ctx, u.name, u.role, u.desk, password); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := faultnet.Start(n.ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.proxy = p
+	n.URL = "http://" + p.Addr()
+	t.Cleanup(func() {
+		p.Close()
+		n.stop()
+	})
+	return n
+}
+
+// open starts the server on its data folder (again after stop, on a new port
+// the proxy is pointed at).
+func (n *newsroom) open() {
+	db, err := store.Open(n.dir)
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	n.db = db
+	api := server.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	n.ln = ln
+	n.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.mu.Lock()
+		n.log = append(n.log, r.Method+" "+route(r.URL.Path))
+		n.mu.Unlock()
+		api.ServeHTTP(w, r)
+	})}
+	go n.srv.Serve(ln)
+	if n.proxy != nil {
+		n.proxy.SetTarget(ln.Addr().String())
+	}
+}
+
+func route(path string) string {
+	if strings.HasPrefix(path, "/v1/photos/") && len(path) == len("/v1/photos/")+64 {
+		return "/v1/photos/{hash}"
+	}
+	return path
+}
+
+// stop stops the server as a crash would: connections dropped, store closed.
+func (n *newsroom) stop() {
+	if n.srv == nil {
+		return
+	}
+	n.srv.Close()
+	n.db.Close()
+	n.srv = nil
+}
+
+func (n *newsroom) requests() []string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return append([]string(nil), n.log...)
+}
+
+// device is a desktop data folder with its sync engine.
+type device struct {
+	t    testing.TB
+	dir  string
+	desk *desk.Desk
+	c    *client.Client
+	opt  client.Options
+}
+
+func newDevice(t testing.TB, n *newsroom, user, originals string) *device {
+	t.Helper()
+	d := &device{t: t, dir: t.TempDir()}
+	d.opt = client.Options{DeviceName: "máy " + user, Stall: 2 * time.Second, MinBackoff: 10 * time.Millisecond,
+		MaxBackoff: 100 * time.Millisecond, Metered: func() bool { return false }}
+	d.open()
+	t.Cleanup(d.close)
+	if _, err := d.c.Login(context.Background(), n.URL, user, password); err != nil {
+		t.Fatal(err)
+	}
+	if originals != "" {
+		if err := d.c.SetOriginals(context.Background(), originals); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return d
+}
+
+func (d *device) open() {
+	dk, err := desk.Open(d.dir)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	d.desk = dk
+	d.c = client.New(dk.DB, d.opt)
+}
+
+func (d *device) close() {
+	if d.desk != nil {
+		d.c.Close()
+		d.desk.Close()
+		d.desk = nil
+	}
+}
+
+// write saves a new article with photos (JPEG files of random pixels of the
+// given sizes) and returns its revision.
+func (d *device) write(headline string, photoSides ...int) fielddesk.Revision {
+	d.t.Helper()
+	ctx := context.Background()
+	a := fielddesk.Article{Headline: headline, Sapo: "(TTXVN) – " + headline, Body: "Nước sông Hồng dâng cao.", Language: "vi"}
+	for i, side := range photoSides {
+		p, err := d.desk.AddPhoto(ctx, fmt.Sprintf("anh-%d.jpg", i), bytes.NewReader(noiseJPEG(d.t, side, side*3/4, rand.Int63())))
+		if err != nil {
+			d.t.Fatal(err)
+		}
+		a.Photos = append(a.Photos, p)
+		a.Body += fmt.Sprintf("\n\n![Ảnh %d](photo:%s \"(Ảnh: Nguyễn Văn A)\")", i, p.Hash)
+	}
+	rev, err := d.desk.Save(ctx, a, "")
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return rev
+}
+
+func (d *device) send(id fielddesk.ID) fielddesk.Revision {
+	d.t.Helper()
+	rev, err := d.desk.Send(context.Background(), id)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return rev
+}
+
+// syncUntilDone runs exchanges until one succeeds with nothing waiting that
+// could go, and returns how many tries it took.
+func (d *device) syncUntilDone(max int) (int, client.Report) {
+	d.t.Helper()
+	var last error
+	for i := 1; i <= max; i++ {
+		rep, err := d.c.Sync(context.Background())
+		if err == nil {
+			return i, rep
+		}
+		last = err
+	}
+	d.t.Fatalf("still failing after %d tries: %v", max, last)
+	return 0, client.Report{}
+}
+
+// noiseJPEG is a JPEG of random pixels (it does not compress).
+func noiseJPEG(t testing.TB, w, h int, seed int64) []byte {
+	t.Helper()
+	rng := rand.New(rand.NewSource(seed))
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	rng.Read(img.Pix)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func fileSHA(t testing.TB, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	io.Copy(h, f)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// serverArticles is every article's newest revision on the server.
+func (n *newsroom) serverArticles() map[fielddesk.ID]fielddesk.Revision {
+	n.t.Helper()
+	revs, _, err := n.db.Changes(context.Background(), 0, 100000, nil)
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	out := map[fielddesk.ID]fielddesk.Revision{}
+	for _, r := range revs {
+		out[r.Article.ID] = r
+	}
+	return out
+}

@@ -1,0 +1,652 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/photo"
+	"github.com/fielddesk/fielddesk/store"
+	"github.com/fielddesk/fielddesk/sync/wire"
+)
+
+// Report says what one exchange moved.
+type Report struct {
+	Sent       int // mutations the server applied (or had applied before)
+	Conflicts  int
+	Rejected   int
+	PhotosSent int   // renditions and originals completed on the server
+	BytesSent  int64 // photo bytes sent
+	Received   int   // revisions from the server stored here
+	PhotosIn   int   // photos (renditions or originals) received
+	// Waiting is what still waits after the exchange, for the caller to say.
+	Waiting fielddesk.SyncStatus
+}
+
+// Sync runs one exchange: every queued article's text, then photo
+// renditions, then originals (by policy or when an editor asked), then what
+// changed on the server, then photos to receive. It stops at the first
+// failure; everything done until then is kept and nothing is done twice.
+func (c *Client) Sync(ctx context.Context) (Report, error) {
+	c.runMu.Lock()
+	defer c.runMu.Unlock()
+	var rep Report
+	acct, err := c.db.Account(ctx)
+	if err != nil {
+		c.refresh(ctx, nil)
+		return rep, err
+	}
+	c.update(func(s *fielddesk.SyncStatus) { s.Syncing = true })
+	err = c.exchange(ctx, acct, &rep)
+	now := time.Now()
+	c.update(func(s *fielddesk.SyncStatus) {
+		s.Syncing, s.Phase = false, ""
+		if err == nil {
+			s.Online, s.LastSync, s.LastError, s.NextTry = true, now, "", time.Time{}
+		} else {
+			s.LastError = err.Error()
+			s.Online = errors.Is(err, ErrUnauthorized) || isServerError(err)
+		}
+	})
+	c.refresh(ctx, nil)
+	rep.Waiting = c.Status()
+	return rep, err
+}
+
+func isServerError(err error) bool {
+	var se *ServerError
+	return errors.As(err, &se)
+}
+
+func (c *Client) exchange(ctx context.Context, acct store.Account, rep *Report) error {
+	if err := c.push(ctx, acct, rep); err != nil {
+		return fmt.Errorf("sending articles: %w", err)
+	}
+	if err := c.sendPhotos(ctx, acct, rep); err != nil {
+		return fmt.Errorf("sending photos: %w", err)
+	}
+	if err := c.pull(ctx, acct, rep); err != nil {
+		return fmt.Errorf("receiving: %w", err)
+	}
+	if err := c.receivePhotos(ctx, acct, rep); err != nil {
+		return fmt.Errorf("receiving photos: %w", err)
+	}
+	return nil
+}
+
+// refresh reads what waits from the store into the status; progress, if
+// not nil, is the photo list to show.
+func (c *Client) refresh(ctx context.Context, progress []fielddesk.PhotoProgress) {
+	box, err := c.db.Outbox(ctx)
+	if err != nil {
+		return
+	}
+	problems := map[fielddesk.ID]string{}
+	for id, p := range box.Problems {
+		problems[id] = p.Reason
+	}
+	if progress == nil {
+		for _, j := range box.Photos {
+			done := int64(0)
+			if j.RenditionDone {
+				done = j.Size / 10 // shown as a sliver: the editors can see it already
+			}
+			progress = append(progress, fielddesk.PhotoProgress{Hash: j.Hash, Article: j.Article, Download: j.Download, Done: done, Total: j.Size, Waiting: c.waiting[j.Hash]})
+		}
+	}
+	c.update(func(s *fielddesk.SyncStatus) {
+		s.ArticlesWaiting, s.Problems, s.Photos = len(box.Articles), problems, slices.Clone(progress)
+	})
+}
+
+func (c *Client) push(ctx context.Context, acct store.Account, rep *Report) error {
+	c.update(func(s *fielddesk.SyncStatus) { s.Phase = fielddesk.PhaseText })
+	for {
+		// A batch the link cannot carry between two drops goes in halves.
+		if c.batch <= 0 {
+			c.batch = c.opt.BatchSize
+		}
+		batch, err := c.db.NextBatch(ctx, c.batch)
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		c.refresh(ctx, nil)
+		req := wire.PushRequest{DeviceID: acct.DeviceID, Mutations: make([]wire.Mutation, len(batch))}
+		for i, o := range batch {
+			req.Mutations[i] = wire.Mutation{ID: o.ID, Revision: o.Revision}
+		}
+		var resp wire.PushResponse
+		if err := c.call(ctx, acct.Server, acct.Token, "POST", "/v1/push", req, &resp); err != nil {
+			c.batch = max(1, len(batch)/2)
+			return err
+		}
+		c.batch = min(c.opt.BatchSize, c.batch*2)
+		var acks []store.Ack
+		for i, r := range resp.Results {
+			if i >= len(batch) || r.ID != batch[i].ID {
+				return fmt.Errorf("the server answered for mutation %d where %d was expected", r.ID, batch[min(i, len(batch)-1)].ID)
+			}
+			if r.Code == "out_of_order" {
+				break // sent again from here next time
+			}
+			switch r.Result {
+			case wire.Applied, wire.Duplicate:
+				rep.Sent++
+			case wire.Conflict:
+				rep.Conflicts++
+			case wire.Rejected:
+				rep.Rejected++
+			default:
+				return fmt.Errorf("the server answered %q for mutation %d", r.Result, r.ID)
+			}
+			acks = append(acks, store.Ack{ID: r.ID, Result: store.Result(r.Result), Reason: r.Reason})
+		}
+		if err := c.db.Acknowledge(ctx, acks); err != nil {
+			return err
+		}
+		if len(acks) < len(batch) {
+			return fmt.Errorf("the server took %d of %d mutations; the rest go next time", len(acks), len(batch))
+		}
+	}
+}
+
+// RenditionSide and RenditionQuality make the photo sent before the
+// original: enough for an editor to judge and lay out.
+const (
+	RenditionSide    = 1600
+	RenditionQuality = 80
+)
+
+// rendition returns the file of the photo's rendition, making it once, or
+// "" when the original is small enough to go as it is.
+func (c *Client) rendition(hash string, size int64) (string, error) {
+	path := filepath.Join(c.db.CacheDir(), "renditions", hash+".jpg")
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	if size <= 400<<10 {
+		return "", nil
+	}
+	f, err := os.Open(c.db.PhotoPath(hash))
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	img, err := photo.Thumbnail(f, RenditionSide)
+	if err != nil {
+		return "", err
+	}
+	if err := photo.WriteJPEG(path, img, RenditionQuality); err != nil {
+		return "", err
+	}
+	if st, err := os.Stat(path); err == nil && st.Size() >= size {
+		os.Remove(path)
+		return "", nil // no smaller than the original: send that
+	}
+	return path, nil
+}
+
+func fileHash(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	return hex.EncodeToString(h.Sum(nil)), n, err
+}
+
+// upload is one file on its way: hash and size of the bytes sent, and the
+// original they stand for when they are its rendition.
+type upload struct {
+	job          store.PhotoJob
+	path         string
+	hash         string
+	size         int64
+	renditionOf  string
+	have         int64
+	progressSlot int
+}
+
+func (c *Client) photoStatus(ctx context.Context, acct store.Account, hashes []string) (map[string]wire.PhotoState, error) {
+	out := map[string]wire.PhotoState{}
+	for len(hashes) > 0 {
+		n := min(len(hashes), wire.MaxStatusPhotos)
+		var resp wire.PhotoStatusResponse
+		if err := c.call(ctx, acct.Server, acct.Token, "POST", "/v1/photos/status", wire.PhotoStatusRequest{Hashes: hashes[:n]}, &resp); err != nil {
+			return nil, err
+		}
+		for _, p := range resp.Photos {
+			out[p.Hash] = p
+		}
+		hashes = hashes[n:]
+	}
+	return out, nil
+}
+
+// sendPhotos sends, for each photo of an acknowledged revision, first its
+// rendition, then its original when the policy allows or an editor asked.
+func (c *Client) sendPhotos(ctx context.Context, acct store.Account, rep *Report) error {
+	jobs, err := c.db.PhotoJobs(ctx)
+	if err != nil {
+		return err
+	}
+	var mine []store.PhotoJob
+	var hashes []string
+	for _, j := range jobs {
+		if !j.Download {
+			mine = append(mine, j)
+			hashes = append(hashes, j.Hash)
+		}
+	}
+	if len(mine) == 0 {
+		return nil
+	}
+	states, err := c.photoStatus(ctx, acct, hashes)
+	if err != nil {
+		return err
+	}
+	progress := make([]fielddesk.PhotoProgress, len(mine))
+	var renditions, wanted, originals []upload
+	for i, j := range mine {
+		st := states[j.Hash]
+		j.Wanted = j.Wanted || st.Wanted
+		progress[i] = fielddesk.PhotoProgress{Hash: j.Hash, Article: j.Article, Done: st.Have, Total: j.Size}
+		if st.Complete {
+			j.RenditionDone, j.OriginalDone = true, true
+			if err := c.db.UpdatePhotoJob(ctx, j); err != nil {
+				return err
+			}
+			progress[i].Done = j.Size
+			continue
+		}
+		if st.Rendition && !j.RenditionDone {
+			j.RenditionDone = true
+			if err := c.db.UpdatePhotoJob(ctx, j); err != nil {
+				return err
+			}
+		}
+		orig := upload{job: j, path: c.db.PhotoPath(j.Hash), hash: j.Hash, size: j.Size, have: st.Have, progressSlot: i}
+		if !j.RenditionDone {
+			rpath, err := c.rendition(j.Hash, j.Size)
+			if err != nil {
+				return fmt.Errorf("photo %s: %w", j.Hash[:12], err)
+			}
+			if rpath != "" {
+				rh, rsize, err := fileHash(rpath)
+				if err != nil {
+					return err
+				}
+				renditions = append(renditions, upload{job: j, path: rpath, hash: rh, size: rsize, renditionOf: j.Hash, progressSlot: i})
+				progress[i].Rendition, progress[i].Done, progress[i].Total = true, 0, rsize
+			} else {
+				// Small already: the original is its own rendition.
+				renditions = append(renditions, orig)
+				continue
+			}
+		}
+		switch {
+		case j.Wanted:
+			wanted = append(wanted, orig)
+		default:
+			originals = append(originals, orig)
+		}
+	}
+	// Resume renditions where the server stopped.
+	if len(renditions) > 0 {
+		var rh []string
+		for _, u := range renditions {
+			if u.renditionOf != "" {
+				rh = append(rh, u.hash)
+			}
+		}
+		if len(rh) > 0 {
+			rst, err := c.photoStatus(ctx, acct, rh)
+			if err != nil {
+				return err
+			}
+			for i := range renditions {
+				if u := renditions[i]; u.renditionOf != "" {
+					renditions[i].have = rst[u.hash].Have
+					progress[u.progressSlot].Done = rst[u.hash].Have
+				}
+			}
+		}
+	}
+	policy := acct.Originals
+	if policy == store.OriginalsUnmetered && c.opt.Metered() {
+		policy = store.OriginalsNever
+	}
+	c.waiting = map[string]string{}
+	for _, u := range originals {
+		if policy == store.OriginalsNever {
+			progress[u.progressSlot].Waiting = "original waits for an unmetered link"
+			if acct.Originals == store.OriginalsNever {
+				progress[u.progressSlot].Waiting = "originals are not sent (setting)"
+			}
+			c.waiting[u.hash] = progress[u.progressSlot].Waiting
+		}
+	}
+	c.refresh(ctx, progress)
+	c.update(func(s *fielddesk.SyncStatus) { s.Phase = fielddesk.PhaseRendition })
+	for _, u := range renditions {
+		if err := c.send(ctx, acct, u, progress, rep); err != nil {
+			return err
+		}
+	}
+	queue := wanted
+	if policy != store.OriginalsNever {
+		queue = append(queue, originals...)
+	}
+	c.update(func(s *fielddesk.SyncStatus) { s.Phase = fielddesk.PhaseOriginal })
+	for _, u := range queue {
+		if u.job.RenditionDone || u.renditionOf == "" {
+			progress[u.progressSlot].Rendition = false
+			progress[u.progressSlot].Total = u.size
+			progress[u.progressSlot].Done = u.have
+		}
+		if err := c.send(ctx, acct, u, progress, rep); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// send uploads one file from where the server stopped, as a stream of
+// verified frames the server keeps one by one; a cut costs at most the
+// frame in flight.
+func (c *Client) send(ctx context.Context, acct store.Account, u upload, progress []fielddesk.PhotoProgress, rep *Report) error {
+	for attempt := 0; ; attempt++ {
+		if u.have >= u.size {
+			break
+		}
+		st, err := c.sendFrom(ctx, acct, u, func(sent int64) {
+			progress[u.progressSlot].Done = u.have + sent
+			c.update(func(s *fielddesk.SyncStatus) { s.Photos = slices.Clone(progress) })
+		}, rep)
+		if errors.Is(err, errConflictState) && attempt < 3 {
+			u.have = st.Have // the server holds another length: go on from there
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("photo %s…: %w", u.job.Hash[:12], err)
+		}
+		if !st.Complete {
+			u.have = st.Have
+			if attempt < 3 {
+				continue
+			}
+			return fmt.Errorf("photo %s…: the server holds %d of %d bytes", u.job.Hash[:12], st.Have, u.size)
+		}
+		break
+	}
+	rep.PhotosSent++
+	j := u.job
+	j.RenditionDone = true
+	if u.renditionOf == "" {
+		j.OriginalDone = true
+	}
+	progress[u.progressSlot].Done = progress[u.progressSlot].Total
+	c.update(func(s *fielddesk.SyncStatus) { s.Photos = slices.Clone(progress) })
+	return c.db.UpdatePhotoJob(ctx, j)
+}
+
+func (c *Client) sendFrom(ctx context.Context, acct store.Account, u upload, onSent func(int64), rep *Report) (wire.PhotoState, error) {
+	f, err := os.Open(u.path)
+	if err != nil {
+		return wire.PhotoState{}, err
+	}
+	defer f.Close()
+	if _, err := f.Seek(u.have, io.SeekStart); err != nil {
+		return wire.PhotoState{}, err
+	}
+	pr, pw := io.Pipe()
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		buf := make([]byte, wire.FrameChunkBytes)
+		var sent int64
+		for {
+			n, err := io.ReadFull(f, buf)
+			if n > 0 {
+				if werr := wire.WriteFrame(pw, buf[:n]); werr != nil {
+					pw.CloseWithError(werr)
+					return
+				}
+				sent += int64(n)
+				rep.BytesSent += int64(n)
+				onSent(sent)
+			}
+			if err != nil {
+				if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+					err = nil
+				}
+				pw.CloseWithError(err)
+				return
+			}
+		}
+	}()
+	q := url.Values{"offset": {strconv.FormatInt(u.have, 10)}, "size": {strconv.FormatInt(u.size, 10)}}
+	if u.renditionOf != "" {
+		q.Set("rendition_of", u.renditionOf)
+	}
+	req, err := http.NewRequestWithContext(ctx, "PUT", acct.Server+"/v1/photos/"+u.hash+"?"+q.Encode(), pr)
+	if err != nil {
+		pr.Close()
+		return wire.PhotoState{}, err
+	}
+	req.Header.Set("Content-Type", wire.ChunksType)
+	frames := (u.size-u.have)/wire.FrameChunkBytes + 1
+	req.ContentLength = u.size - u.have + frames*36
+	if rem := (u.size - u.have) % wire.FrameChunkBytes; rem == 0 {
+		req.ContentLength -= 36
+	}
+	var st wire.PhotoState
+	err = c.do(req, acct.Token, &st)
+	pr.Close()
+	<-finished
+	return st, err
+}
+
+func (c *Client) pull(ctx context.Context, acct store.Account, rep *Report) error {
+	c.update(func(s *fielddesk.SyncStatus) { s.Phase = fielddesk.PhaseReceive })
+	for {
+		cursor, err := c.db.Cursor(ctx)
+		if err != nil {
+			return err
+		}
+		var resp wire.PullResponse
+		if err := c.call(ctx, acct.Server, acct.Token, "POST", "/v1/pull", wire.PullRequest{Cursor: cursor, Limit: 200}, &resp); err != nil {
+			return err
+		}
+		changes := make([]store.Pulled, len(resp.Changes))
+		for i, ch := range resp.Changes {
+			changes[i] = store.Pulled{Revision: ch.Revision, Download: true}
+		}
+		n, err := c.db.ApplyPulled(ctx, changes, resp.Cursor)
+		if err != nil {
+			return err
+		}
+		rep.Received += n
+		if !resp.More || resp.Cursor == cursor {
+			return nil
+		}
+	}
+}
+
+// receivePhotos fetches the photos of articles that came from the server:
+// renditions first, then originals by the policy, resuming partial files.
+func (c *Client) receivePhotos(ctx context.Context, acct store.Account, rep *Report) error {
+	jobs, err := c.db.PhotoJobs(ctx)
+	if err != nil {
+		return err
+	}
+	var todo []store.PhotoJob
+	for _, j := range jobs {
+		if !j.Download {
+			continue
+		}
+		if _, err := os.Stat(c.db.PhotoPath(j.Hash)); err == nil {
+			j.OriginalDone = true
+			if err := c.db.UpdatePhotoJob(ctx, j); err != nil {
+				return err
+			}
+			continue
+		}
+		todo = append(todo, j)
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	policy := acct.Originals
+	if policy == store.OriginalsUnmetered && c.opt.Metered() {
+		policy = store.OriginalsNever
+	}
+	for _, j := range todo {
+		if j.RenditionDone || c.db.HasRendition(j.Hash) {
+			continue
+		}
+		ok, err := c.fetch(ctx, acct, j.Hash, true)
+		if err != nil {
+			return fmt.Errorf("photo %s…: %w", j.Hash[:12], err)
+		}
+		if ok {
+			rep.PhotosIn++
+			j.RenditionDone = true
+			if err := c.db.UpdatePhotoJob(ctx, j); err != nil {
+				return err
+			}
+		}
+	}
+	for _, j := range todo {
+		if policy == store.OriginalsNever && c.db.HasRendition(j.Hash) {
+			continue
+		}
+		ok, err := c.fetch(ctx, acct, j.Hash, false)
+		if err != nil {
+			return fmt.Errorf("photo %s…: %w", j.Hash[:12], err)
+		}
+		if ok {
+			rep.PhotosIn++
+			j.OriginalDone = true
+			if err := c.db.UpdatePhotoJob(ctx, j); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// fetch downloads a photo (or its rendition) from where the local partial
+// file stops, keeping every verified piece. It returns false when the
+// server has no such file (no rendition was made, or the original has not
+// arrived yet).
+func (c *Client) fetch(ctx context.Context, acct store.Account, hash string, rendition bool) (bool, error) {
+	path := acct.Server + "/v1/photos/" + hash
+	if rendition {
+		path += "?rendition=1"
+	}
+	req, err := http.NewRequestWithContext(ctx, "GET", path, nil)
+	if err != nil {
+		return false, err
+	}
+	req.Header.Set(wire.VersionHeader, strconv.Itoa(wire.ProtocolVersion))
+	req.Header.Set("Authorization", "Bearer "+acct.Token)
+	want := hash
+	var have int64
+	if !rendition {
+		st, err := c.db.PhotoStatus(hash)
+		if err != nil {
+			return false, err
+		}
+		have = st.Have
+		if have > 0 {
+			req.Header.Set("Range", "bytes="+strconv.FormatInt(have, 10)+"-")
+		}
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return false, fmt.Errorf("no link to the server: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNotFound {
+		return false, nil
+	}
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusPartialContent {
+		return false, decodeAnswer(resp, &wire.PhotoState{})
+	}
+	if resp.StatusCode == http.StatusOK {
+		have = 0
+	}
+	size := resp.ContentLength + have
+	if rendition {
+		want = resp.Header.Get(wire.RenditionHashHeader)
+		if !wire.ValidHash(want) {
+			return false, fmt.Errorf("the server sent a rendition without its hash")
+		}
+	}
+	if size <= 0 || size > wire.MaxPhotoBytes {
+		return false, fmt.Errorf("the server sent a photo of %d bytes", size)
+	}
+	if rendition {
+		// Renditions are small and come whole; skip what an earlier try kept.
+		st, err := c.db.PhotoStatus(want)
+		if err != nil {
+			return false, err
+		}
+		if st.Have > 0 {
+			if _, err := io.CopyN(io.Discard, resp.Body, st.Have); err != nil {
+				return false, fmt.Errorf("the link dropped: %w", err)
+			}
+			have = st.Have
+		}
+	}
+	buf := make([]byte, wire.FrameChunkBytes)
+	for have < size {
+		n, err := io.ReadFull(resp.Body, buf[:min(int64(len(buf)), size-have)])
+		if n > 0 {
+			var st store.PhotoState
+			var aerr error
+			if rendition {
+				st, aerr = c.db.AppendRendition(hash, want, have, size, "", bytes.NewReader(buf[:n]), wire.MaxChunkBytes)
+			} else {
+				st, aerr = c.db.AppendPhoto(want, have, size, "", bytes.NewReader(buf[:n]), wire.MaxChunkBytes)
+			}
+			if aerr != nil {
+				return false, aerr
+			}
+			have = st.Have
+		}
+		if err != nil {
+			return false, fmt.Errorf("the link dropped: %w", err)
+		}
+	}
+	return true, nil
+}
+
+// WantOriginals asks the server for the originals of photos (an editor):
+// their senders move them up their queues.
+func (c *Client) WantOriginals(ctx context.Context, hashes []string) error {
+	acct, err := c.db.Account(ctx)
+	if err != nil {
+		return err
+	}
+	var resp wire.PhotoStatusResponse
+	return c.call(ctx, acct.Server, acct.Token, "POST", "/v1/photos/want", wire.PhotoWantRequest{Hashes: hashes}, &resp)
+}

@@ -1,0 +1,66 @@
+package fielddesk
+
+import "time"
+
+// SyncStatus is what the app shows about sending to the newsroom: whether
+// the server is reachable, what waits, each photo's progress and the last
+// error in plain words. The sync engine fills it; the window draws it.
+type SyncStatus struct {
+	// Configured: the device is logged in to a server.
+	Configured bool
+	Server     string
+	User       string
+	Role       Role
+	// Online: the last exchange with the server succeeded.
+	Online bool
+	// Syncing: an exchange is under way; Phase says which part.
+	Syncing bool
+	Phase   SyncPhase
+	// ArticlesWaiting counts articles with edits not yet acknowledged.
+	ArticlesWaiting int
+	// Photos lists each photo still on its way, in the order they go.
+	Photos []PhotoProgress
+	// LastSync is when a whole exchange last succeeded.
+	LastSync time.Time
+	// LastError is the last failure in plain words ("" after a success).
+	LastError string
+	// NextTry is when the engine tries again after a failure.
+	NextTry time.Time
+	// Problems are articles the server did not take, with the reason.
+	Problems map[ID]string
+	// Originals is the policy for full-size photos: never, unmetered, always.
+	Originals string
+}
+
+// SyncPhase is the part of an exchange under way.
+type SyncPhase string
+
+// The phases, in the order an exchange goes through them.
+const (
+	PhaseText      SyncPhase = "text"
+	PhaseRendition SyncPhase = "renditions"
+	PhaseOriginal  SyncPhase = "originals"
+	PhaseReceive   SyncPhase = "receive"
+)
+
+// PhotoProgress is one photo on its way to or from the server.
+type PhotoProgress struct {
+	Hash    string
+	Article ID
+	// Rendition: the bytes moving now are the small rendition.
+	Rendition bool
+	Download  bool
+	Done      int64 // bytes the other side holds
+	Total     int64
+	// Waiting says why the photo is not moving ("" while it is).
+	Waiting string
+}
+
+// BytesWaiting is how many photo bytes still have to move.
+func (s SyncStatus) BytesWaiting() int64 {
+	var n int64
+	for _, p := range s.Photos {
+		n += p.Total - p.Done
+	}
+	return n
+}
