@@ -25,6 +25,7 @@ type DB struct {
 	dir     string
 	db      *badger.DB
 	writeMu sync.Mutex // one writer: saves read the head and write it back
+	uploads sync.Map   // photo hash -> *sync.Mutex: appends to one photo take turns
 	now     func() time.Time
 }
 

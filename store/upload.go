@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -92,19 +93,25 @@ type hashState interface {
 	encoding.BinaryUnmarshaler
 }
 
-// AppendPhoto adds a chunk of a photo at offset, which must be what the
-// store holds (ErrWrongOffset otherwise, with the state to resume from).
+// AppendPhoto adds a chunk of a photo at offset, which must not be past what
+// the store holds (ErrWrongOffset otherwise, with the state to resume from);
+// the part of a chunk the store already holds is skipped.
 // chunkHash, if not empty, is the SHA-256 of the chunk; a chunk that does
 // not match it is refused and the prefix kept. A chunk is acknowledged only
 // once it and the hash state covering it are on disk. When size bytes are
 // there, the whole photo's hash is checked: a match moves it into place, a
 // mismatch (ErrHashMismatch) deletes it. Chunks are at most maxChunk bytes.
 func (s *DB) AppendPhoto(hash string, offset, size int64, chunkHash string, r io.Reader, maxChunk int64) (PhotoState, error) {
+	// Appends to one photo take turns: a device that reconnects may send
+	// while the server still reads what its old connection delivered.
+	mu, _ := s.uploads.LoadOrStore(hash, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
 	state, err := s.PhotoStatus(hash)
 	if err != nil || state.Complete {
 		return state, err
 	}
-	if offset != state.Have {
+	if offset > state.Have {
 		return state, fmt.Errorf("%w: the store holds %d bytes of %s…, the chunk starts at %d", ErrWrongOffset, state.Have, hash[:12], offset)
 	}
 	chunk, err := io.ReadAll(io.LimitReader(r, maxChunk+1))
@@ -119,6 +126,14 @@ func (s *DB) AppendPhoto(hash string, offset, size int64, chunkHash string, r io
 		if hex.EncodeToString(sum[:]) != chunkHash {
 			return state, fmt.Errorf("%w: the chunk at %d of %s… arrived damaged", ErrHashMismatch, offset, hash[:12])
 		}
+	}
+	// A chunk that overlaps what is held (sent again after a lost answer)
+	// adds only its new bytes; the whole photo's hash checks them all.
+	if skip := state.Have - offset; skip > 0 {
+		if skip >= int64(len(chunk)) {
+			return state, nil
+		}
+		chunk, offset = chunk[skip:], state.Have
 	}
 	dir := filepath.Dir(s.partialPath(hash))
 	if err := os.MkdirAll(dir, 0o700); err != nil {

@@ -36,8 +36,19 @@ func TestAppendPhotoResumesAcrossRestarts(t *testing.T) {
 	if _, err := db.AppendPhoto(h, chunk, size, hashOf(photo[chunk:2*chunk]), bytes.NewReader(bad), chunk); !errors.Is(err, ErrHashMismatch) {
 		t.Fatalf("damaged chunk: %v", err)
 	}
-	// A re-sent chunk at the wrong offset says where to resume.
-	if st, err := db.AppendPhoto(h, 0, size, "", bytes.NewReader(photo[:chunk]), chunk); !errors.Is(err, ErrWrongOffset) || st.Have != chunk {
+	// A chunk sent again (its answer was lost) changes nothing.
+	if st, err := db.AppendPhoto(h, 0, size, "", bytes.NewReader(photo[:chunk]), chunk); err != nil || st.Have != chunk {
+		t.Fatalf("a chunk sent again: %+v %v", st, err)
+	}
+	// One that overlaps adds only its new bytes.
+	if st, err := db.AppendPhoto(h, chunk/2, size, "", bytes.NewReader(photo[chunk/2:chunk+100]), chunk); err != nil || st.Have != chunk+100 {
+		t.Fatalf("an overlapping chunk: %+v %v", st, err)
+	}
+	if st, err := db.AppendPhoto(h, chunk+100, size, "", bytes.NewReader(photo[chunk+100:chunk*2]), chunk); err != nil || st.Have != 2*chunk {
+		t.Fatalf("the rest of the chunk: %+v %v", st, err)
+	}
+	// One past what is held says where to resume.
+	if st, err := db.AppendPhoto(h, 3*chunk, size, "", bytes.NewReader(photo[3*chunk:4*chunk]), chunk); !errors.Is(err, ErrWrongOffset) || st.Have != 2*chunk {
 		t.Fatalf("wrong offset: %+v %v", st, err)
 	}
 	// The server restarts in the middle of the photo.
@@ -48,7 +59,7 @@ func TestAppendPhotoResumesAcrossRestarts(t *testing.T) {
 	}
 	defer db2.Close()
 	st, _ = db2.PhotoStatus(h)
-	if st.Have != chunk || st.Complete {
+	if st.Have != 2*chunk || st.Complete {
 		t.Fatalf("after restart: %+v", st)
 	}
 	for off := st.Have; off < size; off += chunk {

@@ -53,6 +53,10 @@ type Options struct {
 	BatchSize int
 }
 
+// sendBuffer is the socket send buffer: enough for a 3G link's
+// bandwidth-delay product, small enough that writes follow a 2G link.
+const sendBuffer = 64 << 10
+
 // Client syncs one local store with its server.
 type Client struct {
 	db   *store.DB
@@ -104,6 +108,12 @@ func New(db *store.DB, opt Options) *Client {
 			conn, err := dial(ctx, network, addr)
 			if err != nil {
 				return nil, err
+			}
+			if tc, ok := conn.(*net.TCPConn); ok {
+				// A small send buffer: a write returns when the link took
+				// the bytes, not when the kernel queued megabytes of them,
+				// so progress (and the stall deadline) follow the link.
+				tc.SetWriteBuffer(sendBuffer)
 			}
 			return watch(conn, opt.Stall), nil
 		},

@@ -205,6 +205,7 @@ func (d *device) syncUntilDone(max int) (int, client.Report) {
 			return i, rep
 		}
 		last = err
+		d.t.Logf("try %d: %v", i, err)
 	}
 	d.t.Fatalf("still failing after %d tries: %v", max, last)
 	return 0, client.Report{}
@@ -248,3 +249,5 @@ func (n *newsroom) serverArticles() map[fielddesk.ID]fielddesk.Revision {
 	}
 	return out
 }
+
+func clientFor(d *device) *client.Client { return client.New(d.desk.DB, d.opt) }

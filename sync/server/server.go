@@ -35,6 +35,38 @@ type Server struct {
 	mux    *http.ServeMux
 	logins *limiter
 	stats  *metrics
+	// uploading: photo hash -> channel closed when the upload in progress
+	// ends. A device that reconnects waits for its old connection's bytes
+	// to be taken before it asks where to resume.
+	uploading sync.Map
+}
+
+// uploadDrainWait bounds how long a request waits for an older upload of
+// the same photo (a silent old connection must not block a new one).
+const uploadDrainWait = time.Second
+
+// awaitUpload waits (briefly) until no upload of hash is in progress.
+func (s *Server) awaitUpload(ctx context.Context, hash string) {
+	if ch, ok := s.uploading.Load(hash); ok {
+		t := time.NewTimer(uploadDrainWait)
+		defer t.Stop()
+		select {
+		case <-ch.(chan struct{}):
+		case <-t.C:
+		case <-ctx.Done():
+		}
+	}
+}
+
+// beginUpload marks an upload of hash in progress, after the one before.
+func (s *Server) beginUpload(ctx context.Context, hash string) (end func()) {
+	s.awaitUpload(ctx, hash)
+	ch := make(chan struct{})
+	s.uploading.Store(hash, ch)
+	return func() {
+		s.uploading.CompareAndDelete(hash, ch)
+		close(ch)
+	}
 }
 
 // New returns the API handler. log receives one line per failed request.
@@ -281,17 +313,21 @@ func (s *Server) photoStatus(w http.ResponseWriter, r *http.Request) (any, error
 	}
 	resp := wire.PhotoStatusResponse{Photos: []wire.PhotoState{}}
 	for _, h := range req.Hashes {
-		// Photos of articles the device may not see are "not here": their
-		// existence is not told.
-		if ok, err := s.db.PhotoVisible(h, see); err != nil {
-			return nil, err
-		} else if !ok {
-			resp.Photos = append(resp.Photos, wire.PhotoState{Hash: h})
-			continue
-		}
+		s.awaitUpload(r.Context(), h)
 		st, err := s.db.PhotoStatus(h)
 		if err != nil {
 			return nil, err
+		}
+		// A whole photo of articles the device may not see is "not here":
+		// its existence is not told. (Partial uploads, renditions among them,
+		// are named by hashes only their sender knows.)
+		if st.Complete || s.db.HasRendition(h) {
+			if ok, err := s.db.PhotoVisible(h, see); err != nil {
+				return nil, err
+			} else if !ok {
+				resp.Photos = append(resp.Photos, wire.PhotoState{Hash: h})
+				continue
+			}
 		}
 		wanted, err := s.db.OriginalWanted(h)
 		if err != nil {
@@ -342,16 +378,21 @@ func (s *Server) photoChunk(w http.ResponseWriter, r *http.Request) (any, error)
 		return s.db.AppendPhoto(hash, offset, size, sum, rd, wire.MaxChunkBytes)
 	}
 	var st store.PhotoState
+	defer s.beginUpload(r.Context(), hash)()
 	if r.Header.Get("Content-Type") == wire.ChunksType {
 		st, err = s.db.PhotoStatus(hash)
 		if original != "" && s.db.HasRendition(original) {
 			st = store.PhotoState{Hash: hash, Have: size, Complete: true}
 		}
-		if err == nil && st.Have != offset && !st.Complete {
+		if err == nil && st.Have < offset && !st.Complete {
 			err = fmt.Errorf("%w: the server holds %d bytes", store.ErrWrongOffset, st.Have)
 		}
 		body := http.MaxBytesReader(w, r.Body, size-offset+(size/int64(wire.FrameChunkBytes)+2)*36+36)
+		rc := http.NewResponseController(w)
+		pos := offset
 		for err == nil && !st.Complete {
+			// A deadline on progress: a link that went silent frees the handler.
+			rc.SetReadDeadline(time.Now().Add(FrameReadTimeout))
 			chunk, sum, ferr := wire.ReadFrame(body, wire.MaxChunkBytes)
 			if errors.Is(ferr, io.EOF) {
 				break
@@ -368,7 +409,8 @@ func (s *Server) photoChunk(w http.ResponseWriter, r *http.Request) (any, error)
 				err = ferr
 				break
 			}
-			st, err = appendChunk(st.Have, sum, bytes.NewReader(chunk))
+			st, err = appendChunk(pos, sum, bytes.NewReader(chunk))
+			pos += int64(len(chunk))
 		}
 	} else {
 		st, err = appendChunk(offset, r.Header.Get("Chunk-SHA256"), r.Body)
@@ -391,6 +433,10 @@ func (s *Server) photoChunk(w http.ResponseWriter, r *http.Request) (any, error)
 	}
 	return state, nil
 }
+
+// FrameReadTimeout is how long an upload may go without a whole frame
+// arriving before the server gives up on the connection.
+var FrameReadTimeout = 2 * time.Minute
 
 var errNotImage = errors.New("not an image FieldDesk takes")
 

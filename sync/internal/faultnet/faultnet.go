@@ -64,8 +64,16 @@ func (p *Proxy) SetLatency(d time.Duration) { p.mu.Lock(); p.latency = d; p.mu.U
 // since the last cut (both directions counted); 0 turns cuts off.
 func (p *Proxy) SetCutEvery(n int64) { p.mu.Lock(); p.cutEvery, p.sinceCut = n, 0; p.mu.Unlock() }
 
-// SetRefuse makes new connections fail at once (no link at all).
-func (p *Proxy) SetRefuse(on bool) { p.mu.Lock(); p.refuse = on; p.mu.Unlock() }
+// SetRefuse drops every connection and makes new ones fail at once (no
+// link at all), or ends that.
+func (p *Proxy) SetRefuse(on bool) {
+	p.mu.Lock()
+	p.refuse = on
+	p.mu.Unlock()
+	if on {
+		p.CutAll()
+	}
+}
 
 // Stall stops every byte (connections stay open) until Resume.
 func (p *Proxy) Stall() { p.mu.Lock(); p.stalled = true; p.mu.Unlock() }
@@ -108,14 +116,24 @@ type link struct {
 	once           sync.Once
 }
 
+// reset cuts the link as a dying radio link does: the client's side gets a
+// reset at once (its interface saw the link go); the server's side is
+// closed after the bytes that crossed the link, which its host received and
+// will read, as a real server would before its read times out.
 func (l *link) reset() {
 	l.once.Do(func() {
-		for _, c := range []net.Conn{l.client, l.server} {
-			if tc, ok := c.(*net.TCPConn); ok {
-				tc.SetLinger(0) // a reset, as when a link dies
-			}
-			c.Close()
+		if tc, ok := l.client.(*net.TCPConn); ok {
+			tc.SetLinger(0)
 		}
+		l.client.Close()
+		// FIN now; close (which would reset the server if any of its
+		// answer were still unread) once it had time to read what arrived.
+		if tc, ok := l.server.(*net.TCPConn); ok {
+			tc.CloseWrite()
+			time.AfterFunc(2*time.Second, func() { l.server.Close() })
+			return
+		}
+		l.server.Close()
 	})
 }
 
@@ -140,6 +158,10 @@ func (p *Proxy) accept() {
 			c.Close()
 			continue
 		}
+		// The link holds little in flight, as a radio link does: the
+		// sender's writes wait for it.
+		c.(*net.TCPConn).SetReadBuffer(32 << 10)
+		s.(*net.TCPConn).SetReadBuffer(32 << 10)
 		l := &link{client: c, server: s}
 		p.mu.Lock()
 		p.conns[l] = true
@@ -166,7 +188,7 @@ type packet struct {
 
 // pipe moves bytes from src to dst through the link's faults.
 func (p *Proxy) pipe(l *link, src, dst net.Conn, counter *atomic.Int64) {
-	queue := make(chan packet, 4096)
+	queue := make(chan packet, 32)
 	go func() {
 		defer close(queue)
 		for {

@@ -1,0 +1,204 @@
+package client_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"testing"
+	"time"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/store"
+)
+
+// checkServerHolds asserts the server holds exactly the client's sent
+// articles at their newest revisions, each photo verified, and nothing else.
+func checkServerHolds(t *testing.T, n *newsroom, c *device, sent map[fielddesk.ID]bool) {
+	t.Helper()
+	ctx := context.Background()
+	on := n.serverArticles()
+	if len(on) != len(sent) {
+		t.Errorf("the server holds %d articles, the client sent %d", len(on), len(sent))
+	}
+	for id := range sent {
+		local, err := c.desk.Latest(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := on[id]
+		if !ok {
+			t.Errorf("article %s lost", id)
+			continue
+		}
+		if got.ID != local.ID || got.Article.Body != local.Article.Body || got.Article.Headline != local.Article.Headline {
+			t.Errorf("article %s: server has revision %s, the client %s", id, got.ID, local.ID)
+		}
+		hist, err := n.db.History(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[fielddesk.ID]bool{}
+		for _, h := range hist {
+			if seen[h.ID] {
+				t.Errorf("article %s: revision %s stored twice", id, h.ID)
+			}
+			seen[h.ID] = true
+		}
+		for _, p := range local.Article.Photos {
+			st, err := n.db.PhotoStatus(p.Hash)
+			if err != nil || !st.Complete {
+				t.Errorf("photo %s of %s not complete on the server: %+v %v", p.Hash[:12], id, st, err)
+				continue
+			}
+			if sum := fileSHA(t, n.db.PhotoPath(p.Hash)); sum != p.Hash {
+				t.Errorf("photo %s on the server hashes to %s", p.Hash[:12], sum)
+			}
+		}
+	}
+	box, _ := c.desk.Outbox(ctx)
+	if len(box.Articles) != 0 || len(box.Photos) != 0 || len(box.Problems) != 0 {
+		t.Errorf("the outbox is not empty: %+v", box)
+	}
+}
+
+// Every kind of bad link in turn: cuts every few KB, resets, a stall longer
+// than the progress deadline, latency with a slow link, no link at all.
+func TestSyncThroughBadLinks(t *testing.T) {
+	n := startNewsroom(t)
+	c := newDevice(t, n, "lethib", store.OriginalsAlways)
+	sent := map[fielddesk.ID]bool{}
+	queue := func(h string, sides ...int) {
+		r := c.write(h, sides...)
+		c.send(r.Article.ID)
+		sent[r.Article.ID] = true
+	}
+	ctx := context.Background()
+
+	t.Run("cut every 100 KB", func(t *testing.T) {
+		queue("Sạt lở ở Sa Pa", 1000, 700)
+		n.proxy.SetCutEvery(100 << 10)
+		before := n.proxy.Cuts.Load()
+		tries, _ := c.syncUntilDone(50)
+		n.proxy.SetCutEvery(0)
+		if cuts := n.proxy.Cuts.Load() - before; cuts == 0 || tries < 2 {
+			t.Errorf("%d cuts in %d tries: the test did not cut", cuts, tries)
+		}
+	})
+	t.Run("no link, then a link", func(t *testing.T) {
+		queue("Mất điện ở Mường Khương", 400)
+		n.proxy.SetRefuse(true)
+		if _, err := c.c.Sync(ctx); err == nil {
+			t.Fatal("synced without a link")
+		}
+		if st := c.c.Status(); st.Online || st.ArticlesWaiting != 1 || st.LastError == "" {
+			t.Errorf("offline status: %+v", st)
+		}
+		n.proxy.SetRefuse(false)
+		c.syncUntilDone(3)
+	})
+	t.Run("a stall longer than the progress deadline", func(t *testing.T) {
+		queue("Cầu treo bị cuốn trôi", 900)
+		n.proxy.SetRate(256 << 10)
+		go func() {
+			time.Sleep(300 * time.Millisecond)
+			n.proxy.Stall()
+			time.Sleep(3 * time.Second) // the client's deadline is 2 s
+			n.proxy.Resume()
+		}()
+		start := time.Now()
+		_, err := c.c.Sync(ctx)
+		if err == nil {
+			t.Fatal("the stalled exchange succeeded")
+		}
+		if waited := time.Since(start); waited > 10*time.Second {
+			t.Errorf("noticed the stall only after %v", waited)
+		}
+		time.Sleep(3 * time.Second)
+		c.syncUntilDone(5)
+		n.proxy.SetRate(0)
+	})
+	t.Run("latency, a slow link and resets", func(t *testing.T) {
+		queue("Phiên chợ vùng cao", 500)
+		n.proxy.SetLatency(50 * time.Millisecond)
+		n.proxy.SetRate(256 << 10)
+		go func() {
+			time.Sleep(400 * time.Millisecond)
+			n.proxy.CutAll()
+		}()
+		c.syncUntilDone(10)
+		n.proxy.SetLatency(0)
+		n.proxy.SetRate(0)
+	})
+	checkServerHolds(t, n, c, sent)
+}
+
+// The property: M articles with photos, hundreds of random disconnects and
+// edits in between; afterwards the server holds exactly what the outbox
+// held, no duplicates, no losses, every photo verified.
+func TestPropertyManyDisconnects(t *testing.T) {
+	n := startNewsroom(t)
+	c := newDevice(t, n, "lethib", store.OriginalsAlways)
+	c.opt.Stall = time.Second
+	c.opt.BatchSize = 4
+	c.c.Close()
+	c.c = clientFor(c)
+	rng := rand.New(rand.NewSource(7))
+	sent := map[fielddesk.ID]bool{}
+	var ids []fielddesk.ID
+	ctx := context.Background()
+	const articles = 12
+	for i := range articles {
+		var sides []int
+		for range rng.Intn(3) {
+			sides = append(sides, 150+rng.Intn(500))
+		}
+		r := c.write(fmt.Sprintf("Bài %d: mưa lũ ở huyện vùng cao", i), sides...)
+		ids = append(ids, r.Article.ID)
+		if rng.Intn(4) > 0 {
+			c.send(r.Article.ID)
+			sent[r.Article.ID] = true
+		}
+	}
+	cutsWanted := int64(200)
+	for try := 0; n.proxy.Cuts.Load() < cutsWanted; try++ {
+		if try > 5000 {
+			t.Fatalf("only %d cuts after %d tries", n.proxy.Cuts.Load(), try)
+		}
+		n.proxy.SetCutEvery(int64(2<<10 + rng.Intn(40<<10)))
+		if rng.Intn(5) == 0 {
+			// An edit while the link comes and goes: a new revision to send.
+			id := ids[rng.Intn(len(ids))]
+			rev, err := c.desk.Latest(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := rev.Article
+			a.Body += fmt.Sprintf("\n\nCập nhật lần %d.", try)
+			if _, err := c.desk.Save(ctx, a, ""); err != nil {
+				t.Fatal(err)
+			}
+			if rng.Intn(3) == 0 && !sent[id] {
+				c.send(id)
+				sent[id] = true
+			}
+		}
+		c.c.Sync(ctx)
+		// A new article now and then, while things are in flight.
+		if try%40 == 0 {
+			r := c.write(fmt.Sprintf("Tin mới %d", try), 200+rng.Intn(300))
+			ids = append(ids, r.Article.ID)
+			c.send(r.Article.ID)
+			sent[r.Article.ID] = true
+		}
+	}
+	n.proxy.SetCutEvery(0)
+	c.syncUntilDone(5)
+	t.Logf("%d cuts, %d articles sent", n.proxy.Cuts.Load(), len(sent))
+	checkServerHolds(t, n, c, sent)
+	// Drafts never left.
+	for _, id := range ids {
+		if _, ok := n.serverArticles()[id]; ok != sent[id] {
+			t.Errorf("article %s: on the server %v, sent %v", id, ok, sent[id])
+		}
+	}
+}
