@@ -50,6 +50,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime 30s ./vietnamese
 	$(GO) test -run '^$$' -fuzz FuzzDecodePush -fuzztime 30s ./sync/wire
 	$(GO) test -run '^$$' -fuzz FuzzDecodeSmall -fuzztime 30s ./sync/wire
+	$(GO) test -run '^$$' -fuzz FuzzReadFrame -fuzztime 20s ./sync/wire
 
 clean:
 	rm -rf $(BIN)

@@ -2,9 +2,12 @@ package wire
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -159,9 +162,16 @@ func FuzzDecodeSmall(f *testing.F) {
 	f.Add([]byte(`{"user":"a","password":"b"}`), uint8(0))
 	f.Add([]byte(`{"cursor":"x"}`), uint8(1))
 	f.Add([]byte(`{"hashes":[]}`), uint8(2))
+	f.Add([]byte(`{"hashes":["`+strings.Repeat("ab", 32)+`"]}`), uint8(3))
 	f.Fuzz(func(t *testing.T, b []byte, which uint8) {
 		var err error
-		switch which % 3 {
+		switch which % 4 {
+		case 3:
+			var req PhotoWantRequest
+			req, err = DecodePhotoWant(bytes.NewReader(b))
+			if err == nil && (len(req.Hashes) == 0 || !ValidHash(req.Hashes[0])) {
+				t.Fatalf("accepted %+v", req)
+			}
 		case 0:
 			_, err = DecodeLogin(bytes.NewReader(b))
 		case 1:
@@ -177,6 +187,56 @@ func FuzzDecodeSmall(f *testing.F) {
 		}
 		if err != nil && !errors.Is(err, ErrBadRequest) && !errors.Is(err, ErrTooLarge) {
 			t.Fatalf("untyped error %v", err)
+		}
+	})
+}
+
+// Frames: what WriteFrame writes ReadFrame reads back; anything else is an
+// error, never a wrong chunk.
+func TestFramesRoundTripAndRefuseDamage(t *testing.T) {
+	var buf bytes.Buffer
+	chunks := [][]byte{[]byte("ảnh thứ nhất"), bytes.Repeat([]byte{7}, FrameChunkBytes)}
+	for _, c := range chunks {
+		if err := WriteFrame(&buf, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	whole := append([]byte(nil), buf.Bytes()...)
+	for _, want := range chunks {
+		got, sum, err := ReadFrame(&buf, FrameChunkBytes)
+		if err != nil || !bytes.Equal(got, want) || len(sum) != 64 {
+			t.Fatalf("frame: %v %q", err, got[:min(10, len(got))])
+		}
+	}
+	if _, _, err := ReadFrame(&buf, FrameChunkBytes); !errors.Is(err, io.EOF) {
+		t.Errorf("after the last frame: %v", err)
+	}
+	damaged := append([]byte(nil), whole...)
+	damaged[40] ^= 1
+	if _, _, err := ReadFrame(bytes.NewReader(damaged), FrameChunkBytes); !errors.Is(err, ErrBadRequest) {
+		t.Errorf("damaged frame: %v", err)
+	}
+	if _, _, err := ReadFrame(bytes.NewReader(whole[:50]), FrameChunkBytes); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("cut frame: %v", err)
+	}
+	if _, _, err := ReadFrame(bytes.NewReader(whole), 4); !errors.Is(err, ErrBadRequest) {
+		t.Errorf("frame over the limit: %v", err)
+	}
+}
+
+func FuzzReadFrame(f *testing.F) {
+	var buf bytes.Buffer
+	WriteFrame(&buf, []byte("chunk"))
+	f.Add(buf.Bytes())
+	f.Add([]byte{0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		chunk, sum, err := ReadFrame(bytes.NewReader(b), 1024)
+		if err != nil {
+			return
+		}
+		h := sha256.Sum256(chunk)
+		if hex.EncodeToString(h[:]) != sum || len(chunk) == 0 || len(chunk) > 1024 {
+			t.Fatalf("accepted a frame that does not match its hash")
 		}
 	})
 }
