@@ -68,6 +68,17 @@ type Client struct {
 	batch int        // mutations per push now (under runMu)
 	// waiting says why photos wait (under runMu): shown until the next exchange.
 	waiting map[string]string
+	// known is what the server last said of each photo (under runMu);
+	// acked, the last length it acknowledged of each upload (under ackMu);
+	// resuming, that the last exchange failed, so these are fresh enough to
+	// go on without asking.
+	known    map[string]wire.PhotoState
+	ackMu    sync.Mutex
+	acked    map[string]int64
+	fresh    map[string]bool // an acknowledgement arrived in the last try of this upload
+	resuming bool
+	// rate is the last upload speed measured, bytes a second (under ackMu).
+	rate float64
 
 	mu     sync.Mutex
 	status fielddesk.SyncStatus
@@ -122,13 +133,70 @@ func New(db *store.DB, opt Options) *Client {
 		IdleConnTimeout:     opt.Stall,
 		DisableCompression:  true, // photos are compressed already; JSON uses zstd
 	}
-	c := &Client{db: db, opt: opt, http: &http.Client{Transport: transport}, kick: make(chan struct{}, 1)}
+	c := &Client{db: db, opt: opt, http: &http.Client{Transport: transport}, kick: make(chan struct{}, 1),
+		known: map[string]wire.PhotoState{}, acked: map[string]int64{}, fresh: map[string]bool{}}
 	c.status.Originals = store.OriginalsUnmetered
 	if acct, err := db.Account(context.Background()); err == nil {
 		c.status.Configured, c.status.Server, c.status.User, c.status.Role = true, acct.Server, acct.User, acct.Role
 		c.status.Originals = acct.Originals
 	}
 	return c
+}
+
+func (c *Client) ackedNow(hash string) int64 {
+	c.ackMu.Lock()
+	defer c.ackMu.Unlock()
+	return c.acked[hash]
+}
+
+// lastAck returns the length the server last acknowledged of an upload, if
+// that came in the last try (otherwise the server may hold more: ask).
+func (c *Client) lastAck(hash string) (int64, bool) {
+	c.ackMu.Lock()
+	defer c.ackMu.Unlock()
+	return c.acked[hash], c.fresh[hash]
+}
+
+func (c *Client) setAcked(hash string, have int64) {
+	c.ackMu.Lock()
+	c.acked[hash], c.fresh[hash] = have, true
+	c.ackMu.Unlock()
+}
+
+// frameSize is about half a second of the link, within the protocol's bounds.
+func (c *Client) frameSize() int {
+	c.ackMu.Lock()
+	defer c.ackMu.Unlock()
+	if c.rate == 0 {
+		return wire.FrameChunkBytes
+	}
+	f := int(c.rate/2) &^ 1023
+	return min(max(f, wire.MinFrameBytes), wire.MaxChunkBytes)
+}
+
+// measureLink notes an upload's speed (ignoring ones too short to tell).
+func (c *Client) measureLink(bytes int64, took time.Duration) {
+	if bytes < 32<<10 || took < 500*time.Millisecond {
+		return
+	}
+	c.ackMu.Lock()
+	c.rate = float64(bytes) / took.Seconds()
+	c.ackMu.Unlock()
+}
+
+// staleAck marks an upload as tried with nothing heard yet.
+func (c *Client) staleAck(hash string) {
+	c.ackMu.Lock()
+	c.fresh[hash] = false
+	c.ackMu.Unlock()
+}
+
+// triedNow reports whether an upload of hash was tried in this process.
+func (c *Client) triedNow(hash string) (fresh, tried bool) {
+	c.ackMu.Lock()
+	defer c.ackMu.Unlock()
+	fresh, tried = c.fresh[hash]
+	return fresh, tried
 }
 
 // Close drops idle connections.

@@ -32,6 +32,7 @@ func watch(conn net.Conn, stall time.Duration) net.Conn {
 	c := &progressConn{Conn: conn, done: make(chan struct{})}
 	c.last.Store(time.Now().UnixNano())
 	go func() {
+		var kernelSeen uint64
 		tick := time.NewTicker(min(stall/4, time.Second))
 		defer tick.Stop()
 		for {
@@ -39,6 +40,13 @@ func watch(conn net.Conn, stall time.Duration) net.Conn {
 			case <-c.done:
 				return
 			case now := <-tick.C:
+				// Bytes the peer acknowledged count as progress too: a write
+				// returns when the kernel took the bytes, long before a slow
+				// link carried them.
+				if n, ok := kernelProgress(c.Conn); ok && n != kernelSeen {
+					kernelSeen = n
+					c.last.Store(now.UnixNano())
+				}
 				if now.Sub(time.Unix(0, c.last.Load())) > stall {
 					c.Close()
 					return

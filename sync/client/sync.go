@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -50,6 +51,7 @@ func (c *Client) Sync(ctx context.Context) (Report, error) {
 	}
 	c.update(func(s *fielddesk.SyncStatus) { s.Syncing = true })
 	err = c.exchange(ctx, acct, &rep)
+	c.resuming = err != nil
 	now := time.Now()
 	c.update(func(s *fielddesk.SyncStatus) {
 		s.Syncing, s.Phase = false, ""
@@ -258,9 +260,29 @@ func (c *Client) sendPhotos(ctx context.Context, acct store.Account, rep *Report
 	if len(mine) == 0 {
 		return nil
 	}
-	states, err := c.photoStatus(ctx, acct, hashes)
-	if err != nil {
-		return err
+	// Right after a cut, what the server acknowledged is known: go on
+	// without a round trip to ask.
+	states := map[string]wire.PhotoState{}
+	for _, h := range hashes {
+		st, ok := c.known[h]
+		have, fresh := c.lastAck(h)
+		_, tried := c.triedNow(h)
+		if !ok || !c.resuming || (tried && !fresh) {
+			states = nil // the server may hold more than was last heard: ask
+			break
+		}
+		if fresh {
+			st.Have = max(st.Have, have)
+		}
+		states[h] = st
+	}
+	if states == nil {
+		if states, err = c.photoStatus(ctx, acct, hashes); err != nil {
+			return err
+		}
+		for h, st := range states {
+			c.known[h] = st
+		}
 	}
 	progress := make([]fielddesk.PhotoProgress, len(mine))
 	var renditions, wanted, originals []upload
@@ -317,9 +339,19 @@ func (c *Client) sendPhotos(ctx context.Context, acct store.Account, rep *Report
 			}
 		}
 		if len(rh) > 0 {
-			rst, err := c.photoStatus(ctx, acct, rh)
-			if err != nil {
-				return err
+			rst := map[string]wire.PhotoState{}
+			for _, h := range rh {
+				have, ok := c.lastAck(h)
+				if !ok || !c.resuming {
+					rst = nil
+					break
+				}
+				rst[h] = wire.PhotoState{Hash: h, Have: have}
+			}
+			if rst == nil {
+				if rst, err = c.photoStatus(ctx, acct, rh); err != nil {
+					return err
+				}
 			}
 			for i := range renditions {
 				if u := renditions[i]; u.renditionOf != "" {
@@ -377,7 +409,7 @@ func (c *Client) send(ctx context.Context, acct store.Account, u upload, progres
 			break
 		}
 		st, err := c.sendFrom(ctx, acct, u, func(sent int64) {
-			progress[u.progressSlot].Done = u.have + sent
+			progress[u.progressSlot].Done = max(c.ackedNow(u.hash), u.have)
 			c.update(func(s *fielddesk.SyncStatus) { s.Photos = slices.Clone(progress) })
 		}, rep)
 		if errors.Is(err, errConflictState) && attempt < 3 {
@@ -399,9 +431,13 @@ func (c *Client) send(ctx context.Context, acct store.Account, u upload, progres
 	rep.PhotosSent++
 	j := u.job
 	j.RenditionDone = true
+	known := c.known[j.Hash]
+	known.Rendition = true
 	if u.renditionOf == "" {
 		j.OriginalDone = true
+		known.Complete = true
 	}
+	c.known[j.Hash] = known
 	progress[u.progressSlot].Done = progress[u.progressSlot].Total
 	c.update(func(s *fielddesk.SyncStatus) { s.Photos = slices.Clone(progress) })
 	return c.db.UpdatePhotoJob(ctx, j)
@@ -416,11 +452,13 @@ func (c *Client) sendFrom(ctx context.Context, acct store.Account, u upload, onS
 	if _, err := f.Seek(u.have, io.SeekStart); err != nil {
 		return wire.PhotoState{}, err
 	}
+	frame := c.frameSize()
+	started := time.Now()
 	pr, pw := io.Pipe()
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
-		buf := make([]byte, wire.FrameChunkBytes)
+		buf := make([]byte, frame)
 		var sent int64
 		for {
 			n, err := io.ReadFull(f, buf)
@@ -452,16 +490,60 @@ func (c *Client) sendFrom(ctx context.Context, acct store.Account, u upload, onS
 		return wire.PhotoState{}, err
 	}
 	req.Header.Set("Content-Type", wire.ChunksType)
-	frames := (u.size-u.have)/wire.FrameChunkBytes + 1
+	frames := (u.size - u.have + int64(frame) - 1) / int64(frame)
 	req.ContentLength = u.size - u.have + frames*36
-	if rem := (u.size - u.have) % wire.FrameChunkBytes; rem == 0 {
-		req.ContentLength -= 36
-	}
-	var st wire.PhotoState
-	err = c.do(req, acct.Token, &st)
+	req.Header.Set(wire.VersionHeader, strconv.Itoa(wire.ProtocolVersion))
+	req.Header.Set("Authorization", "Bearer "+acct.Token)
+	st, err := c.readAcks(req, u)
 	pr.Close()
 	<-finished
+	c.measureLink(st.Have-u.have, time.Since(started))
 	return st, err
+}
+
+// readAcks sends a framed upload and reads the server's acknowledgements
+// as they come, remembering the last so a cut upload goes on from there.
+func (c *Client) readAcks(req *http.Request, u upload) (wire.PhotoState, error) {
+	st := wire.PhotoState{Hash: u.hash, Have: u.have}
+	c.staleAck(u.hash)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return st, fmt.Errorf("no link to the server: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != wire.AcksType {
+		var one wire.PhotoState
+		err := decodeAnswer(resp, &one)
+		if err == nil || errors.Is(err, errConflictState) {
+			c.setAcked(u.hash, one.Have)
+		}
+		return one, err
+	}
+	if resp.Header.Get(wire.VersionHeader) != strconv.Itoa(wire.ProtocolVersion) {
+		return st, fmt.Errorf("%w: the server's answer has no protocol version", ErrProtocol)
+	}
+	dec := json.NewDecoder(resp.Body)
+	for {
+		var line struct {
+			wire.PhotoState
+			Error string `json:"error"`
+			Code  string `json:"code"`
+		}
+		if err := dec.Decode(&line); err != nil {
+			if errors.Is(err, io.EOF) && st.Complete {
+				return st, nil
+			}
+			return st, fmt.Errorf("the link dropped after %d bytes: %w", st.Have, err)
+		}
+		if line.Error != "" {
+			return st, &ServerError{Status: http.StatusOK, Code: line.Code, Msg: line.Error}
+		}
+		if line.Hash != u.hash || line.Have < st.Have || line.Have > u.size {
+			return st, fmt.Errorf("the server acknowledged %+v for %s…", line.PhotoState, u.hash[:12])
+		}
+		st = line.PhotoState
+		c.setAcked(u.hash, st.Have)
+	}
 }
 
 func (c *Client) pull(ctx context.Context, acct store.Account, rep *Report) error {

@@ -104,6 +104,29 @@ func fail(status int, code, format string, args ...any) error {
 
 type handler func(w http.ResponseWriter, r *http.Request) (any, error)
 
+// apiErr maps an error to its status and code, and logs it once.
+func (s *Server) apiErr(r *http.Request, err error) *apiError {
+	var ae *apiError
+	switch {
+	case errors.As(err, &ae):
+	case errors.Is(err, wire.ErrTooLarge):
+		ae = &apiError{http.StatusRequestEntityTooLarge, wire.CodeTooLarge, err.Error()}
+	case errors.Is(err, wire.ErrBadRequest):
+		ae = &apiError{http.StatusBadRequest, wire.CodeBadRequest, err.Error()}
+	case errors.Is(err, store.ErrHashMismatch), errors.Is(err, errNotImage):
+		ae = &apiError{http.StatusUnprocessableEntity, wire.CodeHashMismatch, err.Error()}
+	case errors.Is(err, store.ErrUnauthorized):
+		ae = &apiError{http.StatusUnauthorized, wire.CodeUnauthorized, "log in again: the token is missing, revoked or wrong"}
+	default:
+		s.log.Error("request failed", "path", r.URL.Path, "err", err)
+		ae = &apiError{http.StatusInternalServerError, wire.CodeInternal, "the server could not do this; try again later"}
+	}
+	if ae.status != http.StatusInternalServerError {
+		s.log.Info("request refused", "path", r.URL.Path, "status", ae.status, "code", ae.code)
+	}
+	return ae
+}
+
 // api checks the protocol version, runs h and writes its answer or its
 // error as JSON.
 func (s *Server) api(h handler) http.HandlerFunc {
@@ -122,22 +145,7 @@ func (s *Server) api(h handler) http.HandlerFunc {
 			return
 		}
 		if err != nil {
-			var ae *apiError
-			switch {
-			case errors.As(err, &ae):
-			case errors.Is(err, wire.ErrTooLarge):
-				ae = &apiError{http.StatusRequestEntityTooLarge, wire.CodeTooLarge, err.Error()}
-			case errors.Is(err, wire.ErrBadRequest):
-				ae = &apiError{http.StatusBadRequest, wire.CodeBadRequest, err.Error()}
-			case errors.Is(err, store.ErrUnauthorized):
-				ae = &apiError{http.StatusUnauthorized, wire.CodeUnauthorized, "log in again: the token is missing, revoked or wrong"}
-			default:
-				s.log.Error("request failed", "path", r.URL.Path, "err", err)
-				ae = &apiError{http.StatusInternalServerError, wire.CodeInternal, "the server could not do this; try again later"}
-			}
-			if ae.status != http.StatusInternalServerError {
-				s.log.Info("request refused", "path", r.URL.Path, "status", ae.status, "code", ae.code)
-			}
+			ae := s.apiErr(r, err)
 			w.WriteHeader(ae.status)
 			json.NewEncoder(w).Encode(wire.Error{Error: ae.msg, Code: ae.code})
 			return
@@ -387,9 +395,17 @@ func (s *Server) photoChunk(w http.ResponseWriter, r *http.Request) (any, error)
 		if err == nil && st.Have < offset && !st.Complete {
 			err = fmt.Errorf("%w: the server holds %d bytes", store.ErrWrongOffset, st.Have)
 		}
-		body := http.MaxBytesReader(w, r.Body, size-offset+(size/int64(wire.FrameChunkBytes)+2)*36+36)
+		body := http.MaxBytesReader(w, r.Body, size-offset+(size/int64(wire.MinFrameBytes)+2)*36)
 		rc := http.NewResponseController(w)
 		pos := offset
+		// Acknowledge each frame as it is kept, while the body still
+		// arrives: a client cut off knows where to go on without asking.
+		var acks *json.Encoder
+		if err == nil && !st.Complete && rc.EnableFullDuplex() == nil {
+			w.Header().Set("Content-Type", wire.AcksType)
+			w.WriteHeader(http.StatusOK)
+			acks = json.NewEncoder(w)
+		}
 		for err == nil && !st.Complete {
 			// A deadline on progress: a link that went silent frees the handler.
 			rc.SetReadDeadline(time.Now().Add(FrameReadTimeout))
@@ -411,6 +427,22 @@ func (s *Server) photoChunk(w http.ResponseWriter, r *http.Request) (any, error)
 			}
 			st, err = appendChunk(pos, sum, bytes.NewReader(chunk))
 			pos += int64(len(chunk))
+			if err == nil && acks != nil && !st.Complete {
+				acks.Encode(wire.PhotoState{Hash: hash, Have: st.Have})
+				rc.Flush()
+			}
+		}
+		if acks != nil {
+			if err == nil && st.Complete && original == "" {
+				err = s.checkImage(hash)
+			}
+			if err != nil {
+				ae := s.apiErr(r, err)
+				acks.Encode(wire.Error{Error: ae.msg, Code: ae.code})
+			} else {
+				acks.Encode(wire.PhotoState{Hash: hash, Have: st.Have, Complete: st.Complete})
+			}
+			return nil, errServed
 		}
 	} else {
 		st, err = appendChunk(offset, r.Header.Get("Chunk-SHA256"), r.Body)

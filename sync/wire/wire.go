@@ -158,14 +158,24 @@ type PhotoWantRequest struct {
 // drops in the middle of the request.
 const ChunksType = "application/vnd.fielddesk.chunks"
 
+// AcksType is the Content-Type of the answer to a framed upload: one JSON
+// PhotoState per line as frames are kept, sent while the upload still
+// arrives; the last line is the final PhotoState or an Error.
+const AcksType = "application/vnd.fielddesk.acks+jsonl"
+
 // RenditionHashHeader carries the SHA-256 of a rendition the server sends
 // (GET /v1/photos/{original}?rendition=1), so the receiver can verify it.
 const RenditionHashHeader = "FieldDesk-Rendition-SHA256"
 
-// FrameChunkBytes is how much photo a client puts in one frame: small
-// enough that a cut link loses little, large enough that the fsync per frame
-// on the server costs little.
-const FrameChunkBytes = 32 << 10
+// FrameChunkBytes is how much photo a client puts in a frame before it
+// knows the link; it then sizes frames to about half a second of the link
+// (MinFrameBytes to MaxChunkBytes): a cut costs little on a slow link, and a
+// fast one pays for few fsyncs on the server. Every frame but the last of
+// an upload holds at least MinFrameBytes.
+const (
+	FrameChunkBytes = 16 << 10
+	MinFrameBytes   = 4 << 10
+)
 
 // WriteFrame writes one frame of a chunked photo upload: the chunk's length
 // (4 bytes, big-endian), its SHA-256 (32 bytes), then the bytes.
