@@ -66,69 +66,155 @@ func changeKey(seq uint64) []byte {
 // skipped an ID. The revision keeps its ID, time and base; its photos need
 // not be here yet.
 func (s *DB) Apply(ctx context.Context, device, user string, id uint64, rev fielddesk.Revision) (Outcome, error) {
-	if err := ctx.Err(); err != nil {
-		return Outcome{}, err
+	outs, err := s.ApplyBatch(ctx, device, user, []Mutation{{ID: id, Revision: rev}})
+	if len(outs) == 1 {
+		return outs[0], err
 	}
-	if device == "" || id == 0 {
-		return Outcome{}, fmt.Errorf("apply: device and mutation ID are required: %w", fielddesk.ErrInvalid)
+	return Outcome{}, err
+}
+
+// Mutation is one mutation of a device for ApplyBatch.
+type Mutation struct {
+	ID       uint64
+	Revision fielddesk.Revision
+}
+
+// ApplyBatch applies a device's mutations in order, as Apply does each, in
+// as few transactions as the store allows (one fsync for a whole push). It
+// returns the outcomes of the mutations it got to; on ErrOutOfOrder or a
+// store failure the outcomes before it stand and are durable.
+func (s *DB) ApplyBatch(ctx context.Context, device, user string, muts []Mutation) ([]Outcome, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if device == "" {
+		return nil, fmt.Errorf("apply: a device is required: %w", fielddesk.ErrInvalid)
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	var out Outcome
-	err := s.db.Update(func(txn *badger.Txn) error {
-		last, err := lastMutation(txn, device)
-		if err != nil {
-			return err
-		}
-		switch {
-		case id <= last:
-			var first Outcome
-			if err := getJSON(txn, outcomeKey(device, id), &first); err != nil {
-				return err
+	var outs []Outcome
+	applied := false
+	for len(muts) > 0 {
+		var batch []Outcome
+		done := 0
+		err := s.db.Update(func(txn *badger.Txn) error {
+			batch, done = batch[:0], 0
+			for _, m := range muts {
+				out, err := applyOne(txn, device, user, m.ID, m.Revision)
+				if done > 0 && (errors.Is(err, badger.ErrTxnTooBig) || errors.Is(err, ErrOutOfOrder)) {
+					// Half of this mutation is in the transaction: drop it all
+					// and apply the ones before on their own.
+					return errStopAfter{err}
+				}
+				if err != nil {
+					return err
+				}
+				batch = append(batch, out)
+				done++
 			}
-			out = Outcome{Result: Duplicate, Reason: string(first.Result), Head: first.Head}
 			return nil
-		case id > last+1:
-			return fmt.Errorf("%w: device %s sent mutation %d after %d", ErrOutOfOrder, device, id, last)
-		}
-		owner := ""
-		if user != "" {
-			if owner, err = ownerOf(txn, rev.Article.ID); err != nil {
-				return err
+		})
+		var stop errStopAfter
+		if errors.As(err, &stop) {
+			if cerr := s.applyPrefix(device, user, muts[:done]); cerr != nil {
+				return outs, fmt.Errorf("apply mutations of %s: %w", device, mapErr(cerr))
 			}
-		}
-		if owner != "" && owner != user {
-			// Another user's article: answered as if it did not exist, before
-			// anything (a conflict would tell it exists).
-			out = Outcome{Result: Rejected, Reason: "article " + string(rev.Article.ID) + " not found"}
-		} else {
-			var prev summaryRecord
-			if out, rev, prev, err = decide(txn, rev); err != nil {
-				return err // the store failed: nothing recorded, the device tries again
+			outs = append(outs, batch...)
+			for _, o := range batch {
+				applied = applied || o.Result == Applied
 			}
-			if out.Result == Applied && user != "" && owner == "" {
-				if err := txn.Set(ownerKey(rev.Article.ID), []byte(user)); err != nil {
-					return err
+			if errors.Is(stop.err, ErrOutOfOrder) {
+				if applied {
+					s.wakeIndexer()
 				}
+				return outs, fmt.Errorf("apply mutation %d of %s: %w", muts[done].ID, device, stop.err)
 			}
-			if out.Result == Applied && prev.Head != rev.ID {
-				if err := putRevision(txn, rev, prev); err != nil {
-					return err
-				}
-			}
+			muts = muts[done:] // too big for one transaction: the rest in the next
+			continue
 		}
-		if err := txn.Set(deviceKey(device), binary.BigEndian.AppendUint64(nil, id)); err != nil {
-			return err
+		if err != nil {
+			return outs, fmt.Errorf("apply mutation %d of %s: %w", muts[done].ID, device, mapErr(err))
 		}
-		return setJSON(txn, outcomeKey(device, id), out)
-	})
-	if err != nil {
-		return Outcome{}, fmt.Errorf("apply mutation %d of %s: %w", id, device, mapErr(err))
+		for _, o := range batch {
+			applied = applied || o.Result == Applied
+		}
+		outs = append(outs, batch...)
+		muts = muts[done:]
 	}
-	if out.Result == Applied {
+	if applied {
 		s.wakeIndexer()
 	}
-	return out, nil
+	return outs, nil
+}
+
+// errStopAfter ends a batch transaction at an out-of-order mutation after
+// some were applied.
+type errStopAfter struct{ err error }
+
+func (e errStopAfter) Error() string { return e.err.Error() }
+
+// applyPrefix applies mutations known to be in order (after a batch met a gap).
+func (s *DB) applyPrefix(device, user string, muts []Mutation) error {
+	return s.db.Update(func(txn *badger.Txn) error {
+		for _, m := range muts {
+			if _, err := applyOne(txn, device, user, m.ID, m.Revision); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// applyOne applies one mutation in txn (see Apply).
+func applyOne(txn *badger.Txn, device, user string, id uint64, rev fielddesk.Revision) (Outcome, error) {
+	if id == 0 {
+		return Outcome{}, fmt.Errorf("apply: mutation IDs start at 1: %w", fielddesk.ErrInvalid)
+	}
+	var out Outcome
+	last, err := lastMutation(txn, device)
+	if err != nil {
+		return out, err
+	}
+	switch {
+	case id <= last:
+		var first Outcome
+		if err := getJSON(txn, outcomeKey(device, id), &first); err != nil {
+			return out, err
+		}
+		return Outcome{Result: Duplicate, Reason: string(first.Result), Head: first.Head}, nil
+	case id > last+1:
+		return out, fmt.Errorf("%w: device %s sent mutation %d after %d", ErrOutOfOrder, device, id, last)
+	}
+	owner := ""
+	if user != "" {
+		if owner, err = ownerOf(txn, rev.Article.ID); err != nil {
+			return out, err
+		}
+	}
+	if owner != "" && owner != user {
+		// Another user's article: answered as if it did not exist, before
+		// anything (a conflict would tell it exists).
+		out = Outcome{Result: Rejected, Reason: "article " + string(rev.Article.ID) + " not found"}
+	} else {
+		var prev summaryRecord
+		if out, rev, prev, err = decide(txn, rev); err != nil {
+			return out, err // the store failed: nothing recorded, the device tries again
+		}
+		if out.Result == Applied && user != "" && owner == "" {
+			if err := txn.Set(ownerKey(rev.Article.ID), []byte(user)); err != nil {
+				return out, err
+			}
+		}
+		if out.Result == Applied && prev.Head != rev.ID {
+			if err := putRevision(txn, rev, prev); err != nil {
+				return out, err
+			}
+		}
+	}
+	if err := txn.Set(deviceKey(device), binary.BigEndian.AppendUint64(nil, id)); err != nil {
+		return out, err
+	}
+	return out, setJSON(txn, outcomeKey(device, id), out)
 }
 
 func ownerKey(article fielddesk.ID) []byte { return []byte("o/" + string(article)) }

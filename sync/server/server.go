@@ -227,17 +227,14 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) (any, error) {
 		return nil, fail(http.StatusBadRequest, wire.CodeBadRequest, "device_id %q is not the device of this token", req.DeviceID)
 	}
 	resp := wire.PushResponse{Results: make([]wire.MutationResult, 0, len(req.Mutations))}
-	for _, m := range req.Mutations {
-		out, err := s.db.Apply(r.Context(), p.device.ID, p.user.Name, m.ID, m.Revision)
-		if errors.Is(err, store.ErrOutOfOrder) {
-			resp.Results = append(resp.Results, wire.MutationResult{ID: m.ID, Result: wire.Rejected, Code: "out_of_order", Reason: err.Error()})
-			break // the device sends again from the gap
-		}
-		if err != nil {
-			return nil, err
-		}
+	muts := make([]store.Mutation, len(req.Mutations))
+	for i, m := range req.Mutations {
+		muts[i] = store.Mutation{ID: m.ID, Revision: m.Revision}
+	}
+	outs, err := s.db.ApplyBatch(r.Context(), p.device.ID, p.user.Name, muts)
+	for i, out := range outs {
 		s.stats.mutation(string(out.Result))
-		res := wire.MutationResult{ID: m.ID, Result: wire.Result(out.Result), Reason: out.Reason}
+		res := wire.MutationResult{ID: muts[i].ID, Result: wire.Result(out.Result), Reason: out.Reason}
 		if out.Result == store.Rejected {
 			res.Code = wire.CodeBadRequest
 			if strings.HasSuffix(out.Reason, "not found") {
@@ -245,6 +242,18 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) (any, error) {
 			}
 		}
 		resp.Results = append(resp.Results, res)
+	}
+	if errors.Is(err, store.ErrOutOfOrder) {
+		id := muts[len(outs)].ID
+		resp.Results = append(resp.Results, wire.MutationResult{ID: id, Result: wire.Rejected, Code: "out_of_order", Reason: err.Error()})
+		return resp, nil // the device sends again from the gap
+	}
+	if err != nil {
+		if len(outs) > 0 {
+			s.log.Error("push stopped part way", "device", p.device.ID, "err", err)
+			return resp, nil // the ones applied are answered; the rest go again
+		}
+		return nil, err
 	}
 	return resp, nil
 }
