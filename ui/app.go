@@ -66,6 +66,9 @@ type UI struct {
 	words    *widget.Label
 	busy     *widget.ProgressBarInfinite
 	busyJobs int
+
+	syncState
+	sendButton *widget.Button
 }
 
 // New builds the main window over backend. Call Show, then run the app.
@@ -164,7 +167,8 @@ func (u *UI) build() {
 		u.sortAZ = v == lang.L("Headline A–Z")
 		u.refreshList()
 	}
-	left := container.NewBorder(container.NewVBox(newBtn, u.filter, order), nil, nil, nil, u.list)
+	u.sync = u.newSyncPanel()
+	left := container.NewBorder(container.NewVBox(newBtn, u.filter, order), u.sync.box, nil, nil, u.list)
 
 	var current fielddesk.ID
 	if u.ed != nil {
@@ -188,7 +192,9 @@ func (u *UI) build() {
 	)
 	u.methodButton = widget.NewButton(methodLabel(u.method), u.cycleMethod)
 	u.methodButton.Importance = widget.LowImportance
-	editorPane := container.NewBorder(container.NewBorder(nil, nil, nil, u.methodButton, toolbar), nil, nil, nil, u.ed.content)
+	u.sendButton = widget.NewButtonWithIcon(lang.L("Send to newsroom"), theme.MailSendIcon(), u.send)
+	u.sendButton.Importance = widget.HighImportance
+	editorPane := container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(u.sendButton, u.methodButton), toolbar), nil, nil, nil, u.ed.content)
 	u.main = container.NewHSplit(editorPane, u.previewPane)
 	u.main.Offset = 0.55
 	if !u.previewShown {
@@ -204,6 +210,11 @@ func (u *UI) build() {
 		u.ed.open(current)
 	} else {
 		u.ed.clear()
+	}
+	if u.syncer != nil {
+		u.showSync(u.syncer.SyncStatus())
+	} else {
+		u.showSync(fielddesk.SyncStatus{})
 	}
 }
 
@@ -225,6 +236,10 @@ func (u *UI) menu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		item(lang.L("Add photo…"), shortcut(fyne.KeyI, ctrl|fyne.KeyModifierShift), u.addPhotoDialog),
 		item(lang.L("History…"), shortcut(fyne.KeyH, ctrl), u.showHistory),
+		fyne.NewMenuItemSeparator(),
+		item(lang.L("Send to newsroom"), shortcut(fyne.KeyReturn, ctrl), u.send),
+		item(lang.L("Sync now"), shortcut(fyne.KeyR, ctrl|fyne.KeyModifierShift), u.syncNow),
+		fyne.NewMenuItem(lang.L("Connect to the newsroom…"), u.showLogin),
 		fyne.NewMenuItemSeparator(),
 		item(lang.L("Settings…"), shortcut(fyne.KeyComma, ctrl), u.showSettings),
 	)
@@ -458,6 +473,8 @@ func statusName(s fielddesk.Status) string {
 	switch s {
 	case fielddesk.StatusDraft:
 		return lang.L("Draft")
+	case fielddesk.StatusSubmitted:
+		return lang.L("Sent")
 	}
 	return string(s)
 }
@@ -537,12 +554,23 @@ func (u *UI) showSettings() {
 		}
 		return nil
 	}
+	originals := originalsNames()
+	origSel := widget.NewSelect([]string{originals["never"], originals["unmetered"], originals["always"]}, nil)
+	current := "unmetered"
+	if u.syncer != nil && u.syncer.SyncStatus().Originals != "" {
+		current = u.syncer.SyncStatus().Originals
+	}
+	origSel.SetSelected(originals[current])
+	if u.syncer == nil || !u.syncer.SyncStatus().Configured {
+		origSel.Disable()
+	}
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Language"), langSel),
 		widget.NewFormItem(lang.L("House tone style"), styleSel),
 		widget.NewFormItem(lang.L("Reading speed (words a minute)"), speed),
 		widget.NewFormItem(lang.L("Default byline"), byline),
 		widget.NewFormItem(lang.L("Default agency"), agency),
+		widget.NewFormItem(lang.L("Send full-size photos"), origSel),
 	)
 	d := dialog.NewCustomConfirm(lang.L("Settings"), lang.L("Save"), lang.L("Cancel"), form, func(ok bool) {
 		if !ok {
@@ -555,6 +583,16 @@ func (u *UI) showSettings() {
 		}
 		if n, err := strconv.Atoi(strings.TrimSpace(speed.Text)); err == nil && n >= 50 && n <= 1000 {
 			prefs.SetInt(prefReadingSpeed, n)
+		}
+		for policy, name := range originals {
+			if name == origSel.Selected && policy != current && u.syncer != nil {
+				var err error
+				u.background(func() { err = u.syncer.SetOriginals(u.ctx, policy) }, func() {
+					if err != nil {
+						u.showError(lang.L("Could not change the photo setting"), err)
+					}
+				})
+			}
 		}
 		prefs.SetString(prefByline, fielddesk.NFC(byline.Text))
 		prefs.SetString(prefAgency, fielddesk.NFC(agency.Text))

@@ -26,6 +26,8 @@ type Backend interface {
 	AddPhoto(ctx context.Context, name string, r io.Reader) (fielddesk.Photo, error)
 	// Thumbnail returns the path of a photo's upright thumbnail, making it if needed.
 	Thumbnail(ctx context.Context, hash string) (string, error)
+	// Send marks an article submitted and queues it for the newsroom.
+	Send(ctx context.Context, id fielddesk.ID) (fielddesk.Revision, error)
 }
 
 // worker runs blocking work off the UI goroutine and hands the result back

@@ -237,6 +237,7 @@ func (e *editor) afterSave(rev fielddesk.Revision, err error, edits int) {
 	e.base = rev.ID
 	e.savedAt = rev.Saved
 	e.saved = edits
+	e.u.updateSendButton()
 	e.u.status.Importance = widget.MediumImportance
 	e.u.status.SetText(fmt.Sprintf(lang.L("Saved at %s"), rev.Saved.Local().Format("15:04:05")))
 	e.u.setTitle(rev.Article.Headline)
@@ -322,6 +323,10 @@ func (e *editor) show(rev fielddesk.Revision) {
 	e.session++
 	e.loading = true
 	e.article = fielddesk.Article{ID: a.ID, Created: a.Created, Status: a.Status}
+	if e.article.Status == "" {
+		e.article.Status = fielddesk.StatusDraft
+	}
+	e.u.updateSendButton()
 	e.base = rev.ID
 	e.savedAt = rev.Saved
 	e.photos = map[string]fielddesk.Photo{}
@@ -460,6 +465,7 @@ func (u *UI) updateListItem(rev fielddesk.Revision) {
 			u.items[i].Updated = rev.Saved
 			u.items[i].Words = rev.Words
 			u.items[i].Head = rev.ID
+			u.items[i].Status = rev.Article.Status
 			if i != 0 {
 				// Newest first: the article just saved moves to the top.
 				it := u.items[i]

@@ -3,13 +3,16 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"sync"
 	"syscall"
+	"time"
 	_ "time/tzdata" // datelines in Asia/Ho_Chi_Minh even where the system has no zoneinfo
 
 	"fyne.io/fyne/v2"
@@ -17,14 +20,46 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/assets"
 	"github.com/fielddesk/fielddesk/cmd/fielddesk/cli"
 	"github.com/fielddesk/fielddesk/desk"
+	"github.com/fielddesk/fielddesk/sync/client"
 	"github.com/fielddesk/fielddesk/ui"
 )
 
-// The desk is what the interface needs.
-var _ ui.Backend = (*desk.Desk)(nil)
+// The desk is what the interface needs; the engine is its Syncer.
+var (
+	_ ui.Backend = (*desk.Desk)(nil)
+	_ ui.Syncer  = (*client.Client)(nil)
+)
+
+// syncingDesk is the desk that wakes the sync engine when an edit of a sent
+// article waits to go (a little after the last save: autosave runs every
+// few seconds while someone types).
+type syncingDesk struct {
+	*desk.Desk
+	engine  *client.Client
+	mu      sync.Mutex
+	pending *time.Timer
+}
+
+func (s *syncingDesk) Save(ctx context.Context, a fielddesk.Article, base fielddesk.ID) (fielddesk.Revision, error) {
+	rev, err := s.Desk.Save(ctx, a, base)
+	if err == nil && rev.Article.Status != fielddesk.StatusDraft {
+		s.mu.Lock()
+		if s.pending == nil {
+			s.pending = time.AfterFunc(10*time.Second, func() {
+				s.mu.Lock()
+				s.pending = nil
+				s.mu.Unlock()
+				s.engine.Kick()
+			})
+		}
+		s.mu.Unlock()
+	}
+	return rev, err
+}
 
 func main() {
 	// Cheap laptops: collect garbage before the heap doubles, and keep the
@@ -53,7 +88,22 @@ func runGUI(dir string) error {
 		return err
 	}
 	defer d.Close()
-	u := ui.New(a, d)
+	// The sync engine works in the background from the start; the window
+	// shows its status and editing never waits for it.
+	var u *ui.UI
+	engine := client.New(d.DB, client.Options{OnStatus: func(s fielddesk.SyncStatus) {
+		if u != nil {
+			u.SyncChanged(s)
+		}
+	}})
+	defer engine.Close()
+	back := &syncingDesk{Desk: d, engine: engine}
+	u = ui.New(a, back)
+	u.SetSyncer(engine)
+	ctx, cancel := context.WithCancel(context.Background())
+	syncDone := make(chan struct{})
+	go func() { defer close(syncDone); engine.Run(ctx) }()
+	defer func() { cancel(); <-syncDone }()
 	// A session ending or Ctrl+C in a terminal closes the window the way
 	// the close button does: what is being written is saved first.
 	stop := make(chan os.Signal, 1)

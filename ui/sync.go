@@ -1,0 +1,387 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/vietnamese"
+)
+
+// Syncer is what the window needs from the sync engine (sync/client's
+// Client). It works in the background; the window only shows its status
+// and passes on what the user asks.
+type Syncer interface {
+	SyncStatus() fielddesk.SyncStatus
+	// SyncNow asks for an exchange at once.
+	SyncNow()
+	// LoginWindow logs this device in; the password is not kept.
+	LoginWindow(ctx context.Context, server, user, password string) error
+	// SetOriginals sets when full-size photos go: never, unmetered or always.
+	SetOriginals(ctx context.Context, policy string) error
+}
+
+// syncPanel is the sync status area under the article list.
+type syncPanel struct {
+	box      *fyne.Container
+	state    *widget.Label
+	waiting  *widget.Label
+	last     *widget.Label
+	problem  *widget.Label
+	photos   *fyne.Container
+	now      *widget.Button
+	login    *widget.Button
+	shown    fielddesk.SyncStatus
+	lastSeen time.Time // LastSync when the list was last refreshed
+}
+
+// maxPhotoBars is how many photo progress bars the panel shows at once.
+const maxPhotoBars = 4
+
+func (u *UI) newSyncPanel() *syncPanel {
+	p := &syncPanel{
+		state: widget.NewLabel(""), waiting: widget.NewLabel(""), last: widget.NewLabel(""),
+		problem: widget.NewLabel(""), photos: container.NewVBox(),
+	}
+	for _, l := range []*widget.Label{p.state, p.waiting, p.last, p.problem} {
+		l.Wrapping = fyne.TextWrapWord
+	}
+	p.state.TextStyle.Bold = true
+	p.problem.Importance = widget.DangerImportance
+	p.now = widget.NewButtonWithIcon(lang.L("Sync now"), theme.ViewRefreshIcon(), u.syncNow)
+	p.login = widget.NewButtonWithIcon(lang.L("Connect to the newsroom…"), theme.LoginIcon(), u.showLogin)
+	p.box = container.NewVBox(widget.NewSeparator(), p.state, p.waiting, p.photos, p.last, p.problem, container.NewGridWithColumns(2, p.now, p.login))
+	return p
+}
+
+// SetSyncer connects the window to the sync engine.
+func (u *UI) SetSyncer(s Syncer) {
+	u.syncer = s
+	u.showSync(s.SyncStatus())
+}
+
+// SyncChanged tells the window the engine's status changed; it may be
+// called from any goroutine, as often as the engine likes: the window
+// redraws at most a few times a second.
+func (u *UI) SyncChanged(s fielddesk.SyncStatus) {
+	u.syncMu.Lock()
+	u.syncLatest = s
+	pending := u.syncPending
+	u.syncPending = true
+	u.syncMu.Unlock()
+	if pending {
+		return
+	}
+	u.work.pending.Add(1)
+	time.AfterFunc(200*time.Millisecond, func() {
+		u.work.do(func() {
+			defer u.work.pending.Add(-1)
+			u.syncMu.Lock()
+			s := u.syncLatest
+			u.syncPending = false
+			u.syncMu.Unlock()
+			u.showSync(s)
+		})
+	})
+}
+
+type syncState struct {
+	syncMu      sync.Mutex
+	syncLatest  fielddesk.SyncStatus
+	syncPending bool
+	syncer      Syncer
+	sync        *syncPanel
+}
+
+func (u *UI) syncNow() {
+	if u.syncer == nil || !u.syncer.SyncStatus().Configured {
+		u.showLogin()
+		return
+	}
+	u.syncer.SyncNow()
+	u.sync.state.SetText(lang.L("Connecting to the newsroom…"))
+}
+
+// showSync draws the engine's status (UI goroutine).
+func (u *UI) showSync(s fielddesk.SyncStatus) {
+	p := u.sync
+	if p == nil {
+		return
+	}
+	p.shown = s
+	if u.syncer == nil || !s.Configured {
+		p.state.SetText(lang.L("Not connected to a newsroom: articles stay on this computer."))
+		p.waiting.Hide()
+		p.last.Hide()
+		p.problem.Hide()
+		p.photos.RemoveAll()
+		p.now.Hide()
+		p.login.Show()
+		return
+	}
+	p.login.Hide()
+	p.now.Show()
+	lg := uiLanguage()
+	switch {
+	case s.Syncing:
+		p.state.SetText(fmt.Sprintf(lang.L("Sending to %s…"), hostOf(s.Server)))
+	case s.Online:
+		p.state.SetText(fmt.Sprintf(lang.L("Online: %s"), hostOf(s.Server)))
+	default:
+		p.state.SetText(lang.L("Offline: everything waits here safely"))
+	}
+	var waits []string
+	if s.ArticlesWaiting > 0 {
+		waits = append(waits, fmt.Sprintf(lang.L("%s article(s)"), vietnamese.FormatInt(s.ArticlesWaiting, lg)))
+	}
+	if n := len(s.Photos); n > 0 {
+		waits = append(waits, fmt.Sprintf(lang.L("%s photo(s), %s"), vietnamese.FormatInt(n, lg), sizeText(s.BytesWaiting(), lg)))
+	}
+	if len(waits) == 0 {
+		p.waiting.SetText(lang.L("Nothing waits to be sent."))
+	} else {
+		p.waiting.SetText(lang.L("Waiting: ") + strings.Join(waits, "; "))
+	}
+	p.waiting.Show()
+	p.photos.RemoveAll()
+	for i, ph := range s.Photos {
+		if i == maxPhotoBars {
+			p.photos.Add(widget.NewLabel(fmt.Sprintf(lang.L("and %s more"), vietnamese.FormatInt(len(s.Photos)-i, lg))))
+			break
+		}
+		bar := widget.NewProgressBar()
+		bar.Max = float64(max(ph.Total, 1))
+		bar.SetValue(float64(min(ph.Done, ph.Total)))
+		what := u.photoName(ph)
+		if ph.Rendition {
+			what += " " + lang.L("(small copy first)")
+		}
+		if ph.Waiting != "" {
+			what += ": " + lang.L(ph.Waiting)
+		}
+		label := widget.NewLabel(what)
+		label.Truncation = fyne.TextTruncateEllipsis
+		label.SizeName = theme.SizeNameCaptionText
+		p.photos.Add(container.NewVBox(label, bar))
+	}
+	if s.LastSync.IsZero() {
+		p.last.SetText(lang.L("Never synced yet."))
+	} else {
+		p.last.SetText(fmt.Sprintf(lang.L("Last sync: %s"), s.LastSync.Local().Format("02/01 15:04")))
+	}
+	p.last.Show()
+	var problems []string
+	if s.LastError != "" && !s.Syncing {
+		msg := fmt.Sprintf(lang.L("Last try failed: %s"), explainSync(s.LastError))
+		if !s.NextTry.IsZero() && s.NextTry.After(time.Now()) {
+			msg += " " + fmt.Sprintf(lang.L("Trying again at %s."), s.NextTry.Local().Format("15:04:05"))
+		}
+		problems = append(problems, msg)
+	}
+	for id, why := range s.Problems {
+		problems = append(problems, fmt.Sprintf(lang.L("Not taken by the newsroom: %s (%s)"), u.headlineOf(id), why))
+	}
+	p.problem.SetText(strings.Join(problems, "\n"))
+	p.problem.Hidden = len(problems) == 0
+	p.problem.Refresh()
+	// Articles may have arrived (an editor's device): list them.
+	if !s.LastSync.IsZero() && !s.LastSync.Equal(p.lastSeen) {
+		p.lastSeen = s.LastSync
+		u.refreshList()
+	}
+}
+
+// explainSync turns the engine's error into words for the status area.
+func explainSync(msg string) string {
+	switch {
+	case strings.Contains(msg, "no link to the server"), strings.Contains(msg, "link dropped"):
+		return lang.L("no link to the newsroom server (the connection dropped or is missing).")
+	case strings.Contains(msg, "log in again"):
+		return lang.L("the newsroom no longer knows this computer: connect again.")
+	case strings.Contains(msg, "different versions"):
+		return lang.L("the app and the newsroom server are different versions: update the app.")
+	case strings.Contains(msg, "Wi-Fi login page"):
+		return lang.L("a Wi-Fi login page answered instead of the newsroom: open a browser and log in to the Wi-Fi.")
+	}
+	return msg
+}
+
+func hostOf(server string) string {
+	s := strings.TrimPrefix(strings.TrimPrefix(server, "https://"), "http://")
+	return strings.TrimSuffix(s, "/")
+}
+
+// sizeText writes a byte count for people.
+func sizeText(n int64, lg string) string {
+	switch {
+	case n >= 1<<20:
+		s := fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+		if lg == "vi" {
+			s = strings.Replace(s, ".", ",", 1)
+		}
+		return s
+	case n >= 1<<10:
+		return vietnamese.FormatInt(int(n>>10), lg) + " KB"
+	}
+	return vietnamese.FormatInt(int(n), lg) + " B"
+}
+
+// headlineOf names an article from the list (or by its ID).
+func (u *UI) headlineOf(id fielddesk.ID) string {
+	for _, it := range u.items {
+		if it.ID == id && it.Headline != "" {
+			return "“" + it.Headline + "”"
+		}
+	}
+	return string(id)
+}
+
+func (u *UI) photoName(ph fielddesk.PhotoProgress) string {
+	if ph.Article == u.ed.article.ID {
+		if p, ok := u.ed.photos[ph.Hash]; ok && p.Name != "" {
+			return p.Name
+		}
+	}
+	return fmt.Sprintf(lang.L("Photo of %s"), u.headlineOf(ph.Article))
+}
+
+// showLogin asks for the newsroom server and an account, and logs in.
+func (u *UI) showLogin() {
+	if u.syncer == nil {
+		return
+	}
+	st := u.syncer.SyncStatus()
+	server := widget.NewEntry()
+	server.SetPlaceHolder("https://toasoan.example.vn")
+	server.SetText(st.Server)
+	user := widget.NewEntry()
+	user.SetText(st.User)
+	password := widget.NewPasswordEntry()
+	errLabel := widget.NewLabel("")
+	errLabel.Importance = widget.DangerImportance
+	errLabel.Wrapping = fyne.TextWrapWord
+	errLabel.Hide()
+	form := container.NewVBox(widget.NewForm(
+		widget.NewFormItem(lang.L("Newsroom server"), server),
+		widget.NewFormItem(lang.L("User name"), user),
+		widget.NewFormItem(lang.L("Password"), password),
+	), errLabel)
+	var d *dialog.CustomDialog
+	connect := widget.NewButtonWithIcon(lang.L("Connect"), theme.LoginIcon(), nil)
+	connect.Importance = widget.HighImportance
+	connect.OnTapped = func() {
+		connect.Disable()
+		errLabel.SetText(lang.L("Connecting…"))
+		errLabel.Importance = widget.MediumImportance
+		errLabel.Show()
+		s, n, pw := server.Text, user.Text, password.Text
+		var err error
+		u.background(func() { err = u.syncer.LoginWindow(u.ctx, s, n, pw) }, func() {
+			connect.Enable()
+			if err != nil {
+				errLabel.Importance = widget.DangerImportance
+				errLabel.SetText(loginError(err))
+				return
+			}
+			d.Hide()
+			u.status.SetText(fmt.Sprintf(lang.L("Connected to %s as %s"), hostOf(s), n))
+			u.showSync(u.syncer.SyncStatus())
+		})
+	}
+	password.OnSubmitted = func(string) { connect.OnTapped() }
+	d = dialog.NewCustomWithoutButtons(lang.L("Connect to the newsroom"), form, u.win)
+	d.SetButtons([]fyne.CanvasObject{widget.NewButton(lang.L("Cancel"), func() { d.Hide() }), connect})
+	d.Resize(fyne.NewSize(480, 0))
+	d.Show()
+	u.win.Canvas().Focus(server)
+	if st.Server != "" {
+		u.win.Canvas().Focus(password)
+	}
+}
+
+func loginError(err error) string {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "wrong user name or password"):
+		return lang.L("Wrong user name or password.")
+	case strings.Contains(msg, "too many failed logins"):
+		return lang.L("Too many failed tries: wait a few minutes.")
+	case strings.Contains(msg, "write it as"):
+		return lang.L("Write the server address as https://name.of.server")
+	case strings.Contains(msg, "no link to the server"):
+		return lang.L("Cannot reach the server: check the address and the connection.")
+	}
+	return msg
+}
+
+// originalsNames are the photo originals policies as the settings show them.
+func originalsNames() map[string]string {
+	return map[string]string{
+		"never":     lang.L("Never (small copies only)"),
+		"unmetered": lang.L("Only on Wi-Fi or cable (not on mobile data)"),
+		"always":    lang.L("Always"),
+	}
+}
+
+// send marks the open article submitted and queues it for the newsroom.
+func (u *UI) send() {
+	e := u.ed
+	if err := e.saveBlocking(); err != nil {
+		u.showError(lang.L("Could not save"), err)
+		return
+	}
+	if e.article.ID == "" {
+		u.status.SetText(lang.L("Write something first: an empty article is not sent."))
+		return
+	}
+	if e.article.Status != fielddesk.StatusDraft {
+		u.status.SetText(lang.L("Already sent: your edits go to the newsroom by themselves."))
+		return
+	}
+	id, session := e.article.ID, e.session
+	var rev fielddesk.Revision
+	var err error
+	u.background(func() { rev, err = u.backend.Send(u.ctx, id) }, func() {
+		if err != nil {
+			u.showError(lang.L("Could not send"), err)
+			return
+		}
+		if session == e.session {
+			e.article.Status = rev.Article.Status
+			e.base = rev.ID
+			u.updateSendButton()
+		}
+		u.updateListItem(rev)
+		msg := lang.L("Sent to the newsroom's queue: it goes with the next sync.")
+		if u.syncer == nil || !u.syncer.SyncStatus().Configured {
+			msg = lang.L("Queued for the newsroom: connect to the newsroom to send it.")
+		} else {
+			u.syncer.SyncNow()
+		}
+		u.status.SetText(msg)
+	})
+}
+
+// updateSendButton shows whether the open article can be sent.
+func (u *UI) updateSendButton() {
+	if u.sendButton == nil {
+		return
+	}
+	if u.ed.article.Status == fielddesk.StatusDraft {
+		u.sendButton.SetText(lang.L("Send to newsroom"))
+		u.sendButton.Enable()
+	} else {
+		u.sendButton.SetText(lang.L("Sent"))
+		u.sendButton.Disable()
+	}
+}
