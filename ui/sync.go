@@ -162,10 +162,14 @@ func (u *UI) showSync(s fielddesk.SyncStatus) {
 		bar := widget.NewProgressBar()
 		bar.Max = float64(max(ph.Total, 1))
 		bar.SetValue(float64(min(ph.Done, ph.Total)))
-		what := u.photoName(ph)
+		copyName := lang.L("original")
 		if ph.Rendition {
-			what += " " + lang.L("(small copy first)")
+			copyName = lang.L("small copy first")
 		}
+		done, total := sizeText(min(ph.Done, ph.Total), lg), sizeText(ph.Total, lg)
+		bar.TextFormatter = func() string { return fmt.Sprintf("%s: %s / %s", copyName, done, total) }
+		bar.Refresh()
+		what := u.photoName(ph)
 		if ph.Waiting != "" {
 			what += ": " + lang.L(ph.Waiting)
 		}

@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fielddesk/fielddesk"
@@ -51,6 +52,9 @@ type Options struct {
 	OnStatus func(fielddesk.SyncStatus)
 	// BatchSize is how many mutations go in one push (default 100).
 	BatchSize int
+	// Jitter picks the wait before the next try, from 0 up to its bound
+	// (nil: uniformly at random). Tests make it predictable.
+	Jitter func(bound time.Duration) time.Duration
 }
 
 // sendBuffer is the socket send buffer: enough for a 3G link's
@@ -73,12 +77,16 @@ type Client struct {
 	// resuming, that the last exchange failed, so these are fresh enough to
 	// go on without asking.
 	known    map[string]wire.PhotoState
+	seenHave map[string]int64 // what the server held of each photo when last asked (under runMu)
 	ackMu    sync.Mutex
 	acked    map[string]int64
 	fresh    map[string]bool // an acknowledgement arrived in the last try of this upload
 	resuming bool
-	// rate is the last upload speed measured, bytes a second (under ackMu).
-	rate float64
+	// frame is the frame size for uploads now (under ackMu).
+	frame int
+	// progress counts what the server acknowledged (mutations, frames,
+	// pulls): a failed exchange that moved it resets the backoff.
+	progress atomic.Int64
 
 	mu     sync.Mutex
 	status fielddesk.SyncStatus
@@ -104,6 +112,9 @@ func New(db *store.DB, opt Options) *Client {
 	}
 	if opt.Metered == nil {
 		opt.Metered = LinkMetered
+	}
+	if opt.Jitter == nil {
+		opt.Jitter = func(bound time.Duration) time.Duration { return time.Duration(rand.Int64N(int64(bound))) }
 	}
 	if opt.DeviceName == "" {
 		opt.DeviceName, _ = os.Hostname()
@@ -134,7 +145,7 @@ func New(db *store.DB, opt Options) *Client {
 		DisableCompression:  true, // photos are compressed already; JSON uses zstd
 	}
 	c := &Client{db: db, opt: opt, http: &http.Client{Transport: transport}, kick: make(chan struct{}, 1),
-		known: map[string]wire.PhotoState{}, acked: map[string]int64{}, fresh: map[string]bool{}}
+		known: map[string]wire.PhotoState{}, seenHave: map[string]int64{}, acked: map[string]int64{}, fresh: map[string]bool{}}
 	c.status.Originals = store.OriginalsUnmetered
 	if acct, err := db.Account(context.Background()); err == nil {
 		c.status.Configured, c.status.Server, c.status.User, c.status.Role = true, acct.Server, acct.User, acct.Role
@@ -158,30 +169,39 @@ func (c *Client) lastAck(hash string) (int64, bool) {
 }
 
 func (c *Client) setAcked(hash string, have int64) {
+	c.progress.Add(1)
 	c.ackMu.Lock()
 	c.acked[hash], c.fresh[hash] = have, true
 	c.ackMu.Unlock()
 }
 
-// frameSize is about half a second of the link, within the protocol's bounds.
+// frameSize is about half a second of the link, within the protocol's
+// bounds, and smaller after uploads were cut (a frame that never gets
+// through whole before the link drops would never be kept).
 func (c *Client) frameSize() int {
 	c.ackMu.Lock()
 	defer c.ackMu.Unlock()
-	if c.rate == 0 {
-		return wire.FrameChunkBytes
+	if c.frame == 0 {
+		c.frame = wire.FrameChunkBytes
 	}
-	f := int(c.rate/2) &^ 1023
-	return min(max(f, wire.MinFrameBytes), wire.MaxChunkBytes)
+	return c.frame
 }
 
-// measureLink notes an upload's speed (ignoring ones too short to tell).
-func (c *Client) measureLink(bytes int64, took time.Duration) {
-	if bytes < 32<<10 || took < 500*time.Millisecond {
-		return
-	}
+// measureLink adjusts the frame size after an upload: halved when it was
+// cut, else half a second of its speed (ignoring ones too short to tell).
+func (c *Client) measureLink(bytes int64, took time.Duration, cut bool) {
 	c.ackMu.Lock()
-	c.rate = float64(bytes) / took.Seconds()
-	c.ackMu.Unlock()
+	defer c.ackMu.Unlock()
+	if c.frame == 0 {
+		c.frame = wire.FrameChunkBytes
+	}
+	switch {
+	case cut:
+		c.frame = max(wire.MinFrameBytes, c.frame/2)
+	case bytes >= 32<<10 && took >= 500*time.Millisecond:
+		f := int(float64(bytes)/took.Seconds()/2) &^ 1023
+		c.frame = min(max(f, wire.MinFrameBytes), wire.MaxChunkBytes)
+	}
 }
 
 // staleAck marks an upload as tried with nothing heard yet.
@@ -338,6 +358,7 @@ func (c *Client) call(ctx context.Context, server, token, method, path string, v
 // portal, a proxy's page) is an error, never a success.
 func (c *Client) do(req *http.Request, token string, out any) error {
 	req.Header.Set(wire.VersionHeader, strconv.Itoa(wire.ProtocolVersion))
+	req.Header.Set("Accept-Encoding", "zstd")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -403,13 +424,19 @@ func (c *Client) Run(ctx context.Context) {
 	backoff := c.opt.MinBackoff
 	for {
 		wait := c.opt.Interval
+		before := c.progress.Load()
 		if _, err := c.Sync(ctx); err != nil {
 			if ctx.Err() != nil {
 				return
 			}
+			if c.progress.Load() != before {
+				// The link carried something before it dropped: it comes and
+				// goes rather than being gone, so try again soon.
+				backoff = c.opt.MinBackoff
+			}
 			if !errors.Is(err, ErrNotLoggedIn) {
 				// Full jitter: devices that lost the same link do not come back together.
-				wait = time.Duration(rand.Int64N(int64(backoff))) + c.opt.MinBackoff/2
+				wait = c.opt.Jitter(backoff) + c.opt.MinBackoff/2
 				backoff = min(backoff*2, c.opt.MaxBackoff)
 				if errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrProtocol) {
 					wait = c.opt.MaxBackoff // a person must act; Kick still tries at once

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
+	"sync"
 	"testing"
 	"time"
 
@@ -200,5 +201,72 @@ func TestPropertyManyDisconnects(t *testing.T) {
 		if _, ok := n.serverArticles()[id]; ok != sent[id] {
 			t.Errorf("article %s: on the server %v, sent %v", id, ok, sent[id])
 		}
+	}
+}
+
+// The engine's own loop over a link that drops every 60 KB: each try moves
+// something, so the wait before the next one stays short instead of
+// growing as for a link that is gone; and a link that is gone makes it grow.
+func TestRunBacksOffOnlyWhenNothingMoves(t *testing.T) {
+	n := startNewsroom(t)
+	c := newDevice(t, n, "lethib", store.OriginalsAlways)
+	var mu sync.Mutex
+	var waits []time.Duration // the wait before each next try
+	var last time.Time
+	c.opt.MinBackoff, c.opt.MaxBackoff = 200*time.Millisecond, 10*time.Second
+	c.opt.Jitter = func(bound time.Duration) time.Duration { return bound } // the longest wait each time
+	c.opt.OnStatus = func(s fielddesk.SyncStatus) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !s.NextTry.IsZero() && !s.NextTry.Equal(last) {
+			last = s.NextTry
+			waits = append(waits, time.Until(s.NextTry))
+		}
+	}
+	c.c.Close()
+	c.c = clientFor(c)
+	r := c.write("Đường sạt lở", 900)
+	c.send(r.Article.ID)
+	n.proxy.SetCutEvery(60 << 10)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); c.c.Run(ctx) }()
+	waitFor(t, 120*time.Second, "the photo to arrive", func() bool {
+		st, _ := n.db.PhotoStatus(r.Article.Photos[0].Hash)
+		return st.Complete
+	})
+	mu.Lock()
+	moving := append([]time.Duration(nil), waits...)
+	waits = nil
+	mu.Unlock()
+	if len(moving) < 3 {
+		t.Fatalf("only %d failed tries: the link did not drop", len(moving))
+	}
+	for _, w := range moving {
+		// At most MinBackoff doubled once, with its jitter: a try whose
+		// acknowledgements were cut off is seen to have moved bytes only
+		// when the next one asks the server.
+		if w > 500*time.Millisecond {
+			t.Errorf("waited %v after a try that moved bytes; waits: %v", w, moving)
+			break
+		}
+	}
+	// Now no link at all: the waits grow.
+	n.proxy.SetCutEvery(0)
+	n.proxy.SetRefuse(true)
+	r2 := c.write("Mất mạng", 200)
+	c.send(r2.Article.ID)
+	c.c.Kick()
+	waitFor(t, 30*time.Second, "four failed tries", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(waits) >= 4
+	})
+	cancel()
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	if w := waits[len(waits)-1]; w < 1500*time.Millisecond { // 0.1 + 0.2·2·2·2 s
+		t.Errorf("with no link the waits stayed short: %v", waits)
 	}
 }

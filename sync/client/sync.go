@@ -161,6 +161,7 @@ func (c *Client) push(ctx context.Context, acct store.Account, rep *Report) erro
 		if err := c.db.Acknowledge(ctx, acks); err != nil {
 			return err
 		}
+		c.progress.Add(int64(len(acks)))
 		if len(acks) < len(batch) {
 			return fmt.Errorf("the server took %d of %d mutations; the rest go next time", len(acks), len(batch))
 		}
@@ -236,6 +237,14 @@ func (c *Client) photoStatus(ctx context.Context, acct store.Account, hashes []s
 		}
 		for _, p := range resp.Photos {
 			out[p.Hash] = p
+			// The server holds more than it said last time: the last try
+			// moved bytes even if its acknowledgements were lost.
+			if p.Have > c.seenHave[p.Hash] {
+				if _, seen := c.seenHave[p.Hash]; seen {
+					c.progress.Add(1)
+				}
+				c.seenHave[p.Hash] = p.Have
+			}
 		}
 		hashes = hashes[n:]
 	}
@@ -497,7 +506,7 @@ func (c *Client) sendFrom(ctx context.Context, acct store.Account, u upload, onS
 	st, err := c.readAcks(req, u)
 	pr.Close()
 	<-finished
-	c.measureLink(st.Have-u.have, time.Since(started))
+	c.measureLink(st.Have-u.have, time.Since(started), err != nil && !errors.Is(err, errConflictState))
 	return st, err
 }
 
@@ -566,6 +575,7 @@ func (c *Client) pull(ctx context.Context, acct store.Account, rep *Report) erro
 			return err
 		}
 		rep.Received += n
+		c.progress.Add(int64(len(changes)) + 1)
 		if !resp.More || resp.Cursor == cursor {
 			return nil
 		}

@@ -150,7 +150,18 @@ func (s *Server) api(h handler) http.HandlerFunc {
 			json.NewEncoder(w).Encode(wire.Error{Error: ae.msg, Code: ae.code})
 			return
 		}
-		json.NewEncoder(w).Encode(out)
+		data, err := json.Marshal(out)
+		if err != nil {
+			s.log.Error("encode answer", "path", r.URL.Path, "err", err)
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		// Large answers (pulls) go compressed to devices that take zstd.
+		if len(data) > 2048 && strings.Contains(r.Header.Get("Accept-Encoding"), "zstd") {
+			data = wire.Compress(data)
+			w.Header().Set("Content-Encoding", "zstd")
+		}
+		w.Write(data)
 	}
 }
 

@@ -335,3 +335,48 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 }
+
+// Large answers go compressed to devices that say they take zstd, and
+// plain to others.
+func TestPullAnswersCompressed(t *testing.T) {
+	e := newEnv(t)
+	b := e.login("lethib")
+	var muts []wire.Mutation
+	for i := range 20 {
+		r := rev(fielddesk.NewID(), "", fmt.Sprintf("Tin số %d về mưa lũ", i))
+		r.Article.Body = strings.Repeat("Nước sông dâng cao, nhiều hộ dân phải sơ tán. ", 30)
+		muts = append(muts, wire.Mutation{ID: uint64(i + 1), Revision: r})
+	}
+	var pr wire.PushResponse
+	e.call("/v1/push", b.Token, wire.PushRequest{DeviceID: b.DeviceID, Mutations: muts}, &pr)
+	for _, enc := range []string{"zstd", ""} {
+		req, _ := http.NewRequest("POST", e.url+"/v1/pull", strings.NewReader(`{"cursor":""}`))
+		req.Header.Set(wire.VersionHeader, "1")
+		req.Header.Set("Authorization", "Bearer "+b.Token)
+		if enc != "" {
+			req.Header.Set("Accept-Encoding", enc)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.Header.Get("Content-Encoding") != enc {
+			t.Errorf("asked %q, got Content-Encoding %q", enc, resp.Header.Get("Content-Encoding"))
+		}
+		var body io.Reader = bytes.NewReader(raw)
+		if enc == "zstd" {
+			rd, done, err := wire.Decompress(body, wire.MaxBatchBytes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer done()
+			body = rd
+		}
+		var pull wire.PullResponse
+		if err := json.NewDecoder(body).Decode(&pull); err != nil || len(pull.Changes) != 20 {
+			t.Errorf("%q: %d changes, %v (%d bytes on the wire)", enc, len(pull.Changes), err, len(raw))
+		}
+	}
+}

@@ -40,22 +40,49 @@
 // stores the new cursor in the same transaction as the changes it applied,
 // so a pull interrupted anywhere is simply repeated.
 //
-// # Photos: by SHA-256, in ranges
+// # Photos: by SHA-256, in verified frames
 //
 // POST /v1/photos/status with PhotoStatusRequest asks, for many photos at
 // once, which the server lacks and how many bytes of each it already holds
-// (PhotoStatusResponse). The client then sends only the missing range, in
-// chunks of at most MaxChunkBytes: PUT /v1/photos/{sha256}?offset=N. The
-// server appends a chunk only at its current length, keeps the verified
-// prefix across restarts, and when the bytes are complete checks the hash
-// before the photo counts (fsync, rename into place); a photo whose bytes do
-// not match is rejected and its good prefix kept. Names never reach the
-// server's file system: only verified hashes do. A revision that refers to
-// photos becomes visible to editors when all of them have arrived.
+// (PhotoStatusResponse; a whole photo of an article the device may not see
+// is reported as absent). The client then sends only the missing range:
+// PUT /v1/photos/{sha256}?offset=N&size=TOTAL with Content-Type ChunksType,
+// a body of frames (WriteFrame: length, SHA-256, bytes; at least
+// MinFrameBytes each but the last, at most MaxChunkBytes). The server keeps
+// each verified frame at once (fsynced with the hash state that covers it,
+// so the prefix survives restarts) and, while the body still arrives,
+// answers with Content-Type AcksType: one PhotoState line per kept frame,
+// then the final state or an Error. A client cut off goes on from the last
+// acknowledgement it read; a frame at or before what the server holds adds
+// only its new bytes; an offset past it is 409 with the state to resume
+// from. When the bytes are complete the server checks the whole hash (a
+// mismatch deletes the photo: 422) and the image header (not an image, or
+// over 50 megapixels: 422; photos are never decoded on the server). A
+// single chunk with its SHA-256 in the Chunk-SHA256 header is also taken.
+// Only photos that an article of the device's user refers to are taken
+// (404 otherwise: send the article first). Names never reach the server's
+// file system: only verified hashes do.
+//
+// With rendition_of=ORIGINAL the bytes are a rendition of that photo, a
+// JPEG of at most 1600 px sent before the original, verified against its
+// own hash and filed under the original's. PhotoState.Rendition says the
+// server holds one; PhotoState.Wanted that an editor asked for the original
+// (POST /v1/photos/want, editors and admins), which the author's device
+// then sends first among originals.
+//
+// GET /v1/photos/{sha256} sends a photo to a device whose user may see an
+// article with it, with Range support so downloads resume; ?rendition=1
+// sends its rendition, with the rendition's SHA-256 in RenditionHashHeader.
+//
+// A revision that refers to photos becomes visible to others when each has
+// arrived (original or rendition); the author's devices see it at once,
+// with Change.MissingPhotos.
 //
 // # Order
 //
-// Text first (push), then a small rendition of each photo, then originals
-// by the user's policy (never, unmetered links only, always). Deadlines are
-// on progress (no byte for a while means reconnect), not on whole requests.
+// Text first (push), then a rendition of each photo, then originals by the
+// user's policy (never, unmetered links only, always; wanted ones first),
+// then pull, then photos to receive. Deadlines are on progress (no byte for
+// a while means reconnect), not on whole requests; retries back off with
+// jitter.
 package wire
