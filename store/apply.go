@@ -83,6 +83,9 @@ type Mutation struct {
 // as few transactions as the store allows (one fsync for a whole push). It
 // returns the outcomes of the mutations it got to; on ErrOutOfOrder or a
 // store failure the outcomes before it stand and are durable.
+//
+// Pushes that arrive while another is being written are committed together
+// (one transaction, one fsync for many devices), each answered as if alone.
 func (s *DB) ApplyBatch(ctx context.Context, device, user string, muts []Mutation) ([]Outcome, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -90,8 +93,83 @@ func (s *DB) ApplyBatch(ctx context.Context, device, user string, muts []Mutatio
 	if device == "" {
 		return nil, fmt.Errorf("apply: a device is required: %w", fielddesk.ErrInvalid)
 	}
+	req := &applyRequest{device: device, user: user, muts: muts, done: make(chan struct{})}
+	s.applyMu.Lock()
+	s.applyQueue = append(s.applyQueue, req)
+	s.applyMu.Unlock()
 	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	s.applyMu.Lock()
+	group := s.applyQueue
+	s.applyQueue = nil
+	s.applyMu.Unlock()
+	if len(group) > 0 { // else an earlier writer took ours along
+		s.applyGroup(group)
+	}
+	s.writeMu.Unlock()
+	<-req.done
+	return req.outs, req.err
+}
+
+// applyRequest is one device's push waiting to be written.
+type applyRequest struct {
+	device, user string
+	muts         []Mutation
+	outs         []Outcome
+	err          error
+	done         chan struct{}
+}
+
+// applyGroup writes the pushes of several devices in one transaction, or
+// each on its own when that fails (so one device's trouble stays its own).
+// The caller holds writeMu.
+func (s *DB) applyGroup(group []*applyRequest) {
+	defer func() {
+		for _, r := range group {
+			close(r.done)
+		}
+	}()
+	if len(group) > 1 {
+		outs := make([][]Outcome, len(group))
+		errs := make([]error, len(group))
+		err := s.db.Update(func(txn *badger.Txn) error {
+			for i, r := range group {
+				outs[i], errs[i] = nil, nil
+				for _, m := range r.muts {
+					out, err := applyOne(txn, r.device, r.user, m.ID, m.Revision)
+					if errors.Is(err, ErrOutOfOrder) { // checked before anything is written
+						errs[i] = fmt.Errorf("apply mutation %d of %s: %w", m.ID, r.device, err)
+						break
+					}
+					if err != nil {
+						return err
+					}
+					outs[i] = append(outs[i], out)
+				}
+			}
+			return nil
+		})
+		if err == nil {
+			applied := false
+			for i, r := range group {
+				r.outs, r.err = outs[i], errs[i]
+				for _, o := range outs[i] {
+					applied = applied || o.Result == Applied
+				}
+			}
+			if applied {
+				s.wakeIndexer()
+			}
+			return
+		}
+	}
+	for _, r := range group {
+		r.outs, r.err = s.applySolo(r.device, r.user, r.muts)
+	}
+}
+
+// applySolo applies one device's push in as few transactions as the store
+// allows. The caller holds writeMu.
+func (s *DB) applySolo(device, user string, muts []Mutation) ([]Outcome, error) {
 	var outs []Outcome
 	applied := false
 	for len(muts) > 0 {

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -220,5 +222,59 @@ func TestApplyBatch(t *testing.T) {
 	}
 	if hist, _ := db2.History(ctx, art); len(hist) != 3 {
 		t.Errorf("%d revisions, want 3", len(hist))
+	}
+}
+
+// Pushes from many devices at once are committed together and each is
+// answered as if alone; a device with a gap gets its own error only.
+func TestApplyBatchConcurrentDevices(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	const devices = 24
+	type result struct {
+		outs []Outcome
+		err  error
+	}
+	results := make([]result, devices)
+	var wg sync.WaitGroup
+	for d := range devices {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var muts []Mutation
+			for i := range 5 {
+				id := uint64(i + 1)
+				if d == 7 && i == 3 {
+					id = 9 // a gap
+				}
+				muts = append(muts, Mutation{ID: id, Revision: remoteRevision(fielddesk.NewID(), "", fmt.Sprintf("Tin %d-%d", d, i))})
+			}
+			outs, err := db.ApplyBatch(ctx, fmt.Sprintf("dev-%d", d), fmt.Sprintf("pv%d", d), muts)
+			results[d] = result{outs, err}
+		}()
+	}
+	wg.Wait()
+	for d, r := range results {
+		want := 5
+		if d == 7 {
+			want = 3
+			if !errors.Is(r.err, ErrOutOfOrder) {
+				t.Errorf("device 7: %v", r.err)
+			}
+		} else if r.err != nil {
+			t.Errorf("device %d: %v", d, r.err)
+		}
+		if len(r.outs) != want {
+			t.Errorf("device %d: %d outcomes, want %d", d, len(r.outs), want)
+		}
+		for _, o := range r.outs {
+			if o.Result != Applied {
+				t.Errorf("device %d: %+v", d, o)
+			}
+		}
+	}
+	list, _ := db.List(ctx)
+	if len(list) != devices*5-2 {
+		t.Errorf("%d articles stored, want %d", len(list), devices*5-2)
 	}
 }

@@ -26,7 +26,11 @@ type DB struct {
 	db      *badger.DB
 	writeMu sync.Mutex // one writer: saves read the head and write it back
 	uploads sync.Map   // photo hash -> *sync.Mutex: appends to one photo take turns
-	now     func() time.Time
+	// applyQueue holds pushes waiting for writeMu; the writer that gets it
+	// commits them all together (apply.go).
+	applyMu    sync.Mutex
+	applyQueue []*applyRequest
+	now        func() time.Time
 }
 
 // Open opens or creates the data folder dir. It returns an error wrapping
