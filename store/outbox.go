@@ -408,6 +408,22 @@ func (s *DB) Outbox(ctx context.Context) (Outbox, error) {
 	return out, nil
 }
 
+// HasQueued reports whether an article waits to be pushed.
+func (s *DB) HasQueued(ctx context.Context) (bool, error) {
+	found := false
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("q/")})
+		defer it.Close()
+		it.Rewind()
+		found = it.Valid()
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("read the outbox: %w", mapErr(err))
+	}
+	return found, nil
+}
+
 // Cursor is the server's pull cursor ("" before the first pull).
 func (s *DB) Cursor(ctx context.Context) (string, error) {
 	var c string

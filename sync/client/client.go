@@ -87,6 +87,9 @@ type Client struct {
 	// progress counts what the server acknowledged (mutations, frames,
 	// pulls): a failed exchange that moved it resets the backoff.
 	progress atomic.Int64
+	// textWaiting: Kick was called (a save or a send); uploads check the
+	// outbox between frames and yield to text.
+	textWaiting atomic.Bool
 
 	mu     sync.Mutex
 	status fielddesk.SyncStatus
@@ -247,6 +250,9 @@ func (c *Client) update(change func(*fielddesk.SyncStatus)) {
 
 // Kick asks Run to sync now (after a save, or "Sync now").
 func (c *Client) Kick() {
+	// Text waits for no photo: an upload under way yields at its next frame
+	// when articles are queued (see sendFrom).
+	c.textWaiting.Store(true)
 	select {
 	case c.kick <- struct{}{}:
 	default:

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/store"
@@ -252,4 +253,36 @@ func TestWrongPasswordAndBadAddress(t *testing.T) {
 		t.Errorf("sync before login: %v", err)
 	}
 	_ = os.Getpid
+}
+
+// An article sent while a big photo is on its way goes at once, not after
+// the photo: the upload yields at its next frame and goes on afterwards.
+func TestTextOvertakesAPhotoOnItsWay(t *testing.T) {
+	n := startNewsroom(t)
+	c := newDevice(t, n, "lethib", store.OriginalsAlways)
+	big := c.write("Ảnh lớn", 1800)
+	c.send(big.Article.ID)
+	h := big.Article.Photos[0].Hash
+	n.proxy.SetRate(128 << 10)
+	done := make(chan error, 1)
+	go func() { _, err := c.c.Sync(context.Background()); done <- err }()
+	waitFor(t, 60*time.Second, "the photo's upload to start", func() bool {
+		st, _ := n.db.PhotoStatus(h)
+		return st.Have > 0 || n.db.HasRendition(h)
+	})
+	urgent := c.write("Tin khẩn: sạt lở vùi nhà dân")
+	c.send(urgent.Article.ID)
+	c.c.Kick()
+	waitFor(t, 60*time.Second, "the urgent article on the server", func() bool {
+		_, ok := n.serverArticles()[urgent.Article.ID]
+		return ok
+	})
+	if st, _ := n.db.PhotoStatus(h); st.Complete {
+		t.Error("the urgent text arrived only after the whole photo")
+	}
+	n.proxy.SetRate(0)
+	if err := <-done; err != nil {
+		t.Fatalf("the exchange: %v", err)
+	}
+	checkServerHolds(t, n, c, map[fielddesk.ID]bool{big.Article.ID: true, urgent.Article.ID: true})
 }

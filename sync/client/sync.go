@@ -73,11 +73,18 @@ func isServerError(err error) bool {
 }
 
 func (c *Client) exchange(ctx context.Context, acct store.Account, rep *Report) error {
-	if err := c.push(ctx, acct, rep); err != nil {
-		return fmt.Errorf("sending articles: %w", err)
-	}
-	if err := c.sendPhotos(ctx, acct, rep); err != nil {
-		return fmt.Errorf("sending photos: %w", err)
+	for {
+		if err := c.push(ctx, acct, rep); err != nil {
+			return fmt.Errorf("sending articles: %w", err)
+		}
+		err := c.sendPhotos(ctx, acct, rep)
+		if errors.Is(err, errYield) {
+			continue // text was queued during a photo: it goes now, the photo after
+		}
+		if err != nil {
+			return fmt.Errorf("sending photos: %w", err)
+		}
+		break
 	}
 	if err := c.pull(ctx, acct, rep); err != nil {
 		return fmt.Errorf("receiving: %w", err)
@@ -214,6 +221,9 @@ func fileHash(path string) (string, int64, error) {
 	n, err := io.Copy(h, f)
 	return hex.EncodeToString(h.Sum(nil)), n, err
 }
+
+// errYield stops a photo upload so queued text goes first.
+var errYield = errors.New("a photo upload yields to text")
 
 // upload is one file on its way: hash and size of the bytes sent, and the
 // original they stand for when they are its rendition.
@@ -421,6 +431,9 @@ func (c *Client) send(ctx context.Context, acct store.Account, u upload, progres
 			progress[u.progressSlot].Done = max(c.ackedNow(u.hash), u.have)
 			c.update(func(s *fielddesk.SyncStatus) { s.Photos = slices.Clone(progress) })
 		}, rep)
+		if errors.Is(err, errYield) {
+			return errYield
+		}
 		if errors.Is(err, errConflictState) && attempt < 3 {
 			u.have = st.Have // the server holds another length: go on from there
 			continue
@@ -465,11 +478,19 @@ func (c *Client) sendFrom(ctx context.Context, acct store.Account, u upload, onS
 	started := time.Now()
 	pr, pw := io.Pipe()
 	finished := make(chan struct{})
+	yielded := false // read after finished
 	go func() {
 		defer close(finished)
 		buf := make([]byte, frame)
 		var sent int64
 		for {
+			if c.textWaiting.Swap(false) {
+				if queued, _ := c.db.HasQueued(ctx); queued {
+					yielded = true
+					pw.CloseWithError(errYield) // the frames sent so far are kept
+					return
+				}
+			}
 			n, err := io.ReadFull(f, buf)
 			if n > 0 {
 				if werr := wire.WriteFrame(pw, buf[:n]); werr != nil {
@@ -506,7 +527,10 @@ func (c *Client) sendFrom(ctx context.Context, acct store.Account, u upload, onS
 	st, err := c.readAcks(req, u)
 	pr.Close()
 	<-finished
-	c.measureLink(st.Have-u.have, time.Since(started), err != nil && !errors.Is(err, errConflictState))
+	if yielded {
+		err = errYield
+	}
+	c.measureLink(st.Have-u.have, time.Since(started), err != nil && !errors.Is(err, errConflictState) && !errors.Is(err, errYield))
 	return st, err
 }
 
