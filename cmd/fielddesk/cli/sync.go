@@ -83,6 +83,8 @@ func readPassword(file string, stdin io.Reader, out io.Writer) (string, error) {
 		r = f
 	} else {
 		fmt.Fprint(out, "Password: ")
+		restore := quietTerminal(stdin)
+		defer func() { restore(); fmt.Fprintln(out) }()
 	}
 	line, err := bufio.NewReader(r).ReadString('\n')
 	if err != nil && !(errors.Is(err, io.EOF) && line != "") {

@@ -1,0 +1,8 @@
+//go:build !linux
+
+package cli
+
+import "io"
+
+// quietTerminal cannot turn echo off on this system.
+func quietTerminal(io.Reader) (restore func()) { return func() {} }
