@@ -83,7 +83,7 @@ func (d *Desk) Thumbnail(ctx context.Context, hash string) (string, error) {
 	if _, err := os.Stat(path); err == nil {
 		return path, nil
 	}
-	f, err := os.Open(d.PhotoPath(hash))
+	f, err := os.Open(d.photoFile(hash))
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return "", fmt.Errorf("photo %s: %w", hash[:min(12, len(hash))], fielddesk.ErrNotFound)
@@ -99,6 +99,15 @@ func (d *Desk) Thumbnail(ctx context.Context, hash string) (string, error) {
 		return "", fmt.Errorf("thumbnail: %w", err)
 	}
 	return path, nil
+}
+
+// photoFile is the best file held for a photo: the original, or on an
+// editor's device its rendition until the original arrives.
+func (d *Desk) photoFile(hash string) string {
+	if path, _, err := d.PhotoFile(hash); err == nil {
+		return path
+	}
+	return d.PhotoPath(hash)
 }
 
 // Legacy says what Import does with text that looks like a pre-Unicode

@@ -63,9 +63,16 @@ func (d *Desk) Export(ctx context.Context, id fielddesk.ID, opts ExportOptions, 
 		photoURL := besideURL
 		if opts.Embed || toStdout {
 			photoURL = func(p fielddesk.Photo) string {
-				data, err := os.ReadFile(d.PhotoPath(p.Hash))
+				path, original, err := d.PhotoFile(p.Hash)
 				if err != nil {
 					return ""
+				}
+				data, err := os.ReadFile(path)
+				if err != nil {
+					return ""
+				}
+				if !original {
+					return render.DataURL("image/jpeg", data) // renditions are JPEG
 				}
 				return render.DataURL(p.Type, data)
 			}
@@ -74,7 +81,7 @@ func (d *Desk) Export(ctx context.Context, id fielddesk.ID, opts ExportOptions, 
 			return fmt.Errorf("export: %w", err)
 		}
 	case FormatNinJS:
-		photoURL := func(p fielddesk.Photo) string { return fileURL(d.PhotoPath(p.Hash)) }
+		photoURL := func(p fielddesk.Photo) string { return fileURL(d.photoFile(p.Hash)) }
 		if !toStdout {
 			outDir, err := filepath.Abs(filepath.Dir(opts.Out))
 			if err != nil {
@@ -104,7 +111,7 @@ func (d *Desk) Export(ctx context.Context, id fielddesk.ID, opts ExportOptions, 
 	if opts.Format != FormatHTML || !opts.Embed {
 		for _, p := range a.Photos {
 			dst := filepath.Join(filepath.Dir(opts.Out), filepath.FromSlash(names[p.Hash]))
-			if err := copyFile(d.PhotoPath(p.Hash), dst); err != nil {
+			if err := copyFile(d.photoFile(p.Hash), dst); err != nil {
 				return fmt.Errorf("export photo %s: %w", p.Name, err)
 			}
 		}

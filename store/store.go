@@ -132,7 +132,9 @@ func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom f
 		return fielddesk.Revision{}, err
 	}
 	for _, p := range a.Photos {
-		if _, err := os.Stat(s.PhotoPath(p.Hash)); err != nil {
+		// The original, or (an article received from the newsroom) its
+		// rendition while the original is on its way.
+		if _, _, err := s.PhotoFile(p.Hash); err != nil {
 			return fielddesk.Revision{}, fmt.Errorf("photo %s (%s) is not in the data folder: %w", p.Name, p.Hash[:12], fielddesk.ErrNotFound)
 		}
 	}

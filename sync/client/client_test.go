@@ -3,6 +3,8 @@ package client_test
 import (
 	"context"
 	"errors"
+	"io"
+	"path/filepath"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/desk"
 	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/client"
 )
@@ -134,6 +137,18 @@ func TestRenditionsFirstAndOriginalsOnRequest(t *testing.T) {
 	path, original, err := e.desk.PhotoFile(h)
 	if err != nil || original {
 		t.Fatalf("the editor should hold the rendition: %s %v %v", path, original, err)
+	}
+	// With only the rendition the editor's desk shows and exports the photo.
+	if thumb, err := e.desk.Thumbnail(ctx, h); err != nil || thumb == "" {
+		t.Errorf("thumbnail from the rendition: %q %v", thumb, err)
+	}
+	var page strings.Builder
+	if err := e.desk.Export(ctx, r.Article.ID, desk.ExportOptions{Format: desk.FormatHTML, Embed: true}, &page); err != nil || !strings.Contains(page.String(), "data:image/jpeg;base64,") {
+		t.Errorf("export with the rendition: %v", err)
+	}
+	out := filepath.Join(t.TempDir(), "bai.md")
+	if err := e.desk.Export(ctx, r.Article.ID, desk.ExportOptions{Format: desk.FormatMarkdown, Out: out}, io.Discard); err != nil {
+		t.Errorf("export to a folder with the rendition: %v", err)
 	}
 	if err := e.c.WantOriginals(ctx, []string{h}); err != nil {
 		t.Fatal(err)
