@@ -84,6 +84,9 @@ type PhotoJob struct {
 	OriginalDone  bool `json:"original_done,omitempty"`
 	// Wanted: an editor asked for the original.
 	Wanted bool `json:"wanted,omitempty"`
+	// Failed is why the server refused the photo for good (it is not sent
+	// again; the user sees the reason).
+	Failed string `json:"failed,omitempty"`
 }
 
 // ErrNotLoggedIn means the device has no account at a server yet.
@@ -139,18 +142,40 @@ func (s *DB) SetAccount(ctx context.Context, a Account) error {
 			if err := eachJSON(txn, []byte("f/"), func(o *Outgoing) error { flights = append(flights, *o); return nil }); err != nil {
 				return err
 			}
+			// Same server, new device: the mutations awaiting an answer go
+			// again, unchanged, numbered from 1 for the new device (the
+			// server takes a revision it already holds without a duplicate,
+			// and what was based on it stays based on it). Another server:
+			// they are queued afresh against what that server knows.
 			for _, o := range flights {
 				if err := txn.Delete(flightKey(o.ID)); err != nil {
 					return err
 				}
-				if err := txn.Set(queueKey(o.Revision.Article.ID), nil); err != nil {
+			}
+			var last uint64
+			for _, o := range flights {
+				if old.Server != a.Server {
+					if err := txn.Set(queueKey(o.Revision.Article.ID), nil); err != nil {
+						return err
+					}
+					continue
+				}
+				last++
+				o.ID = last
+				if err := setJSON(txn, flightKey(o.ID), o); err != nil {
 					return err
 				}
 			}
-			if err := txn.Delete(mutKey); err != nil {
+			if err := txn.Set(mutKey, binary.BigEndian.AppendUint64(nil, last)); err != nil {
 				return err
 			}
 			if old.Server != a.Server {
+				// What the old server acknowledged or refused means nothing here.
+				for _, prefix := range []string{"sh/", "sx/", "pj/"} {
+					if err := deletePrefix(txn, []byte(prefix)); err != nil {
+						return err
+					}
+				}
 				if err := txn.Delete(cursorKey); err != nil {
 					return err
 				}
@@ -510,6 +535,22 @@ func (s *DB) ApplyPulled(ctx context.Context, changes []Pulled, cursor string) (
 		s.wakeIndexer()
 	}
 	return applied, nil
+}
+
+// deletePrefix deletes every key with the prefix.
+func deletePrefix(txn *badger.Txn, prefix []byte) error {
+	var keys [][]byte
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	for it.Rewind(); it.Valid(); it.Next() {
+		keys = append(keys, it.Item().KeyCopy(nil))
+	}
+	it.Close()
+	for _, k := range keys {
+		if err := txn.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // hasPending reports whether an article has edits queued or awaiting an answer.

@@ -72,6 +72,8 @@ type Client struct {
 	batch int        // mutations per push now (under runMu)
 	// waiting says why photos wait (under runMu): shown until the next exchange.
 	waiting map[string]string
+	// failed says why the server refused photos for good (under runMu).
+	failed map[string]string
 	// known is what the server last said of each photo (under runMu);
 	// acked, the last length it acknowledged of each upload (under ackMu);
 	// resuming, that the last exchange failed, so these are fresh enough to

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
+	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -267,5 +269,43 @@ func TestRunBacksOffOnlyWhenNothingMoves(t *testing.T) {
 	defer mu.Unlock()
 	if w := waits[len(waits)-1]; w < 1500*time.Millisecond { // 0.1 + 0.2·2·2·2 s
 		t.Errorf("with no link the waits stayed short: %v", waits)
+	}
+}
+
+// A photo damaged on the laptop's disk after it was added: the server
+// refuses it (its bytes do not match its hash); it is shown with the reason
+// and not sent again, and the other photos and articles still go.
+func TestARefusedPhotoDoesNotBlockTheRest(t *testing.T) {
+	n := startNewsroom(t)
+	c := newDevice(t, n, "lethib", store.OriginalsAlways)
+	bad := c.write("Ảnh hỏng", 300)
+	good := c.write("Ảnh tốt", 300)
+	c.send(bad.Article.ID)
+	c.send(good.Article.ID)
+	path := c.desk.PhotoPath(bad.Article.Photos[0].Hash)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)/2] ^= 0xff // bit rot
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.c.Sync(context.Background()); err != nil {
+		t.Fatalf("one bad photo failed the exchange: %v", err)
+	}
+	if st, _ := n.db.PhotoStatus(good.Article.Photos[0].Hash); !st.Complete {
+		t.Error("the good photo did not go")
+	}
+	st := c.c.Status()
+	if why := st.Problems[bad.Article.ID]; !strings.Contains(why, "photo refused") {
+		t.Errorf("the refused photo is not shown: %+v", st.Problems)
+	}
+	up := n.proxy.Up.Load()
+	if _, err := c.c.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if sent := n.proxy.Up.Load() - up; sent > 8<<10 {
+		t.Errorf("the refused photo went again: %d bytes", sent)
 	}
 }

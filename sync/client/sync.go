@@ -106,13 +106,22 @@ func (c *Client) refresh(ctx context.Context, progress []fielddesk.PhotoProgress
 	for id, p := range box.Problems {
 		problems[id] = p.Reason
 	}
+	for _, j := range box.Photos {
+		if j.Failed != "" {
+			problems[j.Article] = "photo refused: " + j.Failed
+		}
+	}
 	if progress == nil {
 		for _, j := range box.Photos {
 			done := int64(0)
 			if j.RenditionDone {
 				done = j.Size / 10 // shown as a sliver: the editors can see it already
 			}
-			progress = append(progress, fielddesk.PhotoProgress{Hash: j.Hash, Article: j.Article, Download: j.Download, Done: done, Total: j.Size, Waiting: c.waiting[j.Hash]})
+			why := c.waiting[j.Hash]
+			if j.Failed != "" {
+				why = "refused by the newsroom: " + j.Failed
+			}
+			progress = append(progress, fielddesk.PhotoProgress{Hash: j.Hash, Article: j.Article, Download: j.Download, Done: done, Total: j.Size, Waiting: why})
 		}
 	}
 	c.update(func(s *fielddesk.SyncStatus) {
@@ -270,11 +279,17 @@ func (c *Client) sendPhotos(ctx context.Context, acct store.Account, rep *Report
 	}
 	var mine []store.PhotoJob
 	var hashes []string
+	c.failed = map[string]string{}
 	for _, j := range jobs {
-		if !j.Download {
-			mine = append(mine, j)
-			hashes = append(hashes, j.Hash)
+		if j.Download {
+			continue
 		}
+		if j.Failed != "" {
+			c.failed[j.Hash] = j.Failed // refused for good: shown, not sent again
+			continue
+		}
+		mine = append(mine, j)
+		hashes = append(hashes, j.Hash)
 	}
 	if len(mine) == 0 {
 		return nil
@@ -327,7 +342,9 @@ func (c *Client) sendPhotos(ctx context.Context, acct store.Account, rep *Report
 		if !j.RenditionDone {
 			rpath, err := c.rendition(j.Hash, j.Size)
 			if err != nil {
-				return fmt.Errorf("photo %s: %w", j.Hash[:12], err)
+				// No small copy (the picture data is damaged?): the original
+				// goes first instead; the server checks it.
+				rpath = ""
 			}
 			if rpath != "" {
 				rh, rsize, err := fileHash(rpath)
@@ -397,7 +414,7 @@ func (c *Client) sendPhotos(ctx context.Context, acct store.Account, rep *Report
 	c.refresh(ctx, progress)
 	c.update(func(s *fielddesk.SyncStatus) { s.Phase = fielddesk.PhaseRendition })
 	for _, u := range renditions {
-		if err := c.send(ctx, acct, u, progress, rep); err != nil {
+		if err := c.sendOrGiveUp(ctx, acct, u, progress, rep); err != nil {
 			return err
 		}
 	}
@@ -412,11 +429,28 @@ func (c *Client) sendPhotos(ctx context.Context, acct store.Account, rep *Report
 			progress[u.progressSlot].Total = u.size
 			progress[u.progressSlot].Done = u.have
 		}
-		if err := c.send(ctx, acct, u, progress, rep); err != nil {
+		if err := c.sendOrGiveUp(ctx, acct, u, progress, rep); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// sendOrGiveUp sends one file; when the server refuses the photo for good
+// (not an image, too large, bytes that do not match their hash) the photo
+// is marked failed, shown with the reason and not sent again, and the
+// others go on. Link failures end the exchange.
+func (c *Client) sendOrGiveUp(ctx context.Context, acct store.Account, u upload, progress []fielddesk.PhotoProgress, rep *Report) error {
+	err := c.send(ctx, acct, u, progress, rep)
+	var se *ServerError
+	if errors.As(err, &se) && se.Status >= 400 && se.Status < 500 &&
+		se.Status != http.StatusUnauthorized && se.Status != http.StatusRequestTimeout && se.Status != http.StatusTooManyRequests {
+		j := u.job
+		j.Failed = se.Msg
+		c.failed[j.Hash] = se.Msg
+		return c.db.UpdatePhotoJob(ctx, j)
+	}
+	return err
 }
 
 // send uploads one file from where the server stopped, as a stream of
@@ -569,7 +603,14 @@ func (c *Client) readAcks(req *http.Request, u upload) (wire.PhotoState, error) 
 			return st, fmt.Errorf("the link dropped after %d bytes: %w", st.Have, err)
 		}
 		if line.Error != "" {
-			return st, &ServerError{Status: http.StatusOK, Code: line.Code, Msg: line.Error}
+			// The answer began 200 before this went wrong: the status the
+			// server would have sent goes with its code.
+			status := map[string]int{wire.CodeHashMismatch: http.StatusUnprocessableEntity, wire.CodeTooLarge: http.StatusRequestEntityTooLarge,
+				wire.CodeBadRequest: http.StatusBadRequest, wire.CodeNotFound: http.StatusNotFound}[line.Code]
+			if status == 0 {
+				status = http.StatusInternalServerError
+			}
+			return st, &ServerError{Status: status, Code: line.Code, Msg: line.Error}
 		}
 		if line.Hash != u.hash || line.Have < st.Have || line.Have > u.size {
 			return st, fmt.Errorf("the server acknowledged %+v for %s…", line.PhotoState, u.hash[:12])

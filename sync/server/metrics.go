@@ -65,6 +65,10 @@ func (w *countingWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
+// Unwrap lets http.ResponseController reach the connection: framed
+// uploads need full duplex and read deadlines.
+func (w *countingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // countingBody counts the bytes of a request.
 type countingBody struct {
 	io.ReadCloser

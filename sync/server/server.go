@@ -421,7 +421,8 @@ func (s *Server) photoChunk(w http.ResponseWriter, r *http.Request) (any, error)
 		// Acknowledge each frame as it is kept, while the body still
 		// arrives: a client cut off knows where to go on without asking.
 		var acks *json.Encoder
-		if err == nil && !st.Complete && rc.EnableFullDuplex() == nil {
+		fdErr := rc.EnableFullDuplex()
+		if err == nil && !st.Complete && fdErr == nil {
 			w.Header().Set("Content-Type", wire.AcksType)
 			w.WriteHeader(http.StatusOK)
 			acks = json.NewEncoder(w)

@@ -380,3 +380,52 @@ func TestPullAnswersCompressed(t *testing.T) {
 		}
 	}
 }
+
+// A framed upload is acknowledged frame by frame while its body still
+// arrives, so a client cut off knows where the server stands.
+func TestFramedUploadAcknowledgesWhileItArrives(t *testing.T) {
+	e := newEnv(t)
+	lr := e.login("lethib")
+	photo := noiseJPEG(t, 300, 200, 5)
+	e.pushWithPhotos(lr, 1, photo)
+	h, size := sum(photo), int64(len(photo))
+	pr, pw := io.Pipe()
+	defer pw.Close() // on failure too, so the handler ends and the server can close
+	// A server that answers only after the whole body would wait forever
+	// for the rest, which waits for its answer: give up after a while.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "PUT", fmt.Sprintf("%s/v1/photos/%s?offset=0&size=%d", e.url, h, size), pr)
+	req.Header.Set(wire.VersionHeader, "1")
+	req.Header.Set("Authorization", "Bearer "+lr.Token)
+	req.Header.Set("Content-Type", wire.ChunksType)
+	go wire.WriteFrame(pw, photo[:wire.MinFrameBytes]) // the rest waits for the acknowledgement
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("no acknowledgement while the upload arrives: %v", err)
+	}
+	defer resp.Body.Close()
+	if resp.Header.Get("Content-Type") != wire.AcksType {
+		t.Fatalf("answer %d %s: not acknowledged frame by frame", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	dec := json.NewDecoder(resp.Body)
+	var first wire.PhotoState
+	if err := dec.Decode(&first); err != nil || first.Have != wire.MinFrameBytes || first.Complete {
+		t.Fatalf("first acknowledgement: %+v %v", first, err)
+	}
+	go func() {
+		for off := wire.MinFrameBytes; off < len(photo); off += wire.MinFrameBytes {
+			wire.WriteFrame(pw, photo[off:min(len(photo), off+wire.MinFrameBytes)])
+		}
+		pw.Close()
+	}()
+	var last wire.PhotoState
+	for dec.More() {
+		if err := dec.Decode(&last); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !last.Complete || last.Have != size {
+		t.Errorf("last line: %+v", last)
+	}
+}
