@@ -392,12 +392,12 @@ func (s *Server) photoChunk(w http.ResponseWriter, r *http.Request) (any, error)
 	}
 	p := who(r)
 	// Only photos of articles the device may see take space here.
-	visible, err := s.db.PhotoVisible(cmp(original, hash), func(owner string) bool { return owner == p.user.Name })
+	visible, err := s.db.PhotoVisible(orElse(original, hash), func(owner string) bool { return owner == p.user.Name })
 	if err != nil {
 		return nil, err
 	}
 	if !visible {
-		return nil, fail(http.StatusNotFound, wire.CodeNotFound, "no article of yours refers to photo %s; send the article first", short(cmp(original, hash)))
+		return nil, fail(http.StatusNotFound, wire.CodeNotFound, "no article of yours refers to photo %s; send the article first", short(orElse(original, hash)))
 	}
 	appendChunk := func(offset int64, sum string, rd io.Reader) (store.PhotoState, error) {
 		if original != "" {
@@ -612,7 +612,8 @@ func (s *Server) seer(ctx context.Context, p principal) (func(owner string) bool
 	return func(owner string) bool { return owner == p.user.Name }, nil
 }
 
-func cmp(a, b string) string {
+// orElse is a, or b when a is empty.
+func orElse(a, b string) string {
 	if a != "" {
 		return a
 	}
