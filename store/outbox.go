@@ -459,26 +459,18 @@ func (s *DB) Cursor(ctx context.Context) (string, error) {
 	return c, nil
 }
 
-// Pulled is one article's state from the server.
-type Pulled struct {
-	Revision fielddesk.Revision
-	// Download: fetch the photos this revision refers to (an editor's device).
-	Download bool
-}
-
 // ApplyPulled stores what a pull brought and the new cursor in one
 // transaction. A revision this device already holds changes nothing but is
 // remembered as the server's. A revision from elsewhere becomes the
 // article's newest unless the article has edits waiting to go: then it is
 // kept in the history and the article is marked as changed on both sides
 // (nothing is overwritten; merging comes with the editorial loop).
-func (s *DB) ApplyPulled(ctx context.Context, changes []Pulled, cursor string) (applied int, err error) {
+func (s *DB) ApplyPulled(ctx context.Context, changes []fielddesk.Revision, cursor string) (applied int, err error) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	err = s.db.Update(func(txn *badger.Txn) error {
 		applied = 0
-		for _, c := range changes {
-			rev := c.Revision
+		for _, rev := range changes {
 			id := rev.Article.ID
 			if _, err := txn.Get(revisionKey(id, rev.ID)); err == nil {
 				// Written here (or pulled before): now known to the server.
@@ -518,11 +510,10 @@ func (s *DB) ApplyPulled(ctx context.Context, changes []Pulled, cursor string) (
 				return err
 			}
 			applied++
-			if c.Download {
-				for _, p := range rev.Article.Photos {
-					if err := addPhotoJob(txn, PhotoJob{Hash: p.Hash, Size: p.Size, Article: id, Download: true}); err != nil {
-						return err
-					}
+			// Its photos come from the server (those not here already).
+			for _, p := range rev.Article.Photos {
+				if err := addPhotoJob(txn, PhotoJob{Hash: p.Hash, Size: p.Size, Article: id, Download: true}); err != nil {
+					return err
 				}
 			}
 		}

@@ -631,9 +631,9 @@ func (c *Client) pull(ctx context.Context, acct store.Account, rep *Report) erro
 		if err := c.call(ctx, acct.Server, acct.Token, "POST", "/v1/pull", wire.PullRequest{Cursor: cursor, Limit: 200}, &resp); err != nil {
 			return err
 		}
-		changes := make([]store.Pulled, len(resp.Changes))
+		changes := make([]fielddesk.Revision, len(resp.Changes))
 		for i, ch := range resp.Changes {
-			changes[i] = store.Pulled{Revision: ch.Revision, Download: true}
+			changes[i] = ch.Revision
 		}
 		n, err := c.db.ApplyPulled(ctx, changes, resp.Cursor)
 		if err != nil {
