@@ -10,7 +10,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -27,6 +26,7 @@ import (
 	"time"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/cmd/internal/prompt"
 	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/server"
 )
@@ -92,7 +92,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return fail(stderr, errors.New("user add needs a user name"))
 		}
 		var password string
-		if password, err = readPassword(*pwFile, stdin, stdout); err == nil {
+		if password, err = prompt.Password(*pwFile, stdin, stdout); err == nil {
 			_, err = db.AddUser(ctx, pos[0], fielddesk.Role(*role), *desk, password)
 		}
 		if err == nil {
@@ -148,26 +148,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 func fail(stderr io.Writer, err error) int {
 	fmt.Fprintln(stderr, "fielddesk-server: "+strings.ReplaceAll(err.Error(), "\n", "; "))
 	return 1
-}
-
-// readPassword reads the password from a file (first line) or asks for it.
-func readPassword(file string, stdin io.Reader, stdout io.Writer) (string, error) {
-	var r io.Reader = stdin
-	if file != "" {
-		f, err := os.Open(file)
-		if err != nil {
-			return "", fmt.Errorf("password file: %w", err)
-		}
-		defer f.Close()
-		r = f
-	} else {
-		fmt.Fprint(stdout, "Password: ")
-	}
-	line, err := bufio.NewReader(r).ReadString('\n')
-	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
-		return "", fmt.Errorf("reading the password: %w", err)
-	}
-	return strings.TrimRight(line, "\r\n"), nil
 }
 
 // serve runs the API until ctx ends or SIGINT/SIGTERM arrives; requests in

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -267,7 +266,6 @@ func TestWrongPasswordAndBadAddress(t *testing.T) {
 	if _, err := c.Sync(context.Background()); !errors.Is(err, store.ErrNotLoggedIn) {
 		t.Errorf("sync before login: %v", err)
 	}
-	_ = os.Getpid
 }
 
 // An article sent while a big photo is on its way goes at once, not after

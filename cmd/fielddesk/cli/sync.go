@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -9,10 +8,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/cmd/internal/prompt"
 	"github.com/fielddesk/fielddesk/desk"
 	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/client"
@@ -44,7 +43,7 @@ func cmdLogin(ctx context.Context, d *desk.Desk, args []string, stdin io.Reader,
 	if *originals != "" && !store.ValidOriginals(*originals) {
 		return fmt.Errorf("login: --originals takes never, unmetered or always, not %q", *originals)
 	}
-	password, err := readPassword(*pwFile, stdin, out)
+	password, err := prompt.Password(*pwFile, stdin, out)
 	if err != nil {
 		return err
 	}
@@ -69,28 +68,6 @@ func deskSuffix(desk string) string {
 		return ""
 	}
 	return ", desk " + desk
-}
-
-// readPassword reads the password from a file (first line) or from stdin.
-func readPassword(file string, stdin io.Reader, out io.Writer) (string, error) {
-	r := stdin
-	if file != "" {
-		f, err := os.Open(file)
-		if err != nil {
-			return "", fmt.Errorf("password file: %w", err)
-		}
-		defer f.Close()
-		r = f
-	} else {
-		fmt.Fprint(out, "Password: ")
-		restore := quietTerminal(stdin)
-		defer func() { restore(); fmt.Fprintln(out) }()
-	}
-	line, err := bufio.NewReader(r).ReadString('\n')
-	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
-		return "", fmt.Errorf("reading the password: %w", err)
-	}
-	return strings.TrimRight(line, "\r\n"), nil
 }
 
 func cmdSend(ctx context.Context, d *desk.Desk, args []string, _ io.Reader, out io.Writer) error {
