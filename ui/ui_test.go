@@ -49,9 +49,20 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { d.Close() })
 	l := &loop{ch: make(chan func(), 1024)}
 	u := newUI(a, d, l.do)
+	t.Cleanup(func() {
+		// Background work a test left running (a list refresh, a save)
+		// finishes before the store closes under it.
+		for end := time.Now().Add(10 * time.Second); u.work.pending.Load() > 0 && time.Now().Before(end); {
+			select {
+			case fn := <-l.ch:
+				fn()
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+		d.Close()
+	})
 	u.AutosaveDelay = 30 * time.Millisecond
 	u.PreviewDelay = 10 * time.Millisecond
 	u.FilterDelay = 20 * time.Millisecond
