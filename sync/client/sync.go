@@ -113,9 +113,13 @@ func (c *Client) refresh(ctx context.Context, progress []fielddesk.PhotoProgress
 	}
 	if progress == nil {
 		for _, j := range box.Photos {
-			done := int64(0)
-			if j.RenditionDone {
-				done = j.Size / 10 // shown as a sliver: the editors can see it already
+			// What the server last said it holds of the original (0 before
+			// this run asked): never a made-up share.
+			done := min(c.known[j.Hash].Have, j.Size)
+			if j.Download {
+				if st, err := c.db.PhotoStatus(j.Hash); err == nil {
+					done = st.Have // what arrived here so far
+				}
 			}
 			why := c.waiting[j.Hash]
 			if j.Failed != "" {

@@ -98,9 +98,9 @@ func cmdSync(ctx context.Context, d *desk.Desk, args []string, _ io.Reader, out 
 		return fmt.Errorf("%w: run fielddesk login --server URL --user NAME first", err)
 	}
 	opt := SyncOptions
-	c := client.New(d.DB, opt)
-	defer c.Close()
 	if *once {
+		c := client.New(d.DB, opt)
+		defer c.Close()
 		rep, err := c.Sync(ctx)
 		printReport(out, rep)
 		if err != nil {
@@ -121,7 +121,7 @@ func cmdSync(ctx context.Context, d *desk.Desk, args []string, _ io.Reader, out 
 			last = line
 		}
 	}
-	c = client.New(d.DB, opt)
+	c := client.New(d.DB, opt)
 	defer c.Close()
 	c.Run(ctx)
 	return nil
