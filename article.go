@@ -16,16 +16,12 @@ import (
 // Status is where an article stands in the editorial workflow.
 type Status string
 
-// The workflow states so far: a draft stays on the correspondent's machine;
-// a submitted article was sent to the newsroom (review states arrive with
-// the editorial loop).
+// A draft stays on the correspondent's machine; a submitted article was
+// sent to the newsroom. The other states are in workflow.go.
 const (
 	StatusDraft     Status = "draft"
 	StatusSubmitted Status = "submitted"
 )
-
-// Valid reports whether s is a known status.
-func (s Status) Valid() bool { return s == StatusDraft || s == StatusSubmitted }
 
 // Article is the content of a news article at one revision.
 //
@@ -45,6 +41,9 @@ type Article struct {
 	Language string   `json:"language"`
 	Photos   []Photo  `json:"photos,omitempty"`
 	Status   Status   `json:"status"`
+	// Conflicts are parts two people changed differently while apart (see
+	// Merge); an article with conflicts cannot be published.
+	Conflicts []Conflict `json:"conflicts,omitempty"`
 	// Created is when the article was first written.
 	Created time.Time `json:"created"`
 }
@@ -112,6 +111,7 @@ const (
 	MaxSapoRunes     = 2000
 	MaxBodyBytes     = 2 << 20
 	MaxTags          = 50
+	MaxConflicts     = 200
 )
 
 // PhotoRefScheme prefixes the destination of a figure that points at a stored photo.
@@ -155,8 +155,8 @@ func (a Article) Normalized() Article {
 	a.Byline = line(a.Byline)
 	a.Category = line(a.Category)
 	a.Location = line(a.Location)
-	a.Body = strings.TrimRight(dropControls(NFC(a.Body)), " \n\t")
-	a.Sapo = dropControls(a.Sapo)
+	a.Body = strings.TrimRight(cleanText(a.Body), " \n\t")
+	a.Sapo = cleanText(a.Sapo)
 	a.Language = strings.TrimSpace(a.Language)
 	if a.Language == "" {
 		a.Language = DefaultLanguage
@@ -178,12 +178,27 @@ func (a Article) Normalized() Article {
 		byHash[p.Hash] = p
 	}
 	var photos []Photo
-	for _, h := range PhotoRefs(a.Body) {
+	refs := PhotoRefs(a.Body)
+	for _, c := range a.Conflicts {
+		for _, h := range PhotoRefs(c.Ours + "\n" + c.Theirs) {
+			if !slices.Contains(refs, h) {
+				refs = append(refs, h)
+			}
+		}
+	}
+	for _, h := range refs {
 		if p, ok := byHash[h]; ok {
 			photos = append(photos, p)
 		}
 	}
 	a.Photos = photos
+	if len(a.Conflicts) > 0 {
+		cs := slices.Clone(a.Conflicts)
+		for i := range cs {
+			cs[i].Base, cs[i].Ours, cs[i].Theirs = NFC(cs[i].Base), NFC(cs[i].Ours), NFC(cs[i].Theirs)
+		}
+		a.Conflicts = cs
+	}
 	return a
 }
 
@@ -235,6 +250,20 @@ func (a Article) Validate() error {
 	if !a.Status.Valid() {
 		add("status", "%q is not a known status", a.Status)
 	}
+	if len(a.Conflicts) > MaxConflicts {
+		add("conflicts", "has %d conflicts; the limit is %d", len(a.Conflicts), MaxConflicts)
+	}
+	for _, c := range a.Conflicts {
+		size := len(c.Base) + len(c.Ours) + len(c.Theirs)
+		switch {
+		case c.ID == "" || c.Field == "":
+			add("conflicts", "a conflict has no ID or field")
+		case !utf8.ValidString(c.Base + c.Ours + c.Theirs):
+			add("conflicts", "conflict %s is not valid UTF-8 text", c.ID)
+		case size > MaxBodyBytes:
+			add("conflicts", "conflict %s is %d bytes long; the limit is %d", c.ID, size, MaxBodyBytes)
+		}
+	}
 	have := make(map[string]bool, len(a.Photos))
 	for _, p := range a.Photos {
 		if !photoRefRe.MatchString(PhotoRefScheme+p.Hash) || len(p.Hash) != 64 {
@@ -251,6 +280,16 @@ func (a Article) Validate() error {
 		return nil
 	}
 	return &ValidationError{Problems: probs}
+}
+
+// cleanText is NFC without the control characters no reader can see (a
+// removed control can leave marks to compose, hence NFC again).
+func cleanText(s string) string {
+	s = NFC(s)
+	if t := dropControls(s); t != s {
+		s = norm.NFC.String(t)
+	}
+	return s
 }
 
 // dropControls removes control characters other than new lines and tabs,

@@ -11,6 +11,9 @@ var (
 	ErrInvalid = errors.New("invalid")
 	// ErrInUse means the data folder is held by another running FieldDesk.
 	ErrInUse = errors.New("data folder in use")
+	// ErrNotAllowed means the person's role or the article's state does not
+	// allow what was asked (see TransitionError).
+	ErrNotAllowed = errors.New("not allowed")
 )
 
 // ValidationError lists every problem found in an article, each naming its field.
