@@ -89,6 +89,10 @@ type Summary struct {
 	Words     int       `json:"words"`
 	Head      ID        `json:"head"`
 	Revisions int       `json:"revisions"`
+	// Submitted is when the article was last sent for review.
+	Submitted time.Time `json:"submitted,omitzero"`
+	// Conflicts counts parts that wait for a person to pick a version.
+	Conflicts int `json:"conflicts,omitempty"`
 }
 
 // Hit is one search result: the article, its score and a snippet of its

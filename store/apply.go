@@ -43,6 +43,9 @@ const (
 	Duplicate Result = "duplicate"
 	Conflict  Result = "conflict"
 	Rejected  Result = "rejected"
+	// Merged: the revision was based on an older one; it is kept in the
+	// history and merged with what came since (Head is the merge).
+	Merged Result = "merged"
 )
 
 // ErrOutOfOrder means a device skipped a mutation ID: the one before it has
@@ -66,17 +69,26 @@ func changeKey(seq uint64) []byte {
 // skipped an ID. The revision keeps its ID, time and base; its photos need
 // not be here yet.
 func (s *DB) Apply(ctx context.Context, device, user string, id uint64, rev fielddesk.Revision) (Outcome, error) {
-	outs, err := s.ApplyBatch(ctx, device, user, []Mutation{{ID: id, Revision: rev}})
+	return s.ApplyMutation(ctx, device, user, Mutation{ID: id, Revision: rev})
+}
+
+// ApplyMutation applies one mutation (a revision or an event) as ApplyBatch does.
+func (s *DB) ApplyMutation(ctx context.Context, device, user string, m Mutation) (Outcome, error) {
+	rev := m.Revision
+	id := m.ID
+	outs, err := s.ApplyBatch(ctx, device, user, []Mutation{{ID: id, Revision: rev, Event: m.Event}})
 	if len(outs) == 1 {
 		return outs[0], err
 	}
 	return Outcome{}, err
 }
 
-// Mutation is one mutation of a device for ApplyBatch.
+// Mutation is one mutation of a device for ApplyBatch: a revision, or (when
+// Event is set) a decision or a comment.
 type Mutation struct {
 	ID       uint64
 	Revision fielddesk.Revision
+	Event    *fielddesk.Event
 }
 
 // ApplyBatch applies a device's mutations in order, as Apply does each, in
@@ -135,7 +147,7 @@ func (s *DB) applyGroup(group []*applyRequest) {
 			for i, r := range group {
 				outs[i], errs[i] = nil, nil
 				for _, m := range r.muts {
-					out, err := applyOne(txn, r.device, r.user, m.ID, m.Revision)
+					out, err := applyOne(txn, r.device, r.user, m)
 					if errors.Is(err, ErrOutOfOrder) { // checked before anything is written
 						errs[i] = fmt.Errorf("apply mutation %d of %s: %w", m.ID, r.device, err)
 						break
@@ -153,7 +165,7 @@ func (s *DB) applyGroup(group []*applyRequest) {
 			for i, r := range group {
 				r.outs, r.err = outs[i], errs[i]
 				for _, o := range outs[i] {
-					applied = applied || o.Result == Applied
+					applied = applied || o.Result == Applied || o.Result == Merged
 				}
 			}
 			if applied {
@@ -178,7 +190,7 @@ func (s *DB) applySolo(device, user string, muts []Mutation) ([]Outcome, error) 
 		err := s.db.Update(func(txn *badger.Txn) error {
 			batch, done = batch[:0], 0
 			for _, m := range muts {
-				out, err := applyOne(txn, device, user, m.ID, m.Revision)
+				out, err := applyOne(txn, device, user, m)
 				if done > 0 && (errors.Is(err, badger.ErrTxnTooBig) || errors.Is(err, ErrOutOfOrder)) {
 					// Half of this mutation is in the transaction: drop it all
 					// and apply the ones before on their own.
@@ -199,7 +211,7 @@ func (s *DB) applySolo(device, user string, muts []Mutation) ([]Outcome, error) 
 			}
 			outs = append(outs, batch...)
 			for _, o := range batch {
-				applied = applied || o.Result == Applied
+				applied = applied || o.Result == Applied || o.Result == Merged
 			}
 			if errors.Is(stop.err, ErrOutOfOrder) {
 				if applied {
@@ -214,7 +226,7 @@ func (s *DB) applySolo(device, user string, muts []Mutation) ([]Outcome, error) 
 			return outs, fmt.Errorf("apply mutation %d of %s: %w", muts[done].ID, device, mapErr(err))
 		}
 		for _, o := range batch {
-			applied = applied || o.Result == Applied
+			applied = applied || o.Result == Applied || o.Result == Merged
 		}
 		outs = append(outs, batch...)
 		muts = muts[done:]
@@ -235,7 +247,7 @@ func (e errStopAfter) Error() string { return e.err.Error() }
 func (s *DB) applyPrefix(device, user string, muts []Mutation) error {
 	return s.db.Update(func(txn *badger.Txn) error {
 		for _, m := range muts {
-			if _, err := applyOne(txn, device, user, m.ID, m.Revision); err != nil {
+			if _, err := applyOne(txn, device, user, m); err != nil {
 				return err
 			}
 		}
@@ -243,8 +255,10 @@ func (s *DB) applyPrefix(device, user string, muts []Mutation) error {
 	})
 }
 
-// applyOne applies one mutation in txn (see Apply).
-func applyOne(txn *badger.Txn, device, user string, id uint64, rev fielddesk.Revision) (Outcome, error) {
+// applyOne applies one mutation in txn (see Apply). user is the account
+// the device belongs to ("": a trusted local caller, no checks).
+func applyOne(txn *badger.Txn, device, user string, m Mutation) (Outcome, error) {
+	id := m.ID
 	if id == 0 {
 		return Outcome{}, fmt.Errorf("apply: mutation IDs start at 1: %w", fielddesk.ErrInvalid)
 	}
@@ -263,31 +277,17 @@ func applyOne(txn *badger.Txn, device, user string, id uint64, rev fielddesk.Rev
 	case id > last+1:
 		return out, fmt.Errorf("%w: device %s sent mutation %d after %d", ErrOutOfOrder, device, id, last)
 	}
-	owner := ""
-	if user != "" {
-		if owner, err = ownerOf(txn, rev.Article.ID); err != nil {
-			return out, err
-		}
+	act, err := actorOf(txn, device, user)
+	if err != nil {
+		return out, err
 	}
-	if owner != "" && owner != user {
-		// Another user's article: answered as if it did not exist, before
-		// anything (a conflict would tell it exists).
-		out = Outcome{Result: Rejected, Reason: "article " + string(rev.Article.ID) + " not found"}
+	if m.Event != nil {
+		out, err = applyEvent(txn, act, *m.Event)
 	} else {
-		var prev summaryRecord
-		if out, rev, prev, err = decide(txn, rev); err != nil {
-			return out, err // the store failed: nothing recorded, the device tries again
-		}
-		if out.Result == Applied && user != "" && owner == "" {
-			if err := txn.Set(ownerKey(rev.Article.ID), []byte(user)); err != nil {
-				return out, err
-			}
-		}
-		if out.Result == Applied && prev.Head != rev.ID {
-			if err := putRevision(txn, rev, prev); err != nil {
-				return out, err
-			}
-		}
+		out, err = applyRevision(txn, act, m.Revision)
+	}
+	if err != nil {
+		return out, err // the store failed: nothing recorded, the device tries again
 	}
 	if err := txn.Set(deviceKey(device), binary.BigEndian.AppendUint64(nil, id)); err != nil {
 		return out, err
@@ -356,9 +356,23 @@ func decide(txn *badger.Txn, rev fielddesk.Revision) (Outcome, fielddesk.Revisio
 		return Outcome{Result: Applied, Head: rev.ID}, rev, sum, nil // the same revision by another route
 	}
 	if rev.Base != sum.Head {
-		return Outcome{Result: Conflict, Reason: "based on " + string(rev.Base) + " but the newest is " + string(sum.Head), Head: sum.Head}, rev, sum, nil
+		if rev.Base != "" {
+			if _, err := txn.Get(revisionKey(rev.Article.ID, rev.Base)); err == nil {
+				return Outcome{Result: Merged, Head: sum.Head}, rev, sum, nil // see applyRevision
+			} else if !errors.Is(err, badger.ErrKeyNotFound) {
+				return Outcome{}, rev, sum, err
+			}
+		}
+		return Outcome{Result: Conflict, Reason: "based on " + orNone(rev.Base) + " but the newest is " + string(sum.Head), Head: sum.Head}, rev, sum, nil
 	}
 	return Outcome{Result: Applied, Head: rev.ID}, rev, sum, nil
+}
+
+func orNone(id fielddesk.ID) string {
+	if id == "" {
+		return "nothing (a new article)"
+	}
+	return "revision " + string(id)
 }
 
 // putRevision stores a normalized revision made elsewhere as the article's
@@ -422,6 +436,7 @@ func (s *DB) Changes(ctx context.Context, cursor uint64, limit int, keep func(ow
 			if err := getJSON(txn, revisionKey(id, sum.Head), &rev); err != nil {
 				return err
 			}
+			rev.Article.Status = sum.Status
 			owner, err := ownerOf(txn, id)
 			if err != nil {
 				return err

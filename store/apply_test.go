@@ -47,18 +47,30 @@ func TestApplyAtMostOnce(t *testing.T) {
 	if out, err = db.Apply(ctx, "dev-A", "", 2, r2); err != nil || out.Result != Applied {
 		t.Fatalf("mutation 2: %+v %v", out, err)
 	}
-	// Another device edited from the old head: a conflict, kept as an answer.
+	// Another device edited from the old head: merged with what came since;
+	// both changed the headline, so the merge keeps a conflict and both texts.
 	stale := remoteRevision(art, r1.ID, "Sửa từ bản một")
 	out, err = db.Apply(ctx, "dev-B", "", 1, stale)
-	if err != nil || out.Result != Conflict || out.Head != r2.ID {
+	if err != nil || out.Result != Merged || out.Head == r2.ID {
 		t.Fatalf("stale base: %+v %v", out, err)
 	}
-	if latest, _ := db.Latest(ctx, art); latest.ID != r2.ID {
-		t.Fatalf("a conflict overwrote the head")
+	latest, _ = db.Latest(ctx, art)
+	if latest.ID != out.Head || latest.Base != r2.ID || latest.Article.Headline != "Bản hai" ||
+		len(latest.Article.Conflicts) != 1 || latest.Article.Conflicts[0].Theirs != "Sửa từ bản một" {
+		t.Fatalf("merge: %+v", latest)
 	}
-	if out, _ = db.Apply(ctx, "dev-B", "", 1, stale); out.Result != Duplicate || out.Reason != string(Conflict) {
-		t.Errorf("re-sent conflict: %+v", out)
+	if kept, err := db.Revision(ctx, art, stale.ID); err != nil || kept.Article.Headline != "Sửa từ bản một" {
+		t.Fatalf("the stale revision is not in the history: %v", err)
 	}
+	if out2, _ := db.Apply(ctx, "dev-B", "", 1, stale); out2.Result != Duplicate || out2.Reason != string(Merged) || out2.Head != out.Head {
+		t.Errorf("re-sent merge: %+v", out2)
+	}
+	// Based on a revision the server never saw: a conflict, never an overwrite.
+	unknown := remoteRevision(art, fielddesk.NewID(), "Từ đâu")
+	if out, _ = db.Apply(ctx, "dev-C", "", 1, unknown); out.Result != Conflict {
+		t.Errorf("unknown base: %+v", out)
+	}
+	r2 = latest
 	// Invalid input is rejected with the reason, and that too is remembered.
 	bad := remoteRevision(art, r2.ID, "x")
 	bad.Article.Language = "???"
@@ -202,12 +214,12 @@ func TestApplyBatch(t *testing.T) {
 	r1 := remoteRevision(art, "", "Bản một")
 	r2 := remoteRevision(art, r1.ID, "Bản hai")
 	r3 := remoteRevision(art, r2.ID, "Bản ba")
-	outs, err := db.ApplyBatch(ctx, "dev-B", "lethib", []Mutation{{1, r1}, {2, r2}})
+	outs, err := db.ApplyBatch(ctx, "dev-B", "lethib", []Mutation{{ID: 1, Revision: r1}, {ID: 2, Revision: r2}})
 	if err != nil || len(outs) != 2 || outs[0].Result != Applied || outs[1].Result != Applied {
 		t.Fatalf("batch: %+v %v", outs, err)
 	}
 	// Sent again with one more; then a gap (5 after 3).
-	outs, err = db.ApplyBatch(ctx, "dev-B", "lethib", []Mutation{{1, r1}, {2, r2}, {3, r3}, {5, remoteRevision(art, r3.ID, "Bản năm")}})
+	outs, err = db.ApplyBatch(ctx, "dev-B", "lethib", []Mutation{{ID: 1, Revision: r1}, {ID: 2, Revision: r2}, {ID: 3, Revision: r3}, {ID: 5, Revision: remoteRevision(art, r3.ID, "Bản năm")}})
 	if !errors.Is(err, ErrOutOfOrder) || len(outs) != 3 || outs[0].Result != Duplicate || outs[2].Result != Applied {
 		t.Fatalf("re-sent batch with a gap: %+v %v", outs, err)
 	}

@@ -60,7 +60,17 @@ func ValidOriginals(p string) bool {
 // it, based on the newest revision the server acknowledged.
 type Outgoing struct {
 	ID       uint64             `json:"id"`
-	Revision fielddesk.Revision `json:"revision"`
+	Revision fielddesk.Revision `json:"revision,omitzero"`
+	// Event, when set, is what the mutation carries instead of a revision.
+	Event *fielddesk.Event `json:"event,omitempty"`
+}
+
+// Article is the article the mutation is about.
+func (o Outgoing) Article() fielddesk.ID {
+	if o.Event != nil {
+		return o.Event.Article
+	}
+	return o.Revision.Article.ID
 }
 
 // Problem is why the server did not take an article's revision.
@@ -198,7 +208,7 @@ func (s *DB) Send(ctx context.Context, id fielddesk.ID) (fielddesk.Revision, err
 		return rev, err
 	}
 	if rev.Article.Status == fielddesk.StatusDraft {
-		return s.save(ctx, rev.Article, rev.ID, "", fielddesk.StatusSubmitted) // the save queues it
+		return s.save(ctx, rev.Article, rev.ID, "", fielddesk.StatusSubmitted, false) // the save queues it
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
@@ -272,6 +282,31 @@ func (s *DB) NextBatch(ctx context.Context, max int) ([]Outgoing, error) {
 			}
 			out = append(out, o)
 		}
+		// Decisions and comments after the revisions they are about.
+		var events []fielddesk.ID
+		it = txn.NewIterator(badger.IteratorOptions{Prefix: []byte("qe/")})
+		for it.Rewind(); it.Valid() && len(out)+len(events) < max; it.Next() {
+			events = append(events, fielddesk.ID(it.Item().Key()[3:]))
+		}
+		it.Close()
+		for _, ev := range events {
+			e, err := findEvent(txn, ev)
+			if err != nil && !errors.Is(err, fielddesk.ErrNotFound) {
+				return err
+			}
+			if err := txn.Delete(queuedEventKey(ev)); err != nil {
+				return err
+			}
+			if e.ID == "" {
+				continue // taken back (refused) before it went
+			}
+			last++
+			o := Outgoing{ID: last, Event: &e}
+			if err := setJSON(txn, flightKey(o.ID), o); err != nil {
+				return err
+			}
+			out = append(out, o)
+		}
 		return txn.Set(mutKey, binary.BigEndian.AppendUint64(nil, last))
 	})
 	if err != nil {
@@ -303,7 +338,7 @@ func (s *DB) Acknowledge(ctx context.Context, acks []Ack) error {
 			} else if err != nil {
 				return err
 			}
-			id := o.Revision.Article.ID
+			id := o.Article()
 			result := a.Result
 			if result == Duplicate {
 				result = Result(a.Reason) // the first answer
@@ -311,8 +346,21 @@ func (s *DB) Acknowledge(ctx context.Context, acks []Ack) error {
 					result = Applied
 				}
 			}
+			if o.Event != nil {
+				if err := acknowledgeEvent(txn, *o.Event, result, a.Reason); err != nil {
+					return err
+				}
+				if err := txn.Delete(flightKey(a.ID)); err != nil {
+					return err
+				}
+				continue
+			}
 			switch result {
-			case Applied:
+			case Applied, Merged:
+				// Merged: the server combined this revision with others
+				// made meanwhile; the merge comes with the next pull, and
+				// the next edit is based on this revision, which the
+				// server keeps.
 				if err := txn.Set(serverHeadKey(id), []byte(o.Revision.ID)); err != nil {
 					return err
 				}
@@ -403,8 +451,21 @@ func (s *DB) Outbox(ctx context.Context) (Outbox, error) {
 			out.Articles = append(out.Articles, id)
 		}
 		it.Close()
+		it = txn.NewIterator(badger.IteratorOptions{Prefix: []byte("qe/")})
+		for it.Rewind(); it.Valid(); it.Next() {
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				it.Close()
+				return err
+			}
+			if id := fielddesk.ID(v); !seen[id] {
+				seen[id] = true
+				out.Articles = append(out.Articles, id)
+			}
+		}
+		it.Close()
 		err := eachJSON(txn, []byte("f/"), func(o *Outgoing) error {
-			if id := o.Revision.Article.ID; !seen[id] {
+			if id := o.Article(); !seen[id] {
 				seen[id] = true
 				out.Articles = append(out.Articles, id)
 			}
@@ -465,67 +526,87 @@ func (s *DB) Cursor(ctx context.Context) (string, error) {
 // article's newest unless the article has edits waiting to go: then it is
 // kept in the history and the article is marked as changed on both sides
 // (nothing is overwritten; merging comes with the editorial loop).
-func (s *DB) ApplyPulled(ctx context.Context, changes []fielddesk.Revision, cursor string) (applied int, err error) {
+func (s *DB) ApplyPulled(ctx context.Context, changes []Pulled, cursor string) (applied int, news []fielddesk.Event, err error) {
+	_, me, err := s.role(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	err = s.db.Update(func(txn *badger.Txn) error {
-		applied = 0
-		for _, rev := range changes {
-			id := rev.Article.ID
-			if _, err := txn.Get(revisionKey(id, rev.ID)); err == nil {
-				// Written here (or pulled before): now known to the server.
-				if err := txn.Set(serverHeadKey(id), []byte(rev.ID)); err != nil {
-					return err
-				}
-				continue
-			} else if !errors.Is(err, badger.ErrKeyNotFound) {
-				return err
-			}
-			rev.Article = rev.Article.Normalized()
-			rev.Words = rev.Article.Words()
-			if rev.Article.Validate() != nil {
-				continue // the server checks what it stores; never take bad text
-			}
-			pending, err := hasPending(txn, id)
+		applied, news = 0, nil
+		for _, p := range changes {
+			n, err := applyPulledRevision(txn, p.Revision, &applied)
 			if err != nil {
 				return err
 			}
-			if pending {
-				// Edits here wait to go: the server's revision is kept in the
-				// history beside them, never over them, and the server head
-				// stays where it was so the push answers "conflict".
-				if err := keepAside(txn, rev); err != nil {
-					return err
-				}
+			if !n {
 				continue
 			}
-			prev, err := getSummary(txn, id)
-			if err != nil && !errors.Is(err, fielddesk.ErrNotFound) {
+			fresh, err := applyReview(txn, p, me)
+			if err != nil {
 				return err
 			}
-			if err := putRevision(txn, rev, prev); err != nil {
-				return err
-			}
-			if err := txn.Set(serverHeadKey(id), []byte(rev.ID)); err != nil {
-				return err
-			}
-			applied++
-			// Its photos come from the server (those not here already).
-			for _, p := range rev.Article.Photos {
-				if err := addPhotoJob(txn, PhotoJob{Hash: p.Hash, Size: p.Size, Article: id, Download: true}); err != nil {
-					return err
-				}
-			}
+			news = append(news, fresh...)
 		}
 		return txn.Set(cursorKey, []byte(cursor))
 	})
 	if err != nil {
-		return 0, fmt.Errorf("store what the server sent: %w", mapErr(err))
+		return 0, nil, fmt.Errorf("store what the server sent: %w", mapErr(err))
 	}
 	if applied > 0 {
 		s.wakeIndexer()
 	}
-	return applied, nil
+	return applied, news, nil
+}
+
+// applyPulledRevision stores one pulled revision (see ApplyPulled) and
+// reports whether the article is here to take its review.
+func applyPulledRevision(txn *badger.Txn, rev fielddesk.Revision, applied *int) (bool, error) {
+	id := rev.Article.ID
+	if _, err := txn.Get(revisionKey(id, rev.ID)); err == nil {
+		// Written here (or pulled before): now known to the server.
+		if err := txn.Set(serverHeadKey(id), []byte(rev.ID)); err != nil {
+			return false, err
+		}
+		return true, nil
+	} else if !errors.Is(err, badger.ErrKeyNotFound) {
+		return false, err
+	}
+	rev.Article = rev.Article.Normalized()
+	rev.Words = rev.Article.Words()
+	if rev.Article.Validate() != nil {
+		return false, nil // the server checks what it stores; never take bad text
+	}
+	pending, err := hasPending(txn, id)
+	if err != nil {
+		return false, err
+	}
+	if pending {
+		// Edits here wait to go: the server's revision is kept in the
+		// history beside them, never over them, and the server head
+		// stays where it was: the push is merged on the server with
+		// it, and the merge comes back with the next pull.
+		return true, keepAside(txn, rev)
+	}
+	prev, err := getSummary(txn, id)
+	if err != nil && !errors.Is(err, fielddesk.ErrNotFound) {
+		return false, err
+	}
+	if err := putRevision(txn, rev, prev); err != nil {
+		return false, err
+	}
+	if err := txn.Set(serverHeadKey(id), []byte(rev.ID)); err != nil {
+		return false, err
+	}
+	*applied++
+	// Its photos come from the server (those not here already).
+	for _, p := range rev.Article.Photos {
+		if err := addPhotoJob(txn, PhotoJob{Hash: p.Hash, Size: p.Size, Article: id, Download: true}); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // deletePrefix deletes every key with the prefix.
@@ -580,11 +661,7 @@ func keepAside(txn *badger.Txn, rev fielddesk.Revision) error {
 		return err
 	}
 	info := fielddesk.RevisionInfo{ID: rev.ID, Base: rev.Base, Saved: rev.Saved, Words: rev.Words, Headline: rev.Article.Headline}
-	if err := setJSON(txn, historyKey(id, rev.ID), info); err != nil {
-		return err
-	}
-	return setJSON(txn, problemKey(id), Problem{Result: Conflict,
-		Reason: "changed on the server too; the server's version is kept in the history", Revision: rev.ID})
+	return setJSON(txn, historyKey(id, rev.ID), info)
 }
 
 func readUint(txn *badger.Txn, key []byte) (uint64, error) {

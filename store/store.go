@@ -118,12 +118,14 @@ func photoRefKey(hash string, article, rev fielddesk.ID) []byte {
 // holding an old copy cannot turn a sent article back into a draft); Send
 // and the workflow do.
 func (s *DB) Save(ctx context.Context, a fielddesk.Article, base fielddesk.ID) (fielddesk.Revision, error) {
-	return s.save(ctx, a, base, "", "")
+	return s.save(ctx, a, base, "", "", false)
 }
 
 // save writes a new revision; status, if not empty, is the article's new
-// workflow status, otherwise it keeps the head's.
-func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom fielddesk.ID, status fielddesk.Status) (fielddesk.Revision, error) {
+// workflow status, otherwise it keeps the head's. The head's conflicts
+// stay (a window that does not show them cannot drop them) unless
+// resolving says a's conflicts are the new ones.
+func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom fielddesk.ID, status fielddesk.Status, resolving bool) (fielddesk.Revision, error) {
 	if err := ctx.Err(); err != nil {
 		return fielddesk.Revision{}, err
 	}
@@ -154,6 +156,9 @@ func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom f
 			if a.Created.IsZero() {
 				a.Created = now
 			}
+			if !resolving {
+				a.Conflicts = nil // only a merge makes conflicts
+			}
 		case err != nil:
 			return err
 		default:
@@ -163,6 +168,16 @@ func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom f
 			}
 			if sum.Status != "" {
 				a.Status = sum.Status
+			}
+			if !resolving {
+				a.Conflicts = nil
+				if sum.Conflicts > 0 {
+					var head fielddesk.Revision
+					if err := getJSON(txn, revisionKey(a.ID, sum.Head), &head); err != nil {
+						return err
+					}
+					a.Conflicts = head.Article.Conflicts
+				}
 			}
 		}
 		if status != "" {
@@ -217,8 +232,12 @@ func writeRevision(txn *badger.Txn, rev fielddesk.Revision, content []byte, prev
 	}
 	next := summaryRecord{
 		Summary: fielddesk.Summary{ID: a.ID, Headline: a.Headline, Status: a.Status, Updated: rev.Saved,
-			Words: rev.Words, Head: rev.ID, Revisions: prev.Revisions + 1},
+			Words: rev.Words, Head: rev.ID, Revisions: prev.Revisions + 1,
+			Submitted: prev.Submitted, Conflicts: len(a.Conflicts)},
 		Created: created, ContentHash: contentHash(content),
+	}
+	if a.Status == fielddesk.StatusSubmitted && prev.Status != fielddesk.StatusSubmitted {
+		next.Submitted = rev.Saved
 	}
 	if err := txn.Set(articleKey(a.ID), next.encode()); err != nil {
 		return err
@@ -232,6 +251,15 @@ func writeRevision(txn *badger.Txn, rev fielddesk.Revision, content []byte, prev
 		return err
 	}
 	return logChange(txn, a.ID)
+}
+
+// encodeRevisionJSON encodes a revision whose article is not yet encoded.
+func encodeRevisionJSON(rev fielddesk.Revision) ([]byte, error) {
+	content, err := json.Marshal(rev.Article)
+	if err != nil {
+		return nil, fmt.Errorf("encode article: %w", err)
+	}
+	return encodeRevision(rev, content)
 }
 
 // encodeRevision writes rev as JSON around its article's JSON, already
@@ -266,7 +294,11 @@ func (s *DB) Latest(ctx context.Context, id fielddesk.ID) (fielddesk.Revision, e
 		if err != nil {
 			return err
 		}
-		return getJSON(txn, revisionKey(id, sum.Head), &rev)
+		if err := getJSON(txn, revisionKey(id, sum.Head), &rev); err != nil {
+			return err
+		}
+		rev.Article.Status = sum.Status // the workflow moves without new revisions
+		return nil
 	})
 	if err != nil {
 		return rev, fmt.Errorf("article %s: %w", id, mapErr(err))
@@ -311,7 +343,7 @@ func (s *DB) Restore(ctx context.Context, article, rev fielddesk.ID) (fielddesk.
 	if err != nil {
 		return fielddesk.Revision{}, fmt.Errorf("restore: %w", err)
 	}
-	return s.save(ctx, old.Article, "", rev, "")
+	return s.save(ctx, old.Article, "", rev, "", false)
 }
 
 // List returns a summary of every article, most recently changed first.

@@ -13,14 +13,16 @@ import (
 
 // summaryRecord is what a/<article> holds: the list line plus what a save
 // needs to know without reading the head revision. It is stored in a compact
-// binary form (summaryVersion 1) because listing decodes one per article.
+// binary form because listing decodes one per article. Version 2 added the
+// time the article was submitted and its count of conflicts; version 1
+// records are still read.
 type summaryRecord struct {
 	fielddesk.Summary
 	Created     time.Time
 	ContentHash string
 }
 
-const summaryVersion = 1
+const summaryVersion = 2
 
 var errSummary = errors.New("damaged article summary")
 
@@ -40,14 +42,21 @@ func (r summaryRecord) encode() []byte {
 	b = binary.AppendVarint(b, r.Created.UnixNano())
 	b = binary.AppendUvarint(b, uint64(r.Words))
 	b = binary.AppendUvarint(b, uint64(r.Revisions))
+	var sub int64
+	if !r.Submitted.IsZero() {
+		sub = r.Submitted.UnixNano()
+	}
+	b = binary.AppendVarint(b, sub)
+	b = binary.AppendUvarint(b, uint64(r.Conflicts))
 	return b
 }
 
 func decodeSummary(b []byte) (summaryRecord, error) {
 	var r summaryRecord
-	if len(b) == 0 || b[0] != summaryVersion {
+	if len(b) == 0 || b[0] < 1 || b[0] > summaryVersion {
 		return r, errSummary
 	}
+	version := b[0]
 	b = b[1:]
 	bad := false
 	str := func() string {
@@ -87,6 +96,12 @@ func decodeSummary(b []byte) (summaryRecord, error) {
 	r.Created = time.Unix(0, num()).UTC()
 	r.Words = int(unum())
 	r.Revisions = int(unum())
+	if version >= 2 {
+		if sub := num(); sub != 0 {
+			r.Submitted = time.Unix(0, sub).UTC()
+		}
+		r.Conflicts = int(unum())
+	}
 	if bad {
 		return summaryRecord{}, errSummary
 	}

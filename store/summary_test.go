@@ -11,12 +11,26 @@ import (
 func TestSummaryRoundTrip(t *testing.T) {
 	in := summaryRecord{
 		Summary: fielddesk.Summary{ID: fielddesk.NewID(), Headline: "Đảng bộ xã Pha Long", Status: fielddesk.StatusDraft,
-			Updated: time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC), Words: 1234, Head: fielddesk.NewID(), Revisions: 77},
+			Updated: time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC), Words: 1234, Head: fielddesk.NewID(), Revisions: 77,
+			Submitted: time.Date(2026, 1, 2, 4, 0, 0, 0, time.UTC), Conflicts: 2},
 		Created: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), ContentHash: "abc123",
 	}
 	out, err := decodeSummary(in.encode())
 	if err != nil || !reflect.DeepEqual(in, out) {
 		t.Fatalf("round trip: %+v, %v\nwant %+v", out, err, in)
+	}
+}
+
+func TestSummaryVersion1StillReads(t *testing.T) {
+	// A record written before version 2: the same fields up to Revisions.
+	v2 := summaryRecord{Summary: fielddesk.Summary{ID: "A", Head: "B", Status: fielddesk.StatusSubmitted, Headline: "Tin",
+		Updated: time.Unix(5, 0).UTC(), Words: 3, Revisions: 2}, Created: time.Unix(4, 0).UTC(), ContentHash: "h"}
+	b := v2.encode()
+	b = b[:len(b)-2] // no submitted time (0) and no conflicts (0)
+	b[0] = 1
+	out, err := decodeSummary(b)
+	if err != nil || !reflect.DeepEqual(out, v2) {
+		t.Fatalf("%+v, %v", out, err)
 	}
 }
 

@@ -30,8 +30,11 @@ type Report struct {
 	Rejected   int
 	PhotosSent int   // renditions and originals completed on the server
 	BytesSent  int64 // photo bytes sent
+	Merged     int   // of Sent: revisions merged with edits made meanwhile by others
 	Received   int   // revisions from the server stored here
 	PhotosIn   int   // photos (renditions or originals) received
+	// News are the decisions and comments of others that arrived.
+	News []fielddesk.Event
 	// Waiting is what still waits after the exchange, for the caller to say.
 	Waiting fielddesk.SyncStatus
 }
@@ -150,7 +153,7 @@ func (c *Client) push(ctx context.Context, acct store.Account, rep *Report) erro
 		c.refresh(ctx, nil)
 		req := wire.PushRequest{DeviceID: acct.DeviceID, Mutations: make([]wire.Mutation, len(batch))}
 		for i, o := range batch {
-			req.Mutations[i] = wire.Mutation{ID: o.ID, Revision: o.Revision}
+			req.Mutations[i] = wire.Mutation{ID: o.ID, Revision: o.Revision, Event: o.Event}
 		}
 		var resp wire.PushResponse
 		if err := c.call(ctx, acct.Server, acct.Token, "POST", "/v1/push", req, &resp); err != nil {
@@ -169,6 +172,9 @@ func (c *Client) push(ctx context.Context, acct store.Account, rep *Report) erro
 			switch r.Result {
 			case wire.Applied, wire.Duplicate:
 				rep.Sent++
+			case wire.Merged:
+				rep.Sent++
+				rep.Merged++
 			case wire.Conflict:
 				rep.Conflicts++
 			case wire.Rejected:
@@ -635,15 +641,16 @@ func (c *Client) pull(ctx context.Context, acct store.Account, rep *Report) erro
 		if err := c.call(ctx, acct.Server, acct.Token, "POST", "/v1/pull", wire.PullRequest{Cursor: cursor, Limit: 200}, &resp); err != nil {
 			return err
 		}
-		changes := make([]fielddesk.Revision, len(resp.Changes))
+		changes := make([]store.Pulled, len(resp.Changes))
 		for i, ch := range resp.Changes {
-			changes[i] = ch.Revision
+			changes[i] = store.Pulled{Revision: ch.Revision, Status: ch.Status, Submitted: ch.Submitted, Events: ch.Events, Audit: ch.Audit}
 		}
-		n, err := c.db.ApplyPulled(ctx, changes, resp.Cursor)
+		n, news, err := c.db.ApplyPulled(ctx, changes, resp.Cursor)
 		if err != nil {
 			return err
 		}
 		rep.Received += n
+		rep.News = append(rep.News, news...)
 		c.progress.Add(int64(len(changes)) + 1)
 		if !resp.More || resp.Cursor == cursor {
 			return nil

@@ -240,12 +240,12 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) (any, error) {
 	resp := wire.PushResponse{Results: make([]wire.MutationResult, 0, len(req.Mutations))}
 	muts := make([]store.Mutation, len(req.Mutations))
 	for i, m := range req.Mutations {
-		muts[i] = store.Mutation{ID: m.ID, Revision: m.Revision}
+		muts[i] = store.Mutation{ID: m.ID, Revision: m.Revision, Event: m.Event}
 	}
 	outs, err := s.db.ApplyBatch(r.Context(), p.device.ID, p.user.Name, muts)
 	for i, out := range outs {
 		s.stats.mutation(string(out.Result))
-		res := wire.MutationResult{ID: muts[i].ID, Result: wire.Result(out.Result), Reason: out.Reason}
+		res := wire.MutationResult{ID: muts[i].ID, Result: wire.Result(out.Result), Reason: out.Reason, Head: out.Head}
 		if out.Result == store.Rejected {
 			res.Code = wire.CodeBadRequest
 			if strings.HasSuffix(out.Reason, "not found") {
@@ -320,7 +320,15 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) (any, error) {
 		if len(missing) > 0 && owners[rev.Article.ID] != p.user.Name {
 			continue
 		}
-		resp.Changes = append(resp.Changes, wire.Change{Revision: rev, MissingPhotos: missing})
+		review, err := s.db.ReviewOf(r.Context(), rev.Article.ID)
+		if err != nil {
+			return nil, err
+		}
+		ch := wire.Change{Revision: rev, MissingPhotos: missing, Status: review.Status, Submitted: review.Submitted, Events: review.Events}
+		if p.user.Role == fielddesk.RoleEditor || p.user.Role == fielddesk.RoleAdmin {
+			ch.Audit = review.Audit
+		}
+		resp.Changes = append(resp.Changes, ch)
 	}
 	return resp, nil
 }

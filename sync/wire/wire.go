@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"regexp"
+	"time"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -68,11 +70,13 @@ type LoginResponse struct {
 	Desk     string `json:"desk,omitempty"`
 }
 
-// Mutation is one change a device sends: a new revision of an article.
+// Mutation is one change a device sends: a new revision of an article, or
+// a decision or comment on one (Event).
 type Mutation struct {
 	// ID is the device's mutation counter: 1, 2, 3… with no gaps.
 	ID       uint64             `json:"id"`
-	Revision fielddesk.Revision `json:"revision"`
+	Revision fielddesk.Revision `json:"revision,omitzero"`
+	Event    *fielddesk.Event   `json:"event,omitempty"`
 }
 
 // PushRequest is a batch of mutations from one device, in ID order.
@@ -90,6 +94,7 @@ const (
 	Duplicate Result = "duplicate" // applied before: nothing changed now
 	Conflict  Result = "conflict"  // based on a revision that is not the latest
 	Rejected  Result = "rejected"  // see Reason and Code
+	Merged    Result = "merged"    // based on an older revision: merged with what came since (see Head)
 )
 
 // MutationResult is the typed acknowledgement of one mutation.
@@ -98,6 +103,9 @@ type MutationResult struct {
 	Result Result `json:"result"`
 	Reason string `json:"reason,omitempty"`
 	Code   string `json:"code,omitempty"`
+	// Head is the article's newest revision after the mutation (the merge,
+	// for Merged).
+	Head fielddesk.ID `json:"head,omitempty"`
 }
 
 // PushResponse answers a push, one result per mutation in the same order.
@@ -116,6 +124,14 @@ type Change struct {
 	Revision fielddesk.Revision `json:"revision"`
 	// MissingPhotos lists photos the server still waits for.
 	MissingPhotos []string `json:"missing_photos,omitempty"`
+	// Status is the article's workflow state, Submitted when it was last
+	// sent for review.
+	Status    fielddesk.Status `json:"status"`
+	Submitted time.Time        `json:"submitted,omitzero"`
+	// Events are its decisions and comments, oldest first.
+	Events []fielddesk.Event `json:"events,omitempty"`
+	// Audit is its audit log (editors and admins only).
+	Audit []fielddesk.AuditEntry `json:"audit,omitempty"`
 }
 
 // PullResponse answers a pull.
@@ -298,6 +314,17 @@ func DecodePush(r io.Reader) (PushRequest, error) {
 	for i, m := range req.Mutations {
 		if m.ID == 0 || (i > 0 && m.ID != req.Mutations[i-1].ID+1) {
 			return req, fmt.Errorf("%w: mutation %d has ID %d; IDs start at 1 and go up by one", ErrBadRequest, i+1, m.ID)
+		}
+		if m.Event != nil {
+			if !reflect.ValueOf(m.Revision).IsZero() {
+				return req, fmt.Errorf("%w: mutation %d carries both a revision and an event", ErrBadRequest, m.ID)
+			}
+			e := m.Event.Normalized()
+			if err := e.Validate(); err != nil {
+				return req, fmt.Errorf("%w: mutation %d: %v", ErrBadRequest, m.ID, err)
+			}
+			req.Mutations[i].Event = &e
+			continue
 		}
 		rev := m.Revision
 		if _, err := fielddesk.ParseID(string(rev.ID)); err != nil {

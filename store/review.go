@@ -1,0 +1,385 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/fielddesk/fielddesk"
+)
+
+// The editorial loop on the server: who may change which article, the
+// workflow's transitions, comments, merges of revisions made apart, and
+// the audit log. Keys:
+//
+//	e/<article>/<event>     Event (JSON): decisions and comments, in ID order
+//	al/<article>/<seq>      fielddesk.AuditEntry (JSON): every revision, merge and decision
+//	alseq                   the last audit sequence used
+//
+// An article's workflow state is its summary's Status; a revision never
+// changes it (the server keeps its own), only a transition does.
+
+// actor is who a mutation comes from.
+type actor struct {
+	device, user string
+	role         fielddesk.Role
+	desk         string
+	trusted      bool // a local caller: no scope checks
+}
+
+func actorOf(txn *badger.Txn, device, user string) (actor, error) {
+	a := actor{device: device, user: user, role: fielddesk.RoleCorrespondent}
+	if user == "" {
+		a.trusted, a.role = true, fielddesk.RoleAdmin
+		return a, nil
+	}
+	var u User
+	switch err := getJSON(txn, userKey(user), &u); {
+	case errors.Is(err, fielddesk.ErrNotFound):
+		return a, nil // not an account here: only its own articles
+	case err != nil:
+		return a, err
+	}
+	a.role, a.desk = u.Role, u.Desk
+	return a, nil
+}
+
+// mayTouch reports whether the actor may see and act on an article owned
+// by owner: their own, their desk's for an editor, all for an admin.
+func mayTouch(txn *badger.Txn, a actor, owner string) (bool, error) {
+	switch {
+	case a.trusted, owner == "", owner == a.user, a.role == fielddesk.RoleAdmin:
+		return true, nil
+	case a.role != fielddesk.RoleEditor || a.desk == "":
+		return false, nil
+	}
+	var u User
+	if err := getJSON(txn, userKey(owner), &u); errors.Is(err, fielddesk.ErrNotFound) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	return u.Desk == a.desk, nil
+}
+
+func notFound(id fielddesk.ID) Outcome {
+	return Outcome{Result: Rejected, Reason: "article " + string(id) + " not found"}
+}
+
+// applyRevision applies a revision from a device (see Apply): a new
+// article is submitted by its author; a later revision must be allowed by
+// the article's state for the actor's role; one based on an older revision
+// is merged with what came since.
+func applyRevision(txn *badger.Txn, a actor, rev fielddesk.Revision) (Outcome, error) {
+	id := rev.Article.ID
+	owner, err := ownerOf(txn, id)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if ok, err := mayTouch(txn, a, owner); err != nil || !ok {
+		// Another's article: answered as if it did not exist, before
+		// anything (a conflict would tell it exists).
+		return notFound(id), err
+	}
+	out, rev, prev, err := decide(txn, rev)
+	if err != nil || (out.Result != Applied && out.Result != Merged) {
+		return out, err
+	}
+	now := time.Now().UTC()
+	if prev.Head == "" {
+		if owner == "" && a.user != "" {
+			if err := txn.Set(ownerKey(id), []byte(a.user)); err != nil {
+				return out, err
+			}
+		}
+		// Sending a new article is the workflow's first step.
+		rev.Article.Status = fielddesk.StatusSubmitted
+		rev.Article.Conflicts = nil
+	} else {
+		if prev.Head == rev.ID {
+			return out, nil // the same revision by another route
+		}
+		if err := fielddesk.CanEdit(a.role, prev.Status); err != nil && !a.trusted {
+			return Outcome{Result: Rejected, Reason: err.Error(), Head: prev.Head}, nil
+		}
+		rev.Article.Status = prev.Status
+	}
+	if out.Result == Applied {
+		if err := putRevision(txn, rev, prev); err != nil {
+			return out, err
+		}
+		return out, audit(txn, id, fielddesk.AuditEntry{At: now, User: a.user, Role: a.role, Device: a.device, Kind: "revision", Revision: rev.ID})
+	}
+	return mergeRevision(txn, a, rev, prev, now)
+}
+
+// mergeRevision keeps a revision based on an older one in the history and
+// makes the three-way merge of it with the newest the article's head.
+func mergeRevision(txn *badger.Txn, a actor, rev fielddesk.Revision, prev summaryRecord, now time.Time) (Outcome, error) {
+	id := rev.Article.ID
+	var base, head fielddesk.Revision
+	if err := getJSON(txn, revisionKey(id, rev.Base), &base); err != nil {
+		return Outcome{}, err
+	}
+	if err := getJSON(txn, revisionKey(id, prev.Head), &head); err != nil {
+		return Outcome{}, err
+	}
+	if err := keepRevision(txn, rev); err != nil {
+		return Outcome{}, err
+	}
+	headBy, err := revisionAuthor(txn, id, head.ID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	merged := fielddesk.Merge(base.Article, head.Article, rev.Article,
+		fielddesk.MergeSide{By: headBy, Revision: head.ID}, fielddesk.MergeSide{By: a.user, Revision: rev.ID})
+	merged.Status = prev.Status
+	if err := merged.Validate(); err != nil {
+		// Two valid sides whose sum is too big: keep both, ask a person.
+		return Outcome{Result: Conflict, Reason: "the two versions cannot be combined (" + err.Error() + "); yours is kept in the history", Head: prev.Head}, nil
+	}
+	m := fielddesk.Revision{ID: fielddesk.NewID(), Base: head.ID, Saved: now, Words: merged.Words(), Article: merged}
+	if err := putRevision(txn, m, prev); err != nil {
+		return Outcome{}, err
+	}
+	note := ""
+	if n := len(merged.Conflicts) - len(head.Article.Conflicts); n > 0 {
+		note = fmt.Sprintf("%d conflicts to resolve", n)
+	}
+	if err := audit(txn, id, fielddesk.AuditEntry{At: now, User: a.user, Role: a.role, Device: a.device, Kind: "revision", Revision: rev.ID, Note: "based on " + string(rev.Base)}); err != nil {
+		return Outcome{}, err
+	}
+	if err := audit(txn, id, fielddesk.AuditEntry{At: now, User: a.user, Role: a.role, Device: a.device, Kind: "merge", Revision: m.ID, Note: note}); err != nil {
+		return Outcome{}, err
+	}
+	return Outcome{Result: Merged, Head: m.ID, Reason: note}, nil
+}
+
+// keepRevision stores a revision in an article's history without making it the newest.
+func keepRevision(txn *badger.Txn, rev fielddesk.Revision) error {
+	record, err := encodeRevisionJSON(rev)
+	if err != nil {
+		return err
+	}
+	id := rev.Article.ID
+	if err := txn.Set(revisionKey(id, rev.ID), record); err != nil {
+		return err
+	}
+	for _, p := range rev.Article.Photos {
+		if err := txn.Set(photoRefKey(p.Hash, id, rev.ID), nil); err != nil {
+			return err
+		}
+	}
+	info := fielddesk.RevisionInfo{ID: rev.ID, Base: rev.Base, Saved: rev.Saved, Words: rev.Words, Headline: rev.Article.Headline}
+	return setJSON(txn, historyKey(id, rev.ID), info)
+}
+
+// revisionAuthor finds who wrote a revision in the audit log ("" if unknown).
+func revisionAuthor(txn *badger.Txn, id, rev fielddesk.ID) (string, error) {
+	who := ""
+	err := eachJSON(txn, []byte("al/"+string(id)+"/"), func(e *fielddesk.AuditEntry) error {
+		if e.Revision == rev && (e.Kind == "revision" || e.Kind == "merge") {
+			who = e.User
+		}
+		return nil
+	})
+	return who, err
+}
+
+// applyEvent applies a decision or a comment from a device.
+func applyEvent(txn *badger.Txn, a actor, e fielddesk.Event) (Outcome, error) {
+	e = e.Normalized()
+	if err := e.Validate(); err != nil {
+		return Outcome{Result: Rejected, Reason: err.Error()}, nil
+	}
+	id := e.Article
+	owner, err := ownerOf(txn, id)
+	if err != nil {
+		return Outcome{}, err
+	}
+	prev, err := getSummary(txn, id)
+	if errors.Is(err, fielddesk.ErrNotFound) {
+		return notFound(id), nil
+	} else if err != nil {
+		return Outcome{}, err
+	}
+	if ok, err := mayTouch(txn, a, owner); err != nil || !ok {
+		return notFound(id), err
+	}
+	if _, err := txn.Get(eventKey(id, e.ID)); err == nil {
+		return Outcome{Result: Applied, Head: prev.Head}, nil // the same event by another route
+	} else if !errors.Is(err, badger.ErrKeyNotFound) {
+		return Outcome{}, err
+	}
+	now := time.Now().UTC()
+	e.Author, e.Role, e.Device = a.user, a.role, a.device
+	if e.At.IsZero() || e.At.After(now) {
+		e.At = now
+	}
+	entry := fielddesk.AuditEntry{At: now, User: a.user, Role: a.role, Device: a.device, Kind: string(e.Kind), Revision: e.Revision}
+	if e.Kind == fielddesk.EventTransition {
+		authorOnly := e.Action == fielddesk.ActionSend || e.Action == fielddesk.ActionWithdraw
+		if authorOnly && owner != a.user && a.role != fielddesk.RoleAdmin && !a.trusted {
+			return Outcome{Result: Rejected, Reason: fmt.Sprintf("only the author may %s an article", e.Action), Head: prev.Head}, nil
+		}
+		to, err := fielddesk.CheckTransition(a.role, prev.Status, e.Action, e.Text)
+		if err != nil {
+			return Outcome{Result: Rejected, Reason: err.Error(), Head: prev.Head}, nil
+		}
+		if e.Action == fielddesk.ActionPublish && prev.Conflicts > 0 {
+			return Outcome{Result: Rejected, Reason: fmt.Sprintf("the article has %d unresolved conflicts; resolve them before publishing", prev.Conflicts), Head: prev.Head}, nil
+		}
+		e.From, e.To = prev.Status, to
+		entry.Action, entry.From, entry.To, entry.Note = e.Action, e.From, e.To, e.Text
+		if err := setStatus(txn, prev, to, now); err != nil {
+			return Outcome{}, err
+		}
+	} else {
+		if e.ReplyTo != "" {
+			if _, err := txn.Get(eventKey(id, e.ReplyTo)); errors.Is(err, badger.ErrKeyNotFound) {
+				return Outcome{Result: Rejected, Reason: "the comment it answers is not on this article", Head: prev.Head}, nil
+			} else if err != nil {
+				return Outcome{}, err
+			}
+		}
+		if err := logChange(txn, id); err != nil {
+			return Outcome{}, err
+		}
+	}
+	if err := setJSON(txn, eventKey(id, e.ID), e); err != nil {
+		return Outcome{}, err
+	}
+	return Outcome{Result: Applied, Head: prev.Head}, audit(txn, id, entry)
+}
+
+func eventKey(article, event fielddesk.ID) []byte {
+	return []byte("e/" + string(article) + "/" + string(event))
+}
+
+// setStatus moves an article to a new workflow state (its summary) and
+// logs the change for pulls.
+func setStatus(txn *badger.Txn, sum summaryRecord, to fielddesk.Status, at time.Time) error {
+	if to == fielddesk.StatusSubmitted && sum.Status != to {
+		sum.Submitted = at
+	}
+	sum.Status = to
+	if err := txn.Set(articleKey(sum.ID), sum.encode()); err != nil {
+		return err
+	}
+	return logChange(txn, sum.ID)
+}
+
+// audit appends an entry to an article's audit log.
+func audit(txn *badger.Txn, id fielddesk.ID, e fielddesk.AuditEntry) error {
+	seq, err := readUint(txn, []byte("alseq"))
+	if err != nil {
+		return err
+	}
+	seq++
+	if err := txn.Set([]byte("alseq"), binary.BigEndian.AppendUint64(nil, seq)); err != nil {
+		return err
+	}
+	return setJSON(txn, binary.BigEndian.AppendUint64([]byte("al/"+string(id)+"/"), seq), e)
+}
+
+// Review is what people decided and said about an article.
+type Review struct {
+	Status    fielddesk.Status
+	Submitted time.Time
+	Events    []fielddesk.Event
+	Audit     []fielddesk.AuditEntry
+}
+
+// ReviewOf returns an article's workflow state, its decisions and comments
+// (oldest first) and its audit log.
+func (s *DB) ReviewOf(ctx context.Context, id fielddesk.ID) (Review, error) {
+	var r Review
+	err := s.db.View(func(txn *badger.Txn) error {
+		sum, err := getSummary(txn, id)
+		if err != nil {
+			return err
+		}
+		r.Status, r.Submitted = sum.Status, sum.Submitted
+		if err := eachJSON(txn, []byte("e/"+string(id)+"/"), func(e *fielddesk.Event) error {
+			r.Events = append(r.Events, *e)
+			return nil
+		}); err != nil {
+			return err
+		}
+		return eachJSON(txn, []byte("al/"+string(id)+"/"), func(e *fielddesk.AuditEntry) error {
+			r.Audit = append(r.Audit, *e)
+			return nil
+		})
+	})
+	if err != nil {
+		return r, fmt.Errorf("review of article %s: %w", id, mapErr(err))
+	}
+	return r, nil
+}
+
+// Queue lists the articles waiting on editors (submitted, in review,
+// changes requested, approved), oldest submitted first. owners, if not nil,
+// keeps only the articles whose owner it accepts (an editor's desk).
+func (s *DB) Queue(ctx context.Context, owners func(owner string) bool) ([]fielddesk.Summary, error) {
+	var out []fielddesk.Summary
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("a/"), PrefetchValues: true, PrefetchSize: 256})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			var r summaryRecord
+			if err := it.Item().Value(func(v []byte) (err error) { r, err = decodeSummary(v); return err }); err != nil {
+				return fmt.Errorf("%s: %w", it.Item().Key(), err)
+			}
+			if !InQueue(r.Status) {
+				continue
+			}
+			if owners != nil {
+				owner, err := ownerOf(txn, r.ID)
+				if err != nil {
+					return err
+				}
+				if !owners(owner) {
+					continue
+				}
+			}
+			out = append(out, r.Summary)
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("review queue: %w", mapErr(err))
+	}
+	SortQueue(out)
+	return out, nil
+}
+
+// InQueue reports whether an article in state s waits on the newsroom.
+func InQueue(s fielddesk.Status) bool {
+	return s == fielddesk.StatusSubmitted || s == fielddesk.StatusInReview ||
+		s == fielddesk.StatusChangesRequested || s == fielddesk.StatusApproved
+}
+
+// SortQueue orders a review queue: oldest submitted first (then by ID).
+func SortQueue(q []fielddesk.Summary) {
+	slices.SortFunc(q, func(a, b fielddesk.Summary) int {
+		if c := a.Submitted.Compare(b.Submitted); c != 0 {
+			return c
+		}
+		return compareIDs(a.ID, b.ID)
+	})
+}
+
+func compareIDs(a, b fielddesk.ID) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,207 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/store"
+)
+
+// TestEditorialLoop is the whole loop over loopback with real stores: the
+// correspondent sends, the editor asks for changes, the correspondent
+// revises offline while the editor edits another paragraph, both sync and
+// the merge is clean; then both edit the same paragraph, the merge keeps a
+// conflict, the editor resolves it, approves and publishes.
+func TestEditorialLoop(t *testing.T) {
+	n := startNewsroom(t)
+	ctx := context.Background()
+	reporter := newDevice(t, n, "lethib", store.OriginalsAlways)
+	editor := newDevice(t, n, "bientap", store.OriginalsAlways)
+
+	paras := []string{
+		"(TTXVN) – Mưa lớn kéo dài gây lũ quét ở huyện Bát Xát.",
+		"Nhiều hộ dân ở xã Y Tý bị cô lập.",
+		"Lực lượng cứu hộ đã có mặt.",
+		"Chính quyền địa phương đang thống kê thiệt hại.",
+	}
+	rev, err := reporter.desk.Save(ctx, fielddesk.Article{Headline: "Lũ quét ở Bát Xát", Body: fielddesk.JoinParagraphs(paras), Language: "vi"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := rev.Article.ID
+	if _, err := reporter.desk.Act(ctx, id, fielddesk.ActionSend, ""); err != nil {
+		t.Fatal(err)
+	}
+	reporter.syncUntilDone(3)
+
+	// The editor's queue holds it; a decision the workflow forbids is refused here first.
+	editor.syncUntilDone(3)
+	q, err := editor.desk.Queue(ctx, nil)
+	if err != nil || len(q) != 1 || q[0].ID != id || q[0].Status != fielddesk.StatusSubmitted {
+		t.Fatalf("editor's queue: %+v, %v", q, err)
+	}
+	if _, err := editor.desk.Act(ctx, id, fielddesk.ActionPublish, ""); !errors.Is(err, fielddesk.ErrNotAllowed) {
+		t.Fatalf("publishing a submitted article: %v", err)
+	}
+	act(t, editor, id, fielddesk.ActionTake, "")
+	if _, err := editor.desk.Comment(ctx, id, 2, "Bao nhiêu hộ? Cần số liệu cụ thể.", ""); err != nil {
+		t.Fatal(err)
+	}
+	act(t, editor, id, fielddesk.ActionRequestChanges, "Bổ sung số hộ bị cô lập.")
+	if box, _ := editor.desk.Outbox(ctx); !slices.Contains(box.Articles, id) {
+		t.Errorf("the editor's outbox does not show the decisions waiting: %+v", box)
+	}
+	_, erep := editor.syncUntilDone(3)
+	if srv, _ := n.db.ReviewOf(ctx, id); srv.Status != fielddesk.StatusChangesRequested {
+		t.Fatalf("server holds %s after the editor's sync (%+v)", srv.Status, erep)
+	}
+
+	_, rep := reporter.syncUntilDone(3)
+	if st := status(t, reporter, id); st != fielddesk.StatusChangesRequested {
+		t.Fatalf("the reporter sees %s", st)
+	}
+	if !slices.ContainsFunc(rep.News, func(e fielddesk.Event) bool { return e.Action == fielddesk.ActionRequestChanges && e.Author == "bientap" }) {
+		t.Errorf("the decision is not among the news: %+v", rep.News)
+	}
+	review, err := reporter.desk.ReviewOf(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var comment fielddesk.Event
+	for _, e := range review.Events {
+		if e.Kind == fielddesk.EventComment {
+			comment = e
+		}
+	}
+	if comment.Paragraph != 2 || comment.Quote != paras[1] || comment.Author != "bientap" || comment.Device == "" {
+		t.Errorf("the comment as the reporter has it: %+v", comment)
+	}
+	if len(review.Audit) != 0 {
+		t.Errorf("a correspondent received the audit log: %+v", review.Audit)
+	}
+
+	// Apart: the reporter revises paragraph 2 (offline), the editor paragraph 4.
+	mine := slices.Clone(paras)
+	mine[1] = "Khoảng 120 hộ dân ở xã Y Tý bị cô lập."
+	edit(t, reporter, id, mine)
+	if _, err := reporter.desk.Comment(ctx, id, 0, "Đã bổ sung: 120 hộ.", comment.ID); err != nil {
+		t.Fatal(err)
+	}
+	act(t, reporter, id, fielddesk.ActionSend, "")
+	theirs := slices.Clone(paras)
+	theirs[3] = "Chính quyền huyện Bát Xát đang thống kê thiệt hại."
+	edit(t, editor, id, theirs)
+	editor.syncUntilDone(3)
+	_, rep = reporter.syncUntilDone(3)
+	if rep.Merged != 1 {
+		t.Errorf("report %+v: want the revision merged", rep)
+	}
+	editor.syncUntilDone(3)
+	reporter.syncUntilDone(3)
+	want := fielddesk.JoinParagraphs([]string{paras[0], mine[1], paras[2], theirs[3]})
+	for _, d := range []*device{reporter, editor} {
+		got := latest(t, d, id)
+		if got.Article.Body != want || len(got.Article.Conflicts) != 0 {
+			t.Fatalf("after the clean merge: %q, conflicts %+v\nwant %q", got.Article.Body, got.Article.Conflicts, want)
+		}
+	}
+	if st := status(t, editor, id); st != fielddesk.StatusSubmitted {
+		t.Fatalf("resubmitted article is %s at the editor's", st)
+	}
+
+	// Round two: both change paragraph 3.
+	act(t, editor, id, fielddesk.ActionTake, "")
+	p3 := fielddesk.Paragraphs(want)
+	byEditor := slices.Clone(p3)
+	byEditor[2] = "Lực lượng cứu hộ của bộ đội biên phòng đã có mặt."
+	edit(t, editor, id, byEditor)
+	byReporter := slices.Clone(p3)
+	byReporter[2] = "Lực lượng cứu hộ đã có mặt từ sáng sớm."
+	edit(t, reporter, id, byReporter)
+	editor.syncUntilDone(3)
+	reporter.syncUntilDone(3)
+	editor.syncUntilDone(3)
+	got := latest(t, editor, id)
+	if len(got.Article.Conflicts) != 1 {
+		t.Fatalf("conflicts %+v", got.Article.Conflicts)
+	}
+	c := got.Article.Conflicts[0]
+	if c.Ours != byEditor[2] || c.Theirs != byReporter[2] || c.OursBy != "bientap" || c.TheirsBy != "lethib" || c.Paragraph != 3 {
+		t.Errorf("conflict %+v", c)
+	}
+	act(t, editor, id, fielddesk.ActionApprove, "")
+	if _, err := editor.desk.Act(ctx, id, fielddesk.ActionPublish, ""); err == nil || !strings.Contains(err.Error(), "conflict") {
+		t.Fatalf("publishing with a conflict: %v", err)
+	}
+	combined := "Lực lượng cứu hộ của bộ đội biên phòng đã có mặt từ sáng sớm."
+	if _, err := editor.desk.ResolveConflict(ctx, id, c.ID, combined); err != nil {
+		t.Fatal(err)
+	}
+	act(t, editor, id, fielddesk.ActionPublish, "")
+	editor.syncUntilDone(3)
+	reporter.syncUntilDone(3)
+
+	final := slices.Clone(p3)
+	final[2] = combined
+	for _, d := range []*device{reporter, editor} {
+		got := latest(t, d, id)
+		if got.Article.Body != fielddesk.JoinParagraphs(final) || len(got.Article.Conflicts) != 0 || got.Article.Status != fielddesk.StatusPublished {
+			t.Errorf("final: %s %q %+v", got.Article.Status, got.Article.Body, got.Article.Conflicts)
+		}
+	}
+	srv, err := n.db.ReviewOf(ctx, id)
+	if err != nil || srv.Status != fielddesk.StatusPublished {
+		t.Fatalf("server: %s %v", srv.Status, err)
+	}
+	// The audit log names every transition and revision with who and which device.
+	var steps []string
+	for _, a := range srv.Audit {
+		if a.User == "" || a.Device == "" || a.At.IsZero() {
+			t.Errorf("audit entry without who, device or time: %+v", a)
+		}
+		if a.Kind == "transition" {
+			steps = append(steps, a.User+":"+string(a.Action))
+		}
+	}
+	// (The first send is the article's first revision, not a transition.)
+	wantSteps := []string{"bientap:take", "bientap:request-changes", "lethib:send", "bientap:take", "bientap:approve", "bientap:publish"}
+	if !slices.Equal(steps, wantSteps) {
+		t.Errorf("transitions in the audit log: %v\nwant %v", steps, wantSteps)
+	}
+	if edAudit, _ := editor.desk.ReviewOf(ctx, id); len(edAudit.Audit) != len(srv.Audit) {
+		t.Errorf("the editor's device holds %d audit entries; the server %d", len(edAudit.Audit), len(srv.Audit))
+	}
+}
+
+func act(t *testing.T, d *device, id fielddesk.ID, a fielddesk.Action, comment string) {
+	t.Helper()
+	if _, err := d.desk.Act(context.Background(), id, a, comment); err != nil {
+		t.Fatalf("%s: %v", a, err)
+	}
+}
+
+func edit(t *testing.T, d *device, id fielddesk.ID, paras []string) {
+	t.Helper()
+	head := latest(t, d, id)
+	head.Article.Body = fielddesk.JoinParagraphs(paras)
+	if _, err := d.desk.Save(context.Background(), head.Article, head.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func latest(t *testing.T, d *device, id fielddesk.ID) fielddesk.Revision {
+	t.Helper()
+	rev, err := d.desk.Latest(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rev
+}
+
+func status(t *testing.T, d *device, id fielddesk.ID) fielddesk.Status {
+	return latest(t, d, id).Article.Status
+}
