@@ -64,7 +64,9 @@ func TestEditorialLoop(t *testing.T) {
 	if st := status(t, reporter, id); st != fielddesk.StatusChangesRequested {
 		t.Fatalf("the reporter sees %s", st)
 	}
-	if !slices.ContainsFunc(rep.News, func(e fielddesk.Event) bool { return e.Action == fielddesk.ActionRequestChanges && e.Author == "bientap" }) {
+	if !slices.ContainsFunc(rep.News, func(e fielddesk.Event) bool {
+		return e.Action == fielddesk.ActionRequestChanges && e.Author == "bientap"
+	}) {
 		t.Errorf("the decision is not among the news: %+v", rep.News)
 	}
 	review, err := reporter.desk.ReviewOf(ctx, id)
