@@ -3,9 +3,12 @@ package server
 import (
 	"context"
 	"net/http"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/wire"
 )
 
@@ -126,4 +129,120 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Errorf("a correspondent asks for originals: %d", code)
 		}
 	})
+}
+
+// Every review action by every kind of person: the workflow table decides
+// for those who may see the article; everyone else is told it does not
+// exist. Only editors and admins receive the audit log.
+func TestReviewAuthorizationMatrix(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, u := range []struct {
+		name string
+		role fielddesk.Role
+		desk string
+	}{{"bientapyb", fielddesk.RoleEditor, "yenbai"}, {"quantri", fielddesk.RoleAdmin, ""}} {
+		if _, err := e.db.AddUser(ctx, u.name, u.role, u.desk, "mật khẩu đủ dài"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	owner := e.login("lethib")
+	actors := map[string]wire.LoginResponse{
+		"owner": owner, "another correspondent": e.login("tranvanc"), "an editor of another desk": e.login("bientapyb"),
+		"the desk's editor": e.login("bientap"), "an admin": e.login("quantri"),
+	}
+	next := map[string]uint64{}
+	push := func(lr wire.LoginResponse, m wire.Mutation) wire.MutationResult {
+		t.Helper()
+		next[lr.DeviceID]++
+		m.ID = next[lr.DeviceID]
+		var pr wire.PushResponse
+		if code := e.call("/v1/push", lr.Token, wire.PushRequest{DeviceID: lr.DeviceID, Mutations: []wire.Mutation{m}}, &pr); code != 200 || len(pr.Results) != 1 {
+			t.Fatalf("push: %d %+v", code, pr)
+		}
+		return pr.Results[0]
+	}
+	event := func(article fielddesk.ID, a fielddesk.Action) *fielddesk.Event {
+		return &fielddesk.Event{ID: fielddesk.NewID(), Article: article, Kind: fielddesk.EventTransition, Action: a, Text: "Lý do cụ thể.", At: time.Now()}
+	}
+	// setup brings a new article of the owner to a state by the server's
+	// own hand (a trusted caller).
+	setupMut := uint64(0)
+	setup := func(path ...fielddesk.Action) fielddesk.ID {
+		r := rev(fielddesk.NewID(), "", "Bài")
+		if res := push(owner, wire.Mutation{Revision: r}); res.Result != wire.Applied {
+			t.Fatalf("send: %+v", res)
+		}
+		for _, a := range path {
+			setupMut++
+			out, err := e.db.ApplyMutation(ctx, "setup", "", store.Mutation{ID: setupMut, Event: event(r.Article.ID, a)})
+			if err != nil || out.Result != store.Applied {
+				t.Fatalf("setup %s: %+v %v", a, out, err)
+			}
+		}
+		return r.Article.ID
+	}
+	paths := map[fielddesk.Action][]fielddesk.Action{
+		fielddesk.ActionSend:           {fielddesk.ActionTake, fielddesk.ActionRequestChanges},
+		fielddesk.ActionWithdraw:       nil,
+		fielddesk.ActionTake:           nil,
+		fielddesk.ActionRequestChanges: {fielddesk.ActionTake},
+		fielddesk.ActionApprove:        {fielddesk.ActionTake},
+		fielddesk.ActionPublish:        {fielddesk.ActionTake, fielddesk.ActionApprove},
+		fielddesk.ActionSpike:          nil,
+		fielddesk.ActionKill:           {fielddesk.ActionTake, fielddesk.ActionApprove, fielddesk.ActionPublish},
+	}
+	allowed := map[string][]fielddesk.Action{
+		"owner":                     {fielddesk.ActionSend, fielddesk.ActionWithdraw},
+		"another correspondent":     nil,
+		"an editor of another desk": nil,
+		"the desk's editor": {fielddesk.ActionTake, fielddesk.ActionRequestChanges, fielddesk.ActionApprove,
+			fielddesk.ActionPublish, fielddesk.ActionSpike, fielddesk.ActionKill},
+		"an admin": fielddesk.Actions(),
+	}
+	hidden := map[string]bool{"another correspondent": true, "an editor of another desk": true}
+	for name, lr := range actors {
+		for _, action := range fielddesk.Actions() {
+			id := setup(paths[action]...)
+			before, _ := e.db.ReviewOf(ctx, id)
+			res := push(lr, wire.Mutation{Event: event(id, action)})
+			after, _ := e.db.ReviewOf(ctx, id)
+			switch {
+			case slices.Contains(allowed[name], action):
+				if res.Result != wire.Applied || after.Status == before.Status {
+					t.Errorf("%s %s: %+v, state %s → %s", name, action, res, before.Status, after.Status)
+				}
+				last := after.Audit[len(after.Audit)-1]
+				if last.Kind != "transition" || last.User != lr.User || last.Device != lr.DeviceID || last.Action != action {
+					t.Errorf("%s %s: audit %+v", name, action, last)
+				}
+			case hidden[name]:
+				if res.Result != wire.Rejected || res.Code != wire.CodeNotFound || after.Status != before.Status {
+					t.Errorf("%s %s: %+v (must look like no such article)", name, action, res)
+				}
+			default:
+				if res.Result != wire.Rejected || after.Status != before.Status || res.Reason == "" {
+					t.Errorf("%s %s: %+v, state %s → %s", name, action, res, before.Status, after.Status)
+				}
+			}
+		}
+		// Comments: whoever may see the article.
+		id := setup()
+		res := push(lr, wire.Mutation{Event: &fielddesk.Event{ID: fielddesk.NewID(), Article: id, Kind: fielddesk.EventComment, Text: "Ý kiến", Paragraph: 0, At: time.Now()}})
+		if hidden[name] != (res.Result == wire.Rejected && res.Code == wire.CodeNotFound) || !hidden[name] && res.Result != wire.Applied {
+			t.Errorf("%s comments: %+v", name, res)
+		}
+		// The audit log goes to editors and admins only.
+		var pull wire.PullResponse
+		e.call("/v1/pull", lr.Token, wire.PullRequest{}, &pull)
+		for _, ch := range pull.Changes {
+			if hasAudit := len(ch.Audit) > 0; hasAudit != (name == "the desk's editor" || name == "an admin") {
+				t.Errorf("%s pulls an audit log: %v", name, hasAudit)
+				break
+			}
+		}
+		if hidden[name] && len(pull.Changes) != 0 {
+			t.Errorf("%s pulls %d of the owner's articles", name, len(pull.Changes))
+		}
+	}
 }
