@@ -212,3 +212,32 @@ func backtrack(trace [][]int, off, last, n, m int) [][2]int {
 	}
 	return rev
 }
+
+// FieldDiff is the word diff of one field that differs between two
+// versions of an article.
+type FieldDiff struct {
+	Field string
+	Spans []DiffSpan
+}
+
+// DiffArticles compares two versions of an article field by field and
+// returns the word diffs of the fields that differ, in reading order.
+func DiffArticles(old, new Article) []FieldDiff {
+	fields := []struct{ name, a, b string }{
+		{"headline", old.Headline, new.Headline},
+		{"sapo", old.Sapo, new.Sapo},
+		{"agency", old.Agency, new.Agency},
+		{"byline", old.Byline, new.Byline},
+		{"category", old.Category, new.Category},
+		{"location", old.Location, new.Location},
+		{"tags", strings.Join(old.Tags, ", "), strings.Join(new.Tags, ", ")},
+		{"body", old.Body, new.Body},
+	}
+	var out []FieldDiff
+	for _, f := range fields {
+		if f.a != f.b {
+			out = append(out, FieldDiff{f.name, WordDiff(f.a, f.b)})
+		}
+	}
+	return out
+}

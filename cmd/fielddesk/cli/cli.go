@@ -1,6 +1,7 @@
 // Package cli is the command line of the fielddesk binary: global flags, the
 // headless subcommands (import, list, export, history, search, convert,
-// login, send, sync) and the choice to open
+// login, send, sync, and the review commands: queue, review, comment,
+// comments, conflicts, resolve, diff) and the choice to open
 // the desktop window, which the caller supplies.
 package cli
 
@@ -58,10 +59,24 @@ Commands:
   login --server URL --user NAME [--password-file F] [--originals never|unmetered|always]
                                               log this device in to the newsroom server
                                               (asks for the password on stdin without a file)
-  send ID                                     mark an article submitted and queue it for the newsroom
+  send ID                                     submit an article (again, after changes were requested)
+                                              and queue it for the newsroom
   sync [--once]                               send what waits and receive what changed; prints
                                               what moved; without --once keeps going until Ctrl+C;
                                               exit code 1 when something did not go
+  queue [--json]                              the review queue: oldest submitted first, with counts
+  review ID ACTION [--comment TEXT]           a decision: take, request-changes (needs --comment),
+                                              approve, publish, spike, kill (needs --comment: why),
+                                              withdraw, send
+  comment ID [--paragraph N] [--reply CID] TEXT
+                                              comment on paragraph N (none: the whole article)
+  comments ID [--json]                        the decisions and comments on an article
+  conflicts [ID] [--json]                     articles with conflicts, or one article's conflicts
+  resolve ID --paragraph N|--field NAME --take mine|theirs | --text TEXT
+                                              settle a conflict: your version, the other, or a
+                                              combination you write
+  diff ID [--from REV] [--to REV]             what changed, word by word ([-removed-] {+added+});
+                                              default: the newest revision against the one before
   help                                        show this help
 
 --data DIR  the data folder (default: %s)

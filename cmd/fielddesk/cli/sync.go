@@ -80,7 +80,10 @@ func cmdSend(ctx context.Context, d *desk.Desk, args []string, _ io.Reader, out 
 	if err != nil {
 		return err
 	}
-	rev, err := d.Send(ctx, id)
+	if _, err := d.Act(ctx, id, fielddesk.ActionSend, ""); err != nil {
+		return err
+	}
+	rev, err := d.Latest(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -129,7 +132,21 @@ func cmdSync(ctx context.Context, d *desk.Desk, args []string, _ io.Reader, out 
 
 func printReport(out io.Writer, rep client.Report) {
 	fmt.Fprintf(out, "sent: %d article revision(s), %d photo file(s), %s\n", rep.Sent, rep.PhotosSent, sizeText(rep.BytesSent))
+	if rep.Merged > 0 {
+		fmt.Fprintf(out, "merged: %d revision(s) combined on the server with edits made meanwhile\n", rep.Merged)
+	}
 	fmt.Fprintf(out, "received: %d article revision(s), %d photo file(s)\n", rep.Received, rep.PhotosIn)
+	for _, e := range rep.News {
+		if e.Kind == fielddesk.EventTransition {
+			fmt.Fprintf(out, "decision: %s %s by %s (now %s)", e.Article, e.Action, e.Author, e.To)
+		} else {
+			fmt.Fprintf(out, "comment: %s by %s", e.Article, e.Author)
+		}
+		if e.Text != "" {
+			fmt.Fprintf(out, ": %s", e.Text)
+		}
+		fmt.Fprintln(out)
+	}
 	w := rep.Waiting
 	fmt.Fprintf(out, "waiting: %d article(s), %d photo(s), %s\n", w.ArticlesWaiting, len(w.Photos), sizeText(w.BytesWaiting()))
 	for _, p := range w.Photos {

@@ -1,0 +1,403 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/desk"
+	"github.com/fielddesk/fielddesk/store"
+)
+
+// The editorial loop from the command line: each command acts on the
+// local store, checked against the workflow with this device's role, and
+// the next sync delivers it.
+
+func init() {
+	commands["queue"] = cmdQueue
+	commands["review"] = cmdReview
+	commands["comment"] = cmdComment
+	commands["comments"] = cmdComments
+	commands["conflicts"] = cmdConflicts
+	commands["resolve"] = cmdResolve
+	commands["diff"] = cmdDiff
+}
+
+// queueLine is one article of the review queue as queue --json prints it.
+type queueLine struct {
+	fielddesk.Summary
+	Waiting string `json:"waiting"` // how long since it was submitted, e.g. "3h20m"
+}
+
+func cmdQueue(ctx context.Context, d *desk.Desk, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("queue", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "")
+	if _, err := parse(fs, args, 0, "no arguments"); err != nil {
+		return err
+	}
+	q, err := d.Queue(ctx, nil)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	lines := make([]queueLine, len(q))
+	counts := map[fielddesk.Status]int{}
+	for i, s := range q {
+		lines[i] = queueLine{Summary: s, Waiting: since(now, s.Submitted)}
+		counts[s.Status]++
+	}
+	if *asJSON {
+		return writeJSON(out, struct {
+			Counts   map[fielddesk.Status]int `json:"counts"`
+			Articles []queueLine              `json:"articles"`
+		}{counts, lines})
+	}
+	fmt.Fprintf(out, "%d submitted, %d in review, %d changes requested, %d approved\n",
+		counts[fielddesk.StatusSubmitted], counts[fielddesk.StatusInReview], counts[fielddesk.StatusChangesRequested], counts[fielddesk.StatusApproved])
+	if len(q) == 0 {
+		return nil
+	}
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATUS\tWAITING\tWORDS\tCONFLICTS\tHEADLINE")
+	for _, l := range lines {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\n", l.ID, l.Status, l.Waiting, l.Words, l.Conflicts, l.Headline)
+	}
+	return tw.Flush()
+}
+
+func since(now, t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return now.Sub(t).Truncate(time.Minute).String()
+}
+
+func cmdReview(ctx context.Context, d *desk.Desk, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("review", flag.ContinueOnError)
+	comment := fs.String("comment", "", "")
+	pos, err := parse(fs, args, 2, "an article ID and an action: "+actionList())
+	if err != nil {
+		return err
+	}
+	id, err := articleID(pos[0])
+	if err != nil {
+		return err
+	}
+	action, err := fielddesk.ParseAction(pos[1])
+	if err != nil {
+		return err
+	}
+	e, err := d.Act(ctx, id, action, *comment)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s: %s → %s; it goes to the newsroom with the next sync\n", id, e.From, e.To)
+	return nil
+}
+
+func actionList() string {
+	var names []string
+	for _, a := range fielddesk.Actions() {
+		names = append(names, string(a))
+	}
+	return strings.Join(names, "|")
+}
+
+func cmdComment(ctx context.Context, d *desk.Desk, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("comment", flag.ContinueOnError)
+	para := fs.Int("paragraph", 0, "")
+	reply := fs.String("reply", "", "")
+	pos, err := parse(fs, args, -1, "")
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 {
+		return errors.New("comment needs an article ID and the comment's text (see fielddesk help)")
+	}
+	id, err := articleID(pos[0])
+	if err != nil {
+		return err
+	}
+	var replyTo fielddesk.ID
+	if *reply != "" {
+		if replyTo, err = articleID(*reply); err != nil {
+			return fmt.Errorf("--reply: %w", err)
+		}
+	}
+	e, err := d.Comment(ctx, id, *para, strings.Join(pos[1:], " "), replyTo)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, e.ID)
+	return nil
+}
+
+func cmdComments(ctx context.Context, d *desk.Desk, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("comments", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "")
+	pos, err := parse(fs, args, 1, "an article ID")
+	if err != nil {
+		return err
+	}
+	id, err := articleID(pos[0])
+	if err != nil {
+		return err
+	}
+	r, err := d.ReviewOf(ctx, id)
+	if err != nil {
+		return err
+	}
+	head, err := d.Latest(ctx, id)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		if r.Events == nil {
+			r.Events = []fielddesk.Event{}
+		}
+		return writeJSON(out, r.Events)
+	}
+	fmt.Fprintf(out, "%s: %s\n", id, head.Article.Status)
+	for _, e := range r.Events {
+		who := orDash(e.Author)
+		when := e.At.Local().Format("2006-01-02 15:04")
+		switch {
+		case e.Kind == fielddesk.EventTransition:
+			fmt.Fprintf(out, "%s  %s  %s (%s → %s)", when, who, e.Action, e.From, e.To)
+			if e.Text != "" {
+				fmt.Fprintf(out, ": %s", e.Text)
+			}
+			fmt.Fprintln(out)
+		default:
+			where := "whole article"
+			if a := fielddesk.AnchorComment(e, head.Article.Body); a.Paragraph > 0 {
+				where = "paragraph " + strconv.Itoa(a.Paragraph)
+				if a.Moved {
+					where += fmt.Sprintf(" (was paragraph %d, since changed)", e.Paragraph)
+				}
+			} else if a.Gone {
+				where = fmt.Sprintf("paragraph %d (no longer in the article)", e.Paragraph)
+			}
+			reply := ""
+			if e.ReplyTo != "" {
+				reply = " in reply to " + string(e.ReplyTo)
+			}
+			fmt.Fprintf(out, "%s  %s  on %s%s [%s]: %s\n", when, who, where, reply, e.ID, e.Text)
+		}
+	}
+	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "(this device)"
+	}
+	return s
+}
+
+func cmdConflicts(ctx context.Context, d *desk.Desk, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("conflicts", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "")
+	pos, err := parse(fs, args, -1, "")
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return errors.New("conflicts takes at most one article ID")
+	}
+	if len(pos) == 0 {
+		list, err := d.List(ctx)
+		if err != nil {
+			return err
+		}
+		var with []fielddesk.Summary
+		for _, s := range list {
+			if s.Conflicts > 0 {
+				with = append(with, s)
+			}
+		}
+		if *asJSON {
+			if with == nil {
+				with = []fielddesk.Summary{}
+			}
+			return writeJSON(out, with)
+		}
+		if len(with) == 0 {
+			fmt.Fprintln(out, "no article has conflicts")
+			return nil
+		}
+		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tCONFLICTS\tHEADLINE")
+		for _, s := range with {
+			fmt.Fprintf(tw, "%s\t%d\t%s\n", s.ID, s.Conflicts, s.Headline)
+		}
+		return tw.Flush()
+	}
+	id, err := articleID(pos[0])
+	if err != nil {
+		return err
+	}
+	head, err := d.Latest(ctx, id)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		cs := head.Article.Conflicts
+		if cs == nil {
+			cs = []fielddesk.Conflict{}
+		}
+		return writeJSON(out, cs)
+	}
+	if len(head.Article.Conflicts) == 0 {
+		fmt.Fprintf(out, "%s has no conflicts\n", id)
+		return nil
+	}
+	for _, c := range head.Article.Conflicts {
+		where := c.Field
+		if c.Field == "body" {
+			where = fmt.Sprintf("paragraph %d", c.Paragraph)
+		}
+		fmt.Fprintf(out, "%s [%s]\n  now (%s): %s\n  other (%s): %s\n", where, c.ID, orDash(c.OursBy), orEmpty(c.Ours), orDash(c.TheirsBy), orEmpty(c.Theirs))
+	}
+	return nil
+}
+
+func orEmpty(s string) string {
+	if s == "" {
+		return "(deleted)"
+	}
+	return s
+}
+
+func cmdResolve(ctx context.Context, d *desk.Desk, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("resolve", flag.ContinueOnError)
+	para := fs.Int("paragraph", 0, "")
+	field := fs.String("field", "", "")
+	take := fs.String("take", "", "")
+	text := fs.String("text", "", "")
+	pos, err := parse(fs, args, 1, "an article ID")
+	if err != nil {
+		return err
+	}
+	id, err := articleID(pos[0])
+	if err != nil {
+		return err
+	}
+	if (*para == 0) == (*field == "") {
+		return errors.New("resolve needs --paragraph N or --field NAME (see fielddesk conflicts ID)")
+	}
+	if (*take == "") == (*text == "") {
+		return errors.New("resolve needs --take mine|theirs, or --text with the version to keep")
+	}
+	head, err := d.Latest(ctx, id)
+	if err != nil {
+		return err
+	}
+	var c *fielddesk.Conflict
+	for i, x := range head.Article.Conflicts {
+		if (*para != 0 && x.Field == "body" && x.Paragraph == *para) || (*field != "" && x.Field == *field) {
+			c = &head.Article.Conflicts[i]
+			break
+		}
+	}
+	if c == nil {
+		where := *field
+		if *para != 0 {
+			where = "paragraph " + strconv.Itoa(*para)
+		}
+		return fmt.Errorf("%s has no conflict on %s (see fielddesk conflicts %s)", id, where, id)
+	}
+	keep := *text
+	if *take != "" {
+		acct, err := d.Account(ctx)
+		if err != nil && !errors.Is(err, store.ErrNotLoggedIn) {
+			return err
+		}
+		if keep, err = pickSide(*c, *take, acct.User); err != nil {
+			return err
+		}
+	}
+	rev, err := d.ResolveConflict(ctx, id, c.ID, keep)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s: resolved (revision %s); %d conflict(s) left\n", id, rev.ID, len(rev.Article.Conflicts))
+	return nil
+}
+
+// pickSide returns the version "mine" (the one me wrote; the one in the
+// article now if me wrote neither) or "theirs" (the other).
+func pickSide(c fielddesk.Conflict, take, me string) (string, error) {
+	mineIsOurs := !(c.TheirsBy == me && c.OursBy != me)
+	switch take {
+	case "mine":
+		if mineIsOurs {
+			return c.Ours, nil
+		}
+		return c.Theirs, nil
+	case "theirs":
+		if mineIsOurs {
+			return c.Theirs, nil
+		}
+		return c.Ours, nil
+	}
+	return "", fmt.Errorf("--take takes mine or theirs, not %q", take)
+}
+
+func cmdDiff(ctx context.Context, d *desk.Desk, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
+	from := fs.String("from", "", "")
+	to := fs.String("to", "", "")
+	pos, err := parse(fs, args, 1, "an article ID")
+	if err != nil {
+		return err
+	}
+	id, err := articleID(pos[0])
+	if err != nil {
+		return err
+	}
+	newer, err := d.Latest(ctx, id)
+	if err != nil {
+		return err
+	}
+	if *to != "" {
+		if newer, err = d.Revision(ctx, id, fielddesk.ID(*to)); err != nil {
+			return err
+		}
+	}
+	var older fielddesk.Revision
+	switch {
+	case *from != "":
+		older, err = d.Revision(ctx, id, fielddesk.ID(*from))
+	case newer.Base != "":
+		older, err = d.Revision(ctx, id, newer.Base)
+	default:
+		return fmt.Errorf("revision %s is the article's first; give --from", newer.ID)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s → %s\n", older.ID, newer.ID)
+	for _, f := range fielddesk.DiffArticles(older.Article, newer.Article) {
+		fmt.Fprintf(out, "%s:\n  ", f.Field)
+		for _, s := range f.Spans {
+			switch s.Op {
+			case fielddesk.DiffDelete:
+				fmt.Fprintf(out, "[-%s-]", s.Text)
+			case fielddesk.DiffInsert:
+				fmt.Fprintf(out, "{+%s+}", s.Text)
+			default:
+				fmt.Fprint(out, s.Text)
+			}
+		}
+		fmt.Fprintln(out)
+	}
+	return nil
+}

@@ -1,0 +1,165 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/desk"
+	"github.com/fielddesk/fielddesk/store"
+	"github.com/fielddesk/fielddesk/sync/server"
+)
+
+// The review commands from scripts, against a real server: queue, review,
+// comment, comments, conflicts, resolve and diff, each acting locally and
+// delivered by sync.
+func TestReviewCommands(t *testing.T) {
+	sdb, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	ctx := context.Background()
+	sdb.AddUser(ctx, "lethib", fielddesk.RoleCorrespondent, "laocai", "mật khẩu đủ dài")
+	sdb.AddUser(ctx, "bientap", fielddesk.RoleEditor, "laocai", "mật khẩu đủ dài")
+	srv := httptest.NewServer(server.New(sdb, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	defer srv.Close()
+	SyncOptions.MinBackoff = 10 * time.Millisecond
+	pw := filepath.Join(t.TempDir(), "pw")
+	os.WriteFile(pw, []byte("mật khẩu đủ dài\n"), 0o600)
+	must := func(args ...string) string {
+		t.Helper()
+		out, errOut, code := run(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: %d %q", args, code, errOut)
+		}
+		return out
+	}
+	rep, ed := t.TempDir(), t.TempDir()
+	must("--data", rep, "login", "--server", srv.URL, "--user", "lethib", "--password-file", pw)
+	must("--data", ed, "login", "--server", srv.URL, "--user", "bientap", "--password-file", pw)
+
+	src := filepath.Join(t.TempDir(), "bai.md")
+	os.WriteFile(src, []byte("---\nheadline: \"Lũ quét ở Bát Xát\"\n---\nĐoạn một.\n\nĐoạn hai có số liệu cũ.\n\nĐoạn ba.\n"), 0o644)
+	id := strings.TrimSpace(must("--data", rep, "import", src))
+	must("--data", rep, "send", id)
+	must("--data", rep, "sync", "--once")
+	must("--data", ed, "sync", "--once")
+
+	var q struct {
+		Counts   map[string]int `json:"counts"`
+		Articles []queueLine    `json:"articles"`
+	}
+	if err := json.Unmarshal([]byte(must("--data", ed, "queue", "--json")), &q); err != nil {
+		t.Fatal(err)
+	}
+	if q.Counts["submitted"] != 1 || len(q.Articles) != 1 || string(q.Articles[0].ID) != id {
+		t.Fatalf("queue: %+v", q)
+	}
+	// Refusals name the role and the state; a kill needs a reason.
+	if _, errOut, code := run(t, "--data", rep, "review", id, "approve"); code != 1 || !strings.Contains(errOut, "correspondent") {
+		t.Errorf("a correspondent approving: %d %q", code, errOut)
+	}
+	if _, errOut, code := run(t, "--data", ed, "review", id, "publish"); code != 1 || !strings.Contains(errOut, "submitted") {
+		t.Errorf("publishing a submitted article: %d %q", code, errOut)
+	}
+	if _, errOut, code := run(t, "--data", ed, "review", id, "take", "--comment", ""); code != 0 {
+		t.Fatalf("take: %q", errOut)
+	}
+	if _, errOut, code := run(t, "--data", ed, "review", id, "request-changes"); code != 1 || !strings.Contains(errOut, "comment") {
+		t.Errorf("request-changes without a comment: %d %q", code, errOut)
+	}
+	if _, errOut, code := run(t, "--data", ed, "comment", id, "--paragraph", "9", "Sai"); code != 1 || !strings.Contains(errOut, "3 paragraphs") {
+		t.Errorf("comment on paragraph 9: %d %q", code, errOut)
+	}
+	must("--data", ed, "comment", id, "--paragraph", "2", "Số liệu này của năm nào?")
+	must("--data", ed, "review", id, "request-changes", "--comment", "Cập nhật số liệu.")
+	must("--data", ed, "sync", "--once")
+
+	out := must("--data", rep, "sync", "--once")
+	if !strings.Contains(out, "decision: "+id+" request-changes by bientap (now changes_requested): Cập nhật số liệu.") {
+		t.Errorf("the reporter's sync does not tell of the decision:\n%s", out)
+	}
+	out = must("--data", rep, "comments", id)
+	if !strings.Contains(out, "bientap  on paragraph 2") || !strings.Contains(out, "Số liệu này của năm nào?") {
+		t.Errorf("comments:\n%s", out)
+	}
+
+	// Both edit paragraph 2: a conflict, resolved from the command line.
+	edit := func(data, para string) {
+		t.Helper()
+		d := openDesk(t, data)
+		head, err := d.Latest(ctx, fielddesk.ID(id))
+		if err == nil {
+			ps := fielddesk.Paragraphs(head.Article.Body)
+			ps[1] = para
+			head.Article.Body = fielddesk.JoinParagraphs(ps)
+			_, err = d.Save(ctx, head.Article, head.ID)
+		}
+		d.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit(rep, "Đoạn hai có số liệu năm 2026.")
+	edit(ed, "Đoạn hai có số liệu mới.")
+	must("--data", rep, "send", id)
+	must("--data", ed, "sync", "--once")
+	must("--data", rep, "sync", "--once")
+	must("--data", ed, "sync", "--once")
+	out = must("--data", ed, "conflicts", id)
+	if !strings.Contains(out, "paragraph 2") || !strings.Contains(out, "now (bientap): Đoạn hai có số liệu mới.") ||
+		!strings.Contains(out, "other (lethib): Đoạn hai có số liệu năm 2026.") {
+		t.Fatalf("conflicts:\n%s", out)
+	}
+	if list := must("--data", ed, "conflicts"); !strings.Contains(list, id) {
+		t.Errorf("conflicts list:\n%s", list)
+	}
+	if _, errOut, code := run(t, "--data", ed, "resolve", id, "--paragraph", "3", "--take", "mine"); code != 1 || !strings.Contains(errOut, "no conflict on paragraph 3") {
+		t.Errorf("resolve a paragraph without a conflict: %d %q", code, errOut)
+	}
+	// The editor takes the reporter's version ("theirs", seen from the editor).
+	must("--data", ed, "resolve", id, "--paragraph", "2", "--take", "theirs")
+	if out := must("--data", ed, "conflicts", id); !strings.Contains(out, "no conflicts") {
+		t.Errorf("after resolving:\n%s", out)
+	}
+	diff := must("--data", ed, "diff", id)
+	if !strings.Contains(diff, "[-mới-]") || !strings.Contains(diff, "{+năm 2026+}") {
+		t.Errorf("diff:\n%s", diff)
+	}
+	must("--data", ed, "review", id, "take")
+	must("--data", ed, "review", id, "approve")
+	must("--data", ed, "review", id, "publish")
+	must("--data", ed, "sync", "--once")
+	if _, errOut, code := run(t, "--data", ed, "review", id, "kill"); code != 1 || !strings.Contains(errOut, "reason") {
+		t.Errorf("kill without a reason: %d %q", code, errOut)
+	}
+	must("--data", rep, "sync", "--once")
+	list := must("--data", rep, "list")
+	if !strings.Contains(list, "published") {
+		t.Errorf("the reporter's list:\n%s", list)
+	}
+	if r, _ := sdb.ReviewOf(ctx, fielddesk.ID(id)); r.Status != fielddesk.StatusPublished {
+		t.Errorf("server: %s", r.Status)
+	}
+	if head, _ := sdb.Latest(ctx, fielddesk.ID(id)); !strings.Contains(head.Article.Body, "năm 2026") || len(head.Article.Conflicts) != 0 {
+		t.Errorf("published text: %q %+v", head.Article.Body, head.Article.Conflicts)
+	}
+}
+
+func openDesk(t *testing.T, dir string) *desk.Desk {
+	t.Helper()
+	d, err := desk.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
