@@ -368,6 +368,16 @@ func ParseFigure(paragraph string) (Figure, bool) {
 	return Figure{Hash: m[2], Caption: unescapeMarkdown(m[1]), Credit: unescapeMarkdown(m[3])}, true
 }
 
+// ParseFigureOf finds the figure that places the photo hash in body.
+func ParseFigureOf(body, hash string) (Figure, bool) {
+	for _, line := range strings.Split(body, "\n") {
+		if f, ok := ParseFigure(line); ok && f.Hash == hash {
+			return f, true
+		}
+	}
+	return Figure{}, false
+}
+
 var markdownEscaper = strings.NewReplacer(`\`, `\\`, `]`, `\]`, `[`, `\[`, `"`, `\"`, "\n", " ")
 
 // Markdown writes the figure as the body stores it (a caption or credit on

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
@@ -28,6 +29,8 @@ func BesideURL(p fielddesk.Photo) string { return "photos/" + url.PathEscape(p.N
 // htmlRenderer renders figures and resolves photo:HASH image destinations.
 type htmlRenderer struct {
 	photoURL PhotoURL
+	srcset   func(fielddesk.Photo) string
+	sizes    string
 	photos   map[string]fielddesk.Photo
 	lang     string
 }
@@ -58,6 +61,14 @@ func (r *htmlRenderer) src(dest []byte) (string, *fielddesk.Photo) {
 func (r *htmlRenderer) writeImg(w util.BufWriter, source []byte, img *ast.Image) {
 	src, photo := r.src(img.Destination)
 	fmt.Fprintf(w, `<img src="%s" alt="%s"`, html.EscapeString(src), html.EscapeString(plainText(img, source)))
+	if photo != nil && r.srcset != nil {
+		if set := r.srcset(*photo); set != "" {
+			fmt.Fprintf(w, ` srcset="%s"`, html.EscapeString(set))
+			if r.sizes != "" {
+				fmt.Fprintf(w, ` sizes="%s"`, html.EscapeString(r.sizes))
+			}
+		}
+	}
 	if photo != nil && photo.Width > 0 && photo.Height > 0 {
 		fmt.Fprintf(w, ` width="%d" height="%d"`, photo.Width, photo.Height)
 	}
@@ -99,11 +110,23 @@ func (r *htmlRenderer) renderFigure(w util.BufWriter, source []byte, n ast.Node,
 type HTMLOptions struct {
 	// PhotoURL maps stored photos to addresses; nil means BesideURL.
 	PhotoURL PhotoURL
+	// Srcset, if set, gives a photo's responsive sources ("URL 1600w, …"),
+	// and Sizes the layout width they are chosen for.
+	Srcset func(fielddesk.Photo) string
+	Sizes  string
+	// Nav, on a page, is a line of links above the article (a site's name,
+	// the article's category).
+	Nav []Link
+	// Notice, on a page, is a message shown above the article (a withdrawal).
+	Notice string
 }
+
+// Link is a link in a page's navigation.
+type Link struct{ Text, URL string }
 
 // BodyHTML writes the article body alone as HTML.
 func (d *Document) BodyHTML(w io.Writer, opts HTMLOptions) error {
-	r := newHTMLRenderer(&htmlRenderer{photoURL: opts.PhotoURL, photos: d.photos, lang: d.Article.Language})
+	r := newHTMLRenderer(&htmlRenderer{photoURL: opts.PhotoURL, srcset: opts.Srcset, sizes: opts.Sizes, photos: d.photos, lang: d.Article.Language})
 	if err := r.Render(w, d.source, d.root); err != nil {
 		return fmt.Errorf("render body: %w", err)
 	}
@@ -163,10 +186,73 @@ func (d *Document) Page(w io.Writer, opts HTMLOptions) error {
 	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
 	fmt.Fprintf(&b, "<meta name=\"generator\" content=\"FieldDesk\">\n<title>%s</title>\n", html.EscapeString(d.Article.Headline))
 	b.WriteString("<style>\n" + assets.ArticleCSS + "</style>\n</head>\n<body>\n")
+	writeNav(&b, opts.Nav)
+	if opts.Notice != "" {
+		fmt.Fprintf(&b, "<p class=\"notice\" role=\"alert\">%s</p>\n", html.EscapeString(opts.Notice))
+	}
 	if err := d.ArticleHTML(&b, opts); err != nil {
 		return err
 	}
 	b.WriteString("</body>\n</html>\n")
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+func writeNav(b *bytes.Buffer, nav []Link) {
+	if len(nav) == 0 {
+		return
+	}
+	b.WriteString("<nav>")
+	for i, l := range nav {
+		if i > 0 {
+			b.WriteString(" › ")
+		}
+		fmt.Fprintf(b, `<a href="%s">%s</a>`, html.EscapeString(l.URL), html.EscapeString(l.Text))
+	}
+	b.WriteString("</nav>\n")
+}
+
+// IndexEntry is one article in an index page.
+type IndexEntry struct {
+	URL, Headline, Sapo, Category string
+	Time                          time.Time
+	Language                      string
+	// Image is the address of a small picture for the entry ("" for none).
+	Image, ImageAlt string
+}
+
+// IndexPage writes a page listing articles (a category, or everything
+// published), newest first, in the same style as the article pages.
+func IndexPage(w io.Writer, title, lang string, nav []Link, entries []IndexEntry) error {
+	var b bytes.Buffer
+	esc := html.EscapeString
+	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n", esc(lang))
+	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+	fmt.Fprintf(&b, "<meta name=\"generator\" content=\"FieldDesk\">\n<title>%s</title>\n", esc(title))
+	b.WriteString(`<link rel="alternate" type="application/atom+xml" href="/feed.atom">` + "\n")
+	b.WriteString("<style>\n" + assets.ArticleCSS + "</style>\n</head>\n<body>\n")
+	writeNav(&b, nav)
+	fmt.Fprintf(&b, "<main class=\"index\">\n<h1>%s</h1>\n", esc(title))
+	if len(entries) == 0 {
+		b.WriteString("<p class=\"empty\">Chưa có bài nào. (Nothing published yet.)</p>\n")
+	}
+	for _, e := range entries {
+		b.WriteString("<article class=\"entry\">\n")
+		if e.Image != "" {
+			fmt.Fprintf(&b, `<img src="%s" alt="%s" loading="lazy">`+"\n", esc(e.Image), esc(e.ImageAlt))
+		}
+		if e.Category != "" {
+			fmt.Fprintf(&b, "<p class=\"category\">%s</p>\n", esc(e.Category))
+		}
+		fmt.Fprintf(&b, "<h2><a href=\"%s\">%s</a></h2>\n", esc(e.URL), esc(e.Headline))
+		fmt.Fprintf(&b, "<p class=\"dateline\"><time datetime=\"%s\">%s</time></p>\n",
+			e.Time.UTC().Format("2006-01-02T15:04:05Z"), esc(vietnamese.Dateline(e.Time, e.Language, nil)))
+		if e.Sapo != "" {
+			fmt.Fprintf(&b, "<p class=\"sapo\">%s</p>\n", esc(e.Sapo))
+		}
+		b.WriteString("</article>\n")
+	}
+	b.WriteString("</main>\n</body>\n</html>\n")
 	_, err := w.Write(b.Bytes())
 	return err
 }

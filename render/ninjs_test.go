@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -11,47 +10,14 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/internal/ninjstest"
 )
 
-const sharedNinJS = "../../shared/ninjs"
+var sharedNinJS = ninjstest.Dir()
 
-// ninjsSchema compiles IPTC's ninjs 3.0 schema with the GeoJSON schema it
-// refers to loaded from disk (there is no network here, nor in CI).
-func ninjsSchema(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	for url, file := range map[string]string{
-		"http://www.iptc.org/std/ninjs/ninjs-schema_3.0.json": "ninjs-schema_3.0.json",
-		"https://geojson.org/schema/GeoJSON.json":             "GeoJSON-schema.json",
-	} {
-		f, err := os.Open(filepath.Join(sharedNinJS, file))
-		if err != nil {
-			t.Fatalf("the ninjs schema comes from ../shared beside the checkout: %v", err)
-		}
-		doc, err := jsonschema.UnmarshalJSON(f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := c.AddResource(url, doc); err != nil {
-			t.Fatal(err)
-		}
-	}
-	sch, err := c.Compile("http://www.iptc.org/std/ninjs/ninjs-schema_3.0.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sch
-}
+func ninjsSchema(t *testing.T) *jsonschema.Schema { return ninjstest.Schema(t) }
 
-func validate(sch *jsonschema.Schema, data []byte) error {
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		return err
-	}
-	return sch.Validate(v)
-}
+func validate(sch *jsonschema.Schema, data []byte) error { return ninjstest.Validate(sch, data) }
 
 // TestValidatorIsLive proves the validator rejects what IPTC says must fail
 // and accepts what must pass, so a pass below means something.

@@ -239,6 +239,9 @@ func applyEvent(txn *badger.Txn, a actor, e fielddesk.Event) (Outcome, error) {
 		if err := setStatus(txn, prev, to, now); err != nil {
 			return Outcome{}, err
 		}
+		if err := recordPublication(txn, prev, e.Action, e.Text, now); err != nil {
+			return Outcome{}, err
+		}
 	} else {
 		if e.ReplyTo != "" {
 			if _, err := txn.Get(eventKey(id, e.ReplyTo)); errors.Is(err, badger.ErrKeyNotFound) {

@@ -58,3 +58,31 @@ func Words(text string) []string {
 func IsWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
+
+// Slug turns a headline into the words of a web address: folded to ASCII
+// ("Lũ quét ở Bát Xát" → "lu-quet-o-bat-xat"), other characters as single
+// dashes, at most max bytes cut at a dash.
+func Slug(s string, max int) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range Fold(norm.NFC.String(s)) {
+		if r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+			continue
+		}
+		dash = true
+	}
+	out := b.String()
+	if len(out) > max {
+		whole := out[max] == '-' // the cut falls between words
+		out = out[:max]
+		if i := strings.LastIndexByte(out, '-'); !whole && i > 0 {
+			out = out[:i]
+		}
+	}
+	return out
+}

@@ -62,3 +62,19 @@ func TestVietnameseOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestSlug(t *testing.T) {
+	for in, want := range map[string]string{
+		"Lũ quét ở Bát Xát":                      "lu-quet-o-bat-xat",
+		"  Đảng bộ xã Pha Long – nhiệm kỳ 2025!": "dang-bo-xa-pha-long-nhiem-ky-2025",
+		"<script>alert(1)</script>":              "script-alert-1-script",
+		"日本":                                     "",
+	} {
+		if got := Slug(in, 80); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := Slug("Một hai ba bốn năm", 10); got != "mot-hai-ba" {
+		t.Errorf("cut: %q", got)
+	}
+}

@@ -84,6 +84,7 @@ func New(db *store.DB, log *slog.Logger) *Server {
 	route("PUT /v1/photos/{hash}", "photo_chunk", s.authed(s.photoChunk))
 	route("POST /v1/photos/want", "photo_want", s.authed(s.photoWant))
 	s.mux.HandleFunc("GET /v1/photos/{hash}", s.stats.measure("photo_get", s.photoGet))
+	s.routePublishing()
 	return s
 }
 

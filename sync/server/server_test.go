@@ -28,6 +28,7 @@ type env struct {
 	t   *testing.T
 	db  *store.DB
 	url string
+	mut uint64 // the last mutation of the server's own hand (decide)
 }
 
 func newEnv(t *testing.T) *env {

@@ -1,0 +1,195 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/vietnamese"
+)
+
+// What the server has published. The publish decision records the
+// publication in its own transaction; the server renders pages, feeds and
+// ninjs from it. Keys:
+//
+//	pub/<article>             Publication (JSON)
+//	pubs/<slug>               the article published under that address
+//	pubt/<updated>/<article>  publications by the time they last changed (8 bytes, big-endian ns)
+//	pubp/<sha256>/<article>   a published article shows the photo
+
+// Publication is an article as published: where, which revision, when.
+type Publication struct {
+	Article  fielddesk.ID     `json:"article"`
+	Slug     string           `json:"slug"`
+	Revision fielddesk.ID     `json:"revision"`
+	Category string           `json:"category,omitempty"`
+	Status   fielddesk.Status `json:"status"` // published or killed
+	// Published is when it was published; Updated when it last changed
+	// (published, or killed).
+	Published time.Time `json:"published"`
+	Updated   time.Time `json:"updated"`
+	// Reason is why it was killed.
+	Reason string `json:"reason,omitempty"`
+}
+
+func publicationKey(id fielddesk.ID) []byte { return []byte("pub/" + string(id)) }
+func slugKey(slug string) []byte           { return []byte("pubs/" + slug) }
+func publishedTimeKey(t time.Time, id fielddesk.ID) []byte {
+	return append(binary.BigEndian.AppendUint64([]byte("pubt/"), uint64(t.UnixNano())), "/"+string(id)...)
+}
+func publishedPhotoKey(hash string, id fielddesk.ID) []byte {
+	return []byte("pubp/" + hash + "/" + string(id))
+}
+
+// recordPublication writes the publication of an article's head (publish)
+// or its withdrawal (kill) in txn.
+func recordPublication(txn *badger.Txn, sum summaryRecord, action fielddesk.Action, reason string, now time.Time) error {
+	id := sum.ID
+	var pub Publication
+	err := getJSON(txn, publicationKey(id), &pub)
+	switch {
+	case errors.Is(err, fielddesk.ErrNotFound):
+	case err != nil:
+		return err
+	default:
+		if err := txn.Delete(publishedTimeKey(pub.Updated, id)); err != nil {
+			return err
+		}
+	}
+	var head fielddesk.Revision
+	if err := getJSON(txn, revisionKey(id, sum.Head), &head); err != nil {
+		return err
+	}
+	switch action {
+	case fielddesk.ActionPublish:
+		if pub.Slug == "" {
+			pub.Slug, err = freeSlug(txn, head.Article)
+			if err != nil {
+				return err
+			}
+			if err := txn.Set(slugKey(pub.Slug), []byte(id)); err != nil {
+				return err
+			}
+		}
+		pub.Article, pub.Revision, pub.Category = id, head.ID, head.Article.Category
+		pub.Status, pub.Published, pub.Updated, pub.Reason = fielddesk.StatusPublished, now, now, ""
+		for _, p := range head.Article.Photos {
+			if err := txn.Set(publishedPhotoKey(p.Hash, id), nil); err != nil {
+				return err
+			}
+		}
+	case fielddesk.ActionKill:
+		pub.Status, pub.Updated, pub.Reason = fielddesk.StatusKilled, now, reason
+		for _, p := range head.Article.Photos {
+			if err := txn.Delete(publishedPhotoKey(p.Hash, id)); err != nil {
+				return err
+			}
+		}
+	default:
+		return nil
+	}
+	if err := txn.Set(publishedTimeKey(pub.Updated, id), nil); err != nil {
+		return err
+	}
+	return setJSON(txn, publicationKey(id), pub)
+}
+
+// freeSlug makes the address of a new publication from its headline, made
+// unique with the end of the article's ID.
+func freeSlug(txn *badger.Txn, a fielddesk.Article) (string, error) {
+	base := vietnamese.Slug(a.Headline, 80)
+	tail := strings.ToLower(string(a.ID[len(a.ID)-6:]))
+	slug := tail
+	if base != "" {
+		slug = base + "-" + tail
+	}
+	for n := 2; ; n++ {
+		if _, err := txn.Get(slugKey(slug)); errors.Is(err, badger.ErrKeyNotFound) {
+			return slug, nil
+		} else if err != nil {
+			return "", err
+		}
+		slug = fmt.Sprintf("%s-%s-%d", base, tail, n)
+	}
+}
+
+// Published lists publications (published and killed) that changed after
+// since, newest first, at most limit.
+func (s *DB) Published(ctx context.Context, since time.Time, limit int) ([]Publication, error) {
+	var out []Publication
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("pubt/"), Reverse: true})
+		defer it.Close()
+		for it.Seek([]byte("pubt/\xff")); it.Valid() && len(out) < limit; it.Next() {
+			key := it.Item().Key()
+			if len(key) < 5+8+1 {
+				continue
+			}
+			at := time.Unix(0, int64(binary.BigEndian.Uint64(key[5:13])))
+			if !at.After(since) {
+				break
+			}
+			var pub Publication
+			if err := getJSON(txn, publicationKey(fielddesk.ID(key[14:])), &pub); err != nil {
+				return err
+			}
+			out = append(out, pub)
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("published articles: %w", mapErr(err))
+	}
+	return out, nil
+}
+
+// PublishedArticle returns the publication at an address and the revision
+// it published, or an error wrapping ErrNotFound.
+func (s *DB) PublishedArticle(ctx context.Context, slug string) (Publication, fielddesk.Revision, error) {
+	var pub Publication
+	var rev fielddesk.Revision
+	err := s.db.View(func(txn *badger.Txn) error {
+		id, err := getString(txn, slugKey(slug))
+		if err != nil {
+			return err
+		}
+		if id == "" {
+			return fielddesk.ErrNotFound
+		}
+		if err := getJSON(txn, publicationKey(fielddesk.ID(id)), &pub); err != nil {
+			return err
+		}
+		return getJSON(txn, revisionKey(pub.Article, pub.Revision), &rev)
+	})
+	if err != nil {
+		return pub, rev, fmt.Errorf("published article %q: %w", slug, mapErr(err))
+	}
+	rev.Article.Status = pub.Status
+	return pub, rev, nil
+}
+
+// PublishedRevision returns the revision a publication shows.
+func (s *DB) PublishedRevision(ctx context.Context, pub Publication) (fielddesk.Revision, error) {
+	rev, err := s.Revision(ctx, pub.Article, pub.Revision)
+	rev.Article.Status = pub.Status
+	return rev, err
+}
+
+// PhotoPublished reports whether a published (not killed) article shows the photo.
+func (s *DB) PhotoPublished(hash string) bool {
+	found := false
+	_ = s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("pubp/" + hash + "/")})
+		defer it.Close()
+		it.Rewind()
+		found = it.Valid()
+		return nil
+	})
+	return found
+}

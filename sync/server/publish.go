@@ -1,0 +1,364 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"html"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/render"
+	"github.com/fielddesk/fielddesk/sync/wire"
+	"github.com/fielddesk/fielddesk/vietnamese"
+)
+
+// Publishing: the public side of the newsroom server. An article an editor
+// published is served, rendered by the same code as the app's preview and
+// export, as a page (/articles/{slug}), in an index per category
+// (/categories/{slug}) and of everything (/articles), in an Atom feed
+// (/feed.atom), and as IPTC ninjs 3.0 for partners (/v1/published, newest
+// first, ?since=RFC3339; a killed article is there with pubStatus
+// "canceled"). Photos are served at /media/{sha256} (the rendition, or
+// ?size=original) only while a published article shows them. These
+// routes need no login.
+
+// siteName is the title of the index pages.
+const siteName = "FieldDesk"
+
+// pageCSP keeps anything that slipped into an article from running: no
+// script at all, images and styles from the page itself.
+const pageCSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+func (s *Server) routePublishing() {
+	s.mux.HandleFunc("GET /articles/{slug}", s.stats.measure("page", s.articlePage))
+	s.mux.HandleFunc("GET /articles", s.stats.measure("index", s.indexPage))
+	s.mux.HandleFunc("GET /{$}", s.stats.measure("index", s.indexPage))
+	s.mux.HandleFunc("GET /categories/{slug}", s.stats.measure("index", s.indexPage))
+	s.mux.HandleFunc("GET /feed.atom", s.stats.measure("feed", s.atomFeed))
+	s.mux.HandleFunc("GET /v1/published", s.stats.measure("published", s.publishedNinJS))
+	s.mux.HandleFunc("GET /media/{hash}", s.stats.measure("media", s.media))
+}
+
+// baseURL is the address the request reached the server at, for the
+// absolute links feeds and ninjs need.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func mediaURL(p fielddesk.Photo) string { return "/media/" + p.Hash }
+
+// renditionWidth is the width of the rendition the devices make (the
+// longest side at most 1600 px), from the original's size.
+func renditionWidth(p fielddesk.Photo) int {
+	long := max(p.Width, p.Height)
+	if long <= 1600 || long == 0 {
+		return p.Width
+	}
+	return p.Width * 1600 / long
+}
+
+// srcset offers the rendition and, when the server holds it and it is
+// larger, the original.
+func (s *Server) srcset(p fielddesk.Photo) string {
+	var set []string
+	if s.db.HasRendition(p.Hash) {
+		set = append(set, fmt.Sprintf("/media/%s %dw", p.Hash, renditionWidth(p)))
+	}
+	if st, err := s.db.PhotoStatus(p.Hash); err == nil && st.Complete && p.Width > renditionWidth(p) {
+		set = append(set, fmt.Sprintf("/media/%s?size=original %dw", p.Hash, p.Width))
+	}
+	if len(set) < 2 {
+		return "" // one file: src says it all
+	}
+	return strings.Join(set, ", ")
+}
+
+func (s *Server) pageError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", pageCSP)
+	w.WriteHeader(status)
+	fmt.Fprintf(w, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><title>%d</title></head><body><p>%s</p><p><a href=\"/articles\">%s</a></p></body></html>\n",
+		status, html.EscapeString(msg), siteName)
+}
+
+func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) {
+	pub, rev, err := s.db.PublishedArticle(r.Context(), r.PathValue("slug"))
+	if errors.Is(err, fielddesk.ErrNotFound) {
+		s.pageError(w, r, http.StatusNotFound, "Không có bài này. (No such article.)")
+		return
+	}
+	if err != nil {
+		s.log.Error("article page", "slug", r.PathValue("slug"), "err", err)
+		s.pageError(w, r, http.StatusInternalServerError, "Lỗi máy chủ; thử lại sau. (Server error; try again later.)")
+		return
+	}
+	if pub.Status == fielddesk.StatusKilled {
+		s.pageError(w, r, http.StatusGone, "Bài đã bị gỡ: "+pub.Reason+" (This article was withdrawn.)")
+		return
+	}
+	nav := []render.Link{{Text: siteName, URL: "/articles"}}
+	if rev.Article.Category != "" {
+		nav = append(nav, render.Link{Text: rev.Article.Category, URL: "/categories/" + vietnamese.Slug(rev.Article.Category, 80)})
+	}
+	doc := render.Parse(rev.Article, pub.Published)
+	var b bytes.Buffer
+	err = doc.Page(&b, render.HTMLOptions{PhotoURL: mediaURL, Srcset: s.srcset, Sizes: "(max-width: 44rem) 100vw, 42rem", Nav: nav})
+	if err != nil {
+		s.log.Error("render page", "article", pub.Article, "err", err)
+		s.pageError(w, r, http.StatusInternalServerError, "Lỗi máy chủ; thử lại sau. (Server error; try again later.)")
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", pageCSP)
+	w.Header().Set("Last-Modified", pub.Updated.UTC().Format(http.TimeFormat))
+	w.Write(b.Bytes())
+}
+
+// maxIndex is how many articles an index page or the feed lists.
+const maxIndex = 50
+
+func (s *Server) indexPage(w http.ResponseWriter, r *http.Request) {
+	category := r.PathValue("slug")
+	pubs, err := s.db.Published(r.Context(), time.Time{}, 1000)
+	if err != nil {
+		s.log.Error("index", "err", err)
+		s.pageError(w, r, http.StatusInternalServerError, "Lỗi máy chủ; thử lại sau. (Server error; try again later.)")
+		return
+	}
+	title := siteName
+	var entries []render.IndexEntry
+	for _, p := range pubs {
+		if p.Status != fielddesk.StatusPublished || (category != "" && vietnamese.Slug(p.Category, 80) != category) {
+			continue
+		}
+		rev, err := s.db.PublishedRevision(r.Context(), p)
+		if err != nil {
+			s.log.Error("index", "article", p.Article, "err", err)
+			continue
+		}
+		a := rev.Article
+		if category != "" {
+			title = a.Category
+		}
+		e := render.IndexEntry{URL: "/articles/" + p.Slug, Headline: a.Headline, Sapo: a.Sapo, Category: a.Category, Time: p.Published, Language: a.Language}
+		if len(a.Photos) > 0 && s.db.HasRendition(a.Photos[0].Hash) {
+			e.Image = mediaURL(a.Photos[0])
+			if f, ok := fielddesk.ParseFigureOf(a.Body, a.Photos[0].Hash); ok {
+				e.ImageAlt = f.Caption
+			}
+		}
+		entries = append(entries, e)
+		if len(entries) == maxIndex {
+			break
+		}
+	}
+	if category != "" && len(entries) == 0 {
+		s.pageError(w, r, http.StatusNotFound, "Chuyên mục này chưa có bài. (No articles in this category.)")
+		return
+	}
+	nav := []render.Link{{Text: siteName, URL: "/articles"}}
+	var b bytes.Buffer
+	if err := render.IndexPage(&b, title, fielddesk.DefaultLanguage, nav, entries); err != nil {
+		s.pageError(w, r, http.StatusInternalServerError, "Lỗi máy chủ; thử lại sau. (Server error; try again later.)")
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", pageCSP)
+	w.Write(b.Bytes())
+}
+
+// Atom (RFC 4287) elements the feed uses.
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Links   []atomLink  `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr,omitempty"`
+	Href string `xml:"href,attr"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type atomEntry struct {
+	Title     string      `xml:"title"`
+	ID        string      `xml:"id"`
+	Updated   string      `xml:"updated"`
+	Published string      `xml:"published"`
+	Links     []atomLink  `xml:"link"`
+	Author    *atomPerson `xml:"author,omitempty"`
+	Category  *atomCat    `xml:"category,omitempty"`
+	Summary   string      `xml:"summary,omitempty"`
+	Content   atomContent `xml:"content"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+}
+
+type atomCat struct {
+	Term string `xml:"term,attr"`
+}
+
+type atomContent struct {
+	Type string `xml:"type,attr"`
+	Body string `xml:",chardata"`
+}
+
+func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) {
+	pubs, err := s.db.Published(r.Context(), time.Time{}, 1000)
+	if err != nil {
+		s.log.Error("feed", "err", err)
+		http.Error(w, "server error", http.StatusInternalServerError)
+		return
+	}
+	base := baseURL(r)
+	feed := atomFeed{Title: siteName, ID: base + "/feed.atom", Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
+		Links: []atomLink{{Rel: "self", Href: base + "/feed.atom", Type: "application/atom+xml"}, {Href: base + "/articles"}}}
+	for _, p := range pubs {
+		if p.Status != fielddesk.StatusPublished {
+			continue
+		}
+		rev, err := s.db.PublishedRevision(r.Context(), p)
+		if err != nil {
+			s.log.Error("feed", "article", p.Article, "err", err)
+			continue
+		}
+		a := rev.Article
+		var body bytes.Buffer
+		absolute := func(ph fielddesk.Photo) string { return base + mediaURL(ph) }
+		if err := render.Parse(a, p.Published).ArticleHTML(&body, render.HTMLOptions{PhotoURL: absolute}); err != nil {
+			continue
+		}
+		e := atomEntry{Title: a.Headline, ID: "urn:fielddesk:article:" + string(a.ID),
+			Updated: p.Updated.UTC().Format(time.RFC3339), Published: p.Published.UTC().Format(time.RFC3339),
+			Links: []atomLink{{Rel: "alternate", Href: base + "/articles/" + p.Slug, Type: "text/html"}},
+			Summary: a.Sapo, Content: atomContent{Type: "html", Body: body.String()}}
+		if a.Byline != "" {
+			e.Author = &atomPerson{Name: a.Byline}
+		} else {
+			e.Author = &atomPerson{Name: siteName}
+		}
+		if a.Category != "" {
+			e.Category = &atomCat{Term: a.Category}
+		}
+		if len(feed.Entries) == 0 {
+			feed.Updated = e.Updated
+		}
+		feed.Entries = append(feed.Entries, e)
+		if len(feed.Entries) == maxIndex {
+			break
+		}
+	}
+	out, err := xml.MarshalIndent(feed, "", "  ")
+	if err != nil {
+		http.Error(w, "server error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+	w.Write([]byte(xml.Header))
+	w.Write(out)
+}
+
+// PublishedResponse is what /v1/published answers: ninjs items, newest first.
+type PublishedResponse struct {
+	Items []render.NinJS `json:"items"`
+	// Next is the since= to ask with for what changes after these.
+	Next string `json:"next,omitempty"`
+}
+
+func (s *Server) publishedNinJS(w http.ResponseWriter, r *http.Request) {
+	var since time.Time
+	if v := r.URL.Query().Get("since"); v != "" {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			json.NewEncoder(w).Encode(map[string]string{"error": fmt.Sprintf("since=%q is not a time such as 2026-11-26T08:00:00Z", v), "code": "bad_request"})
+			return
+		}
+		since = t
+	}
+	limit := 100
+	if v := r.URL.Query().Get("limit"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n > 0 && n <= 500 {
+			limit = n
+		}
+	}
+	pubs, err := s.db.Published(r.Context(), since, limit)
+	if err != nil {
+		s.log.Error("published", "err", err)
+		http.Error(w, `{"error":"server error","code":"internal"}`, http.StatusInternalServerError)
+		return
+	}
+	base := baseURL(r)
+	resp := PublishedResponse{Items: []render.NinJS{}}
+	for _, p := range pubs {
+		rev, err := s.db.PublishedRevision(r.Context(), p)
+		if err != nil {
+			s.log.Error("published", "article", p.Article, "err", err)
+			continue
+		}
+		status := "usable"
+		if p.Status == fielddesk.StatusKilled {
+			status = "canceled"
+		}
+		item, err := render.Parse(rev.Article, p.Published).NinJS(render.NinJSOptions{
+			PhotoURL: func(ph fielddesk.Photo) string { return base + mediaURL(ph) },
+			Revision: rev.ID, PubStatus: status})
+		if err != nil {
+			continue
+		}
+		item.VersionCreated = p.Updated.UTC().Format(time.RFC3339)
+		resp.Items = append(resp.Items, item)
+	}
+	if len(pubs) > 0 {
+		resp.Next = pubs[0].Updated.UTC().Format(time.RFC3339Nano)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(resp)
+}
+
+func (s *Server) media(w http.ResponseWriter, r *http.Request) {
+	hash := r.PathValue("hash")
+	if !wire.ValidHash(hash) || !s.db.PhotoPublished(hash) {
+		http.NotFound(w, r)
+		return
+	}
+	path := s.db.RenditionPath(hash)
+	if r.URL.Query().Get("size") == "original" || !s.db.HasRendition(hash) {
+		path = s.db.PhotoPath(hash)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	var head [512]byte
+	n, _ := f.Read(head[:])
+	if _, err := f.Seek(0, 0); err != nil {
+		http.Error(w, "server error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", http.DetectContentType(head[:n]))
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	http.ServeContent(w, r, "", time.Time{}, f)
+}
