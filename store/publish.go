@@ -39,7 +39,7 @@ type Publication struct {
 }
 
 func publicationKey(id fielddesk.ID) []byte { return []byte("pub/" + string(id)) }
-func slugKey(slug string) []byte           { return []byte("pubs/" + slug) }
+func slugKey(slug string) []byte            { return []byte("pubs/" + slug) }
 func publishedTimeKey(t time.Time, id fielddesk.ID) []byte {
 	return append(binary.BigEndian.AppendUint64([]byte("pubt/"), uint64(t.UnixNano())), "/"+string(id)...)
 }
