@@ -1,11 +1,16 @@
 package client_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/store"
@@ -28,7 +33,14 @@ func TestEditorialLoop(t *testing.T) {
 		"Lực lượng cứu hộ đã có mặt.",
 		"Chính quyền địa phương đang thống kê thiệt hại.",
 	}
-	rev, err := reporter.desk.Save(ctx, fielddesk.Article{Headline: "Lũ quét ở Bát Xát", Body: fielddesk.JoinParagraphs(paras), Language: "vi"}, "")
+	photo, err := reporter.desk.AddPhoto(ctx, "cau-treo.jpg", bytes.NewReader(noiseJPEG(t, 800, 600, 7)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	figure := fielddesk.Figure{Hash: photo.Hash, Caption: "Cầu treo bị cuốn trôi", Credit: "(Ảnh: Lê Thị B)"}.Markdown()
+	paras = append(paras, figure)
+	rev, err := reporter.desk.Save(ctx, fielddesk.Article{Headline: "Lũ quét ở Bát Xát", Body: fielddesk.JoinParagraphs(paras),
+		Language: "vi", Category: "Thời sự", Byline: "Lê Thị B", Photos: []fielddesk.Photo{photo}}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +116,7 @@ func TestEditorialLoop(t *testing.T) {
 	}
 	editor.syncUntilDone(3)
 	reporter.syncUntilDone(3)
-	want := fielddesk.JoinParagraphs([]string{paras[0], mine[1], paras[2], theirs[3]})
+	want := fielddesk.JoinParagraphs([]string{paras[0], mine[1], paras[2], theirs[3], figure})
 	for _, d := range []*device{reporter, editor} {
 		got := latest(t, d, id)
 		if got.Article.Body != want || len(got.Article.Conflicts) != 0 {
@@ -177,6 +189,48 @@ func TestEditorialLoop(t *testing.T) {
 	if edAudit, _ := editor.desk.ReviewOf(ctx, id); len(edAudit.Audit) != len(srv.Audit) {
 		t.Errorf("the editor's device holds %d audit entries; the server %d", len(edAudit.Audit), len(srv.Audit))
 	}
+
+	// The page, the feed and the ninjs carry the final text and the photo.
+	pubs, err := n.db.Published(ctx, time.Time{}, 10)
+	if err != nil || len(pubs) != 1 {
+		t.Fatalf("published: %+v %v", pubs, err)
+	}
+	page := get(t, n.URL+"/articles/"+pubs[0].Slug)
+	feed := get(t, n.URL+"/feed.atom")
+	ninjs := get(t, n.URL+"/v1/published")
+	for name, doc := range map[string]string{"page": page, "feed": feed, "ninjs": ninjs} {
+		for _, want := range []string{combined, "120 hộ dân", "Chính quyền huyện Bát Xát", "/media/" + photo.Hash, "Cầu treo bị cuốn trôi"} {
+			if !strings.Contains(doc, want) {
+				t.Errorf("the %s lacks %q", name, want)
+			}
+		}
+	}
+	if img := get(t, n.URL+"/media/"+photo.Hash+"?size=original"); img != string(mustRead(t, reporter.desk.PhotoPath(photo.Hash))) {
+		t.Errorf("the published photo is not the reporter's original")
+	}
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, b)
+	}
+	return string(b)
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func act(t *testing.T, d *device, id fielddesk.ID, a fielddesk.Action, comment string) {
