@@ -235,3 +235,68 @@ func BenchmarkIndexUpdate(b *testing.B) {
 		txn.Discard()
 	}
 }
+
+// queueStore is a server store with n submitted articles from correspondents
+// of two desks (half each), and editors of one desk.
+func queueStore(b *testing.B, n int) (*DB, func(owner string) bool) {
+	b.Helper()
+	db, err := Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	ctx := context.Background()
+	desks := map[string]string{"lethib": "laocai", "tranvanc": "yenbai"}
+	for user, desk := range desks {
+		if _, err := db.AddUser(ctx, user, fielddesk.RoleCorrespondent, desk, "mật khẩu đủ dài"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for start := 0; start < n; start += 500 {
+		for _, user := range []string{"lethib", "tranvanc"} {
+			var muts []Mutation
+			for i := start; i < min(start+500, n); i += 2 {
+				r := fielddesk.Revision{ID: fielddesk.NewID(), Saved: time.Now().UTC(), Article: fielddesk.Article{ID: fielddesk.NewID(),
+					Headline: fmt.Sprintf("Tin số %d từ huyện Bát Xát", i), Body: "Nước rút dần.", Language: "vi"}}
+				muts = append(muts, Mutation{ID: uint64(start/2 + len(muts) + 1), Revision: r})
+			}
+			if _, err := db.ApplyBatch(ctx, "dev-"+user, user, muts); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	return db, func(owner string) bool { return desks[owner] == "laocai" }
+}
+
+// BenchmarkReviewQueue5000 lists the review queue of a server holding
+// 5,000 submitted articles: everything (an admin), and one desk's half (an
+// editor). BenchmarkList5000 is the baseline: the plain article list of the
+// same store.
+func BenchmarkReviewQueue5000(b *testing.B) {
+	db, desk := queueStore(b, 5000)
+	ctx := context.Background()
+	for _, c := range []struct {
+		name   string
+		owners func(string) bool
+		want   int
+	}{{"all", nil, 5000}, {"desk", desk, 2500}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				q, err := db.Queue(ctx, c.owners)
+				if err != nil || len(q) != c.want {
+					b.Fatalf("%d articles, %v", len(q), err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkList5000(b *testing.B) {
+	db, _ := queueStore(b, 5000)
+	ctx := context.Background()
+	for b.Loop() {
+		if l, err := db.List(ctx); err != nil || len(l) != 5000 {
+			b.Fatalf("%d articles, %v", len(l), err)
+		}
+	}
+}
