@@ -189,3 +189,13 @@ type AuditEntry struct {
 	// Note: the conflicts a merge left, or a decision's comment.
 	Note string `json:"note,omitempty"`
 }
+
+// Review is what people decided and said about an article: its workflow
+// state, its decisions and comments (oldest first) and, for editors, its
+// audit log.
+type Review struct {
+	Status    Status
+	Submitted time.Time
+	Events    []Event
+	Audit     []AuditEntry
+}

@@ -28,6 +28,9 @@ type SyncStatus struct {
 	NextTry time.Time
 	// Problems are articles the server did not take, with the reason.
 	Problems map[ID]string
+	// News are the latest decisions and comments of others that arrived
+	// (at most MaxNews, oldest first), for notifications.
+	News []Event
 	// Originals is the policy for full-size photos: never, unmetered, always.
 	Originals string
 }
@@ -64,3 +67,6 @@ func (s SyncStatus) BytesWaiting() int64 {
 	}
 	return n
 }
+
+// MaxNews is how many recent decisions and comments SyncStatus keeps.
+const MaxNews = 50

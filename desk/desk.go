@@ -253,3 +253,8 @@ func applyLegacy(a fielddesk.Article, legacy Legacy) (fielddesk.Article, error) 
 	a.Body = strings.Join(lines, "\n")
 	return a, nil
 }
+
+// ReviewQueue lists the articles that wait on editors, oldest submitted first.
+func (d *Desk) ReviewQueue(ctx context.Context) ([]fielddesk.Summary, error) {
+	return d.Queue(ctx, nil)
+}

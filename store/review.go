@@ -290,18 +290,10 @@ func audit(txn *badger.Txn, id fielddesk.ID, e fielddesk.AuditEntry) error {
 	return setJSON(txn, binary.BigEndian.AppendUint64([]byte("al/"+string(id)+"/"), seq), e)
 }
 
-// Review is what people decided and said about an article.
-type Review struct {
-	Status    fielddesk.Status
-	Submitted time.Time
-	Events    []fielddesk.Event
-	Audit     []fielddesk.AuditEntry
-}
-
 // ReviewOf returns an article's workflow state, its decisions and comments
 // (oldest first) and its audit log.
-func (s *DB) ReviewOf(ctx context.Context, id fielddesk.ID) (Review, error) {
-	var r Review
+func (s *DB) ReviewOf(ctx context.Context, id fielddesk.ID) (fielddesk.Review, error) {
+	var r fielddesk.Review
 	err := s.db.View(func(txn *badger.Txn) error {
 		sum, err := getSummary(txn, id)
 		if err != nil {

@@ -69,6 +69,13 @@ type UI struct {
 
 	syncState
 	sendButton *widget.Button
+
+	review     *reviewPane
+	editorPane fyne.CanvasObject
+	queueMode  bool // the list shows the review queue
+	queueLabel  *widget.Label
+	orderSelect *widget.Select
+	notified   map[fielddesk.ID]bool // decisions already notified, UI goroutine only
 }
 
 // New builds the main window over backend. Call Show, then run the app.
@@ -82,7 +89,7 @@ func newUI(a fyne.App, backend Backend, do func(func())) *UI {
 		app: a, backend: backend, ctx: context.Background(),
 		AutosaveDelay: 1500 * time.Millisecond, PreviewDelay: 250 * time.Millisecond, FilterDelay: 250 * time.Millisecond,
 		RetryDelay: 5 * time.Second,
-		thumbs:     map[string]string{}, thumbsAsked: map[string]bool{},
+		thumbs:     map[string]string{}, thumbsAsked: map[string]bool{}, notified: map[fielddesk.ID]bool{},
 		previewShown: true,
 	}
 	u.work.do = do
@@ -143,6 +150,8 @@ func (u *UI) build() {
 			meta := box.Objects[1].(*widget.RichText)
 			if s.Snippet != "" {
 				meta.Segments = snippetSegments(s.Snippet, s.Matches)
+			} else if u.queueMode {
+				meta.Segments = []widget.RichTextSegment{&widget.TextSegment{Style: captionStyle(false), Text: u.queueLine(s.Summary)}}
 			} else {
 				meta.Segments = []widget.RichTextSegment{&widget.TextSegment{Style: captionStyle(false), Text: fmt.Sprintf("%s · %s · %s",
 					statusName(s.Status), s.Updated.Local().Format("02/01 15:04"), u.wordCount(s.Words))}}
@@ -157,18 +166,27 @@ func (u *UI) build() {
 	}
 	newBtn := widget.NewButtonWithIcon(lang.L("New article"), theme.DocumentCreateIcon(), u.newArticle)
 	newBtn.Importance = widget.HighImportance
-	order := widget.NewSelect([]string{lang.L("Newest first"), lang.L("Headline A–Z")}, nil)
-	if u.sortAZ {
+	order := widget.NewSelect([]string{lang.L("Newest first"), lang.L("Headline A–Z"), lang.L("Review queue, oldest first")}, nil)
+	switch {
+	case u.queueMode:
+		order.SetSelected(lang.L("Review queue, oldest first"))
+	case u.sortAZ:
 		order.SetSelected(lang.L("Headline A–Z"))
-	} else {
+	default:
 		order.SetSelected(lang.L("Newest first"))
 	}
 	order.OnChanged = func(v string) {
 		u.sortAZ = v == lang.L("Headline A–Z")
+		u.queueMode = v == lang.L("Review queue, oldest first")
 		u.refreshList()
 	}
+	u.orderSelect = order
+	u.queueLabel = widget.NewLabel("")
+	u.queueLabel.Wrapping = fyne.TextWrapWord
+	u.queueLabel.SizeName = theme.SizeNameCaptionText
+	u.queueLabel.Hide()
 	u.sync = u.newSyncPanel()
-	left := container.NewBorder(container.NewVBox(newBtn, u.filter, order), u.sync.box, nil, nil, u.list)
+	left := container.NewBorder(container.NewVBox(newBtn, u.filter, order, u.queueLabel), u.sync.box, nil, nil, u.list)
 
 	var current fielddesk.ID
 	if u.ed != nil {
@@ -194,12 +212,15 @@ func (u *UI) build() {
 	u.methodButton.Importance = widget.LowImportance
 	u.sendButton = widget.NewButtonWithIcon(lang.L("Send to newsroom"), theme.MailSendIcon(), u.send)
 	u.sendButton.Importance = widget.HighImportance
-	editorPane := container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(u.sendButton, u.methodButton), toolbar), nil, nil, nil, u.ed.content)
-	u.main = container.NewHSplit(editorPane, u.previewPane)
+	u.editorPane = container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(u.sendButton, u.methodButton), toolbar), nil, nil, nil, u.ed.content)
+	u.review = u.newReviewPane()
+	right := container.NewVSplit(u.previewPane, u.review.scroll)
+	right.Offset = 0.62
+	u.main = container.NewHSplit(u.editorPane, right)
 	u.main.Offset = 0.55
 	if !u.previewShown {
 		u.previewPane.Hide()
-		u.main.Offset = 1
+		u.main.Offset = 0.7
 	}
 	outer := container.NewHSplit(left, u.main)
 	outer.Offset = 0.22
@@ -254,8 +275,21 @@ func (u *UI) menu() *fyne.MainMenu {
 	view := fyne.NewMenu(lang.L("View"),
 		item(lang.L("Find"), shortcut(fyne.KeyF, ctrl), u.focusFilter),
 		item(lang.L("Preview"), shortcut(fyne.KeyP, ctrl), u.togglePreview),
+		item(lang.L("Review queue"), shortcut(fyne.KeyQ, ctrl|fyne.KeyModifierShift), u.showQueue),
 	)
-	return fyne.NewMainMenu(file, typing, view)
+	alt := fyne.KeyModifierAlt
+	review := fyne.NewMenu(lang.L("Review"))
+	for _, a := range fielddesk.Actions() {
+		if a == fielddesk.ActionSend {
+			continue // File › Send to newsroom, Ctrl+Enter
+		}
+		review.Items = append(review.Items, item(actionLabel(a), shortcut(actionKeys[a], alt), func() { u.act(a) }))
+	}
+	review.Items = append(review.Items, fyne.NewMenuItemSeparator(),
+		item(lang.L("Comment"), shortcut(fyne.KeyM, alt), func() { u.win.Canvas().Focus(u.review.comment) }),
+		item(lang.L("Read / edit the text"), shortcut(fyne.KeyE, ctrl), u.toggleReading),
+	)
+	return fyne.NewMainMenu(file, typing, view, review)
 }
 
 // debounce (re)starts a timer that calls fn on the UI goroutine after d.
@@ -283,7 +317,7 @@ func (u *UI) background(work func(), done func()) {
 }
 
 func (u *UI) refreshList() {
-	q, sortAZ := u.filter.Text, u.sortAZ
+	q, sortAZ, queue := u.filter.Text, u.sortAZ, u.queueMode
 	var items []fielddesk.Hit
 	var err error
 	u.work.run(func() {
@@ -292,7 +326,11 @@ func (u *UI) refreshList() {
 			return
 		}
 		var list []fielddesk.Summary
-		list, err = u.backend.List(u.ctx)
+		if queue {
+			list, err = u.backend.ReviewQueue(u.ctx)
+		} else {
+			list, err = u.backend.List(u.ctx)
+		}
 		for _, s := range list {
 			items = append(items, fielddesk.Hit{Summary: s})
 		}
@@ -304,8 +342,18 @@ func (u *UI) refreshList() {
 			u.showError(lang.L("Could not list the articles"), err)
 			return
 		}
-		if q != u.filter.Text {
+		if q != u.filter.Text || queue != u.queueMode {
 			return // a newer search is on its way
+		}
+		if queue && strings.TrimSpace(q) == "" {
+			var sums []fielddesk.Summary
+			for _, h := range items {
+				sums = append(sums, h.Summary)
+			}
+			u.queueLabel.SetText(queueCounts(sums))
+			u.queueLabel.Show()
+		} else {
+			u.queueLabel.Hide()
 		}
 		u.items = items
 		u.list.UnselectAll()
@@ -386,12 +434,21 @@ func (u *UI) togglePreview() {
 	u.previewShown = !u.previewShown
 	if u.previewShown {
 		u.previewPane.Show()
-		u.main.SetOffset(0.55)
+		if !u.review.reading {
+			u.main.SetOffset(0.55)
+		}
 		u.renderPreview()
 	} else {
 		u.previewPane.Hide()
-		u.main.SetOffset(1)
+		if !u.review.reading {
+			u.main.SetOffset(0.7)
+		}
 	}
+}
+
+// showQueue lists the review queue, oldest submitted first.
+func (u *UI) showQueue() {
+	u.orderSelect.SetSelected(lang.L("Review queue, oldest first"))
 }
 
 // schedulePreview redraws the preview shortly after typing stops.
@@ -475,6 +532,18 @@ func statusName(s fielddesk.Status) string {
 		return lang.L("Draft")
 	case fielddesk.StatusSubmitted:
 		return lang.L("Sent")
+	case fielddesk.StatusInReview:
+		return lang.L("In review")
+	case fielddesk.StatusChangesRequested:
+		return lang.L("Changes requested")
+	case fielddesk.StatusApproved:
+		return lang.L("Approved")
+	case fielddesk.StatusPublished:
+		return lang.L("Published")
+	case fielddesk.StatusSpiked:
+		return lang.L("Spiked")
+	case fielddesk.StatusKilled:
+		return lang.L("Killed")
 	}
 	return string(s)
 }

@@ -28,6 +28,19 @@ type Backend interface {
 	Thumbnail(ctx context.Context, hash string) (string, error)
 	// Send marks an article submitted and queues it for the newsroom.
 	Send(ctx context.Context, id fielddesk.ID) (fielddesk.Revision, error)
+
+	// Act makes a workflow decision (checked against the workflow for this
+	// device's role; an error wrapping fielddesk.ErrNotAllowed says why not).
+	Act(ctx context.Context, id fielddesk.ID, action fielddesk.Action, comment string) (fielddesk.Event, error)
+	// Comment comments on a paragraph (1-based; 0: the whole article) or
+	// answers another comment (replyTo).
+	Comment(ctx context.Context, id fielddesk.ID, paragraph int, text string, replyTo fielddesk.ID) (fielddesk.Event, error)
+	// ReviewOf returns an article's state, decisions, comments and audit log.
+	ReviewOf(ctx context.Context, id fielddesk.ID) (fielddesk.Review, error)
+	// ResolveConflict settles a conflict with text, as a new revision.
+	ResolveConflict(ctx context.Context, id fielddesk.ID, conflictID, text string) (fielddesk.Revision, error)
+	// ReviewQueue lists what waits on editors, oldest submitted first.
+	ReviewQueue(ctx context.Context) ([]fielddesk.Summary, error)
 }
 
 // worker runs blocking work off the UI goroutine and hands the result back

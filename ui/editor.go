@@ -24,6 +24,9 @@ import (
 type editor struct {
 	u       *UI
 	content *container.Scroll
+	// conflicts are the open revision's conflicts (saves keep them; the
+	// review pane resolves them).
+	conflicts []fielddesk.Conflict
 
 	headline, agency, byline, category, location, tags *vnEntry
 	sapo                                               *growField
@@ -353,7 +356,16 @@ func (e *editor) show(rev fielddesk.Revision) {
 	e.edits, e.saved, e.again = 0, 0, false
 	e.u.status.Importance = widget.MediumImportance
 	e.u.setTitle(a.Headline)
+	e.conflicts = a.Conflicts
 	e.u.renderPreview()
+	if e.u.canRead() {
+		if e.u.review.article != a.ID {
+			e.u.setReading(true) // an editor opens an article to read it first
+		}
+	} else if e.u.review.reading {
+		e.u.setReading(false)
+	}
+	e.u.loadReview()
 }
 
 // photoCard is a placed photo in the body: thumbnail, caption, credit and

@@ -2,11 +2,13 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fielddesk/fielddesk"
@@ -60,25 +62,49 @@ func (u *UI) historyDialog(id fielddesk.ID, hist []fielddesk.RevisionInfo) {
 		},
 	)
 	var d dialog.Dialog
+	current := -1
+	changes := widget.NewCheck(lang.L("Show what changed from the version before (word by word)"), nil)
+	show := func(i int) {
+		h := hist[i]
+		var rev, older fielddesk.Revision
+		var err error
+		diff := changes.Checked && i+1 < len(hist)
+		u.background(func() {
+			rev, err = u.backend.Revision(u.ctx, id, h.ID)
+			if err == nil && diff {
+				older, err = u.backend.Revision(u.ctx, id, hist[i+1].ID)
+			}
+		}, func() {
+			if err != nil {
+				u.showError(lang.L("Could not read the history"), err)
+				return
+			}
+			if i != current {
+				return
+			}
+			if diff {
+				preview.Segments = diffSegments(older, rev)
+			} else {
+				doc := render.Parse(rev.Article, rev.Saved)
+				preview.Segments = segments(doc.Blocks(), rev.Article.Language, u.thumbnail)
+			}
+			preview.Refresh()
+		})
+	}
+	changes.OnChanged = func(bool) {
+		if current >= 0 {
+			show(current)
+		}
+	}
 	list.OnSelected = func(i widget.ListItemID) {
 		h := hist[i]
-		selected = h.ID
+		selected, current = h.ID, i
 		if i == 0 {
 			restore.Disable()
 		} else {
 			restore.Enable()
 		}
-		var rev fielddesk.Revision
-		var err error
-		u.background(func() { rev, err = u.backend.Revision(u.ctx, id, h.ID) }, func() {
-			if err != nil {
-				u.showError(lang.L("Could not read the history"), err)
-				return
-			}
-			doc := render.Parse(rev.Article, rev.Saved)
-			preview.Segments = segments(doc.Blocks(), rev.Article.Language, u.thumbnail)
-			preview.Refresh()
-		})
+		show(i)
 	}
 	restore.OnTapped = func() {
 		var rev fielddesk.Revision
@@ -94,7 +120,7 @@ func (u *UI) historyDialog(id fielddesk.ID, hist []fielddesk.RevisionInfo) {
 			u.status.SetText(fmt.Sprintf(lang.L("Restored the version of %s as a new version"), rev.Saved.Local().Format("15:04:05")))
 		})
 	}
-	split := container.NewHSplit(list, container.NewBorder(nil, restore, nil, nil, container.NewVScroll(preview)))
+	split := container.NewHSplit(list, container.NewBorder(changes, restore, nil, nil, container.NewVScroll(preview)))
 	split.Offset = 0.35
 	d = dialog.NewCustom(lang.L("History"), lang.L("Close"), split, u.win)
 	d.Resize(fyne.NewSize(1000, 640))
@@ -102,4 +128,64 @@ func (u *UI) historyDialog(id fielddesk.ID, hist []fielddesk.RevisionInfo) {
 	if len(hist) > 0 {
 		list.Select(0)
 	}
+}
+
+// diffSegments shows what changed between two revisions, field by field,
+// word by word: removed words in red italics, added words in green bold.
+func diffSegments(older, newer fielddesk.Revision) []widget.RichTextSegment {
+	head := &widget.TextSegment{Style: captionStyle(false), Text: fmt.Sprintf(lang.L("From %s to %s. Removed words are red, added words green."),
+		older.Saved.Local().Format("02/01 15:04:05"), newer.Saved.Local().Format("02/01 15:04:05"))}
+	out := []widget.RichTextSegment{head}
+	fields := fielddesk.DiffArticles(older.Article, newer.Article)
+	if len(fields) == 0 {
+		return append(out, &widget.TextSegment{Style: widget.RichTextStyleParagraph, Text: lang.L("The text is the same.")})
+	}
+	for _, f := range fields {
+		out = append(out, &widget.TextSegment{Style: widget.RichTextStyleSubHeading, Text: fieldTitle(f.Field)})
+		for _, sp := range f.Spans {
+			st := widget.RichTextStyleInline
+			switch sp.Op {
+			case fielddesk.DiffDelete:
+				st.ColorName = theme.ColorNameError
+				st.TextStyle.Italic = true
+			case fielddesk.DiffInsert:
+				st.ColorName = theme.ColorNameSuccess
+				st.TextStyle.Bold = true
+			}
+			// Paragraph breaks inside a span start new lines.
+			parts := strings.Split(sp.Text, "\n")
+			for j, part := range parts {
+				if j > 0 {
+					out = append(out, &widget.TextSegment{Style: widget.RichTextStyleParagraph, Text: ""})
+				}
+				if part != "" {
+					out = append(out, &widget.TextSegment{Style: st, Text: part})
+				}
+			}
+		}
+		out = append(out, &widget.TextSegment{Style: widget.RichTextStyleParagraph, Text: ""})
+	}
+	return out
+}
+
+func fieldTitle(f string) string {
+	switch f {
+	case "headline":
+		return lang.L("Headline")
+	case "sapo":
+		return lang.L("Sapo")
+	case "body":
+		return lang.L("Body")
+	case "byline":
+		return lang.L("Byline")
+	case "tags":
+		return lang.L("Tags")
+	case "category":
+		return lang.L("Category")
+	case "location":
+		return lang.L("Place")
+	case "agency":
+		return lang.L("Agency")
+	}
+	return f
 }

@@ -202,7 +202,9 @@ func (u *UI) showSync(s fielddesk.SyncStatus) {
 	if !s.LastSync.IsZero() && !s.LastSync.Equal(p.lastSeen) {
 		p.lastSeen = s.LastSync
 		u.refreshList()
+		u.reloadOpen()
 	}
+	u.notify(s.News)
 }
 
 // explainSync turns the engine's error into words for the status area.
@@ -348,6 +350,10 @@ func (u *UI) send() {
 		u.status.SetText(lang.L("Write something first: an empty article is not sent."))
 		return
 	}
+	if e.article.Status == fielddesk.StatusChangesRequested {
+		u.act(fielddesk.ActionSend)
+		return
+	}
 	if e.article.Status != fielddesk.StatusDraft {
 		u.status.SetText(lang.L("Already sent: your edits go to the newsroom by themselves."))
 		return
@@ -381,10 +387,14 @@ func (u *UI) updateSendButton() {
 	if u.sendButton == nil {
 		return
 	}
-	if u.ed.article.Status == fielddesk.StatusDraft {
+	switch u.ed.article.Status {
+	case fielddesk.StatusDraft:
 		u.sendButton.SetText(lang.L("Send to newsroom"))
 		u.sendButton.Enable()
-	} else {
+	case fielddesk.StatusChangesRequested:
+		u.sendButton.SetText(lang.L("Send again"))
+		u.sendButton.Enable()
+	default:
 		u.sendButton.SetText(lang.L("Sent"))
 		u.sendButton.Disable()
 	}

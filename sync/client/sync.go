@@ -58,6 +58,12 @@ func (c *Client) Sync(ctx context.Context) (Report, error) {
 	now := time.Now()
 	c.update(func(s *fielddesk.SyncStatus) {
 		s.Syncing, s.Phase = false, ""
+		if len(rep.News) > 0 {
+			s.News = append(slices.Clone(s.News), rep.News...)
+			if len(s.News) > fielddesk.MaxNews {
+				s.News = s.News[len(s.News)-fielddesk.MaxNews:]
+			}
+		}
 		if err == nil {
 			s.Online, s.LastSync, s.LastError, s.NextTry = true, now, "", time.Time{}
 		} else {

@@ -1,0 +1,750 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fielddesk/fielddesk"
+)
+
+// The editorial loop in the window: under the preview, the review pane
+// shows where the article stands (a "changes requested" banner with the
+// editor's note, conflicts to resolve), the decisions this person may take
+// as buttons (with Alt+letter shortcuts, also in the Review menu), and the
+// comments, grouped beside the paragraph they are about, with replies.
+// Editors read articles from their desk with the editing fields hidden
+// until they choose to edit (Ctrl+E).
+
+// reviewPane is the review column under the preview.
+type reviewPane struct {
+	scroll    *container.Scroll
+	status    *widget.Label
+	banner    *fyne.Container
+	actions   *fyne.Container
+	conflicts *fyne.Container
+	threads   *fyne.Container
+	paragraph *widget.Select
+	comment   *vnEntry
+	post      *widget.Button
+	audit     *fyne.Container
+
+	article fielddesk.ID
+	review  fielddesk.Review
+	// paraOptions maps the paragraph picker's options to paragraph numbers.
+	paraOptions []string
+	// reading: an editor reads the article; the editing fields are hidden.
+	reading bool
+}
+
+// actionKeys are the review shortcuts: Alt and the action's first letter.
+var actionKeys = map[fielddesk.Action]fyne.KeyName{
+	fielddesk.ActionTake: fyne.KeyT, fielddesk.ActionRequestChanges: fyne.KeyR, fielddesk.ActionApprove: fyne.KeyA,
+	fielddesk.ActionPublish: fyne.KeyP, fielddesk.ActionSpike: fyne.KeyS, fielddesk.ActionKill: fyne.KeyK,
+	fielddesk.ActionWithdraw: fyne.KeyW, fielddesk.ActionSend: fyne.KeyEnter,
+}
+
+func actionLabel(a fielddesk.Action) string {
+	switch a {
+	case fielddesk.ActionSend:
+		return lang.L("Send again")
+	case fielddesk.ActionWithdraw:
+		return lang.L("Withdraw")
+	case fielddesk.ActionTake:
+		return lang.L("Take for review")
+	case fielddesk.ActionRequestChanges:
+		return lang.L("Request changes…")
+	case fielddesk.ActionApprove:
+		return lang.L("Approve")
+	case fielddesk.ActionPublish:
+		return lang.L("Publish")
+	case fielddesk.ActionSpike:
+		return lang.L("Spike")
+	case fielddesk.ActionKill:
+		return lang.L("Kill…")
+	}
+	return string(a)
+}
+
+func (u *UI) newReviewPane() *reviewPane {
+	p := &reviewPane{
+		status:    widget.NewLabel(""),
+		banner:    container.NewVBox(),
+		actions:   container.NewHBox(),
+		conflicts: container.NewVBox(),
+		threads:   container.NewVBox(),
+		audit:     container.NewVBox(),
+	}
+	p.status.TextStyle.Bold = true
+	p.paragraph = widget.NewSelect(nil, nil)
+	p.comment = u.newEntry(lang.L("Write a comment (Alt+M)"))
+	p.comment.MultiLine = true
+	p.comment.Wrapping = fyne.TextWrapWord
+	p.comment.SetMinRowsVisible(2)
+	p.post = widget.NewButtonWithIcon(lang.L("Comment"), theme.MailReplyIcon(), u.postComment)
+	form := container.NewBorder(nil, nil, nil, p.post, container.NewVBox(p.paragraph, p.comment))
+	heading := widget.NewLabel(lang.L("Comments"))
+	heading.TextStyle.Bold = true
+	body := container.NewVBox(p.status, p.banner, p.actions, p.conflicts, widget.NewSeparator(), heading, p.threads, form, p.audit)
+	p.scroll = container.NewVScroll(container.NewPadded(body))
+	return p
+}
+
+// role is this device's role at the newsroom (a correspondent when not connected).
+func (u *UI) role() fielddesk.Role {
+	if u.syncer != nil {
+		if r := u.syncer.SyncStatus().Role; r.Valid() {
+			return r
+		}
+	}
+	return fielddesk.RoleCorrespondent
+}
+
+// loadReview reads the open article's review and draws it.
+func (u *UI) loadReview() {
+	id := u.ed.article.ID
+	if id == "" {
+		u.drawReview(fielddesk.Review{Status: fielddesk.StatusDraft})
+		return
+	}
+	var r fielddesk.Review
+	var err error
+	u.work.run(func() { r, err = u.backend.ReviewOf(u.ctx, id) }, func() {
+		if id != u.ed.article.ID {
+			return // another article was opened meanwhile
+		}
+		if err != nil {
+			if !errors.Is(err, fielddesk.ErrNotFound) {
+				u.showError(lang.L("Could not read the comments"), err)
+			}
+			r = fielddesk.Review{Status: u.ed.article.Status}
+		}
+		u.drawReview(r)
+	})
+}
+
+// drawReview fills the review pane for the open article.
+func (u *UI) drawReview(r fielddesk.Review) {
+	p := u.review
+	p.article, p.review = u.ed.article.ID, r
+	if r.Status == "" {
+		r.Status = u.ed.article.Status
+	}
+	p.status.SetText(fmt.Sprintf(lang.L("Status: %s"), statusName(r.Status)))
+
+	p.banner.RemoveAll()
+	switch r.Status {
+	case fielddesk.StatusChangesRequested:
+		last := lastDecision(r.Events, fielddesk.ActionRequestChanges)
+		text := lang.L("Changes requested")
+		if last.Author != "" {
+			text = fmt.Sprintf(lang.L("Changes requested by %s"), last.Author)
+		}
+		if last.Text != "" {
+			text += ": " + last.Text
+		}
+		if u.role() == fielddesk.RoleCorrespondent {
+			text += "\n" + lang.L("Revise the article, then send it again (Ctrl+Enter).")
+		}
+		p.banner.Add(bannerCard(text, theme.WarningIcon()))
+	case fielddesk.StatusKilled:
+		last := lastDecision(r.Events, fielddesk.ActionKill)
+		p.banner.Add(bannerCard(fmt.Sprintf(lang.L("Withdrawn after publication: %s"), last.Text), theme.ErrorIcon()))
+	case fielddesk.StatusPublished:
+		p.banner.Add(bannerCard(lang.L("Published."), theme.ConfirmIcon()))
+	}
+
+	p.actions.RemoveAll()
+	for _, a := range fielddesk.ActionsFor(u.role(), r.Status) {
+		if a == fielddesk.ActionSend && r.Status == fielddesk.StatusDraft {
+			continue // the Send button above does this
+		}
+		b := widget.NewButton(actionLabel(a)+" ("+shortcutText(a)+")", func() { u.act(a) })
+		if a == fielddesk.ActionApprove || a == fielddesk.ActionPublish || a == fielddesk.ActionSend {
+			b.Importance = widget.HighImportance
+		}
+		if a == fielddesk.ActionKill || a == fielddesk.ActionSpike {
+			b.Importance = widget.DangerImportance
+		}
+		p.actions.Add(b)
+	}
+	if u.canRead() {
+		label := lang.L("Edit text (Ctrl+E)")
+		if !p.reading {
+			label = lang.L("Read (Ctrl+E)")
+		}
+		p.actions.Add(widget.NewButtonWithIcon(label, theme.DocumentCreateIcon(), u.toggleReading))
+	}
+
+	u.drawConflicts()
+	u.drawThreads()
+
+	p.audit.RemoveAll()
+	if len(r.Audit) > 0 {
+		var lines []string
+		for _, a := range r.Audit {
+			lines = append(lines, auditLine(a))
+		}
+		log := widget.NewLabel(strings.Join(lines, "\n"))
+		log.Wrapping = fyne.TextWrapWord
+		log.SizeName = theme.SizeNameCaptionText
+		p.audit.Add(widget.NewAccordion(widget.NewAccordionItem(fmt.Sprintf(lang.L("Audit log (%d)"), len(r.Audit)), log)))
+	}
+	p.scroll.Refresh()
+}
+
+func shortcutText(a fielddesk.Action) string {
+	if a == fielddesk.ActionSend {
+		return "Ctrl+Enter"
+	}
+	return "Alt+" + string(actionKeys[a])
+}
+
+func bannerCard(text string, icon fyne.Resource) fyne.CanvasObject {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.WarningImportance
+	return container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l)
+}
+
+// lastDecision is the newest decision of that action among events.
+func lastDecision(events []fielddesk.Event, a fielddesk.Action) fielddesk.Event {
+	for i := len(events) - 1; i >= 0; i-- {
+		if events[i].Kind == fielddesk.EventTransition && events[i].Action == a {
+			return events[i]
+		}
+	}
+	return fielddesk.Event{}
+}
+
+func auditLine(a fielddesk.AuditEntry) string {
+	what := a.Kind
+	switch a.Kind {
+	case "transition":
+		what = fmt.Sprintf("%s (%s → %s)", a.Action, a.From, a.To)
+	case "revision", "merge":
+		what = a.Kind + " " + shortID(a.Revision)
+	}
+	line := fmt.Sprintf("%s · %s · %s · %s", a.At.Local().Format("02/01 15:04"), a.User, shortID(fielddesk.ID(a.Device)), what)
+	if a.Note != "" {
+		line += " · " + a.Note
+	}
+	return line
+}
+
+func shortID(id fielddesk.ID) string {
+	if len(id) > 8 {
+		return string(id[len(id)-6:])
+	}
+	return string(id)
+}
+
+// drawConflicts lists the open article's conflicts, each with a button
+// that shows both versions side by side.
+func (u *UI) drawConflicts() {
+	p := u.review
+	p.conflicts.RemoveAll()
+	cs := u.ed.conflicts
+	if len(cs) == 0 {
+		return
+	}
+	p.conflicts.Add(bannerCard(fmt.Sprintf(lang.L("%d parts were changed differently by two people: choose what to keep before publishing."), len(cs)), theme.WarningIcon()))
+	for _, c := range cs {
+		where := fieldName(c.Field)
+		if c.Field == "body" {
+			where = fmt.Sprintf(lang.L("paragraph %d"), c.Paragraph)
+		}
+		b := widget.NewButtonWithIcon(fmt.Sprintf(lang.L("Resolve %s…"), where), theme.ContentCopyIcon(), func() { u.showConflict(c) })
+		p.conflicts.Add(b)
+	}
+}
+
+func fieldName(f string) string {
+	switch f {
+	case "headline":
+		return lang.L("the headline")
+	case "sapo":
+		return lang.L("the sapo")
+	case "byline":
+		return lang.L("the byline")
+	}
+	return f
+}
+
+// drawThreads shows the comments: general ones first, then by paragraph,
+// each with its replies, and fills the paragraph picker.
+func (u *UI) drawThreads() {
+	p := u.review
+	body := u.ed.collect().Body
+	paras := fielddesk.Paragraphs(body)
+	p.paraOptions = []string{lang.L("The whole article")}
+	for i, para := range paras {
+		p.paraOptions = append(p.paraOptions, fmt.Sprintf("¶%d: %s", i+1, paragraphGist(para, 50)))
+	}
+	selected := p.paragraph.SelectedIndex()
+	p.paragraph.Options = p.paraOptions
+	if selected < 0 || selected >= len(p.paraOptions) {
+		selected = 0
+	}
+	p.paragraph.SetSelectedIndex(selected)
+
+	p.threads.RemoveAll()
+	replies := map[fielddesk.ID][]fielddesk.Event{}
+	var roots []fielddesk.Event
+	for _, e := range p.review.Events {
+		switch {
+		case e.Kind == fielddesk.EventComment && e.ReplyTo != "":
+			replies[e.ReplyTo] = append(replies[e.ReplyTo], e)
+		case e.Kind == fielddesk.EventComment, e.Text != "":
+			roots = append(roots, e) // decisions with a note are part of the conversation
+		}
+	}
+	if len(roots) == 0 {
+		empty := widget.NewLabel(lang.L("No comments yet."))
+		empty.Importance = widget.LowImportance
+		p.threads.Add(empty)
+		return
+	}
+	// Group by the paragraph each comment belongs beside now.
+	groups := map[int][]fielddesk.Event{}
+	var order []int
+	anchors := map[fielddesk.ID]fielddesk.Anchor{}
+	for _, e := range roots {
+		a := fielddesk.AnchorComment(e, body)
+		anchors[e.ID] = a
+		if _, ok := groups[a.Paragraph]; !ok {
+			order = append(order, a.Paragraph)
+		}
+		groups[a.Paragraph] = append(groups[a.Paragraph], e)
+	}
+	sortInts(order)
+	for _, para := range order {
+		head := lang.L("On the whole article")
+		if para > 0 {
+			head = fmt.Sprintf(lang.L("Beside paragraph %d: “%s”"), para, paragraphGist(paras[para-1], 60))
+		}
+		h := widget.NewLabel(head)
+		h.TextStyle.Italic = true
+		h.Wrapping = fyne.TextWrapWord
+		p.threads.Add(h)
+		for _, e := range groups[para] {
+			a := anchors[e.ID]
+			p.threads.Add(u.commentCard(e, a, replies[e.ID]))
+		}
+	}
+}
+
+func sortInts(s []int) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+// paragraphGist is the start of a paragraph for a label; a photo shows as its caption.
+func paragraphGist(para string, n int) string {
+	if f, ok := fielddesk.ParseFigure(para); ok {
+		return "[" + lang.L("photo") + "] " + f.Caption
+	}
+	para = strings.Join(strings.Fields(para), " ")
+	if utf8.RuneCountInString(para) <= n {
+		return para
+	}
+	r := []rune(para)
+	return string(r[:n]) + "…"
+}
+
+// commentCard is one comment (or a decision's note) with its replies and
+// a reply button.
+func (u *UI) commentCard(e fielddesk.Event, a fielddesk.Anchor, replies []fielddesk.Event) fyne.CanvasObject {
+	box := container.NewVBox(commentLine(e))
+	if a.Moved && e.Paragraph > 0 {
+		note := fmt.Sprintf(lang.L("Written about paragraph %d, which has changed since: shown beside the nearest one."), e.Paragraph)
+		if a.Gone {
+			note = lang.L("The paragraph it was about is gone.")
+		}
+		l := widget.NewLabel(note)
+		l.Importance = widget.LowImportance
+		l.SizeName = theme.SizeNameCaptionText
+		l.Wrapping = fyne.TextWrapWord
+		box.Add(l)
+	}
+	for _, r := range replies {
+		box.Add(container.NewPadded(container.NewBorder(nil, nil, widget.NewIcon(theme.MailReplyIcon()), nil, commentLine(r))))
+	}
+	if e.Kind == fielddesk.EventComment {
+		reply := widget.NewButtonWithIcon(lang.L("Reply"), theme.MailReplyIcon(), func() { u.replyTo(e) })
+		reply.Importance = widget.LowImportance
+		box.Add(container.NewHBox(reply))
+	}
+	return widget.NewCard("", "", box)
+}
+
+func commentLine(e fielddesk.Event) fyne.CanvasObject {
+	who := e.Author
+	if who == "" {
+		who = lang.L("you (not sent yet)")
+	}
+	head := fmt.Sprintf("%s · %s", who, e.At.Local().Format("02/01 15:04"))
+	if e.Kind == fielddesk.EventTransition {
+		head += " · " + actionLabel(e.Action)
+	}
+	rt := widget.NewRichText(
+		&widget.TextSegment{Style: captionStyle(true), Text: head},
+		&widget.TextSegment{Style: widget.RichTextStyleParagraph, Text: e.Text},
+	)
+	rt.Wrapping = fyne.TextWrapWord
+	return rt
+}
+
+// postComment adds the comment typed in the pane.
+func (u *UI) postComment() {
+	p := u.review
+	text := strings.TrimSpace(p.comment.Text)
+	if u.ed.article.ID == "" {
+		u.status.SetText(lang.L("Save the article before commenting on it."))
+		return
+	}
+	if text == "" {
+		u.status.SetText(lang.L("Write the comment first."))
+		u.win.Canvas().Focus(p.comment)
+		return
+	}
+	if err := u.ed.saveBlocking(); err != nil {
+		u.showError(lang.L("Could not save"), err)
+		return
+	}
+	para := max(p.paragraph.SelectedIndex(), 0)
+	id := u.ed.article.ID
+	var err error
+	u.background(func() { _, err = u.backend.Comment(u.ctx, id, para, text, "") }, func() {
+		if err != nil {
+			u.showError(lang.L("Could not add the comment"), err)
+			return
+		}
+		p.comment.SetText("")
+		u.status.SetText(lang.L("Comment added: it goes to the newsroom with the next sync."))
+		u.loadReview()
+		u.kickSync()
+	})
+}
+
+func (u *UI) replyTo(parent fielddesk.Event) {
+	entry := u.newEntry(lang.L("Your reply"))
+	entry.MultiLine = true
+	entry.Wrapping = fyne.TextWrapWord
+	entry.SetMinRowsVisible(3)
+	entry.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errors.New(lang.L("Write the reply first."))
+		}
+		return nil
+	}
+	id := u.ed.article.ID
+	d := dialog.NewForm(lang.L("Reply"), lang.L("Reply"), lang.L("Cancel"),
+		[]*widget.FormItem{widget.NewFormItem(paragraphGist(parent.Text, 60), entry)}, func(ok bool) {
+			if !ok {
+				return
+			}
+			var err error
+			text := entry.Text
+			u.background(func() { _, err = u.backend.Comment(u.ctx, id, 0, text, parent.ID) }, func() {
+				if err != nil {
+					u.showError(lang.L("Could not add the comment"), err)
+					return
+				}
+				u.loadReview()
+				u.kickSync()
+			})
+		}, u.win)
+	d.Resize(fyne.NewSize(520, 260))
+	d.Show()
+	u.win.Canvas().Focus(entry)
+}
+
+func (u *UI) kickSync() {
+	if u.syncer != nil && u.syncer.SyncStatus().Configured {
+		u.syncer.SyncNow()
+	}
+}
+
+// act takes a decision on the open article: allowed ones for this role and
+// state; a note is asked for where the workflow needs one.
+func (u *UI) act(a fielddesk.Action) {
+	e := u.ed
+	if e.article.ID == "" {
+		return
+	}
+	if !contains(fielddesk.ActionsFor(u.role(), e.article.Status), a) {
+		_, err := fielddesk.CheckTransition(u.role(), e.article.Status, a, "x")
+		u.status.SetText(explain(err))
+		return
+	}
+	if err := e.saveBlocking(); err != nil {
+		u.showError(lang.L("Could not save"), err)
+		return
+	}
+	if a == fielddesk.ActionRequestChanges || a == fielddesk.ActionKill {
+		u.askNote(a)
+		return
+	}
+	u.decide(a, "")
+}
+
+func contains(list []fielddesk.Action, a fielddesk.Action) bool {
+	for _, x := range list {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+// askNote asks for the note a decision needs (what to change; why it is killed).
+func (u *UI) askNote(a fielddesk.Action) {
+	prompt := lang.L("What should change? The correspondent sees this beside the article.")
+	if a == fielddesk.ActionKill {
+		prompt = lang.L("Why is the article withdrawn? Readers and partners are told.")
+	}
+	entry := u.newEntry(prompt)
+	entry.MultiLine = true
+	entry.Wrapping = fyne.TextWrapWord
+	entry.SetMinRowsVisible(4)
+	entry.Validator = func(s string) error {
+		if fielddesk.WordCount(s) == 0 {
+			if a == fielddesk.ActionKill {
+				return errors.New(lang.L("A kill needs a reason."))
+			}
+			return errors.New(lang.L("Say what should change."))
+		}
+		return nil
+	}
+	d := dialog.NewForm(actionLabel(a), actionLabel(a), lang.L("Cancel"),
+		[]*widget.FormItem{widget.NewFormItem(lang.L("Note"), entry)}, func(ok bool) {
+			if ok {
+				u.decide(a, entry.Text)
+			}
+		}, u.win)
+	d.Resize(fyne.NewSize(560, 300))
+	d.Show()
+	u.win.Canvas().Focus(entry)
+}
+
+// decide records a decision through the backend and shows the new state.
+func (u *UI) decide(a fielddesk.Action, note string) {
+	e := u.ed
+	id, session := e.article.ID, e.session
+	var ev fielddesk.Event
+	var err error
+	u.background(func() { ev, err = u.backend.Act(u.ctx, id, a, note) }, func() {
+		if err != nil {
+			u.showError(lang.L("Could not do that"), err)
+			return
+		}
+		if session == e.session {
+			if ev.To != "" {
+				e.article.Status = ev.To
+			}
+			u.updateSendButton()
+			u.loadReview()
+		}
+		u.refreshList()
+		u.status.SetText(fmt.Sprintf(lang.L("%s: the article is now “%s”. It goes to the newsroom with the next sync."), actionLabel(a), statusName(ev.To)))
+		u.kickSync()
+	})
+}
+
+// canRead reports whether the open article can be read without its
+// editing fields (editors and admins reviewing).
+func (u *UI) canRead() bool {
+	r := u.role()
+	return (r == fielddesk.RoleEditor || r == fielddesk.RoleAdmin) && u.ed.article.ID != "" && u.ed.article.Status != fielddesk.StatusDraft
+}
+
+// setReading hides (or shows) the editing fields.
+func (u *UI) setReading(on bool) {
+	u.review.reading = on
+	if on {
+		u.editorPane.Hide()
+		if !u.previewShown {
+			u.togglePreview()
+		}
+		u.main.SetOffset(0)
+	} else {
+		u.editorPane.Show()
+		u.main.SetOffset(0.55)
+	}
+	u.main.Refresh()
+}
+
+func (u *UI) toggleReading() {
+	if !u.canRead() {
+		return
+	}
+	u.setReading(!u.review.reading)
+	u.loadReview()
+}
+
+// showConflict shows both versions of a conflicting part side by side: keep
+// one, or write the version to keep.
+func (u *UI) showConflict(c fielddesk.Conflict) {
+	side := func(title, by, text string) (fyne.CanvasObject, *widget.Button) {
+		if by == "" {
+			by = lang.L("unknown")
+		}
+		if text == "" {
+			text = lang.L("(deleted)")
+		}
+		l := widget.NewLabel(text)
+		l.Wrapping = fyne.TextWrapWord
+		keep := widget.NewButtonWithIcon(lang.L("Keep this version"), theme.ConfirmIcon(), nil)
+		keep.Importance = widget.HighImportance
+		return widget.NewCard(title, fmt.Sprintf(lang.L("by %s"), by), container.NewBorder(nil, keep, nil, nil, container.NewVScroll(l))), keep
+	}
+	left, keepLeft := side(lang.L("Now in the article"), c.OursBy, c.Ours)
+	right, keepRight := side(lang.L("The other version"), c.TheirsBy, c.Theirs)
+	own := u.newEntry(lang.L("Or write the version to keep"))
+	own.MultiLine = true
+	own.Wrapping = fyne.TextWrapWord
+	own.SetMinRowsVisible(4)
+	own.SetText(c.Ours)
+	keepOwn := widget.NewButtonWithIcon(lang.L("Keep what I wrote"), theme.DocumentCreateIcon(), nil)
+	where := fieldName(c.Field)
+	if c.Field == "body" {
+		where = fmt.Sprintf(lang.L("paragraph %d"), c.Paragraph)
+	}
+	var d dialog.Dialog
+	resolve := func(text string) {
+		d.Hide()
+		u.resolve(c, text)
+	}
+	keepLeft.OnTapped = func() { resolve(c.Ours) }
+	keepRight.OnTapped = func() { resolve(c.Theirs) }
+	keepOwn.OnTapped = func() { resolve(own.Text) }
+	content := container.NewBorder(nil, container.NewBorder(nil, nil, nil, keepOwn, own), nil, nil, container.NewGridWithColumns(2, left, right))
+	d = dialog.NewCustom(fmt.Sprintf(lang.L("Two versions of %s"), where), lang.L("Cancel"), content, u.win)
+	d.Resize(fyne.NewSize(980, 560))
+	d.Show()
+}
+
+func (u *UI) resolve(c fielddesk.Conflict, text string) {
+	e := u.ed
+	if err := e.saveBlocking(); err != nil {
+		u.showError(lang.L("Could not save"), err)
+		return
+	}
+	id := e.article.ID
+	var rev fielddesk.Revision
+	var err error
+	u.background(func() { rev, err = u.backend.ResolveConflict(u.ctx, id, c.ID, text) }, func() {
+		if err != nil {
+			u.showError(lang.L("Could not resolve the conflict"), err)
+			return
+		}
+		if id == e.article.ID {
+			e.show(rev)
+		}
+		u.updateListItem(rev)
+		left := len(rev.Article.Conflicts)
+		u.status.SetText(fmt.Sprintf(lang.L("Resolved. %d conflict(s) left."), left))
+		u.kickSync()
+	})
+}
+
+// notify tells of decisions from the newsroom that arrived (once each) and
+// brings the open article up to date when it is among them.
+func (u *UI) notify(news []fielddesk.Event) {
+	touched := false
+	for _, e := range news {
+		if u.notified[e.ID] {
+			continue
+		}
+		u.notified[e.ID] = true
+		if e.Article == u.ed.article.ID {
+			touched = true
+		}
+		if e.Kind != fielddesk.EventTransition {
+			continue
+		}
+		title := fmt.Sprintf("%s: %s", statusName(e.To), u.headlineOf(e.Article))
+		body := e.Author
+		if e.Text != "" {
+			body += ": " + e.Text
+		}
+		u.app.SendNotification(fyne.NewNotification(title, body))
+	}
+	if touched {
+		u.reloadOpen()
+	}
+}
+
+// reloadOpen shows the open article's newest revision and state when
+// nothing typed here waits to be saved.
+func (u *UI) reloadOpen() {
+	e := u.ed
+	id, base, session := e.article.ID, e.base, e.session
+	if id == "" {
+		return
+	}
+	var rev fielddesk.Revision
+	var err error
+	u.work.run(func() { rev, err = u.backend.Latest(u.ctx, id) }, func() {
+		if err != nil || session != e.session {
+			return
+		}
+		switch {
+		case rev.ID != base && !e.dirty():
+			e.show(rev)
+		case rev.Article.Status != e.article.Status:
+			e.article.Status = rev.Article.Status
+			u.updateSendButton()
+			u.loadReview()
+		default:
+			u.loadReview()
+		}
+	})
+}
+
+// queueLine is the list's second line for an article in the review queue.
+func (u *UI) queueLine(s fielddesk.Summary) string {
+	line := statusName(s.Status)
+	if !s.Submitted.IsZero() {
+		line += " · " + fmt.Sprintf(lang.L("waiting %s"), waited(time.Since(s.Submitted)))
+	}
+	line += " · " + u.wordCount(s.Words)
+	if s.Conflicts > 0 {
+		line += " · " + fmt.Sprintf(lang.L("%d conflict(s)"), s.Conflicts)
+	}
+	return line
+}
+
+func waited(d time.Duration) string {
+	switch {
+	case d < time.Hour:
+		return strconv.Itoa(int(d.Minutes())) + " min"
+	case d < 48*time.Hour:
+		return strconv.Itoa(int(d.Hours())) + " h"
+	}
+	return strconv.Itoa(int(d.Hours()/24)) + " d"
+}
+
+// queueCounts is the line above the review queue.
+func queueCounts(q []fielddesk.Summary) string {
+	n := map[fielddesk.Status]int{}
+	for _, s := range q {
+		n[s.Status]++
+	}
+	return fmt.Sprintf(lang.L("%d submitted · %d in review · %d changes requested · %d approved"),
+		n[fielddesk.StatusSubmitted], n[fielddesk.StatusInReview], n[fielddesk.StatusChangesRequested], n[fielddesk.StatusApproved])
+}

@@ -1,0 +1,291 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/store"
+)
+
+var reviewParas = []string{
+	"(TTXVN) – Mưa lớn gây lũ quét ở huyện Bát Xát.",
+	"Nhiều hộ dân ở xã Y Tý bị cô lập.",
+	"Lực lượng cứu hộ đã có mặt.",
+}
+
+// arrive stores an article as a pull from the newsroom brings it: its
+// revision, state and events.
+func (h *harness) arrive(a fielddesk.Article, status fielddesk.Status, events ...fielddesk.Event) fielddesk.Revision {
+	h.t.Helper()
+	if a.ID == "" {
+		a.ID = fielddesk.NewID()
+	}
+	a.Language, a.Status = "vi", status
+	rev := fielddesk.Revision{ID: fielddesk.NewID(), Saved: time.Now().UTC().Add(-3 * time.Hour), Article: a}
+	for i := range events {
+		events[i].Article = a.ID
+	}
+	_, _, err := h.desk.ApplyPulled(context.Background(), []store.Pulled{{Revision: rev, Status: status,
+		Submitted: rev.Saved, Events: events}}, "c")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return rev
+}
+
+// login records this device's account at a newsroom with the role.
+func (h *harness) login(role fielddesk.Role) {
+	h.t.Helper()
+	err := h.desk.SetAccount(context.Background(), store.Account{Server: "https://toasoan.example.vn", User: "lethib", Token: "t", DeviceID: "d1", Role: role})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// delivered answers everything waiting to be sent as the server would: taken.
+func (h *harness) delivered() {
+	h.t.Helper()
+	ctx := context.Background()
+	b, err := h.desk.NextBatch(ctx, 100)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var acks []store.Ack
+	for _, o := range b {
+		acks = append(acks, store.Ack{ID: o.ID, Result: store.Applied})
+	}
+	if err := h.desk.Acknowledge(ctx, acks); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// button finds a visible button whose text starts with prefix in o.
+func button(t *testing.T, o fyne.CanvasObject, prefix string) *widget.Button {
+	t.Helper()
+	var found *widget.Button
+	walk(t, o, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && found == nil && b.Visible() && strings.HasPrefix(b.Text, prefix) {
+			found = b
+		}
+	})
+	if found == nil {
+		t.Fatalf("no button %q", prefix)
+	}
+	return found
+}
+
+// An editor opens the review queue, reads the oldest article without its
+// editing fields, takes it (Alt+T), comments on a paragraph and requests
+// changes with a note, which the dialog insists on.
+func TestEditorReviewsFromTheQueue(t *testing.T) {
+	h := newHarness(t)
+	s := &fakeSyncer{status: fielddesk.SyncStatus{Configured: true, Server: "https://toasoan.example.vn", User: "bientap", Role: fielddesk.RoleEditor, Online: true}}
+	h.u.SetSyncer(s)
+	h.login(fielddesk.RoleEditor)
+	older := h.arrive(fielddesk.Article{Headline: "Lũ quét ở Bát Xát", Body: fielddesk.JoinParagraphs(reviewParas)}, fielddesk.StatusSubmitted)
+	time.Sleep(2 * time.Millisecond)
+	h.arrive(fielddesk.Article{Headline: "Tin mới hơn", Body: "Một."}, fielddesk.StatusSubmitted)
+	if _, err := h.desk.Save(context.Background(), fielddesk.Article{Headline: "Nháp của tôi", Language: "vi"}, ""); err != nil {
+		t.Fatal(err)
+	}
+
+	h.shortcut(fyne.KeyQ, fyne.KeyModifierShortcutDefault|fyne.KeyModifierShift)
+	h.settle()
+	if len(h.u.items) != 2 || h.u.items[0].ID != older.Article.ID {
+		t.Fatalf("queue: %+v", h.u.items)
+	}
+	if got := h.u.queueLabel.Text; !h.u.queueLabel.Visible() || got != "2 submitted · 0 in review · 0 changes requested · 0 approved" {
+		t.Errorf("counts: %q", got)
+	}
+	h.u.list.Select(0)
+	h.settle()
+	if h.u.editorPane.Visible() || !h.u.review.reading {
+		t.Error("the editor's article opened with its editing fields")
+	}
+	if !strings.Contains(previewText(h.u), "Nhiều hộ dân") {
+		t.Errorf("preview: %q", previewText(h.u))
+	}
+	button(t, h.u.review.scroll, "Take for review")
+	h.shortcut(fyne.KeyT, fyne.KeyModifierAlt)
+	h.settle()
+	if r, _ := h.desk.Latest(context.Background(), older.Article.ID); r.Article.Status != fielddesk.StatusInReview {
+		t.Fatalf("after Alt+T: %s", r.Article.Status)
+	}
+	button(t, h.u.review.scroll, "Approve")
+	if s.kicks == 0 {
+		t.Error("a decision did not wake the sync engine")
+	}
+
+	// A comment on paragraph 2.
+	h.u.review.paragraph.SetSelectedIndex(2)
+	test.Type(h.u.review.comment, "Bao nhiêu hộ?")
+	test.Tap(h.u.review.post)
+	h.settle()
+	rv, _ := h.desk.ReviewOf(context.Background(), older.Article.ID)
+	var c fielddesk.Event
+	for _, e := range rv.Events {
+		if e.Kind == fielddesk.EventComment {
+			c = e
+		}
+	}
+	if c.Paragraph != 2 || c.Quote != reviewParas[1] || c.Text != "Bao nhiêu hộ?" {
+		t.Fatalf("comment: %+v", c)
+	}
+	if txt := labelTexts(t, h.u.review.scroll); !strings.Contains(txt, "Beside paragraph 2: “Nhiều hộ dân ở xã Y Tý bị cô lập.”") {
+		t.Errorf("the comment is not shown beside its paragraph:\n%s", txt)
+	}
+
+	// Request changes: the dialog refuses an empty note.
+	h.shortcut(fyne.KeyR, fyne.KeyModifierAlt)
+	h.settle()
+	overlay := h.u.win.Canvas().Overlays().Top()
+	if overlay == nil {
+		t.Fatal("no dialog for the note")
+	}
+	confirm := button(t, overlay, "Request changes…")
+	if !confirm.Disabled() {
+		t.Error("the dialog can be confirmed without a note")
+	}
+	var note *vnEntry
+	walk(t, overlay, func(o fyne.CanvasObject) {
+		if e, ok := o.(*vnEntry); ok && note == nil {
+			note = e
+		}
+	})
+	test.Type(note, "Bổ sung số hộ.")
+	h.settle()
+	if confirm.Disabled() {
+		t.Fatal("the dialog cannot be confirmed with a note")
+	}
+	test.Tap(confirm)
+	h.settle()
+	r, _ := h.desk.Latest(context.Background(), older.Article.ID)
+	if r.Article.Status != fielddesk.StatusChangesRequested {
+		t.Fatalf("after requesting changes: %s", r.Article.Status)
+	}
+	if box, _ := h.desk.Outbox(context.Background()); len(box.Articles) != 1 {
+		t.Errorf("the decisions do not wait to be sent: %+v", box)
+	}
+	// The editor may edit the text: Ctrl+E shows the fields.
+	h.shortcut(fyne.KeyE, fyne.KeyModifierShortcutDefault)
+	h.settle()
+	if !h.u.editorPane.Visible() {
+		t.Error("Ctrl+E did not show the editing fields")
+	}
+}
+
+// A correspondent gets the decision as a notification, sees the banner
+// with the editor's note and the comment beside its paragraph, and sends
+// the article again; a conflict is resolved by keeping the other version.
+func TestCorrespondentSeesTheDecisionAndResolvesAConflict(t *testing.T) {
+	h := newHarness(t)
+	s := &fakeSyncer{status: fielddesk.SyncStatus{Configured: true, Server: "https://toasoan.example.vn", User: "lethib", Role: fielddesk.RoleCorrespondent, Online: true}}
+	h.u.SetSyncer(s)
+	h.login(fielddesk.RoleCorrespondent)
+	now := time.Now().UTC()
+	decision := fielddesk.Event{ID: fielddesk.NewID(), Kind: fielddesk.EventTransition, Action: fielddesk.ActionRequestChanges,
+		From: fielddesk.StatusInReview, To: fielddesk.StatusChangesRequested, Text: "Bổ sung số hộ.", Author: "bientap", At: now}
+	comment := fielddesk.Event{ID: fielddesk.NewID(), Kind: fielddesk.EventComment, Paragraph: 2, Quote: reviewParas[1],
+		Text: "Bao nhiêu hộ?", Author: "bientap", At: now}
+	rev := h.arrive(fielddesk.Article{Headline: "Lũ quét ở Bát Xát", Body: fielddesk.JoinParagraphs(reviewParas)},
+		fielddesk.StatusChangesRequested, decision, comment)
+	h.u.refreshList()
+	h.settle()
+
+	decision.Article = rev.Article.ID
+	st := s.SyncStatus()
+	st.News = []fielddesk.Event{decision}
+	st.LastSync = now
+	test.AssertNotificationSent(t, fyne.NewNotification("Changes requested: “Lũ quét ở Bát Xát”", "bientap: Bổ sung số hộ."), func() {
+		h.u.showSync(st)
+		h.settle()
+	})
+	test.AssertNotificationSent(t, nil, func() { h.u.showSync(st) }) // once per decision
+
+	h.u.list.Select(0)
+	h.settle()
+	txt := labelTexts(t, h.u.review.scroll)
+	for _, want := range []string{"Changes requested by bientap: Bổ sung số hộ.", "Beside paragraph 2", "Revise the article, then send it again"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("the review pane lacks %q:\n%s", want, txt)
+		}
+	}
+	if !h.u.editorPane.Visible() {
+		t.Error("a correspondent cannot edit the article")
+	}
+	if h.u.sendButton.Text != "Send again" || h.u.sendButton.Disabled() {
+		t.Errorf("send button %q disabled=%v", h.u.sendButton.Text, h.u.sendButton.Disabled())
+	}
+	h.shortcut(fyne.KeyReturn, fyne.KeyModifierShortcutDefault)
+	h.settle()
+	if r, _ := h.desk.Latest(context.Background(), rev.Article.ID); r.Article.Status != fielddesk.StatusSubmitted {
+		t.Fatalf("after sending again: %s", r.Article.Status)
+	}
+
+	h.delivered()
+	// A merge from the newsroom left a conflict on paragraph 3.
+	base := rev.Article
+	ours, theirs := base, base
+	ours.Body = fielddesk.JoinParagraphs([]string{reviewParas[0], reviewParas[1], "Bộ đội biên phòng đã có mặt."})
+	theirs.Body = fielddesk.JoinParagraphs([]string{reviewParas[0], reviewParas[1], "Lực lượng cứu hộ đã có mặt từ sáng."})
+	merged := fielddesk.Merge(base, ours, theirs, fielddesk.MergeSide{By: "bientap"}, fielddesk.MergeSide{By: "lethib"})
+	h.arrive(merged, fielddesk.StatusSubmitted)
+	h.u.reloadOpen()
+	h.settle()
+	if len(h.u.ed.conflicts) != 1 {
+		t.Fatalf("conflicts shown: %+v", h.u.ed.conflicts)
+	}
+	test.Tap(button(t, h.u.review.scroll, "Resolve paragraph 3"))
+	h.settle()
+	overlay := h.u.win.Canvas().Overlays().Top()
+	if overlay == nil {
+		t.Fatal("no conflict dialog")
+	}
+	if txt := labelTexts(t, overlay); !strings.Contains(txt, "Bộ đội biên phòng đã có mặt.") || !strings.Contains(txt, "Lực lượng cứu hộ đã có mặt từ sáng.") {
+		t.Fatalf("the dialog does not show both versions:\n%s", txt)
+	}
+	var keeps []*widget.Button
+	walk(t, overlay, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Keep this version" {
+			keeps = append(keeps, b)
+		}
+	})
+	if len(keeps) != 2 {
+		t.Fatalf("%d keep buttons", len(keeps))
+	}
+	test.Tap(keeps[1]) // the other version
+	h.settle()
+	r, _ := h.desk.Latest(context.Background(), rev.Article.ID)
+	if len(r.Article.Conflicts) != 0 || !strings.Contains(r.Article.Body, "từ sáng") || strings.Contains(r.Article.Body, "biên phòng") {
+		t.Errorf("after keeping the other version: %q %+v", r.Article.Body, r.Article.Conflicts)
+	}
+	if h.u.ed.body.Text() != r.Article.Body {
+		t.Errorf("the editor shows %q", h.u.ed.body.Text())
+	}
+}
+
+func TestDiffSegmentsColourChanges(t *testing.T) {
+	older := fielddesk.Revision{Article: fielddesk.Article{Headline: "Lũ quét", Body: "Có 100 hộ bị cô lập."}}
+	newer := fielddesk.Revision{Article: fielddesk.Article{Headline: "Lũ quét", Body: "Có 120 hộ bị cô lập."}}
+	var del, ins string
+	for _, s := range diffSegments(older, newer) {
+		if ts, ok := s.(*widget.TextSegment); ok {
+			switch ts.Style.ColorName {
+			case "error":
+				del += ts.Text
+			case "success":
+				ins += ts.Text
+			}
+		}
+	}
+	if del != "100" || ins != "120" {
+		t.Errorf("deleted %q inserted %q", del, ins)
+	}
+}
