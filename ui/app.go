@@ -70,12 +70,12 @@ type UI struct {
 	syncState
 	sendButton *widget.Button
 
-	review     *reviewPane
-	editorPane fyne.CanvasObject
-	queueMode  bool // the list shows the review queue
+	review      *reviewPane
+	editorPane  fyne.CanvasObject
+	queueMode   bool // the list shows the review queue
 	queueLabel  *widget.Label
 	orderSelect *widget.Select
-	notified   map[fielddesk.ID]bool // decisions already notified, UI goroutine only
+	notified    map[fielddesk.ID]bool // decisions already notified, UI goroutine only
 }
 
 // New builds the main window over backend. Call Show, then run the app.
