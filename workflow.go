@@ -60,17 +60,17 @@ type Transition struct {
 }
 
 var (
-	everyone = []Role{RoleCorrespondent, RoleEditor, RoleAdmin}
-	editors  = []Role{RoleEditor, RoleAdmin}
-	authors  = []Role{RoleCorrespondent, RoleAdmin}
+	editors = []Role{RoleEditor, RoleAdmin}
+	authors = []Role{RoleCorrespondent, RoleAdmin}
 )
 
 // Transitions is the workflow: every move an article can make, and who may
 // make it. Admins may make every move. Ownership is checked besides this
 // table: a correspondent acts on their own articles, an editor on those of
-// their desk.
+// their desk. (An article's first send is its first revision reaching the
+// newsroom, which anyone may do with their own article.)
 var Transitions = []Transition{
-	{ActionSend, []Status{StatusDraft, StatusChangesRequested}, StatusSubmitted, everyone, false},
+	{ActionSend, []Status{StatusDraft, StatusChangesRequested}, StatusSubmitted, authors, false},
 	{ActionWithdraw, []Status{StatusSubmitted}, StatusDraft, authors, false},
 	{ActionTake, []Status{StatusSubmitted}, StatusInReview, editors, false},
 	{ActionRequestChanges, []Status{StatusInReview, StatusApproved}, StatusChangesRequested, editors, true},

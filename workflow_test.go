@@ -14,8 +14,6 @@ const allowed = `
 correspondent draft send submitted
 correspondent changes_requested send submitted
 correspondent submitted withdraw draft
-editor draft send submitted
-editor changes_requested send submitted
 editor submitted take in_review
 editor in_review request-changes changes_requested
 editor approved request-changes changes_requested

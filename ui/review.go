@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -140,6 +139,12 @@ func (u *UI) drawReview(r fielddesk.Review) {
 	if r.Status == "" {
 		r.Status = u.ed.article.Status
 	}
+	// A draft nobody has commented on has nothing to review yet.
+	if r.Status == fielddesk.StatusDraft && len(r.Events) == 0 && len(u.ed.conflicts) == 0 {
+		p.scroll.Hide()
+		return
+	}
+	p.scroll.Show()
 	p.status.SetText(fmt.Sprintf(lang.L("Status: %s"), statusName(r.Status)))
 
 	p.banner.RemoveAll()
@@ -400,8 +405,10 @@ func commentLine(e fielddesk.Event) fyne.CanvasObject {
 	if e.Kind == fielddesk.EventTransition {
 		head += " · " + actionLabel(e.Action)
 	}
+	headStyle := captionStyle(true)
+	headStyle.Inline = false
 	rt := widget.NewRichText(
-		&widget.TextSegment{Style: captionStyle(true), Text: head},
+		&widget.TextSegment{Style: headStyle, Text: head},
 		&widget.TextSegment{Style: widget.RichTextStyleParagraph, Text: e.Text},
 	)
 	rt.Wrapping = fyne.TextWrapWord
@@ -732,11 +739,11 @@ func (u *UI) queueLine(s fielddesk.Summary) string {
 func waited(d time.Duration) string {
 	switch {
 	case d < time.Hour:
-		return strconv.Itoa(int(d.Minutes())) + " min"
+		return fmt.Sprintf(lang.L("%d min"), int(d.Minutes()))
 	case d < 48*time.Hour:
-		return strconv.Itoa(int(d.Hours())) + " h"
+		return fmt.Sprintf(lang.L("%d h"), int(d.Hours()))
 	}
-	return strconv.Itoa(int(d.Hours()/24)) + " d"
+	return fmt.Sprintf(lang.L("%d days"), int(d.Hours()/24))
 }
 
 // queueCounts is the line above the review queue.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/xml"
@@ -214,4 +215,35 @@ func uris(items []map[string]any) []any {
 		out = append(out, it["uri"])
 	}
 	return out
+}
+
+// A photo larger than its rendition is offered both ways: the rendition
+// (1600 px) and the original at its width, for the browser to choose.
+func TestResponsiveImages(t *testing.T) {
+	e := newEnv(t)
+	s := New(e.db, nil)
+	original := noiseJPEG(t, 2400, 1800, 1)
+	small := noiseJPEG(t, 1600, 1200, 2)
+	h, hs := sum(original), sum(small)
+	p := fielddesk.Photo{Hash: h, Width: 2400, Height: 1800}
+	if set := s.srcset(p); set != "" {
+		t.Errorf("nothing here yet, srcset %q", set)
+	}
+	if _, err := e.db.AppendRendition(h, hs, 0, int64(len(small)), hs, bytes.NewReader(small), 64<<20); err != nil {
+		t.Fatal(err)
+	}
+	if set := s.srcset(p); set != "" {
+		t.Errorf("only the rendition: srcset %q (src alone says it)", set)
+	}
+	if _, err := e.db.AppendPhoto(h, 0, int64(len(original)), h, bytes.NewReader(original), 64<<20); err != nil {
+		t.Fatal(err)
+	}
+	want := "/media/" + h + " 1600w, /media/" + h + "?size=original 2400w"
+	if set := s.srcset(p); set != want {
+		t.Errorf("srcset %q, want %q", set, want)
+	}
+	portrait := fielddesk.Photo{Width: 1800, Height: 2400}
+	if w := renditionWidth(portrait); w != 1200 {
+		t.Errorf("a portrait photo's rendition is %d wide, want 1200", w)
+	}
 }

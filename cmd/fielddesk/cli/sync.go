@@ -131,7 +131,7 @@ func cmdSync(ctx context.Context, d *desk.Desk, args []string, _ io.Reader, out 
 }
 
 func printReport(out io.Writer, rep client.Report) {
-	fmt.Fprintf(out, "sent: %d article revision(s), %d photo file(s), %s\n", rep.Sent, rep.PhotosSent, sizeText(rep.BytesSent))
+	fmt.Fprintf(out, "sent: %d change(s) (revisions, decisions, comments), %d photo file(s), %s\n", rep.Sent, rep.PhotosSent, sizeText(rep.BytesSent))
 	if rep.Merged > 0 {
 		fmt.Fprintf(out, "merged: %d revision(s) combined on the server with edits made meanwhile\n", rep.Merged)
 	}

@@ -51,7 +51,7 @@ func TestLoginSendSync(t *testing.T) {
 	draft, _, _ := run(t, "--data", data, "import", src)
 
 	out, errOut, code = run(t, "--data", data, "sync", "--once")
-	if code != 0 || !strings.Contains(out, "sent: 0 article") {
+	if code != 0 || !strings.Contains(out, "sent: 0 change(s)") {
 		t.Errorf("sync with only drafts: %d %q %q", code, out, errOut)
 	}
 	if out, _, code := run(t, "--data", data, "send", id); code != 0 || !strings.Contains(out, "queued") {
@@ -61,7 +61,7 @@ func TestLoginSendSync(t *testing.T) {
 		t.Errorf("send of an unknown article: %d %q", code, errOut)
 	}
 	out, errOut, code = run(t, "--data", data, "sync", "--once")
-	if code != 0 || !strings.Contains(out, "sent: 1 article revision(s)") || !strings.Contains(out, "waiting: 0 article(s)") {
+	if code != 0 || !strings.Contains(out, "sent: 1 change(s)") || !strings.Contains(out, "waiting: 0 article(s)") {
 		t.Errorf("sync: %d %q %q", code, out, errOut)
 	}
 	list, _, _ := run(t, "--data", data, "list")
