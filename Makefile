@@ -51,6 +51,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecodePush -fuzztime 30s ./sync/wire
 	$(GO) test -run '^$$' -fuzz FuzzDecodeSmall -fuzztime 30s ./sync/wire
 	$(GO) test -run '^$$' -fuzz FuzzReadFrame -fuzztime 20s ./sync/wire
+	$(GO) test -run '^$$' -fuzz FuzzMerge -fuzztime 30s .
 
 clean:
 	rm -rf $(BIN)

@@ -63,9 +63,10 @@ func changeKey(seq uint64) []byte {
 // Apply applies mutation id of device, a revision made elsewhere, at most
 // once. A mutation already applied returns its first outcome again with
 // Result Duplicate (and the first result in Reason). A revision whose base
-// is not the article's newest is a Conflict and is not stored (merging
-// comes with the editorial loop). An invalid revision is Rejected with the
-// reason. ErrOutOfOrder is returned, and nothing recorded, when the device
+// is an older revision of the article is kept in its history and Merged
+// with the newest (review.go); one whose base the store never saw is a
+// Conflict and is not stored. An invalid revision, or one the article's
+// state does not allow for the user's role, is Rejected with the reason. ErrOutOfOrder is returned, and nothing recorded, when the device
 // skipped an ID. The revision keeps its ID, time and base; its photos need
 // not be here yet.
 func (s *DB) Apply(ctx context.Context, device, user string, id uint64, rev fielddesk.Revision) (Outcome, error) {

@@ -23,4 +23,6 @@
 //	s/, t/, x/                   search index, postings, index markers (search.go)
 //	u/, v/, k/                   server accounts, devices and token hashes (accounts.go)
 //	p/<sha256>/<article>/<rev>   a revision refers to a photo (empty value)
+//	e/, al/, qe/                 decisions and comments, audit log, events to send (review.go, decide.go)
+//	pub/, pubs/, pubt/, pubp/    what the server published (publish.go)
 package store

@@ -50,6 +50,9 @@ func publishedPhotoKey(hash string, id fielddesk.ID) []byte {
 // recordPublication writes the publication of an article's head (publish)
 // or its withdrawal (kill) in txn.
 func recordPublication(txn *badger.Txn, sum summaryRecord, action fielddesk.Action, reason string, now time.Time) error {
+	if action != fielddesk.ActionPublish && action != fielddesk.ActionKill {
+		return nil
+	}
 	id := sum.ID
 	var pub Publication
 	err := getJSON(txn, publicationKey(id), &pub)
@@ -91,8 +94,6 @@ func recordPublication(txn *badger.Txn, sum summaryRecord, action fielddesk.Acti
 				return err
 			}
 		}
-	default:
-		return nil
 	}
 	if err := txn.Set(publishedTimeKey(pub.Updated, id), nil); err != nil {
 		return err

@@ -1,7 +1,8 @@
 // Package server is the newsroom's HTTP API for FieldDesk devices (see
 // sync/wire for the protocol): login, push and pull, photos in verified
 // ranges, with device tokens, per-user visibility, size limits and JSON
-// errors.
+// errors; and the public side: the published site, its Atom feed and IPTC
+// ninjs (publish.go).
 package server
 
 import (

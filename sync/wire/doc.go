@@ -23,20 +23,31 @@
 //
 // POST /v1/push with PushRequest: a batch of mutations from one device, in
 // order. Each mutation has the device's next mutation ID (the first is 1,
-// then one more each time) and carries a new revision with the revision it
-// was based on. The server applies each mutation at most once: it stores
+// then one more each time) and carries either a new revision with the
+// revision it was based on, or an Event: a workflow decision (checked on
+// the server against fielddesk.Transitions for the account's role and the
+// article's state there) or a comment. The server stamps events with the
+// author, role, device and time, and logs every revision, merge and
+// decision in the article's audit log. The server applies each mutation at most once: it stores
 // "last mutation applied for this device" in the same transaction as the
 // mutation's effect, so a batch sent again (the answer was lost on a bad
 // link) changes nothing and answers "duplicate". The answer, PushResponse,
-// lists a result per mutation: applied, duplicate, conflict (the base is not
-// the latest revision) or rejected (with a reason and a code). A client
+// lists a result per mutation: applied; merged (the base was older than the
+// newest revision: the revision is kept in the history and a three-way
+// merge with the newest becomes the head, named in Head; parts both sides
+// changed differently are kept as conflicts in the article); duplicate;
+// conflict (the base is a revision the server never saw: nothing is
+// overwritten); or rejected (with a reason and a code, e.g. a decision the
+// workflow does not allow, naming the role and the state). A client
 // counts a mutation delivered only on that typed result, never on a bare 200
 // (captive portals answer 200 to anything).
 //
 // # Pull: an opaque cursor
 //
 // POST /v1/pull with PullRequest{Cursor}: the server returns what changed
-// for this user since the cursor (PullResponse) and a new cursor. The client
+// for this user since the cursor (PullResponse) and a new cursor. Each
+// Change is an article's newest revision with its workflow state, its
+// decisions and comments, and (for editors and admins) its audit log. The client
 // stores the new cursor in the same transaction as the changes it applied,
 // so a pull interrupted anywhere is simply repeated.
 //
@@ -77,6 +88,13 @@
 // A revision that refers to photos becomes visible to others when each has
 // arrived (original or rendition); the author's devices see it at once,
 // with Change.MissingPhotos.
+//
+// # Publishing
+//
+// Not part of the device protocol but served by the same server, without
+// login: published pages, indexes, an Atom feed, the photos they show, and
+// GET /v1/published[?since=RFC3339], IPTC ninjs 3.0 items newest change
+// first (a killed article with pubStatus "canceled"). See docs/WORKFLOW.md.
 //
 // # Order
 //
