@@ -91,7 +91,7 @@ func (d *Desk) Export(ctx context.Context, id fielddesk.ID, opts ExportOptions, 
 				return fileURL(filepath.Join(outDir, filepath.FromSlash(names[p.Hash])))
 			}
 		}
-		item, err := doc.NinJS(render.NinJSOptions{PhotoURL: photoURL, Revision: rev.ID})
+		item, err := doc.NinJS(render.NinJSOptions{PhotoURL: photoURL, Revision: rev.ID, PubStatus: render.PubStatus(rev.Article.Status)})
 		if err != nil {
 			return fmt.Errorf("export: %w", err)
 		}

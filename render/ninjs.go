@@ -92,6 +92,18 @@ type NinJSOptions struct {
 	PubStatus string
 }
 
+// PubStatus is the ninjs pubStatus of an article in a workflow state:
+// usable once published, canceled once killed (or spiked), withheld before.
+func PubStatus(s fielddesk.Status) string {
+	switch s {
+	case fielddesk.StatusPublished:
+		return "usable"
+	case fielddesk.StatusKilled, fielddesk.StatusSpiked:
+		return "canceled"
+	}
+	return "withheld"
+}
+
 // NinJSVersion is the ninjs version FieldDesk writes.
 const NinJSVersion = "3.0"
 

@@ -76,3 +76,13 @@ func TestNinJSValidatesAndCarriesPhotos(t *testing.T) {
 		t.Errorf("description = %q", item.Descriptions[0].Value)
 	}
 }
+
+func TestPubStatusFollowsTheWorkflow(t *testing.T) {
+	want := map[fielddesk.Status]string{fielddesk.StatusDraft: "withheld", fielddesk.StatusApproved: "withheld",
+		fielddesk.StatusPublished: "usable", fielddesk.StatusKilled: "canceled", fielddesk.StatusSpiked: "canceled"}
+	for st, ps := range want {
+		if got := PubStatus(st); got != ps {
+			t.Errorf("%s: %s, want %s", st, got, ps)
+		}
+	}
+}

@@ -313,10 +313,7 @@ func (s *Server) publishedNinJS(w http.ResponseWriter, r *http.Request) {
 			s.log.Error("published", "article", p.Article, "err", err)
 			continue
 		}
-		status := "usable"
-		if p.Status == fielddesk.StatusKilled {
-			status = "canceled"
-		}
+		status := render.PubStatus(p.Status)
 		item, err := render.Parse(rev.Article, p.Published).NinJS(render.NinJSOptions{
 			PhotoURL: func(ph fielddesk.Photo) string { return base + mediaURL(ph) },
 			Revision: rev.ID, PubStatus: status})
