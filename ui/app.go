@@ -558,6 +558,9 @@ func (u *UI) showError(what string, err error) {
 
 // explain turns an error into a sentence for the user.
 func explain(err error) string {
+	if msg, ok := explainWorkflow(err); ok {
+		return msg
+	}
 	var verr *fielddesk.ValidationError
 	switch {
 	case errors.Is(err, photo.ErrTooLarge):

@@ -358,11 +358,14 @@ func (e *editor) show(rev fielddesk.Revision) {
 	e.u.setTitle(a.Headline)
 	e.conflicts = a.Conflicts
 	e.u.renderPreview()
-	if e.u.canRead() {
+	switch {
+	case e.u.editLocked() != nil:
+		e.u.setReading(true) // its text can no longer change
+	case e.u.canRead():
 		if e.u.review.article != a.ID {
 			e.u.setReading(true) // an editor opens an article to read it first
 		}
-	} else if e.u.review.reading {
+	case e.u.review.reading:
 		e.u.setReading(false)
 	}
 	e.u.loadReview()

@@ -183,7 +183,12 @@ func (u *UI) drawReview(r fielddesk.Review) {
 		}
 		p.actions.Add(b)
 	}
-	if u.canRead() {
+	if err := u.editLocked(); err != nil {
+		l := widget.NewLabel(explain(err))
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.LowImportance
+		p.actions.Add(l)
+	} else if u.canRead() {
 		label := lang.L("Edit text (Ctrl+E)")
 		if !p.reading {
 			label = lang.L("Read (Ctrl+E)")
@@ -572,6 +577,66 @@ func (u *UI) decide(a fielddesk.Action, note string) {
 	})
 }
 
+// editLocked says why the open article's text cannot change for this
+// person (nil when it can): published, approved for a correspondent, …
+func (u *UI) editLocked() error {
+	if u.ed.article.ID == "" {
+		return nil
+	}
+	if fielddesk.CanEdit(u.role(), u.ed.article.Status) == nil {
+		return nil
+	}
+	st := u.ed.article.Status
+	if st == fielddesk.StatusApproved {
+		return errors.New(lang.L("The article is approved: ask the editor to request changes before editing it."))
+	}
+	return fmt.Errorf(lang.L("The article is “%s”: its text can no longer change."), statusName(st))
+}
+
+// explainWorkflow says in the user's language why a decision is refused.
+func explainWorkflow(err error) (string, bool) {
+	var te *fielddesk.TransitionError
+	if !errors.As(err, &te) {
+		return "", false
+	}
+	t := fielddesk.Transition{}
+	for _, x := range fielddesk.Transitions {
+		if x.Action == te.Action {
+			t = x
+		}
+	}
+	switch {
+	case te.MissingComment && te.Action == fielddesk.ActionKill:
+		return lang.L("A kill needs a reason."), true
+	case te.MissingComment:
+		return lang.L("Say what should change."), true
+	case !contains(fielddesk.ActionsFor(te.Role, te.From), te.Action) && !roleMay(t, te.Role):
+		return fmt.Sprintf(lang.L("As %s you cannot do “%s”."), roleName(te.Role), actionLabel(te.Action)), true
+	}
+	return fmt.Sprintf(lang.L("“%s” is not possible while the article is “%s”."), actionLabel(te.Action), statusName(te.From)), true
+}
+
+func roleMay(t fielddesk.Transition, r fielddesk.Role) bool {
+	for _, x := range t.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+func roleName(r fielddesk.Role) string {
+	switch r {
+	case fielddesk.RoleCorrespondent:
+		return lang.L("a correspondent")
+	case fielddesk.RoleEditor:
+		return lang.L("an editor")
+	case fielddesk.RoleAdmin:
+		return lang.L("an admin")
+	}
+	return string(r)
+}
+
 // canRead reports whether the open article can be read without its
 // editing fields (editors and admins reviewing).
 func (u *UI) canRead() bool {
@@ -596,6 +661,10 @@ func (u *UI) setReading(on bool) {
 }
 
 func (u *UI) toggleReading() {
+	if err := u.editLocked(); err != nil {
+		u.status.SetText(explain(err))
+		return
+	}
 	if !u.canRead() {
 		return
 	}

@@ -289,3 +289,33 @@ func TestDiffSegmentsColourChanges(t *testing.T) {
 		t.Errorf("deleted %q inserted %q", del, ins)
 	}
 }
+
+// A decision the workflow forbids is explained in the user's words, and a
+// published article opens without its editing fields.
+func TestWorkflowRefusalsAndLockedText(t *testing.T) {
+	h := newHarness(t)
+	s := &fakeSyncer{status: fielddesk.SyncStatus{Configured: true, User: "lethib", Role: fielddesk.RoleCorrespondent}}
+	h.u.SetSyncer(s)
+	h.login(fielddesk.RoleCorrespondent)
+	h.arrive(fielddesk.Article{Headline: "Đã duyệt", Body: "Một."}, fielddesk.StatusApproved)
+	h.u.refreshList()
+	h.settle()
+	h.u.list.Select(0)
+	h.settle()
+	if h.u.editorPane.Visible() {
+		t.Error("an approved article is editable by its correspondent")
+	}
+	if txt := labelTexts(t, h.u.review.scroll); !strings.Contains(txt, "ask the editor to request changes") {
+		t.Errorf("the pane does not say why the text is locked:\n%s", txt)
+	}
+	h.shortcut(fyne.KeyP, fyne.KeyModifierAlt) // publish: not a correspondent's
+	h.settle()
+	if got := h.u.status.Text; got != "As a correspondent you cannot do “Publish”." {
+		t.Errorf("status line: %q", got)
+	}
+	h.shortcut(fyne.KeyE, fyne.KeyModifierShortcutDefault)
+	h.settle()
+	if h.u.editorPane.Visible() {
+		t.Error("Ctrl+E unlocked an approved article")
+	}
+}
