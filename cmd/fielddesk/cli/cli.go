@@ -300,6 +300,15 @@ func cmdList(ctx context.Context, d *desk.Desk, args []string, out io.Writer) er
 	return tw.Flush()
 }
 
+// parseArticle parses a command's flags around its one argument, an article ID.
+func parseArticle(fs *flag.FlagSet, args []string) (fielddesk.ID, error) {
+	pos, err := parse(fs, args, 1, "an article ID")
+	if err != nil {
+		return "", err
+	}
+	return articleID(pos[0])
+}
+
 func articleID(s string) (fielddesk.ID, error) {
 	return fielddesk.ParseID(strings.TrimSpace(s))
 }
@@ -326,11 +335,7 @@ func cmdExport(ctx context.Context, d *desk.Desk, args []string, out io.Writer) 
 func cmdHistory(ctx context.Context, d *desk.Desk, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("history", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "")
-	pos, err := parse(fs, args, 1, "an article ID")
-	if err != nil {
-		return err
-	}
-	id, err := articleID(pos[0])
+	id, err := parseArticle(fs, args)
 	if err != nil {
 		return err
 	}

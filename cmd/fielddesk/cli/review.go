@@ -142,11 +142,7 @@ func cmdComment(ctx context.Context, d *desk.Desk, args []string, out io.Writer)
 func cmdComments(ctx context.Context, d *desk.Desk, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("comments", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "")
-	pos, err := parse(fs, args, 1, "an article ID")
-	if err != nil {
-		return err
-	}
-	id, err := articleID(pos[0])
+	id, err := parseArticle(fs, args)
 	if err != nil {
 		return err
 	}
@@ -282,11 +278,7 @@ func cmdResolve(ctx context.Context, d *desk.Desk, args []string, out io.Writer)
 	field := fs.String("field", "", "")
 	take := fs.String("take", "", "")
 	text := fs.String("text", "", "")
-	pos, err := parse(fs, args, 1, "an article ID")
-	if err != nil {
-		return err
-	}
-	id, err := articleID(pos[0])
+	id, err := parseArticle(fs, args)
 	if err != nil {
 		return err
 	}
@@ -355,11 +347,7 @@ func cmdDiff(ctx context.Context, d *desk.Desk, args []string, out io.Writer) er
 	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
 	from := fs.String("from", "", "")
 	to := fs.String("to", "", "")
-	pos, err := parse(fs, args, 1, "an article ID")
-	if err != nil {
-		return err
-	}
-	id, err := articleID(pos[0])
+	id, err := parseArticle(fs, args)
 	if err != nil {
 		return err
 	}

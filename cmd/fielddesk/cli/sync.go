@@ -72,11 +72,7 @@ func deskSuffix(desk string) string {
 
 func cmdSend(ctx context.Context, d *desk.Desk, args []string, _ io.Reader, out io.Writer) error {
 	fs := flag.NewFlagSet("send", flag.ContinueOnError)
-	pos, err := parse(fs, args, 1, "an article ID")
-	if err != nil {
-		return err
-	}
-	id, err := articleID(pos[0])
+	id, err := parseArticle(fs, args)
 	if err != nil {
 		return err
 	}
