@@ -231,9 +231,9 @@ func TestABare200IsNotAnAcknowledgement(t *testing.T) {
 // A server of another protocol version is named as such.
 func TestProtocolMismatchIsSaidPlainly(t *testing.T) {
 	future := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("FieldDesk-Protocol", "2")
+		w.Header().Set("FieldDesk-Protocol", "3")
 		w.WriteHeader(http.StatusUpgradeRequired)
-		w.Write([]byte(`{"error":"this server speaks FieldDesk protocol 2: update the app","code":"protocol_version"}`))
+		w.Write([]byte(`{"error":"this server speaks FieldDesk protocol 3: update the app","code":"protocol_version"}`))
 	}))
 	defer future.Close()
 	dir := t.TempDir()

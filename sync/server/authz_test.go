@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -16,7 +17,7 @@ import (
 func (e *env) get(token, hash, query string) int {
 	e.t.Helper()
 	req, _ := http.NewRequest("GET", e.url+"/v1/photos/"+hash+query, nil)
-	req.Header.Set(wire.VersionHeader, "1")
+	req.Header.Set(wire.VersionHeader, strconv.Itoa(wire.ProtocolVersion))
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}

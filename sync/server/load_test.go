@@ -73,7 +73,7 @@ func BenchmarkServerLoad(b *testing.B) {
 	call := func(path, token string, in, out any) (time.Duration, error) {
 		body, _ := json.Marshal(in)
 		req, _ := http.NewRequest("POST", base+path, bytes.NewReader(body))
-		req.Header.Set(wire.VersionHeader, "1")
+		req.Header.Set(wire.VersionHeader, strconv.Itoa(wire.ProtocolVersion))
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}

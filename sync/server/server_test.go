@@ -75,7 +75,7 @@ func (e *env) call(path, token string, v any, out any, headers ...string) int {
 		e.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	if resp.Header.Get(wire.VersionHeader) != "1" {
+	if resp.Header.Get(wire.VersionHeader) != strconv.Itoa(wire.ProtocolVersion) {
 		e.t.Errorf("%s: no protocol version header", path)
 	}
 	if out != nil {
@@ -162,7 +162,7 @@ func TestRefusals(t *testing.T) {
 
 	// Old app: a clear answer, not a misunderstanding.
 	req, _ := http.NewRequest("POST", e.url+"/v1/pull", strings.NewReader(`{}`))
-	req.Header.Set(wire.VersionHeader, "0")
+	req.Header.Set(wire.VersionHeader, "1") // the app before the editorial loop
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -192,7 +192,7 @@ func TestLoginRateLimit(t *testing.T) {
 func (e *env) put(token, hash string, offset, size int64, chunk []byte, chunkHash string, out any) int {
 	e.t.Helper()
 	req, _ := http.NewRequest("PUT", e.url+"/v1/photos/"+hash+"?offset="+strconv.FormatInt(offset, 10)+"&size="+strconv.FormatInt(size, 10), bytes.NewReader(chunk))
-	req.Header.Set(wire.VersionHeader, "1")
+	req.Header.Set(wire.VersionHeader, strconv.Itoa(wire.ProtocolVersion))
 	req.Header.Set("Authorization", "Bearer "+token)
 	if chunkHash != "" {
 		req.Header.Set("Chunk-SHA256", chunkHash)
@@ -352,7 +352,7 @@ func TestPullAnswersCompressed(t *testing.T) {
 	e.call("/v1/push", b.Token, wire.PushRequest{DeviceID: b.DeviceID, Mutations: muts}, &pr)
 	for _, enc := range []string{"zstd", ""} {
 		req, _ := http.NewRequest("POST", e.url+"/v1/pull", strings.NewReader(`{"cursor":""}`))
-		req.Header.Set(wire.VersionHeader, "1")
+		req.Header.Set(wire.VersionHeader, strconv.Itoa(wire.ProtocolVersion))
 		req.Header.Set("Authorization", "Bearer "+b.Token)
 		if enc != "" {
 			req.Header.Set("Accept-Encoding", enc)
@@ -397,7 +397,7 @@ func TestFramedUploadAcknowledgesWhileItArrives(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "PUT", fmt.Sprintf("%s/v1/photos/%s?offset=0&size=%d", e.url, h, size), pr)
-	req.Header.Set(wire.VersionHeader, "1")
+	req.Header.Set(wire.VersionHeader, strconv.Itoa(wire.ProtocolVersion))
 	req.Header.Set("Authorization", "Bearer "+lr.Token)
 	req.Header.Set("Content-Type", wire.ChunksType)
 	go wire.WriteFrame(pw, photo[:wire.MinFrameBytes]) // the rest waits for the acknowledgement

@@ -19,7 +19,9 @@ import (
 )
 
 // ProtocolVersion is the version of this protocol; see VersionHeader.
-const ProtocolVersion = 1
+// Version 2 added decisions and comments as mutations, the merged result
+// and the review state in pulls; a version-1 app is told to update.
+const ProtocolVersion = 2
 
 // VersionHeader carries ProtocolVersion on every request and response.
 const VersionHeader = "FieldDesk-Protocol"

@@ -86,6 +86,42 @@ func TestDecodePushRefuses(t *testing.T) {
 	}
 }
 
+func event() *fielddesk.Event {
+	return &fielddesk.Event{ID: "01J0000000000000000000EVT1", Article: "01J00000000000000000000ART", Kind: fielddesk.EventComment,
+		Text: "Cần thêm nguồn", Paragraph: 2, At: time.Date(2026, 11, 26, 5, 0, 0, 0, time.UTC)}
+}
+
+// Decisions and comments ride in the same batch as revisions; a mutation
+// carries one or the other, and a malformed event is refused by name.
+func TestDecodePushEvents(t *testing.T) {
+	got, err := DecodePush(bytes.NewReader(push(t, Mutation{ID: 1, Revision: revision(t)}, Mutation{ID: 2, Event: event()})))
+	if err != nil || got.Mutations[1].Event == nil || got.Mutations[1].Event.Text != "Cần thêm nguồn" {
+		t.Fatalf("%+v %v", got, err)
+	}
+	if b := push(t, Mutation{ID: 1, Event: event()}); bytes.Contains(b, []byte(`"revision"`)) {
+		t.Errorf("an event mutation carries an empty revision: %s", b)
+	}
+	both := event()
+	noWords := event()
+	noWords.Text = " – "
+	badAction := event()
+	badAction.Kind, badAction.Action = fielddesk.EventTransition, "delete"
+	for _, tt := range []struct {
+		name string
+		m    Mutation
+		want string
+	}{
+		{"both", Mutation{ID: 1, Revision: revision(t), Event: both}, "both a revision and an event"},
+		{"empty comment", Mutation{ID: 1, Event: noWords}, "needs some words"},
+		{"unknown action", Mutation{ID: 1, Event: badAction}, "not an action"},
+	} {
+		_, err := DecodePush(bytes.NewReader(push(t, tt.m)))
+		if !errors.Is(err, ErrBadRequest) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want it to say %q", tt.name, err, tt.want)
+		}
+	}
+}
+
 func TestDecodePushNormalizes(t *testing.T) {
 	r := revision(t)
 	r.Article.Headline = norm.NFD.String("Mười người") // as a Mac sends it
@@ -142,6 +178,7 @@ func TestCompressionRoundTripAndBomb(t *testing.T) {
 func FuzzDecodePush(f *testing.F) {
 	f.Add(push(f, Mutation{ID: 1, Revision: revision(f)}))
 	f.Add([]byte(`{"device_id":"d","mutations":[{"id":1}]}`))
+	f.Add(push(f, Mutation{ID: 1, Event: event()}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		req, err := DecodePush(bytes.NewReader(b))
 		if err != nil {
