@@ -408,15 +408,35 @@ func logChange(txn *badger.Txn, id fielddesk.ID) error {
 // from next time. keep filters what the asker may see, given the article's
 // owner (nil: everything).
 func (s *DB) Changes(ctx context.Context, cursor uint64, limit int, keep func(owner string, rev fielddesk.Revision) bool) ([]fielddesk.Revision, uint64, error) {
+	pulled, next, err := s.ChangesWithReview(ctx, cursor, limit, keep, false)
+	revs := make([]fielddesk.Revision, len(pulled))
+	for i, p := range pulled {
+		revs[i] = p.Revision
+	}
+	return revs, next, err
+}
+
+// ChangesWithReview is Changes with each article's workflow state, its
+// decisions and comments and, when withAudit, its audit log: what a pull
+// sends, read in one transaction.
+func (s *DB) ChangesWithReview(ctx context.Context, cursor uint64, limit int, keep func(owner string, rev fielddesk.Revision) bool, withAudit bool) ([]Pulled, uint64, error) {
 	if limit <= 0 {
 		limit = 100
 	}
-	var out []fielddesk.Revision
+	var out []Pulled
 	next := cursor
 	err := s.db.View(func(txn *badger.Txn) error {
 		seen := map[fielddesk.ID]bool{}
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("c/")})
 		defer it.Close()
+		// One iterator each for events and the audit log, sought per article.
+		events := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("e/"), PrefetchValues: false})
+		defer events.Close()
+		var audits *badger.Iterator
+		if withAudit {
+			audits = txn.NewIterator(badger.IteratorOptions{Prefix: []byte("al/"), PrefetchValues: false})
+			defer audits.Close()
+		}
 		for it.Seek(changeKey(cursor + 1)); it.Valid() && len(out) < limit; it.Next() {
 			key := it.Item().Key()
 			seq := binary.BigEndian.Uint64(key[2:])
@@ -442,9 +462,19 @@ func (s *DB) Changes(ctx context.Context, cursor uint64, limit int, keep func(ow
 			if err != nil {
 				return err
 			}
-			if keep == nil || keep(owner, rev) {
-				out = append(out, rev)
+			if keep != nil && !keep(owner, rev) {
+				continue
 			}
+			p := Pulled{Revision: rev, Status: sum.Status, Submitted: sum.Submitted}
+			if err := scanJSON(events, []byte("e/"+string(id)+"/"), func(e *fielddesk.Event) { p.Events = append(p.Events, *e) }); err != nil {
+				return err
+			}
+			if audits != nil {
+				if err := scanJSON(audits, []byte("al/"+string(id)+"/"), func(e *fielddesk.AuditEntry) { p.Audit = append(p.Audit, *e) }); err != nil {
+					return err
+				}
+			}
+			out = append(out, p)
 			if err := ctx.Err(); err != nil {
 				return err
 			}
@@ -455,4 +485,16 @@ func (s *DB) Changes(ctx context.Context, cursor uint64, limit int, keep func(ow
 		return nil, cursor, fmt.Errorf("changes since %d: %w", cursor, mapErr(err))
 	}
 	return out, next, nil
+}
+
+// scanJSON seeks an open iterator to prefix and decodes each value under it.
+func scanJSON[T any](it *badger.Iterator, prefix []byte, fn func(*T)) error {
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		var v T
+		if err := it.Item().Value(func(b []byte) error { return json.Unmarshal(b, &v) }); err != nil {
+			return fmt.Errorf("%s: %w", it.Item().Key(), err)
+		}
+		fn(&v)
+	}
+	return nil
 }

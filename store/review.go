@@ -293,6 +293,12 @@ func audit(txn *badger.Txn, id fielddesk.ID, e fielddesk.AuditEntry) error {
 // ReviewOf returns an article's workflow state, its decisions and comments
 // (oldest first) and its audit log.
 func (s *DB) ReviewOf(ctx context.Context, id fielddesk.ID) (fielddesk.Review, error) {
+	return s.ReviewState(ctx, id, true)
+}
+
+// ReviewState is ReviewOf, with the audit log only when withAudit (it
+// grows with every revision; only editors and admins receive it).
+func (s *DB) ReviewState(ctx context.Context, id fielddesk.ID, withAudit bool) (fielddesk.Review, error) {
 	var r fielddesk.Review
 	err := s.db.View(func(txn *badger.Txn) error {
 		sum, err := getSummary(txn, id)
@@ -303,7 +309,7 @@ func (s *DB) ReviewOf(ctx context.Context, id fielddesk.ID) (fielddesk.Review, e
 		if err := eachJSON(txn, []byte("e/"+string(id)+"/"), func(e *fielddesk.Event) error {
 			r.Events = append(r.Events, *e)
 			return nil
-		}); err != nil {
+		}); err != nil || !withAudit {
 			return err
 		}
 		return eachJSON(txn, []byte("al/"+string(id)+"/"), func(e *fielddesk.AuditEntry) error {

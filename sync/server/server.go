@@ -301,12 +301,14 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) (any, error) {
 		owners[rev.Article.ID] = owner
 		return see(owner)
 	}
-	revs, next, err := s.db.Changes(r.Context(), cursor, limit, visible)
+	editor := p.user.Role == fielddesk.RoleEditor || p.user.Role == fielddesk.RoleAdmin
+	changes, next, err := s.db.ChangesWithReview(r.Context(), cursor, limit, visible, editor)
 	if err != nil {
 		return nil, err
 	}
-	resp := wire.PullResponse{Changes: []wire.Change{}, Cursor: strconv.FormatUint(next, 36), More: len(revs) == limit}
-	for _, rev := range revs {
+	resp := wire.PullResponse{Changes: []wire.Change{}, Cursor: strconv.FormatUint(next, 36), More: len(changes) == limit}
+	for _, ch := range changes {
+		rev := ch.Revision
 		var missing []string
 		for _, ph := range rev.Article.Photos {
 			st, err := s.db.PhotoStatus(ph.Hash)
@@ -322,15 +324,8 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) (any, error) {
 		if len(missing) > 0 && owners[rev.Article.ID] != p.user.Name {
 			continue
 		}
-		review, err := s.db.ReviewOf(r.Context(), rev.Article.ID)
-		if err != nil {
-			return nil, err
-		}
-		ch := wire.Change{Revision: rev, MissingPhotos: missing, Status: review.Status, Submitted: review.Submitted, Events: review.Events}
-		if p.user.Role == fielddesk.RoleEditor || p.user.Role == fielddesk.RoleAdmin {
-			ch.Audit = review.Audit
-		}
-		resp.Changes = append(resp.Changes, ch)
+		resp.Changes = append(resp.Changes, wire.Change{Revision: rev, MissingPhotos: missing, Status: ch.Status,
+			Submitted: ch.Submitted, Events: ch.Events, Audit: ch.Audit})
 	}
 	return resp, nil
 }
