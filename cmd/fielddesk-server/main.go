@@ -42,6 +42,10 @@ const usage = `Usage:
   fielddesk-server user disable NAME --data DIR
   fielddesk-server device list --data DIR
   fielddesk-server device revoke ID --data DIR
+
+serve answers the apps under /v1 and publishes what editors publish:
+/articles/{slug}, /articles, /categories/{slug}, /feed.atom and IPTC ninjs
+at /v1/published (see docs/WORKFLOW.md).
 `
 
 // run is the command line; it returns the exit code.
@@ -165,7 +169,7 @@ func serve(ctx context.Context, db *store.DB, addr, cert, key string, stderr io.
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "tls", cert != "")
+	log.Info("serving", "addr", ln.Addr().String(), "tls", cert != "", "published", "/articles, /feed.atom, /v1/published")
 	errc := make(chan error, 1)
 	go func() {
 		if cert != "" {
