@@ -78,6 +78,9 @@ type RevisionInfo struct {
 	Headline string    `json:"headline"`
 	// RestoredFrom names the revision this one restored, if it was a restore.
 	RestoredFrom ID `json:"restored_from,omitempty"`
+	// Received: the revision came from the newsroom (an editor's edit, or a
+	// merge), not from this device.
+	Received bool `json:"received,omitempty"`
 }
 
 // Summary is what lists show of an article: its latest revision in brief.

@@ -134,3 +134,24 @@ func TestSaveKeepsConflictsUntilResolved(t *testing.T) {
 		t.Errorf("the list still counts %d conflicts", l[0].Conflicts)
 	}
 }
+
+// A revision from the newsroom is marked as such in the history, so the
+// author can see what the editor changed.
+func TestPulledRevisionsAreMarkedReceived(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	rev := sent(t, db, "Một.")
+	edited := rev.Article
+	edited.Body = "Một, sửa ở toà soạn."
+	pulled := fielddesk.Revision{ID: fielddesk.NewID(), Base: rev.ID, Saved: rev.Saved, Article: edited}
+	if _, _, err := db.ApplyPulled(ctx, []Pulled{{Revision: pulled, Status: fielddesk.StatusInReview}}, "c1"); err != nil {
+		t.Fatal(err)
+	}
+	hist, _ := db.History(ctx, rev.Article.ID)
+	if len(hist) < 2 || hist[0].ID != pulled.ID || !hist[0].Received || hist[1].Received {
+		t.Fatalf("history %+v", hist)
+	}
+	if l, _ := db.Latest(ctx, rev.Article.ID); l.Article.Status != fielddesk.StatusInReview {
+		t.Errorf("status %s", l.Article.Status)
+	}
+}

@@ -596,6 +596,10 @@ func applyPulledRevision(txn *badger.Txn, rev fielddesk.Revision, applied *int) 
 	if err := putRevision(txn, rev, prev); err != nil {
 		return false, err
 	}
+	info := fielddesk.RevisionInfo{ID: rev.ID, Base: rev.Base, Saved: rev.Saved, Words: rev.Words, Headline: rev.Article.Headline, Received: true}
+	if err := setJSON(txn, historyKey(id, rev.ID), info); err != nil {
+		return false, err
+	}
 	if err := txn.Set(serverHeadKey(id), []byte(rev.ID)); err != nil {
 		return false, err
 	}
@@ -660,7 +664,7 @@ func keepAside(txn *badger.Txn, rev fielddesk.Revision) error {
 	if err := txn.Set(revisionKey(id, rev.ID), record); err != nil {
 		return err
 	}
-	info := fielddesk.RevisionInfo{ID: rev.ID, Base: rev.Base, Saved: rev.Saved, Words: rev.Words, Headline: rev.Article.Headline}
+	info := fielddesk.RevisionInfo{ID: rev.ID, Base: rev.Base, Saved: rev.Saved, Words: rev.Words, Headline: rev.Article.Headline, Received: true}
 	return setJSON(txn, historyKey(id, rev.ID), info)
 }
 

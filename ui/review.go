@@ -32,6 +32,7 @@ type reviewPane struct {
 	banner    *fyne.Container
 	actions   *fyne.Container
 	conflicts *fyne.Container
+	changed   *fyne.Container
 	threads   *fyne.Container
 	paragraph *widget.Select
 	comment   *vnEntry
@@ -81,6 +82,7 @@ func (u *UI) newReviewPane() *reviewPane {
 		banner:    container.NewVBox(),
 		actions:   container.NewHBox(),
 		conflicts: container.NewVBox(),
+		changed:   container.NewVBox(),
 		threads:   container.NewVBox(),
 		audit:     container.NewVBox(),
 	}
@@ -94,7 +96,7 @@ func (u *UI) newReviewPane() *reviewPane {
 	form := container.NewBorder(nil, nil, nil, p.post, container.NewVBox(p.paragraph, p.comment))
 	heading := widget.NewLabel(lang.L("Comments"))
 	heading.TextStyle.Bold = true
-	body := container.NewVBox(p.status, p.banner, p.actions, p.conflicts, widget.NewSeparator(), heading, p.threads, form, p.audit)
+	body := container.NewVBox(p.status, p.banner, p.actions, p.conflicts, p.changed, widget.NewSeparator(), heading, p.threads, form, p.audit)
 	p.scroll = container.NewVScroll(container.NewPadded(body))
 	return p
 }
@@ -117,8 +119,14 @@ func (u *UI) loadReview() {
 		return
 	}
 	var r fielddesk.Review
+	var hist []fielddesk.RevisionInfo
 	var err error
-	u.work.run(func() { r, err = u.backend.ReviewOf(u.ctx, id) }, func() {
+	u.work.run(func() {
+		r, err = u.backend.ReviewOf(u.ctx, id)
+		if err == nil {
+			hist, err = u.backend.History(u.ctx, id)
+		}
+	}, func() {
 		if id != u.ed.article.ID {
 			return // another article was opened meanwhile
 		}
@@ -129,6 +137,7 @@ func (u *UI) loadReview() {
 			r = fielddesk.Review{Status: u.ed.article.Status}
 		}
 		u.drawReview(r)
+		u.drawChanged(id, hist)
 	})
 }
 
@@ -257,6 +266,46 @@ func shortID(id fielddesk.ID) string {
 		return string(id[len(id)-6:])
 	}
 	return string(id)
+}
+
+// drawChanged offers what changed when the newest revision came from the
+// newsroom (an editor's edit, or a merge): the words, not a guess.
+func (u *UI) drawChanged(id fielddesk.ID, hist []fielddesk.RevisionInfo) {
+	p := u.review
+	p.changed.RemoveAll()
+	if len(hist) < 2 || !hist[0].Received {
+		return
+	}
+	newer, older := hist[0].ID, hist[1].ID
+	for _, h := range hist[1:] {
+		if h.ID == hist[0].Base {
+			older = h.ID
+		}
+	}
+	b := widget.NewButtonWithIcon(lang.L("Changed in the newsroom: see what changed"), theme.HistoryIcon(), func() { u.showChanges(id, older, newer) })
+	p.changed.Add(b)
+}
+
+// showChanges shows the word diff between two revisions of an article.
+func (u *UI) showChanges(id, older, newer fielddesk.ID) {
+	var a, b fielddesk.Revision
+	var err error
+	u.background(func() {
+		a, err = u.backend.Revision(u.ctx, id, older)
+		if err == nil {
+			b, err = u.backend.Revision(u.ctx, id, newer)
+		}
+	}, func() {
+		if err != nil {
+			u.showError(lang.L("Could not read the history"), err)
+			return
+		}
+		rt := widget.NewRichText(diffSegments(a, b)...)
+		rt.Wrapping = fyne.TextWrapWord
+		d := dialog.NewCustom(lang.L("What changed"), lang.L("Close"), container.NewVScroll(rt), u.win)
+		d.Resize(fyne.NewSize(820, 600))
+		d.Show()
+	})
 }
 
 // drawConflicts lists the open article's conflicts, each with a button

@@ -242,6 +242,27 @@ func TestCorrespondentSeesTheDecisionAndResolvesAConflict(t *testing.T) {
 	if len(h.u.ed.conflicts) != 1 {
 		t.Fatalf("conflicts shown: %+v", h.u.ed.conflicts)
 	}
+	// The revision came from the newsroom: what changed is one tap away.
+	test.Tap(button(t, h.u.review.scroll, "Changed in the newsroom"))
+	h.settle()
+	if o := h.u.win.Canvas().Overlays().Top(); o == nil {
+		t.Fatal("no dialog with the changes")
+	} else {
+		var ins []string
+		walk(t, o, func(o fyne.CanvasObject) {
+			if rt, ok := o.(*widget.RichText); ok {
+				for _, seg := range rt.Segments {
+					if ts, ok := seg.(*widget.TextSegment); ok && ts.Style.ColorName == "success" {
+						ins = append(ins, ts.Text)
+					}
+				}
+			}
+		})
+		if !strings.Contains(strings.Join(ins, " "), "Bộ đội biên phòng") {
+			t.Errorf("inserted words shown: %q", ins)
+		}
+		h.u.win.Canvas().Overlays().Remove(o)
+	}
 	test.Tap(button(t, h.u.review.scroll, "Resolve paragraph 3"))
 	h.settle()
 	overlay := h.u.win.Canvas().Overlays().Top()
