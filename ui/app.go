@@ -153,8 +153,11 @@ func (u *UI) build() {
 			} else if u.queueMode {
 				meta.Segments = []widget.RichTextSegment{&widget.TextSegment{Style: captionStyle(false), Text: u.queueLine(s.Summary)}}
 			} else {
-				meta.Segments = []widget.RichTextSegment{&widget.TextSegment{Style: captionStyle(false), Text: fmt.Sprintf("%s · %s · %s",
-					statusName(s.Status), s.Updated.Local().Format("02/01 15:04"), u.wordCount(s.Words))}}
+				line := fmt.Sprintf("%s · %s · %s", statusName(s.Status), s.Updated.Local().Format("02/01 15:04"), u.wordCount(s.Words))
+				if s.Conflicts > 0 {
+					line += " · " + fmt.Sprintf(lang.L("%d conflict(s)"), s.Conflicts)
+				}
+				meta.Segments = []widget.RichTextSegment{&widget.TextSegment{Style: captionStyle(false), Text: line}}
 			}
 			meta.Refresh()
 		},
