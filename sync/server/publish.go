@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"io"
 	"net/http"
 	"os"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/photo"
 	"github.com/fielddesk/fielddesk/render"
 	"github.com/fielddesk/fielddesk/sync/wire"
 	"github.com/fielddesk/fielddesk/vietnamese"
@@ -26,8 +28,9 @@ import (
 // (/feed.atom), and as IPTC ninjs 3.0 for partners (/v1/published, newest
 // first, ?since=RFC3339; a killed article is there with pubStatus
 // "canceled"). Photos are served at /media/{sha256} (the rendition, or
-// ?size=original) only while a published article shows them. These
-// routes need no login.
+// ?size=original) only while a published article shows them, and without
+// their metadata (no GPS position of the correspondent, see photo.Clean).
+// These routes need no login.
 
 // siteName is the title of the index pages.
 const siteName = "FieldDesk"
@@ -354,8 +357,23 @@ func (s *Server) media(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "server error", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", http.DetectContentType(head[:n]))
+	kind := http.DetectContentType(head[:n])
+	switch kind {
+	case "image/jpeg", "image/png", "image/gif":
+	default:
+		// A kind whose metadata cannot be removed is not published.
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", kind)
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	http.ServeContent(w, r, "", time.Time{}, f)
+	if kind == "image/gif" {
+		io.Copy(w, f) // GIF has no EXIF
+		return
+	}
+	// Never where it was taken: EXIF (GPS), XMP and IPTC are left out.
+	if err := photo.Clean(w, f); err != nil {
+		s.log.Error("media", "photo", hash, "err", err)
+	}
 }

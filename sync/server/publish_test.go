@@ -35,9 +35,13 @@ type published struct {
 
 func (e *env) publish(headline, category string) published {
 	e.t.Helper()
+	return e.publishWith(headline, category, noiseJPEG(e.t, 320, 240, int64(len(headline))))
+}
+
+func (e *env) publishWith(headline, category string, photo []byte) published {
+	e.t.Helper()
 	ctx := context.Background()
 	lr := e.login("lethib")
-	photo := noiseJPEG(e.t, 320, 240, int64(len(headline)))
 	h := sum(photo)
 	r := rev(fielddesk.NewID(), "", headline)
 	r.Article.Sapo = "(TTXVN) – Mưa lớn gây lũ quét ở vùng cao."
@@ -245,5 +249,26 @@ func TestResponsiveImages(t *testing.T) {
 	portrait := fielddesk.Photo{Width: 1800, Height: 2400}
 	if w := renditionWidth(portrait); w != 1200 {
 		t.Errorf("a portrait photo's rendition is %d wide, want 1200", w)
+	}
+}
+
+// A published photo never tells where the correspondent stood: its EXIF
+// (GPS), XMP and comments are left out of what the site serves.
+func TestPublishedPhotosCarryNoLocation(t *testing.T) {
+	e := newEnv(t)
+	plain := noiseJPEG(t, 320, 240, 9)
+	exif := append([]byte("Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x00\x00\x00\x00\x00"), "GPS 22.6107N 103.6183E"...)
+	app1 := append([]byte{0xFF, 0xE1, byte((len(exif) + 2) >> 8), byte(len(exif) + 2)}, exif...)
+	com := append([]byte{0xFF, 0xFE, 0, 14}, "taken at Y Ty"[:12]...)
+	withGPS := append(append(append([]byte{0xFF, 0xD8}, app1...), com...), plain[2:]...)
+	p := e.publishWith("Ảnh có toạ độ", "Thời sự", withGPS)
+	for _, q := range []string{"", "?size=original"} {
+		code, _, body := e.fetch("/media/" + p.hash + q)
+		if code != 200 || strings.Contains(body, "GPS") || strings.Contains(body, "taken at") {
+			t.Errorf("/media%s: %d, metadata served (%d bytes)", q, code, len(body))
+		}
+		if !strings.HasSuffix(body, string(plain[len(plain)-1000:])) {
+			t.Errorf("/media%s: the picture itself changed", q)
+		}
 	}
 }
