@@ -44,6 +44,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./bundle
 	$(GO) test -run '^$$' -fuzz FuzzOrientation -fuzztime 20s ./photo
 	$(GO) test -run '^$$' -fuzz FuzzInspect -fuzztime 20s ./photo
+	$(GO) test -run '^$$' -fuzz FuzzClean -fuzztime 20s ./photo
 	$(GO) test -run '^$$' -fuzz FuzzRender -fuzztime 30s ./render
 	$(GO) test -run '^$$' -fuzz FuzzDecodeSummary -fuzztime 20s ./store
 	$(GO) test -run '^$$' -fuzz FuzzTyper -fuzztime 30s ./vietnamese
