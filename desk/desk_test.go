@@ -2,6 +2,7 @@ package desk
 
 import (
 	"bytes"
+	"encoding/base64"
 	"context"
 	"encoding/json"
 	"errors"
@@ -272,5 +273,52 @@ func TestDocumentedExampleImports(t *testing.T) {
 	}
 	if len(r.Article.Photos) != 2 || r.Article.Agency != "TTXVN" {
 		t.Errorf("example article = %+v", r.Article)
+	}
+}
+
+// A page or ninjs made to share leaves the photos' metadata out (a phone's
+// GPS position of the correspondent); a bundle keeps the originals whole.
+func TestSharedExportsLeaveLocationOut(t *testing.T) {
+	d := openDesk(t)
+	ctx := context.Background()
+	path := writeBundle(t, bundleText)
+	photo := filepath.Join(filepath.Dir(path), "photos", "duong.jpg")
+	plain, _ := os.ReadFile(photo)
+	exif := append([]byte("Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x00\x00\x00\x00\x00"), "GPS 22.6107N 103.6183E"...)
+	app1 := append([]byte{0xFF, 0xE1, 0, byte(len(exif) + 2)}, exif...)
+	os.WriteFile(photo, append(append([]byte{0xFF, 0xD8}, app1...), plain[2:]...), 0o644)
+	r, err := d.Import(ctx, path, LegacyAsk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		format string
+		gps    bool
+	}{{FormatHTML, false}, {FormatNinJS, false}, {FormatMarkdown, true}} {
+		dir := t.TempDir()
+		if err := d.Export(ctx, r.Article.ID, ExportOptions{Format: c.format, Out: filepath.Join(dir, "bai."+c.format)}, nil); err != nil {
+			t.Fatal(err)
+		}
+		out, err := os.ReadFile(filepath.Join(dir, "photos", "duong.jpg"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := bytes.Contains(out, []byte("GPS")); got != c.gps {
+			t.Errorf("%s export: GPS in the photo = %v, want %v", c.format, got, c.gps)
+		}
+	}
+	var page bytes.Buffer
+	if err := d.Export(ctx, r.Article.ID, ExportOptions{Format: FormatHTML}, &page); err != nil {
+		t.Fatal(err)
+	}
+	if i := strings.Index(page.String(), "data:image/jpeg;base64,"); i < 0 {
+		t.Fatal("no embedded photo")
+	} else {
+		data := page.String()[i+len("data:image/jpeg;base64,"):]
+		data = data[:strings.IndexByte(data, '"')]
+		raw, _ := base64.StdEncoding.DecodeString(data)
+		if bytes.Contains(raw, []byte("GPS")) || len(raw) == 0 {
+			t.Errorf("the embedded photo carries its GPS (%d bytes)", len(raw))
+		}
 	}
 }

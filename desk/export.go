@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/bundle"
+	"github.com/fielddesk/fielddesk/photo"
 	"github.com/fielddesk/fielddesk/render"
 )
 
@@ -67,7 +69,7 @@ func (d *Desk) Export(ctx context.Context, id fielddesk.ID, opts ExportOptions, 
 				if err != nil {
 					return ""
 				}
-				data, err := os.ReadFile(path)
+				data, err := cleanPhoto(path)
 				if err != nil {
 					return ""
 				}
@@ -111,7 +113,9 @@ func (d *Desk) Export(ctx context.Context, id fielddesk.ID, opts ExportOptions, 
 	if opts.Format != FormatHTML || !opts.Embed {
 		for _, p := range a.Photos {
 			dst := filepath.Join(filepath.Dir(opts.Out), filepath.FromSlash(names[p.Hash]))
-			if err := copyFile(d.photoFile(p.Hash), dst); err != nil {
+			// A page or a ninjs item is for sharing: without the photos'
+			// metadata (GPS). A bundle keeps the originals as they are.
+			if err := copyFile(d.photoFile(p.Hash), dst, opts.Format != FormatMarkdown); err != nil {
 				return fmt.Errorf("export photo %s: %w", p.Name, err)
 			}
 		}
@@ -126,7 +130,21 @@ func fileURL(p string) string {
 	return (&url.URL{Scheme: "file", Path: path.Clean(filepath.ToSlash(p))}).String()
 }
 
-func copyFile(src, dst string) error {
+// cleanPhoto reads a photo without its metadata (as it is when its kind
+// cannot be cleaned).
+func cleanPhoto(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	if err := photo.Clean(&out, bytes.NewReader(data)); err != nil {
+		return data, nil
+	}
+	return out.Bytes(), nil
+}
+
+func copyFile(src, dst string, clean bool) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
@@ -140,9 +158,30 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := io.Copy(tmp, in); err != nil {
-		tmp.Close()
-		return err
+	copied := false
+	if clean {
+		if err := photo.Clean(tmp, in); err == nil {
+			copied = true
+		} else if !errors.Is(err, photo.ErrCannotClean) {
+			tmp.Close()
+			return err
+		} else if _, err := in.Seek(0, io.SeekStart); err != nil {
+			tmp.Close()
+			return err
+		} else if err := tmp.Truncate(0); err != nil {
+			tmp.Close()
+			return err
+		}
+	}
+	if !copied {
+		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+			tmp.Close()
+			return err
+		}
+		if _, err := io.Copy(tmp, in); err != nil {
+			tmp.Close()
+			return err
+		}
 	}
 	if err := tmp.Close(); err != nil {
 		return err
