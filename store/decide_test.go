@@ -155,3 +155,33 @@ func TestPulledRevisionsAreMarkedReceived(t *testing.T) {
 		t.Errorf("status %s", l.Article.Status)
 	}
 }
+
+// An article the newsroom knows goes back by a decision, not a revision
+// alone: withdrawn, edited as a draft (which stays home), then sent again.
+func TestSendAgainAfterWithdrawingIsADecision(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	rev := sent(t, db, "Một.")
+	id := rev.Article.ID
+	if _, err := db.Act(ctx, id, fielddesk.ActionWithdraw, ""); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := db.NextBatch(ctx, 10)
+	db.Acknowledge(ctx, []Ack{{ID: b[0].ID, Result: Applied}})
+	draft := rev.Article
+	draft.Body = "Một, sửa khi còn là bản nháp."
+	if _, err := db.Save(ctx, draft, ""); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := db.NextBatch(ctx, 10); len(b) != 0 {
+		t.Fatalf("a draft's edit was queued: %+v", b)
+	}
+	e, err := db.Act(ctx, id, fielddesk.ActionSend, "")
+	if err != nil || e.ID == "" || e.From != fielddesk.StatusDraft || e.To != fielddesk.StatusSubmitted {
+		t.Fatalf("send again: %+v %v", e, err)
+	}
+	b, _ = db.NextBatch(ctx, 10)
+	if len(b) != 2 || b[0].Event != nil || b[0].Revision.Article.Body != draft.Body || b[1].Event == nil || b[1].Event.Action != fielddesk.ActionSend {
+		t.Fatalf("the edit, then the decision: %+v", b)
+	}
+}

@@ -26,9 +26,6 @@ type Backend interface {
 	AddPhoto(ctx context.Context, name string, r io.Reader) (fielddesk.Photo, error)
 	// Thumbnail returns the path of a photo's upright thumbnail, making it if needed.
 	Thumbnail(ctx context.Context, hash string) (string, error)
-	// Send marks an article submitted and queues it for the newsroom.
-	Send(ctx context.Context, id fielddesk.ID) (fielddesk.Revision, error)
-
 	// Act makes a workflow decision (checked against the workflow for this
 	// device's role; an error wrapping fielddesk.ErrNotAllowed says why not).
 	Act(ctx context.Context, id fielddesk.ID, action fielddesk.Action, comment string) (fielddesk.Event, error)

@@ -361,7 +361,13 @@ func (u *UI) send() {
 	id, session := e.article.ID, e.session
 	var rev fielddesk.Revision
 	var err error
-	u.background(func() { rev, err = u.backend.Send(u.ctx, id) }, func() {
+	u.background(func() {
+		// Act sends a new article as its first revision, and one the
+		// newsroom knows (withdrawn earlier) as a decision.
+		if _, err = u.backend.Act(u.ctx, id, fielddesk.ActionSend, ""); err == nil {
+			rev, err = u.backend.Latest(u.ctx, id)
+		}
+	}, func() {
 		if err != nil {
 			u.showError(lang.L("Could not send"), err)
 			return
