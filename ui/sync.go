@@ -214,6 +214,8 @@ func explainSync(msg string) string {
 		return lang.L("no link to the newsroom server (the connection dropped or is missing).")
 	case strings.Contains(msg, "log in again"):
 		return lang.L("the newsroom no longer knows this computer: connect again.")
+	case strings.Contains(msg, "server is older"):
+		return lang.L("the newsroom server is older than this app: ask the newsroom to update it.")
 	case strings.Contains(msg, "different versions"):
 		return lang.L("the app and the newsroom server are different versions: update the app.")
 	case strings.Contains(msg, "Wi-Fi login page"):

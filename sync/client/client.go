@@ -383,6 +383,9 @@ func decodeAnswer(resp *http.Response, out any) error {
 		if resp.StatusCode == http.StatusUpgradeRequired || v != "" {
 			var e wire.Error
 			json.NewDecoder(io.LimitReader(resp.Body, wire.MaxSmallBody)).Decode(&e)
+			if n, err := strconv.Atoi(v); err == nil && n < wire.ProtocolVersion {
+				return fmt.Errorf("%w: the newsroom server is older (protocol %d, this app %d): the newsroom must update its server", ErrProtocol, n, wire.ProtocolVersion)
+			}
 			return fmt.Errorf("%w: the server speaks protocol %q, this app %d: %s", ErrProtocol, v, wire.ProtocolVersion, e.Error)
 		}
 		return fmt.Errorf("something between this computer and the server answered instead of it (HTTP %d, no FieldDesk header): a Wi-Fi login page or a proxy?", resp.StatusCode)

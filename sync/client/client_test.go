@@ -247,6 +247,17 @@ func TestProtocolMismatchIsSaidPlainly(t *testing.T) {
 	if !errors.Is(err, client.ErrProtocol) || !strings.Contains(err.Error(), "update the app") {
 		t.Fatalf("err = %v", err)
 	}
+	// A server older than the app: the newsroom must update, not the correspondent.
+	past := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("FieldDesk-Protocol", "1")
+		w.WriteHeader(http.StatusUpgradeRequired)
+		w.Write([]byte(`{"error":"this server speaks FieldDesk protocol 1 and the app sent \"2\": update the app","code":"protocol_version"}`))
+	}))
+	defer past.Close()
+	_, err = c.Login(context.Background(), past.URL, "lethib", password)
+	if !errors.Is(err, client.ErrProtocol) || !strings.Contains(err.Error(), "the newsroom must update its server") {
+		t.Fatalf("older server: %v", err)
+	}
 }
 
 func TestWrongPasswordAndBadAddress(t *testing.T) {
