@@ -80,7 +80,7 @@ func (u *UI) newReviewPane() *reviewPane {
 	p := &reviewPane{
 		status:    widget.NewLabel(""),
 		banner:    container.NewVBox(),
-		actions:   container.NewHBox(),
+		actions:   container.NewVBox(),
 		conflicts: container.NewVBox(),
 		changed:   container.NewVBox(),
 		threads:   container.NewVBox(),
@@ -173,12 +173,13 @@ func (u *UI) drawReview(r fielddesk.Review) {
 		p.banner.Add(bannerCard(text, theme.WarningIcon()))
 	case fielddesk.StatusKilled:
 		last := lastDecision(r.Events, fielddesk.ActionKill)
-		p.banner.Add(bannerCard(fmt.Sprintf(lang.L("Withdrawn after publication: %s"), last.Text), theme.ErrorIcon()))
+		p.banner.Add(bannerCard(fmt.Sprintf(lang.L("Withdrawn after publication: %s"), last.Text), theme.ErrorIcon(), widget.DangerImportance))
 	case fielddesk.StatusPublished:
-		p.banner.Add(bannerCard(lang.L("Published."), theme.ConfirmIcon()))
+		p.banner.Add(bannerCard(lang.L("Published."), theme.ConfirmIcon(), widget.SuccessImportance))
 	}
 
 	p.actions.RemoveAll()
+	buttons := container.NewHBox()
 	for _, a := range fielddesk.ActionsFor(u.role(), r.Status) {
 		if a == fielddesk.ActionSend && r.Status == fielddesk.StatusDraft {
 			continue // the Send button above does this
@@ -190,19 +191,25 @@ func (u *UI) drawReview(r fielddesk.Review) {
 		if a == fielddesk.ActionKill || a == fielddesk.ActionSpike {
 			b.Importance = widget.DangerImportance
 		}
-		p.actions.Add(b)
+		buttons.Add(b)
 	}
+	var locked *widget.Label
 	if err := u.editLocked(); err != nil {
-		l := widget.NewLabel(explain(err))
-		l.Wrapping = fyne.TextWrapWord
-		l.Importance = widget.LowImportance
-		p.actions.Add(l)
+		locked = widget.NewLabel(explain(err))
+		locked.Wrapping = fyne.TextWrapWord
+		locked.Importance = widget.LowImportance
 	} else if u.canRead() {
 		label := lang.L("Edit text (Ctrl+E)")
 		if !p.reading {
 			label = lang.L("Read (Ctrl+E)")
 		}
-		p.actions.Add(widget.NewButtonWithIcon(label, theme.DocumentCreateIcon(), u.toggleReading))
+		buttons.Add(widget.NewButtonWithIcon(label, theme.DocumentCreateIcon(), u.toggleReading))
+	}
+	if len(buttons.Objects) > 0 {
+		p.actions.Add(buttons)
+	}
+	if locked != nil {
+		p.actions.Add(locked) // a wrapping label needs the row's width: below the buttons
 	}
 
 	u.drawConflicts()
@@ -229,10 +236,13 @@ func shortcutText(a fielddesk.Action) string {
 	return "Alt+" + string(actionKeys[a])
 }
 
-func bannerCard(text string, icon fyne.Resource) fyne.CanvasObject {
+func bannerCard(text string, icon fyne.Resource, importance ...widget.Importance) fyne.CanvasObject {
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
 	l.Importance = widget.WarningImportance
+	if len(importance) > 0 {
+		l.Importance = importance[0]
+	}
 	return container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l)
 }
 
