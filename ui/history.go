@@ -142,9 +142,9 @@ func diffSegments(older, newer fielddesk.Revision) []widget.RichTextSegment {
 	}
 	for _, f := range fields {
 		out = append(out, &widget.TextSegment{Style: widget.RichTextStyleSubHeading, Text: fieldTitle(f.Field)})
-		for _, sp := range f.Spans {
+		out = append(out, wordSegments(f.Spans, func(op fielddesk.DiffOp) (widget.RichTextStyle, bool) {
 			st := widget.RichTextStyleInline
-			switch sp.Op {
+			switch op {
 			case fielddesk.DiffDelete:
 				st.ColorName = theme.ColorNameError
 				st.TextStyle.Italic = true
@@ -152,17 +152,8 @@ func diffSegments(older, newer fielddesk.Revision) []widget.RichTextSegment {
 				st.ColorName = theme.ColorNameSuccess
 				st.TextStyle.Bold = true
 			}
-			// Paragraph breaks inside a span start new lines.
-			parts := strings.Split(sp.Text, "\n")
-			for j, part := range parts {
-				if j > 0 {
-					out = append(out, &widget.TextSegment{Style: widget.RichTextStyleParagraph, Text: ""})
-				}
-				if part != "" {
-					out = append(out, &widget.TextSegment{Style: st, Text: part})
-				}
-			}
-		}
+			return st, true
+		})...)
 		out = append(out, &widget.TextSegment{Style: widget.RichTextStyleParagraph, Text: ""})
 	}
 	return out
@@ -188,4 +179,25 @@ func fieldTitle(f string) string {
 		return lang.L("Agency")
 	}
 	return f
+}
+
+// wordSegments writes the spans of a word diff that style keeps, in the
+// style it gives each kind; paragraph breaks inside a span start new lines.
+func wordSegments(spans []fielddesk.DiffSpan, style func(fielddesk.DiffOp) (widget.RichTextStyle, bool)) []widget.RichTextSegment {
+	var out []widget.RichTextSegment
+	for _, sp := range spans {
+		st, keep := style(sp.Op)
+		if !keep {
+			continue
+		}
+		for j, part := range strings.Split(sp.Text, "\n") {
+			if j > 0 {
+				out = append(out, &widget.TextSegment{Style: widget.RichTextStyleParagraph, Text: ""})
+			}
+			if part != "" {
+				out = append(out, &widget.TextSegment{Style: st, Text: part})
+			}
+		}
+	}
+	return out
 }

@@ -734,21 +734,26 @@ func (u *UI) toggleReading() {
 // showConflict shows both versions of a conflicting part side by side: keep
 // one, or write the version to keep.
 func (u *UI) showConflict(c fielddesk.Conflict) {
-	side := func(title, by, text string) (fyne.CanvasObject, *widget.Button) {
+	// Each side shows its own words; those the other side does not have stand out.
+	spans := fielddesk.WordDiff(c.Ours, c.Theirs)
+	side := func(title, by, text string, own fielddesk.DiffOp) (fyne.CanvasObject, *widget.Button) {
 		if by == "" {
 			by = lang.L("unknown")
 		}
+		var segs []widget.RichTextSegment
 		if text == "" {
-			text = lang.L("(deleted)")
+			segs = []widget.RichTextSegment{&widget.TextSegment{Style: widget.RichTextStyleInline, Text: lang.L("(deleted)")}}
+		} else {
+			segs = diffSideSegments(spans, own)
 		}
-		l := widget.NewLabel(text)
-		l.Wrapping = fyne.TextWrapWord
+		rt := widget.NewRichText(segs...)
+		rt.Wrapping = fyne.TextWrapWord
 		keep := widget.NewButtonWithIcon(lang.L("Keep this version"), theme.ConfirmIcon(), nil)
 		keep.Importance = widget.HighImportance
-		return widget.NewCard(title, fmt.Sprintf(lang.L("by %s"), by), container.NewBorder(nil, keep, nil, nil, container.NewVScroll(l))), keep
+		return widget.NewCard(title, fmt.Sprintf(lang.L("by %s"), by), container.NewBorder(nil, keep, nil, nil, container.NewVScroll(rt))), keep
 	}
-	left, keepLeft := side(lang.L("Now in the article"), c.OursBy, c.Ours)
-	right, keepRight := side(lang.L("The other version"), c.TheirsBy, c.Theirs)
+	left, keepLeft := side(lang.L("Now in the article"), c.OursBy, c.Ours, fielddesk.DiffDelete)
+	right, keepRight := side(lang.L("The other version"), c.TheirsBy, c.Theirs, fielddesk.DiffInsert)
 	own := u.newEntry(lang.L("Or write the version to keep"))
 	own.MultiLine = true
 	own.Wrapping = fyne.TextWrapWord
@@ -771,6 +776,20 @@ func (u *UI) showConflict(c fielddesk.Conflict) {
 	d = dialog.NewCustom(fmt.Sprintf(lang.L("Two versions of %s"), where), lang.L("Cancel"), content, u.win)
 	d.Resize(fyne.NewSize(980, 560))
 	d.Show()
+}
+
+// diffSideSegments writes one side of a word diff: the shared words plain,
+// the side's own words (own: DiffDelete for the old side, DiffInsert for
+// the new) bold in the warning colour.
+func diffSideSegments(spans []fielddesk.DiffSpan, own fielddesk.DiffOp) []widget.RichTextSegment {
+	return wordSegments(spans, func(op fielddesk.DiffOp) (widget.RichTextStyle, bool) {
+		st := widget.RichTextStyleInline
+		if op == own {
+			st.ColorName = theme.ColorNameWarning
+			st.TextStyle.Bold = true
+		}
+		return st, op == fielddesk.DiffEqual || op == own
+	})
 }
 
 func (u *UI) resolve(c fielddesk.Conflict, text string) {

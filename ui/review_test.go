@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -269,8 +270,28 @@ func TestCorrespondentSeesTheDecisionAndResolvesAConflict(t *testing.T) {
 	if overlay == nil {
 		t.Fatal("no conflict dialog")
 	}
-	if txt := labelTexts(t, overlay); !strings.Contains(txt, "Bộ đội biên phòng đã có mặt.") || !strings.Contains(txt, "Lực lượng cứu hộ đã có mặt từ sáng.") {
-		t.Fatalf("the dialog does not show both versions:\n%s", txt)
+	var shown []string
+	var marked []string
+	walk(t, overlay, func(o fyne.CanvasObject) {
+		if rt, ok := o.(*widget.RichText); ok {
+			var b strings.Builder
+			for _, seg := range rt.Segments {
+				if ts, ok := seg.(*widget.TextSegment); ok {
+					b.WriteString(ts.Text)
+					if ts.Style.ColorName == "warning" {
+						marked = append(marked, ts.Text)
+					}
+				}
+			}
+			shown = append(shown, b.String())
+		}
+	})
+	if !slices.Contains(shown, "Bộ đội biên phòng đã có mặt.") || !slices.Contains(shown, "Lực lượng cứu hộ đã có mặt từ sáng.") {
+		t.Fatalf("the dialog does not show both versions: %q", shown)
+	}
+	// What differs stands out on each side.
+	if m := strings.Join(marked, " "); !strings.Contains(m, "Bộ đội biên phòng") || !strings.Contains(m, "từ sáng") {
+		t.Errorf("marked words: %q", marked)
 	}
 	var keeps []*widget.Button
 	walk(t, overlay, func(o fyne.CanvasObject) {
