@@ -38,6 +38,9 @@ type Backend interface {
 	ResolveConflict(ctx context.Context, id fielddesk.ID, conflictID, text string) (fielddesk.Revision, error)
 	// ReviewQueue lists what waits on editors, oldest submitted first.
 	ReviewQueue(ctx context.Context) ([]fielddesk.Summary, error)
+	// PhotoFile returns the file of a photo: its original, or (original
+	// false) the small copy an editor's device received first.
+	PhotoFile(hash string) (path string, original bool, err error)
 }
 
 // worker runs blocking work off the UI goroutine and hands the result back

@@ -45,6 +45,9 @@ type reviewPane struct {
 	paraOptions []string
 	// reading: an editor reads the article; the editing fields are hidden.
 	reading bool
+	// small lists the open article's photos this device holds only as
+	// small copies (read off the UI goroutine by loadReview).
+	small []string
 }
 
 // actionKeys are the review shortcuts: Alt and the action's first letter.
@@ -121,10 +124,19 @@ func (u *UI) loadReview() {
 	var r fielddesk.Review
 	var hist []fielddesk.RevisionInfo
 	var err error
+	var hashes, small []string
+	for h := range u.ed.photos {
+		hashes = append(hashes, h)
+	}
 	u.work.run(func() {
 		r, err = u.backend.ReviewOf(u.ctx, id)
 		if err == nil {
 			hist, err = u.backend.History(u.ctx, id)
+		}
+		for _, h := range hashes {
+			if _, original, err := u.backend.PhotoFile(h); err == nil && !original {
+				small = append(small, h)
+			}
 		}
 	}, func() {
 		if id != u.ed.article.ID {
@@ -136,6 +148,7 @@ func (u *UI) loadReview() {
 			}
 			r = fielddesk.Review{Status: u.ed.article.Status}
 		}
+		u.review.small = small
 		u.drawReview(r)
 		u.drawChanged(id, hist)
 	})
@@ -213,6 +226,7 @@ func (u *UI) drawReview(r fielddesk.Review) {
 	}
 
 	u.drawConflicts()
+	u.drawOriginals()
 	u.drawThreads()
 
 	p.audit.RemoveAll()
@@ -276,6 +290,35 @@ func shortID(id fielddesk.ID) string {
 		return string(id[len(id)-6:])
 	}
 	return string(id)
+}
+
+// drawOriginals offers an editor the full-size photos of the open article
+// when this device holds only their small copies.
+func (u *UI) drawOriginals() {
+	p := u.review
+	r := u.role()
+	if u.syncer == nil || (r != fielddesk.RoleEditor && r != fielddesk.RoleAdmin) {
+		return
+	}
+	small := p.small
+	if len(small) == 0 {
+		return
+	}
+	var b *widget.Button
+	b = widget.NewButtonWithIcon(fmt.Sprintf(lang.L("Ask for the full-size photos (%d)"), len(small)), theme.DownloadIcon(), func() {
+		b.Disable()
+		var err error
+		u.background(func() { err = u.syncer.WantOriginals(u.ctx, small) }, func() {
+			if err != nil {
+				b.Enable()
+				u.showError(lang.L("Could not ask for the photos"), err)
+				return
+			}
+			u.status.SetText(lang.L("Asked: the correspondent's app sends the full-size photos first at its next sync; they come here after."))
+			u.kickSync()
+		})
+	})
+	p.actions.Add(b)
 }
 
 // drawChanged offers what changed when the newest revision came from the

@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"strings"
 	"testing"
@@ -360,4 +363,39 @@ func TestWorkflowRefusalsAndLockedText(t *testing.T) {
 	if h.u.editorPane.Visible() {
 		t.Error("Ctrl+E unlocked an approved article")
 	}
+}
+
+// An editor whose device holds only a photo's small copy asks for the
+// original from the review pane.
+func TestEditorAsksForOriginals(t *testing.T) {
+	h := newHarness(t)
+	s := &fakeSyncer{status: fielddesk.SyncStatus{Configured: true, User: "bientap", Role: fielddesk.RoleEditor, Online: true}}
+	h.u.SetSyncer(s)
+	h.login(fielddesk.RoleEditor)
+	original := "0a" + strings.Repeat("1", 62)
+	small := []byte("\xff\xd8\xff\xe0 a small copy")
+	hs := sha256hex(small)
+	if _, err := h.desk.AppendRendition(original, hs, 0, int64(len(small)), hs, bytes.NewReader(small), 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	fig := fielddesk.Figure{Hash: original, Caption: "Cầu treo", Credit: "(Ảnh: Lê Thị B)"}.Markdown()
+	h.arrive(fielddesk.Article{Headline: "Có ảnh", Body: "Một.\n\n" + fig,
+		Photos: []fielddesk.Photo{{Hash: original, Name: "cau.jpg", Type: "image/jpeg", Size: 5 << 20}}}, fielddesk.StatusSubmitted)
+	h.u.refreshList()
+	h.settle()
+	h.u.list.Select(0)
+	h.settle()
+	test.Tap(button(t, h.u.review.scroll, "Ask for the full-size photos (1)"))
+	h.settle()
+	if len(s.wanted) != 1 || s.wanted[0] != original {
+		t.Fatalf("asked for %v", s.wanted)
+	}
+	if !strings.Contains(h.u.status.Text, "full-size photos first") {
+		t.Errorf("status: %q", h.u.status.Text)
+	}
+}
+
+func sha256hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }

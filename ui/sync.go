@@ -29,6 +29,9 @@ type Syncer interface {
 	LoginWindow(ctx context.Context, server, user, password string) error
 	// SetOriginals sets when full-size photos go: never, unmetered or always.
 	SetOriginals(ctx context.Context, policy string) error
+	// WantOriginals asks the newsroom for the full-size photos (an editor
+	// holding only their small copies): their authors' apps send them first.
+	WantOriginals(ctx context.Context, hashes []string) error
 }
 
 // syncPanel is the sync status area under the article list.

@@ -23,6 +23,7 @@ type fakeSyncer struct {
 	kicks  int
 	logins []string
 	policy string
+	wanted []string
 }
 
 func (f *fakeSyncer) SyncStatus() fielddesk.SyncStatus {
@@ -39,6 +40,12 @@ func (f *fakeSyncer) LoginWindow(ctx context.Context, server, user, password str
 	}
 	f.logins = append(f.logins, server+" "+user)
 	f.status.Configured, f.status.Server, f.status.User = true, server, user
+	return nil
+}
+func (f *fakeSyncer) WantOriginals(ctx context.Context, hashes []string) error {
+	f.mu.Lock()
+	f.wanted = append(f.wanted, hashes...)
+	f.mu.Unlock()
 	return nil
 }
 func (f *fakeSyncer) SetOriginals(ctx context.Context, policy string) error {
