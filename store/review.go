@@ -336,7 +336,7 @@ func (s *DB) Queue(ctx context.Context, owners func(owner string) bool) ([]field
 			if err := it.Item().Value(func(v []byte) (err error) { r, err = decodeSummary(v); return err }); err != nil {
 				return fmt.Errorf("%s: %w", it.Item().Key(), err)
 			}
-			if !InQueue(r.Status) {
+			if !inQueue(r.Status) {
 				continue
 			}
 			if owners != nil {
@@ -355,18 +355,18 @@ func (s *DB) Queue(ctx context.Context, owners func(owner string) bool) ([]field
 	if err != nil {
 		return nil, fmt.Errorf("review queue: %w", mapErr(err))
 	}
-	SortQueue(out)
+	sortQueue(out)
 	return out, nil
 }
 
-// InQueue reports whether an article in state s waits on the newsroom.
-func InQueue(s fielddesk.Status) bool {
+// inQueue reports whether an article in state s waits on the newsroom.
+func inQueue(s fielddesk.Status) bool {
 	return s == fielddesk.StatusSubmitted || s == fielddesk.StatusInReview ||
 		s == fielddesk.StatusChangesRequested || s == fielddesk.StatusApproved
 }
 
-// SortQueue orders a review queue: oldest submitted first (then by ID).
-func SortQueue(q []fielddesk.Summary) {
+// sortQueue orders a review queue: oldest submitted first (then by ID).
+func sortQueue(q []fielddesk.Summary) {
 	slices.SortFunc(q, func(a, b fielddesk.Summary) int {
 		if c := a.Submitted.Compare(b.Submitted); c != 0 {
 			return c
