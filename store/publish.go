@@ -120,10 +120,17 @@ func freeSlug(txn *badger.Txn, a fielddesk.Article) (string, error) {
 	}
 }
 
+// PublishedItem is a publication with the revision it shows.
+type PublishedItem struct {
+	Publication
+	Revision fielddesk.Revision
+}
+
 // Published lists publications (published and killed) that changed after
-// since, newest first, at most limit.
-func (s *DB) Published(ctx context.Context, since time.Time, limit int) ([]Publication, error) {
-	var out []Publication
+// since, newest first, with the revisions they show: at most limit of
+// those keep accepts (nil: all), read in one transaction.
+func (s *DB) Published(ctx context.Context, since time.Time, limit int, keep func(Publication) bool) ([]PublishedItem, error) {
+	var out []PublishedItem
 	err := s.db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("pubt/"), Reverse: true})
 		defer it.Close()
@@ -136,11 +143,18 @@ func (s *DB) Published(ctx context.Context, since time.Time, limit int) ([]Publi
 			if !at.After(since) {
 				break
 			}
-			var pub Publication
-			if err := getJSON(txn, publicationKey(fielddesk.ID(key[14:])), &pub); err != nil {
+			var item PublishedItem
+			if err := getJSON(txn, publicationKey(fielddesk.ID(key[14:])), &item.Publication); err != nil {
 				return err
 			}
-			out = append(out, pub)
+			if keep != nil && !keep(item.Publication) {
+				continue
+			}
+			if err := getJSON(txn, revisionKey(item.Article, item.Publication.Revision), &item.Revision); err != nil {
+				return err
+			}
+			item.Revision.Article.Status = item.Status
+			out = append(out, item)
 		}
 		return ctx.Err()
 	})
@@ -173,13 +187,6 @@ func (s *DB) PublishedArticle(ctx context.Context, slug string) (Publication, fi
 	}
 	rev.Article.Status = pub.Status
 	return pub, rev, nil
-}
-
-// PublishedRevision returns the revision a publication shows.
-func (s *DB) PublishedRevision(ctx context.Context, pub Publication) (fielddesk.Revision, error) {
-	rev, err := s.Revision(ctx, pub.Article, pub.Revision)
-	rev.Article.Status = pub.Status
-	return rev, err
 }
 
 // PhotoPublished reports whether a published (not killed) article shows the photo.

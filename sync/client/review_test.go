@@ -191,7 +191,7 @@ func TestEditorialLoop(t *testing.T) {
 	}
 
 	// The page, the feed and the ninjs carry the final text and the photo.
-	pubs, err := n.db.Published(ctx, time.Time{}, 10)
+	pubs, err := n.db.Published(ctx, time.Time{}, 10, nil)
 	if err != nil || len(pubs) != 1 {
 		t.Fatalf("published: %+v %v", pubs, err)
 	}

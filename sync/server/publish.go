@@ -17,6 +17,7 @@ import (
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/photo"
 	"github.com/fielddesk/fielddesk/render"
+	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/wire"
 	"github.com/fielddesk/fielddesk/vietnamese"
 )
@@ -133,7 +134,10 @@ const maxIndex = 50
 
 func (s *Server) indexPage(w http.ResponseWriter, r *http.Request) {
 	category := r.PathValue("slug")
-	pubs, err := s.db.Published(r.Context(), time.Time{}, 1000)
+	onPage := func(p store.Publication) bool {
+		return p.Status == fielddesk.StatusPublished && (category == "" || vietnamese.Slug(p.Category, 80) == category)
+	}
+	items, err := s.db.Published(r.Context(), time.Time{}, maxIndex, onPage)
 	if err != nil {
 		s.log.Error("index", "err", err)
 		s.pageError(w, r, http.StatusInternalServerError, "Lỗi máy chủ; thử lại sau. (Server error; try again later.)")
@@ -141,16 +145,8 @@ func (s *Server) indexPage(w http.ResponseWriter, r *http.Request) {
 	}
 	title := siteName
 	var entries []render.IndexEntry
-	for _, p := range pubs {
-		if p.Status != fielddesk.StatusPublished || (category != "" && vietnamese.Slug(p.Category, 80) != category) {
-			continue
-		}
-		rev, err := s.db.PublishedRevision(r.Context(), p)
-		if err != nil {
-			s.log.Error("index", "article", p.Article, "err", err)
-			continue
-		}
-		a := rev.Article
+	for _, p := range items {
+		a := p.Revision.Article
 		if category != "" {
 			title = a.Category
 		}
@@ -162,9 +158,6 @@ func (s *Server) indexPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		entries = append(entries, e)
-		if len(entries) == maxIndex {
-			break
-		}
 	}
 	if category != "" && len(entries) == 0 {
 		s.pageError(w, r, http.StatusNotFound, "Chuyên mục này chưa có bài. (No articles in this category.)")
@@ -223,7 +216,8 @@ type atomContent struct {
 }
 
 func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) {
-	pubs, err := s.db.Published(r.Context(), time.Time{}, 1000)
+	live := func(p store.Publication) bool { return p.Status == fielddesk.StatusPublished }
+	items, err := s.db.Published(r.Context(), time.Time{}, maxIndex, live)
 	if err != nil {
 		s.log.Error("feed", "err", err)
 		http.Error(w, "server error", http.StatusInternalServerError)
@@ -232,29 +226,21 @@ func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) {
 	base := baseURL(r)
 	feed := atomFeed{Title: siteName, ID: base + "/feed.atom", Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
 		Links: []atomLink{{Rel: "self", Href: base + "/feed.atom", Type: "application/atom+xml"}, {Href: base + "/articles"}}}
-	for _, p := range pubs {
-		if p.Status != fielddesk.StatusPublished {
-			continue
-		}
-		rev, err := s.db.PublishedRevision(r.Context(), p)
-		if err != nil {
-			s.log.Error("feed", "article", p.Article, "err", err)
-			continue
-		}
-		a := rev.Article
+	absolute := func(ph fielddesk.Photo) string { return base + mediaURL(ph) }
+	for _, p := range items {
+		a := p.Revision.Article
 		var body bytes.Buffer
-		absolute := func(ph fielddesk.Photo) string { return base + mediaURL(ph) }
 		if err := render.Parse(a, p.Published).ArticleHTML(&body, render.HTMLOptions{PhotoURL: absolute}); err != nil {
+			s.log.Error("feed", "article", p.Article, "err", err)
 			continue
 		}
 		e := atomEntry{Title: a.Headline, ID: "urn:fielddesk:article:" + string(a.ID),
 			Updated: p.Updated.UTC().Format(time.RFC3339), Published: p.Published.UTC().Format(time.RFC3339),
-			Links:   []atomLink{{Rel: "alternate", Href: base + "/articles/" + p.Slug, Type: "text/html"}},
+			Links: []atomLink{{Rel: "alternate", Href: base + "/articles/" + p.Slug, Type: "text/html"}},
 			Summary: a.Sapo, Content: atomContent{Type: "html", Body: body.String()}}
+		e.Author = &atomPerson{Name: siteName}
 		if a.Byline != "" {
 			e.Author = &atomPerson{Name: a.Byline}
-		} else {
-			e.Author = &atomPerson{Name: siteName}
 		}
 		if a.Category != "" {
 			e.Category = &atomCat{Term: a.Category}
@@ -263,9 +249,6 @@ func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) {
 			feed.Updated = e.Updated
 		}
 		feed.Entries = append(feed.Entries, e)
-		if len(feed.Entries) == maxIndex {
-			break
-		}
 	}
 	out, err := xml.MarshalIndent(feed, "", "  ")
 	if err != nil {
@@ -302,32 +285,27 @@ func (s *Server) publishedNinJS(w http.ResponseWriter, r *http.Request) {
 			limit = n
 		}
 	}
-	pubs, err := s.db.Published(r.Context(), since, limit)
+	items, err := s.db.Published(r.Context(), since, limit, nil)
 	if err != nil {
 		s.log.Error("published", "err", err)
 		http.Error(w, `{"error":"server error","code":"internal"}`, http.StatusInternalServerError)
 		return
 	}
 	base := baseURL(r)
+	absolute := func(ph fielddesk.Photo) string { return base + mediaURL(ph) }
 	resp := PublishedResponse{Items: []render.NinJS{}}
-	for _, p := range pubs {
-		rev, err := s.db.PublishedRevision(r.Context(), p)
+	for _, p := range items {
+		item, err := render.Parse(p.Revision.Article, p.Published).NinJS(render.NinJSOptions{
+			PhotoURL: absolute, Revision: p.Revision.ID, PubStatus: render.PubStatus(p.Status)})
 		if err != nil {
 			s.log.Error("published", "article", p.Article, "err", err)
-			continue
-		}
-		status := render.PubStatus(p.Status)
-		item, err := render.Parse(rev.Article, p.Published).NinJS(render.NinJSOptions{
-			PhotoURL: func(ph fielddesk.Photo) string { return base + mediaURL(ph) },
-			Revision: rev.ID, PubStatus: status})
-		if err != nil {
 			continue
 		}
 		item.VersionCreated = p.Updated.UTC().Format(time.RFC3339)
 		resp.Items = append(resp.Items, item)
 	}
-	if len(pubs) > 0 {
-		resp.Next = pubs[0].Updated.UTC().Format(time.RFC3339Nano)
+	if len(items) > 0 {
+		resp.Next = items[0].Updated.UTC().Format(time.RFC3339Nano)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	enc := json.NewEncoder(w)

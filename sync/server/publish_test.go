@@ -61,7 +61,7 @@ func (e *env) publishWith(headline, category string, photo []byte) published {
 	for _, a := range []fielddesk.Action{fielddesk.ActionTake, fielddesk.ActionApprove, fielddesk.ActionPublish} {
 		e.decide(r.Article.ID, a, "")
 	}
-	pubs, err := e.db.Published(ctx, time.Time{}, 100)
+	pubs, err := e.db.Published(ctx, time.Time{}, 100, nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}
