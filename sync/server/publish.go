@@ -236,7 +236,7 @@ func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) {
 		}
 		e := atomEntry{Title: a.Headline, ID: "urn:fielddesk:article:" + string(a.ID),
 			Updated: p.Updated.UTC().Format(time.RFC3339), Published: p.Published.UTC().Format(time.RFC3339),
-			Links: []atomLink{{Rel: "alternate", Href: base + "/articles/" + p.Slug, Type: "text/html"}},
+			Links:   []atomLink{{Rel: "alternate", Href: base + "/articles/" + p.Slug, Type: "text/html"}},
 			Summary: a.Sapo, Content: atomContent{Type: "html", Body: body.String()}}
 		e.Author = &atomPerson{Name: siteName}
 		if a.Byline != "" {
