@@ -329,28 +329,19 @@ func (s *DB) ReviewState(ctx context.Context, id fielddesk.ID, withAudit bool) (
 func (s *DB) Queue(ctx context.Context, owners func(owner string) bool) ([]fielddesk.Summary, error) {
 	var out []fielddesk.Summary
 	err := s.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("a/"), PrefetchValues: true, PrefetchSize: 256})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			var r summaryRecord
-			if err := it.Item().Value(func(v []byte) (err error) { r, err = decodeSummary(v); return err }); err != nil {
-				return fmt.Errorf("%s: %w", it.Item().Key(), err)
-			}
+		return eachSummary(ctx, txn, func(r summaryRecord) error {
 			if !inQueue(r.Status) {
-				continue
+				return nil
 			}
 			if owners != nil {
 				owner, err := ownerOf(txn, r.ID)
-				if err != nil {
+				if err != nil || !owners(owner) {
 					return err
-				}
-				if !owners(owner) {
-					continue
 				}
 			}
 			out = append(out, r.Summary)
-		}
-		return ctx.Err()
+			return nil
+		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("review queue: %w", mapErr(err))

@@ -350,26 +350,32 @@ func (s *DB) Restore(ctx context.Context, article, rev fielddesk.ID) (fielddesk.
 func (s *DB) List(ctx context.Context) ([]fielddesk.Summary, error) {
 	var out []fielddesk.Summary
 	err := s.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("a/"), PrefetchValues: true, PrefetchSize: 256})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			var r summaryRecord
-			err := it.Item().Value(func(v []byte) (err error) {
-				r, err = decodeSummary(v)
-				return err
-			})
-			if err != nil {
-				return fmt.Errorf("%s: %w", it.Item().Key(), err)
-			}
+		return eachSummary(ctx, txn, func(r summaryRecord) error {
 			out = append(out, r.Summary)
-		}
-		return ctx.Err()
+			return nil
+		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list articles: %w", mapErr(err))
 	}
 	slices.SortStableFunc(out, func(a, b fielddesk.Summary) int { return b.Updated.Compare(a.Updated) })
 	return out, nil
+}
+
+// eachSummary calls fn with every article's summary, in key order.
+func eachSummary(ctx context.Context, txn *badger.Txn, fn func(summaryRecord) error) error {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("a/"), PrefetchValues: true, PrefetchSize: 256})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		var r summaryRecord
+		if err := it.Item().Value(func(v []byte) (err error) { r, err = decodeSummary(v); return err }); err != nil {
+			return fmt.Errorf("%s: %w", it.Item().Key(), err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
 }
 
 func getJSON(txn *badger.Txn, key []byte, v any) error {
