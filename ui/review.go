@@ -860,9 +860,8 @@ func (u *UI) resolve(c fielddesk.Conflict, text string) {
 }
 
 // notify tells of decisions from the newsroom that arrived (once each) and
-// brings the open article up to date when it is among them.
-func (u *UI) notify(news []fielddesk.Event) {
-	touched := false
+// reports whether any concerns the open article.
+func (u *UI) notify(news []fielddesk.Event) (touched bool) {
 	for _, e := range news {
 		if u.notified[e.ID] {
 			continue
@@ -881,14 +880,13 @@ func (u *UI) notify(news []fielddesk.Event) {
 		}
 		u.app.SendNotification(fyne.NewNotification(title, body))
 	}
-	if touched {
-		u.reloadOpen()
-	}
+	return touched
 }
 
 // reloadOpen shows the open article's newest revision and state when
-// nothing typed here waits to be saved.
-func (u *UI) reloadOpen() {
+// nothing typed here waits to be saved; review also redraws its comments
+// and decisions when neither changed (new ones arrived).
+func (u *UI) reloadOpen(review bool) {
 	e := u.ed
 	id, base, session := e.article.ID, e.base, e.session
 	if id == "" {
@@ -907,7 +905,7 @@ func (u *UI) reloadOpen() {
 			e.article.Status = rev.Article.Status
 			u.updateSendButton()
 			u.loadReview()
-		default:
+		case review:
 			u.loadReview()
 		}
 	})

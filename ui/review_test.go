@@ -241,7 +241,7 @@ func TestCorrespondentSeesTheDecisionAndResolvesAConflict(t *testing.T) {
 	theirs.Body = fielddesk.JoinParagraphs([]string{reviewParas[0], reviewParas[1], "Lực lượng cứu hộ đã có mặt từ sáng."})
 	merged := fielddesk.Merge(base, ours, theirs, fielddesk.MergeSide{By: "bientap"}, fielddesk.MergeSide{By: "lethib"})
 	h.arrive(merged, fielddesk.StatusSubmitted)
-	h.u.reloadOpen()
+	h.u.reloadOpen(false)
 	h.settle()
 	if len(h.u.ed.conflicts) != 1 {
 		t.Fatalf("conflicts shown: %+v", h.u.ed.conflicts)

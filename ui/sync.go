@@ -202,12 +202,14 @@ func (u *UI) showSync(s fielddesk.SyncStatus) {
 	p.problem.Hidden = len(problems) == 0
 	p.problem.Refresh()
 	// Articles may have arrived (an editor's device): list them.
+	touched := u.notify(s.News)
 	if !s.LastSync.IsZero() && !s.LastSync.Equal(p.lastSeen) {
 		p.lastSeen = s.LastSync
 		u.refreshList()
-		u.reloadOpen()
+		u.reloadOpen(touched) // one read of the open article per sync
+	} else if touched {
+		u.reloadOpen(true)
 	}
-	u.notify(s.News)
 }
 
 // explainSync turns the engine's error into words for the status area.
