@@ -177,6 +177,8 @@ func fieldTitle(f string) string {
 		return lang.L("Place")
 	case "agency":
 		return lang.L("Agency")
+	case "language":
+		return lang.L("Language")
 	}
 	return f
 }

@@ -372,25 +372,17 @@ func (u *UI) drawConflicts() {
 	}
 	p.conflicts.Add(bannerCard(fmt.Sprintf(lang.L("%d parts were changed differently by two people: choose what to keep before publishing."), len(cs)), theme.WarningIcon()))
 	for _, c := range cs {
-		where := fieldName(c.Field)
-		if c.Field == "body" {
-			where = fmt.Sprintf(lang.L("paragraph %d"), c.Paragraph)
-		}
-		b := widget.NewButtonWithIcon(fmt.Sprintf(lang.L("Resolve %s…"), where), theme.ContentCopyIcon(), func() { u.showConflict(c) })
+		b := widget.NewButtonWithIcon(fmt.Sprintf(lang.L("Resolve %s…"), conflictPlace(c)), theme.ContentCopyIcon(), func() { u.showConflict(c) })
 		p.conflicts.Add(b)
 	}
 }
 
-func fieldName(f string) string {
-	switch f {
-	case "headline":
-		return lang.L("the headline")
-	case "sapo":
-		return lang.L("the sapo")
-	case "byline":
-		return lang.L("the byline")
+// conflictPlace names where a conflict is: a paragraph, or a field.
+func conflictPlace(c fielddesk.Conflict) string {
+	if c.Field == "body" {
+		return fmt.Sprintf(lang.L("paragraph %d"), c.Paragraph)
 	}
-	return f
+	return fieldTitle(c.Field)
 }
 
 // drawThreads shows the comments: general ones first, then by paragraph,
@@ -803,10 +795,7 @@ func (u *UI) showConflict(c fielddesk.Conflict) {
 	own.SetMinRowsVisible(4)
 	own.SetText(c.Ours)
 	keepOwn := widget.NewButtonWithIcon(lang.L("Keep what I wrote"), theme.DocumentCreateIcon(), nil)
-	where := fieldName(c.Field)
-	if c.Field == "body" {
-		where = fmt.Sprintf(lang.L("paragraph %d"), c.Paragraph)
-	}
+	where := conflictPlace(c)
 	var d dialog.Dialog
 	resolve := func(text string) {
 		d.Hide()
