@@ -3,36 +3,21 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/desk"
-	"github.com/fielddesk/fielddesk/store"
-	"github.com/fielddesk/fielddesk/sync/server"
 )
 
 // The review commands from scripts, against a real server: queue, review,
 // comment, comments, conflicts, resolve and diff, each acting locally and
 // delivered by sync.
 func TestReviewCommands(t *testing.T) {
-	sdb, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
+	sdb, srv := newsroom(t)
 	ctx := context.Background()
-	sdb.AddUser(ctx, "lethib", fielddesk.RoleCorrespondent, "laocai", "mật khẩu đủ dài")
-	sdb.AddUser(ctx, "bientap", fielddesk.RoleEditor, "laocai", "mật khẩu đủ dài")
-	srv := httptest.NewServer(server.New(sdb, slog.New(slog.NewTextHandler(io.Discard, nil))))
-	defer srv.Close()
-	SyncOptions.MinBackoff = 10 * time.Millisecond
 	pw := filepath.Join(t.TempDir(), "pw")
 	os.WriteFile(pw, []byte("mật khẩu đủ dài\n"), 0o600)
 	must := func(args ...string) string {

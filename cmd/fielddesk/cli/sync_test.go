@@ -16,20 +16,34 @@ import (
 	"github.com/fielddesk/fielddesk/sync/server"
 )
 
-// login, send and sync from a script, against a real server on loopback;
-// then an editor's device receives the article and lists and exports it.
-func TestLoginSendSync(t *testing.T) {
+// newsroom is a real server on loopback with a correspondent (lethib) and
+// an editor (bientap) of one desk, both with the password "mật khẩu đủ dài".
+func newsroom(t *testing.T) (*store.DB, *httptest.Server) {
+	t.Helper()
 	sdb, err := store.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sdb.Close()
+	t.Cleanup(func() { sdb.Close() })
 	ctx := context.Background()
-	sdb.AddUser(ctx, "lethib", fielddesk.RoleCorrespondent, "laocai", "mật khẩu đủ dài")
-	sdb.AddUser(ctx, "bientap", fielddesk.RoleEditor, "laocai", "mật khẩu đủ dài")
+	for _, u := range []struct {
+		name string
+		role fielddesk.Role
+	}{{"lethib", fielddesk.RoleCorrespondent}, {"bientap", fielddesk.RoleEditor}} {
+		if _, err := sdb.AddUser(ctx, u.name, u.role, "laocai", "mật khẩu đủ dài"); err != nil {
+			t.Fatal(err)
+		}
+	}
 	srv := httptest.NewServer(server.New(sdb, slog.New(slog.NewTextHandler(io.Discard, nil))))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	SyncOptions.MinBackoff = 10 * time.Millisecond
+	return sdb, srv
+}
+
+// login, send and sync from a script, against a real server on loopback;
+// then an editor's device receives the article and lists and exports it.
+func TestLoginSendSync(t *testing.T) {
+	_, srv := newsroom(t)
 
 	data := t.TempDir()
 	if _, errOut, code := run(t, "--data", data, "sync", "--once"); code != 1 || !strings.Contains(errOut, "fielddesk login") {
