@@ -219,10 +219,21 @@ func applyReview(txn *badger.Txn, p Pulled, me string) ([]fielddesk.Event, error
 		}
 	}
 	if p.Audit != nil {
-		if err := deletePrefix(txn, []byte("al/"+string(id)+"/")); err != nil {
+		// The server's log only grows: add the entries not here yet.
+		prefix := []byte("al/" + string(id) + "/")
+		have := 0
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		for it.Rewind(); it.Valid(); it.Next() {
+			have++
+		}
+		it.Close()
+		fresh := p.Audit
+		if have <= len(p.Audit) {
+			fresh = p.Audit[have:]
+		} else if err := deletePrefix(txn, prefix); err != nil {
 			return nil, err
 		}
-		for _, a := range p.Audit {
+		for _, a := range fresh {
 			if err := audit(txn, id, a); err != nil {
 				return nil, err
 			}
