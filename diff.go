@@ -223,21 +223,16 @@ type FieldDiff struct {
 // DiffArticles compares two versions of an article field by field and
 // returns the word diffs of the fields that differ, in reading order.
 func DiffArticles(old, new Article) []FieldDiff {
-	fields := []struct{ name, a, b string }{
-		{"headline", old.Headline, new.Headline},
-		{"sapo", old.Sapo, new.Sapo},
-		{"agency", old.Agency, new.Agency},
-		{"byline", old.Byline, new.Byline},
-		{"category", old.Category, new.Category},
-		{"location", old.Location, new.Location},
-		{"tags", strings.Join(old.Tags, ", "), strings.Join(new.Tags, ", ")},
-		{"body", old.Body, new.Body},
-	}
 	var out []FieldDiff
-	for _, f := range fields {
-		if f.a != f.b {
-			out = append(out, FieldDiff{f.name, WordDiff(f.a, f.b)})
+	add := func(name, a, b string) {
+		if a != b {
+			out = append(out, FieldDiff{name, WordDiff(a, b)})
 		}
 	}
+	for _, f := range textFields {
+		add(f.name, *f.of(&old), *f.of(&new))
+	}
+	add("tags", strings.Join(old.Tags, ", "), strings.Join(new.Tags, ", "))
+	add("body", old.Body, new.Body)
 	return out
 }

@@ -40,6 +40,33 @@ type Conflict struct {
 	TheirsRevision ID     `json:"theirs_revision,omitempty"`
 }
 
+// textFieldOf is one of an article's one-text fields: the name conflicts and
+// diffs give it, and where it is in an article.
+type textFieldOf struct {
+	name string
+	of   func(*Article) *string
+}
+
+// textFields are an article's one-text fields, in reading order.
+var textFields = []textFieldOf{
+	{"headline", func(a *Article) *string { return &a.Headline }},
+	{"sapo", func(a *Article) *string { return &a.Sapo }},
+	{"agency", func(a *Article) *string { return &a.Agency }},
+	{"byline", func(a *Article) *string { return &a.Byline }},
+	{"category", func(a *Article) *string { return &a.Category }},
+	{"location", func(a *Article) *string { return &a.Location }},
+	{"language", func(a *Article) *string { return &a.Language }},
+}
+
+func textField(name string) (textFieldOf, bool) {
+	for _, f := range textFields {
+		if f.name == name {
+			return f, true
+		}
+	}
+	return textFieldOf{}, false
+}
+
 // MergeSide names the author and revision of one side of a merge, written
 // into the conflicts it produces.
 type MergeSide struct {
@@ -70,23 +97,16 @@ func JoinParagraphs(ps []string) string { return strings.Join(ps, "\n\n") }
 func Merge(base, ours, theirs Article, oursBy, theirsBy MergeSide) Article {
 	out := ours
 	var conflicts []Conflict
-	field := func(name string, b, o, t string) string {
+	for _, f := range textFields {
+		b, o, t := *f.of(&base), *f.of(&ours), *f.of(&theirs)
 		switch {
 		case o == t, t == b:
-			return o
 		case o == b:
-			return t
+			*f.of(&out) = t
+		default:
+			conflicts = append(conflicts, newConflict(f.name, 0, 0, b, o, t, oursBy, theirsBy))
 		}
-		conflicts = append(conflicts, newConflict(name, 0, 0, b, o, t, oursBy, theirsBy))
-		return o
 	}
-	out.Headline = field("headline", base.Headline, ours.Headline, theirs.Headline)
-	out.Sapo = field("sapo", base.Sapo, ours.Sapo, theirs.Sapo)
-	out.Agency = field("agency", base.Agency, ours.Agency, theirs.Agency)
-	out.Byline = field("byline", base.Byline, ours.Byline, theirs.Byline)
-	out.Category = field("category", base.Category, ours.Category, theirs.Category)
-	out.Location = field("location", base.Location, ours.Location, theirs.Location)
-	out.Language = field("language", base.Language, ours.Language, theirs.Language)
 	out.Tags = mergeSets(base.Tags, ours.Tags, theirs.Tags)
 
 	switch {
@@ -292,20 +312,6 @@ func Resolve(a Article, conflictID, text string) (Article, error) {
 	c := a.Conflicts[i]
 	text = NFC(text)
 	switch c.Field {
-	case "headline":
-		a.Headline = text
-	case "sapo":
-		a.Sapo = text
-	case "agency":
-		a.Agency = text
-	case "byline":
-		a.Byline = text
-	case "category":
-		a.Category = text
-	case "location":
-		a.Location = text
-	case "language":
-		a.Language = text
 	case "body":
 		ps := Paragraphs(a.Body)
 		ours := Paragraphs(c.Ours)
@@ -327,7 +333,11 @@ func Resolve(a Article, conflictID, text string) (Article, error) {
 			}
 		}
 	default:
-		return a, fmt.Errorf("conflict %s is on an unknown field %q: %w", c.ID, c.Field, ErrInvalid)
+		f, ok := textField(c.Field)
+		if !ok {
+			return a, fmt.Errorf("conflict %s is on an unknown field %q: %w", c.ID, c.Field, ErrInvalid)
+		}
+		*f.of(&a) = text
 	}
 	a.Conflicts = slices.Delete(slices.Clone(a.Conflicts), i, i+1)
 	return a.Normalized(), nil
