@@ -119,6 +119,10 @@ const (
 	MaxBodyBytes     = 2 << 20
 	MaxTags          = 50
 	MaxConflicts     = 200
+	// MaxConflictBytes bounds the text of all an article's conflicts
+	// together, so that an article with its conflicts always fits in one
+	// push and one pull (a merge that would need more asks a person).
+	MaxConflictBytes = 2 << 20
 )
 
 // PhotoRefScheme prefixes the destination of a figure that points at a stored photo.
@@ -260,8 +264,10 @@ func (a Article) Validate() error {
 	if len(a.Conflicts) > MaxConflicts {
 		add("conflicts", "has %d conflicts; the limit is %d", len(a.Conflicts), MaxConflicts)
 	}
+	conflictBytes := 0
 	for _, c := range a.Conflicts {
 		size := len(c.Base) + len(c.Ours) + len(c.Theirs)
+		conflictBytes += size
 		switch {
 		case c.ID == "" || c.Field == "":
 			add("conflicts", "a conflict has no ID or field")
@@ -270,6 +276,9 @@ func (a Article) Validate() error {
 		case size > MaxBodyBytes:
 			add("conflicts", "conflict %s is %d bytes long; the limit is %d", c.ID, size, MaxBodyBytes)
 		}
+	}
+	if conflictBytes > MaxConflictBytes {
+		add("conflicts", "are %d bytes long together; the limit is %d", conflictBytes, MaxConflictBytes)
 	}
 	have := make(map[string]bool, len(a.Photos))
 	for _, p := range a.Photos {

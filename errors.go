@@ -14,6 +14,10 @@ var (
 	// ErrNotAllowed means the person's role or the article's state does not
 	// allow what was asked (see TransitionError).
 	ErrNotAllowed = errors.New("not allowed")
+	// ErrIndexBehind means the search index could not be brought up to date
+	// with some articles: a search may miss them. The articles themselves
+	// are safe; the store keeps trying.
+	ErrIndexBehind = errors.New("search index behind")
 )
 
 // ValidationError lists every problem found in an article, each naming its field.

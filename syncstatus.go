@@ -24,6 +24,9 @@ type SyncStatus struct {
 	LastSync time.Time
 	// LastError is the last failure in plain words ("" after a success).
 	LastError string
+	// ErrorKind says what kind of failure LastError is, for the window to
+	// explain in the person's language ("" when it has no kind of its own).
+	ErrorKind SyncErrorKind
 	// NextTry is when the engine tries again after a failure.
 	NextTry time.Time
 	// Problems are articles the server did not take, with the reason.
@@ -34,6 +37,26 @@ type SyncStatus struct {
 	// Originals is the policy for full-size photos: never, unmetered, always.
 	Originals string
 }
+
+// SyncErrorKind is a kind of sync failure a person can act on.
+type SyncErrorKind string
+
+// The kinds of sync failure.
+const (
+	// SyncNoLink: no connection to the server, or it dropped.
+	SyncNoLink SyncErrorKind = "no_link"
+	// SyncUnauthorized: the server no longer knows this device.
+	SyncUnauthorized SyncErrorKind = "unauthorized"
+	// SyncServerOlder: the newsroom must update its server.
+	SyncServerOlder SyncErrorKind = "server_older"
+	// SyncAppOlder: the app speaks another protocol: update the app.
+	SyncAppOlder SyncErrorKind = "app_older"
+	// SyncPortal: something else answered (a Wi-Fi login page, a proxy).
+	SyncPortal SyncErrorKind = "portal"
+	// SyncTooLarge: the server (or a proxy before it) refuses a request
+	// this large even alone: the newsroom must raise its limit.
+	SyncTooLarge SyncErrorKind = "too_large"
+)
 
 // SyncPhase is the part of an exchange under way.
 type SyncPhase string

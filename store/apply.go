@@ -465,7 +465,7 @@ func (s *DB) ChangesWithReview(ctx context.Context, cursor uint64, limit int, ke
 			if keep != nil && !keep(owner, rev) {
 				continue
 			}
-			p := Pulled{Revision: rev, Status: sum.Status, Submitted: sum.Submitted}
+			p := Pulled{Seq: seq, Revision: rev, Status: sum.Status, Submitted: sum.Submitted}
 			if err := scanJSON(events, []byte("e/"+string(id)+"/"), func(e *fielddesk.Event) { p.Events = append(p.Events, *e) }); err != nil {
 				return err
 			}

@@ -229,7 +229,11 @@ func BenchmarkIndexUpdate(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		txn := db.db.NewTransaction(true)
-		if err := updateIndex(txn, a); err != nil {
+		old, err := readTerms(txn, a.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := planIndex(old, postings(a)).apply(txn, a.ID); err != nil {
 			b.Fatal(err)
 		}
 		txn.Discard()

@@ -190,6 +190,9 @@ func (s *DB) ResolveConflict(ctx context.Context, id fielddesk.ID, conflictID, t
 // Pulled is one article as a pull brought it: its newest revision, its
 // workflow state, and what people decided and said about it.
 type Pulled struct {
+	// Seq is the change-log position of the change (a cursor that resumes
+	// after it); set by ChangesWithReview.
+	Seq       uint64
 	Revision  fielddesk.Revision
 	Status    fielddesk.Status
 	Submitted time.Time

@@ -533,6 +533,27 @@ func (s *DB) ApplyPulled(ctx context.Context, changes []Pulled, cursor string) (
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	applied, news, err = s.applyPulled(changes, &cursor, me)
+	if err != nil {
+		return 0, nil, fmt.Errorf("store what the server sent: %w", mapErr(err))
+	}
+	if applied > 0 {
+		s.wakeIndexer()
+	}
+	return applied, news, nil
+}
+
+// pulledPiece is how many events or audit entries of one article go in one
+// transaction when the article's review is too big for one.
+const pulledPiece = 500
+
+// applyPulled stores changes (and the cursor, if not nil, with the last of
+// them) in one transaction, or in as many as Badger needs: a pull of long
+// articles with long audit logs is split in halves, and one article's
+// review in pieces. Every piece can be applied again (the next pull brings
+// what a crash cut off, until the cursor is written). The caller holds
+// writeMu.
+func (s *DB) applyPulled(changes []Pulled, cursor *string, me string) (applied int, news []fielddesk.Event, err error) {
 	err = s.db.Update(func(txn *badger.Txn) error {
 		applied, news = 0, nil
 		for _, p := range changes {
@@ -549,15 +570,57 @@ func (s *DB) ApplyPulled(ctx context.Context, changes []Pulled, cursor string) (
 			}
 			news = append(news, fresh...)
 		}
-		return txn.Set(cursorKey, []byte(cursor))
+		if cursor == nil {
+			return nil
+		}
+		return txn.Set(cursorKey, []byte(*cursor))
 	})
-	if err != nil {
-		return 0, nil, fmt.Errorf("store what the server sent: %w", mapErr(err))
+	if !errors.Is(err, badger.ErrTxnTooBig) {
+		return applied, news, err
 	}
-	if applied > 0 {
-		s.wakeIndexer()
+	var pieces [][]Pulled
+	if len(changes) > 1 {
+		half := len(changes) / 2
+		pieces = [][]Pulled{changes[:half], changes[half:]}
+	} else if len(changes) == 1 && len(changes[0].Events)+len(changes[0].Audit) > pulledPiece {
+		pieces = reviewPieces(changes[0])
+	} else {
+		return 0, nil, err
+	}
+	applied, news = 0, nil
+	for i, piece := range pieces {
+		var c *string
+		if i == len(pieces)-1 {
+			c = cursor
+		}
+		n, fresh, err := s.applyPulled(piece, c, me)
+		if err != nil {
+			return applied, news, err
+		}
+		applied += n
+		news = append(news, fresh...)
 	}
 	return applied, news, nil
+}
+
+// reviewPieces splits one pulled article into pieces of at most pulledPiece
+// events or audit entries: each carries the revision, a part of the events
+// and the audit log up to its end (entries already here are skipped), and
+// only the last one the state.
+func reviewPieces(p Pulled) [][]Pulled {
+	var out [][]Pulled
+	for at := 0; at < len(p.Events) || at < len(p.Audit) || at == 0; at += pulledPiece {
+		piece := Pulled{Revision: p.Revision, Submitted: p.Submitted}
+		if at < len(p.Events) {
+			piece.Events = p.Events[at:min(at+pulledPiece, len(p.Events))]
+		}
+		if p.Audit != nil {
+			piece.Audit = p.Audit[:min(at+pulledPiece, len(p.Audit))]
+		}
+		out = append(out, []Pulled{piece})
+	}
+	out[len(out)-1][0].Status = p.Status
+	return out
 }
 
 // applyPulledRevision stores one pulled revision (see ApplyPulled) and

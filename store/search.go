@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -47,10 +48,11 @@ func dirtyKey(id fielddesk.ID) []byte { return []byte("x/" + string(id)) }
 // transaction of its own. Search flushes it first, so results always
 // include the latest saves; Open flushes what a crash left behind.
 type indexer struct {
-	indexMu sync.Mutex // one flush at a time
-	wake    chan struct{}
-	done    chan struct{}
-	stopped chan struct{}
+	indexMu  sync.Mutex // one flush at a time
+	indexErr atomic.Pointer[error]
+	wake     chan struct{}
+	done     chan struct{}
+	stopped  chan struct{}
 }
 
 // indexDelay is the pause in saves the indexer waits for.
@@ -104,7 +106,10 @@ func (s *DB) wakeIndexer() {
 	}
 }
 
-// flushIndex indexes every article with a marker.
+// flushIndex indexes every article with a marker. An article that cannot
+// be indexed keeps its marker and does not stop the others; the error names
+// each one, wraps fielddesk.ErrIndexBehind and is kept for IndexProblem
+// until a flush succeeds.
 func (s *DB) flushIndex() error {
 	s.indexMu.Lock()
 	defer s.indexMu.Unlock()
@@ -118,34 +123,192 @@ func (s *DB) flushIndex() error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("index: %w", err)
+		err = fmt.Errorf("%w: %w", fielddesk.ErrIndexBehind, err)
+		s.indexErr.Store(&err)
+		return err
 	}
+	var errs []error
 	for _, id := range dirty {
-		for try := 0; ; try++ {
-			err := s.db.Update(func(txn *badger.Txn) error {
+		if err := s.indexArticle(id); err != nil {
+			errs = append(errs, fmt.Errorf("article %s: %w", id, mapErr(err)))
+		}
+	}
+	if len(errs) > 0 {
+		err := fmt.Errorf("%w: %d of %d articles: %w", fielddesk.ErrIndexBehind, len(errs), len(dirty), errors.Join(errs...))
+		s.indexErr.Store(&err)
+		return err
+	}
+	s.indexErr.Store(nil)
+	return nil
+}
+
+// IndexProblem returns why the search index is behind the articles (an
+// error wrapping fielddesk.ErrIndexBehind that names them), or nil when it
+// is up to date as of the last attempt. The store keeps trying after each
+// save, search and open.
+func (s *DB) IndexProblem() error {
+	if p := s.indexErr.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// indexInOneTxn is how many index writes an article's update may need and
+// still go in one transaction with the marker (the common case: an autosave
+// touches a few words). Larger updates go in pieces (indexInPieces).
+const indexInOneTxn = 1000
+
+// indexArticle replaces the postings of one article with those of its
+// newest revision and removes its marker, unless a newer save came in
+// meanwhile (its marker then stays for the next round).
+func (s *DB) indexArticle(id fielddesk.ID) error {
+	for try := 0; ; try++ {
+		var head fielddesk.ID
+		var a fielddesk.Article
+		var old map[string]string
+		err := s.db.View(func(txn *badger.Txn) error {
+			sum, err := getSummary(txn, id)
+			if err != nil {
+				return err
+			}
+			var rev fielddesk.Revision
+			if err := getJSON(txn, revisionKey(id, sum.Head), &rev); err != nil {
+				return err
+			}
+			head, a = sum.Head, rev.Article
+			old, err = readTerms(txn, id)
+			return err
+		})
+		if errors.Is(err, fielddesk.ErrNotFound) {
+			// The article is gone (or never had a revision): drop its marker.
+			return s.db.Update(func(txn *badger.Txn) error { return txn.Delete(dirtyKey(id)) })
+		}
+		if err != nil {
+			return err
+		}
+		plan := planIndex(old, postings(a))
+		finish := func(plan indexPlan) error {
+			return s.db.Update(func(txn *badger.Txn) error {
 				sum, err := getSummary(txn, id)
 				if err != nil {
 					return err
 				}
-				var rev fielddesk.Revision
-				if err := getJSON(txn, revisionKey(id, sum.Head), &rev); err != nil {
+				if err := plan.apply(txn, id); err != nil {
 					return err
 				}
-				if err := updateIndex(txn, rev.Article); err != nil {
-					return err
+				if sum.Head != head {
+					return errNewerSave
 				}
 				return txn.Delete(dirtyKey(id))
 			})
-			if errors.Is(err, badger.ErrConflict) && try < 5 {
-				continue // a save of the same article came in between: index its newer revision
+		}
+		err = badger.ErrTxnTooBig
+		if len(plan.deletes)+len(plan.sets) <= indexInOneTxn {
+			err = finish(plan)
+		}
+		if errors.Is(err, badger.ErrTxnTooBig) {
+			if err := s.indexInPieces(id, old, plan); err != nil {
+				return err
 			}
-			if err != nil {
-				return fmt.Errorf("index article %s: %w", id, mapErr(err))
-			}
-			break
+			err = finish(indexPlan{terms: plan.terms}) // the postings are written: the record and the marker remain
+		}
+		if (errors.Is(err, badger.ErrConflict) || errors.Is(err, errNewerSave)) && try < 5 {
+			continue // a save of the same article came in between: index its newer revision
+		}
+		if errors.Is(err, errNewerSave) {
+			return nil // the newer save's marker stays; the next round indexes it
+		}
+		return err
+	}
+}
+
+// errNewerSave ends an index transaction whose article was saved again
+// since it was read; its postings are written, its marker stays.
+var errNewerSave = errors.New("saved again while indexing")
+
+// indexInPieces writes a large update of an article's postings (a long
+// table: tens of thousands of words) in as many transactions as Badger
+// needs. First the article's terms record is made to cover every word the
+// pieces may write, marked as not yet known, so that a crash between pieces
+// leaves nothing the next update would not find and rewrite.
+func (s *DB) indexInPieces(id fielddesk.ID, old map[string]string, plan indexPlan) error {
+	pending := make(map[string]string, len(old)+len(plan.sets))
+	for t, e := range old {
+		pending[t] = e
+	}
+	for _, t := range plan.sets {
+		pending[t] = "" // no posting encodes to nothing: rewritten next time
+	}
+	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(termsKey(id), encodeTerms(pending)) }); err != nil {
+		return err
+	}
+	wb := s.db.NewWriteBatch()
+	defer wb.Cancel()
+	for _, t := range plan.deletes {
+		if err := wb.Delete(indexKey(t, id)); err != nil {
+			return err
 		}
 	}
-	return nil
+	for _, t := range plan.sets {
+		if err := wb.Set(indexKey(t, id), []byte(plan.terms[t])); err != nil {
+			return err
+		}
+	}
+	return wb.Flush()
+}
+
+// indexPlan is what an article's index needs: words to remove, words whose
+// postings to write, and the article's new terms record.
+type indexPlan struct {
+	deletes, sets []string
+	terms         map[string]string // word -> encoded posting
+}
+
+// planIndex compares the article's recorded postings with its new ones.
+func planIndex(old map[string]string, next map[string]posting) indexPlan {
+	p := indexPlan{terms: make(map[string]string, len(next))}
+	for term := range old {
+		if _, ok := next[term]; !ok {
+			p.deletes = append(p.deletes, term)
+		}
+	}
+	for term, post := range next {
+		e := string(post.encode())
+		p.terms[term] = e
+		if old[term] != e {
+			p.sets = append(p.sets, term)
+		}
+	}
+	return p
+}
+
+// apply writes the plan in txn, with the terms record.
+func (p indexPlan) apply(txn *badger.Txn, id fielddesk.ID) error {
+	for _, t := range p.deletes {
+		if err := txn.Delete(indexKey(t, id)); err != nil {
+			return err
+		}
+	}
+	for _, t := range p.sets {
+		if err := txn.Set(indexKey(t, id), []byte(p.terms[t])); err != nil {
+			return err
+		}
+	}
+	return txn.Set(termsKey(id), encodeTerms(p.terms))
+}
+
+// readTerms reads an article's terms record (empty if it has none).
+func readTerms(txn *badger.Txn, id fielddesk.ID) (map[string]string, error) {
+	item, err := txn.Get(termsKey(id))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return map[string]string{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var old map[string]string
+	err = item.Value(func(v []byte) error { old = decodeTerms(v); return nil })
+	return old, err
 }
 
 func indexKey(term string, id fielddesk.ID) []byte {
@@ -218,43 +381,6 @@ func postings(a fielddesk.Article) map[string]posting {
 	return out
 }
 
-// updateIndex brings an article's index entries up to date inside a save's
-// transaction, writing only the words whose entries changed (an autosave
-// after a few keystrokes touches a few keys, not the whole article).
-func updateIndex(txn *badger.Txn, a fielddesk.Article) error {
-	old := map[string]string{}
-	if item, err := txn.Get(termsKey(a.ID)); err == nil {
-		if err := item.Value(func(v []byte) error {
-			old = decodeTerms(v)
-			return nil
-		}); err != nil {
-			return err
-		}
-	} else if err != badger.ErrKeyNotFound {
-		return err
-	}
-	next := postings(a)
-	for term := range old {
-		if _, ok := next[term]; !ok {
-			if err := txn.Delete(indexKey(term, a.ID)); err != nil {
-				return err
-			}
-		}
-	}
-	enc := make(map[string]string, len(next))
-	for term, p := range next {
-		e := string(p.encode())
-		enc[term] = e
-		if old[term] == e {
-			continue
-		}
-		if err := txn.Set(indexKey(term, a.ID), []byte(e)); err != nil {
-			return err
-		}
-	}
-	return txn.Set(termsKey(a.ID), encodeTerms(enc))
-}
-
 // encodeTerms writes an article's postings, sorted by word, for the next diff.
 func encodeTerms(m map[string]string) []byte {
 	terms := make([]string, 0, len(m))
@@ -302,14 +428,17 @@ const MaxHits = 100
 // type). Results are ranked: words in the headline count most, then tags,
 // sapo, captions and body; when the query is written with diacritics,
 // articles with that exact spelling come first. Each hit has a snippet.
+//
+// When some articles could not be indexed, Search returns the hits among
+// the others together with an error wrapping fielddesk.ErrIndexBehind that
+// names the articles it may miss (see IndexProblem).
 func (s *DB) Search(ctx context.Context, query string) ([]fielddesk.Hit, error) {
 	words := vietnamese.Words(query)
 	if len(words) == 0 {
 		return nil, nil
 	}
-	if err := s.flushIndex(); err != nil {
-		return nil, fmt.Errorf("search %q: %w", query, err)
-	}
+	// Articles that could not be indexed are missed; the others are found.
+	behind := s.flushIndex()
 	type cand struct {
 		score int
 		exact int
@@ -404,6 +533,9 @@ func (s *DB) Search(ctx context.Context, query string) ([]fielddesk.Hit, error) 
 	})
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", query, mapErr(err))
+	}
+	if behind != nil {
+		return hits, fmt.Errorf("search %q: %w", query, behind)
 	}
 	return hits, nil
 }

@@ -70,11 +70,10 @@ func Open(dir string) (*DB, error) {
 		bdb.Close()
 		return nil, err
 	}
-	// Index what a crash left unindexed, then keep up with saves.
-	if err := s.flushIndex(); err != nil {
-		bdb.Close()
-		return nil, err
-	}
+	// Index what a crash left unindexed, then keep up with saves. An
+	// article that cannot be indexed never keeps the folder from opening:
+	// IndexProblem says so and the indexer tries again.
+	_ = s.flushIndex()
 	s.startIndexer()
 	return s, nil
 }

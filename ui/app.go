@@ -341,14 +341,19 @@ func (u *UI) refreshList() {
 			vietnamese.SortFunc(items, func(h fielddesk.Hit) string { return h.Headline })
 		}
 	}, func() {
-		if err != nil {
+		behind := errors.Is(err, fielddesk.ErrIndexBehind)
+		if err != nil && !behind {
 			u.showError(lang.L("Could not list the articles"), err)
 			return
 		}
 		if q != u.filter.Text || queue != u.queueMode {
 			return // a newer search is on its way
 		}
-		if queue && strings.TrimSpace(q) == "" {
+		if behind {
+			// The articles are safe and in the list; only the search may miss some.
+			u.queueLabel.SetText(lang.L("This search may miss some articles: the search index could not be updated yet (the articles themselves are safe). FieldDesk keeps trying."))
+			u.queueLabel.Show()
+		} else if queue && strings.TrimSpace(q) == "" {
 			var sums []fielddesk.Summary
 			for _, h := range items {
 				sums = append(sums, h.Summary)

@@ -189,7 +189,7 @@ func (u *UI) showSync(s fielddesk.SyncStatus) {
 	p.last.Show()
 	var problems []string
 	if s.LastError != "" && !s.Syncing {
-		msg := fmt.Sprintf(lang.L("Last try failed: %s"), explainSync(s.LastError))
+		msg := fmt.Sprintf(lang.L("Last try failed: %s"), explainSync(s))
 		if !s.NextTry.IsZero() && s.NextTry.After(time.Now()) {
 			msg += " " + fmt.Sprintf(lang.L("Trying again at %s."), s.NextTry.Local().Format("15:04:05"))
 		}
@@ -212,21 +212,24 @@ func (u *UI) showSync(s fielddesk.SyncStatus) {
 	}
 }
 
-// explainSync turns the engine's error into words for the status area.
-func explainSync(msg string) string {
-	switch {
-	case strings.Contains(msg, "no link to the server"), strings.Contains(msg, "link dropped"):
+// explainSync says the engine's last failure in the person's language by
+// its kind, or as the engine put it when it has none.
+func explainSync(s fielddesk.SyncStatus) string {
+	switch s.ErrorKind {
+	case fielddesk.SyncNoLink:
 		return lang.L("no link to the newsroom server (the connection dropped or is missing).")
-	case strings.Contains(msg, "log in again"):
+	case fielddesk.SyncUnauthorized:
 		return lang.L("the newsroom no longer knows this computer: connect again.")
-	case strings.Contains(msg, "server is older"):
+	case fielddesk.SyncServerOlder:
 		return lang.L("the newsroom server is older than this app: ask the newsroom to update it.")
-	case strings.Contains(msg, "different versions"):
+	case fielddesk.SyncAppOlder:
 		return lang.L("the app and the newsroom server are different versions: update the app.")
-	case strings.Contains(msg, "Wi-Fi login page"):
+	case fielddesk.SyncPortal:
 		return lang.L("a Wi-Fi login page answered instead of the newsroom: open a browser and log in to the Wi-Fi.")
+	case fielddesk.SyncTooLarge:
+		return lang.L("the newsroom's server refuses an article this long: ask the newsroom to raise its request size limit.")
 	}
-	return msg
+	return s.LastError
 }
 
 func hostOf(server string) string {

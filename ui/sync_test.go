@@ -132,7 +132,7 @@ func TestSyncPanelShowsTheEngine(t *testing.T) {
 	s := &fakeSyncer{status: fielddesk.SyncStatus{Configured: true}}
 	h.u.SetSyncer(s)
 	st := fielddesk.SyncStatus{Configured: true, Server: "https://toasoan.example.vn", Online: false,
-		ArticlesWaiting: 2, LastError: "sending photos: no link to the server: dial tcp: connection refused",
+		ArticlesWaiting: 2, LastError: "sending photos: no link to the server: dial tcp: connection refused", ErrorKind: fielddesk.SyncNoLink,
 		NextTry: time.Now().Add(time.Minute), LastSync: time.Date(2026, 11, 26, 7, 30, 0, 0, time.Local),
 		Photos: []fielddesk.PhotoProgress{
 			{Hash: strings.Repeat("a", 64), Done: 300 << 10, Total: 1200 << 10},

@@ -270,7 +270,38 @@ var (
 	ErrUnauthorized = errors.New("the newsroom server does not know this device any more: log in again")
 	// ErrProtocol: the app and the server speak different protocol versions.
 	ErrProtocol = errors.New("the app and the newsroom server speak different versions")
+	// ErrServerOlder (with ErrProtocol): the newsroom must update its server.
+	ErrServerOlder = errors.New("the newsroom server is older than this app")
+	// ErrNoLink: no connection to the server, or it dropped mid-way.
+	ErrNoLink = errors.New("no link to the server")
+	// ErrPortal: something other than the server answered (a Wi-Fi login
+	// page, a proxy's error page).
+	ErrPortal = errors.New("something between this computer and the server answered instead of it")
+	// ErrTooLargeForServer: the server, or a proxy before it, refuses a
+	// request this large even when it carries one article.
+	ErrTooLargeForServer = errors.New("the newsroom refuses requests this large")
 )
+
+// errorKind names an exchange's failure for the window.
+func errorKind(err error) fielddesk.SyncErrorKind {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, ErrUnauthorized):
+		return fielddesk.SyncUnauthorized
+	case errors.Is(err, ErrServerOlder):
+		return fielddesk.SyncServerOlder
+	case errors.Is(err, ErrProtocol):
+		return fielddesk.SyncAppOlder
+	case errors.Is(err, ErrPortal):
+		return fielddesk.SyncPortal
+	case errors.Is(err, ErrTooLargeForServer):
+		return fielddesk.SyncTooLarge
+	case errors.Is(err, ErrNoLink):
+		return fielddesk.SyncNoLink
+	}
+	return ""
+}
 
 // ServerError is an error answer from the server.
 type ServerError struct {
@@ -372,7 +403,7 @@ func (c *Client) do(req *http.Request, token string, out any) error {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("no link to the server: %w", err)
+		return fmt.Errorf("%w: %w", ErrNoLink, err)
 	}
 	defer resp.Body.Close()
 	return decodeAnswer(resp, out)
@@ -384,13 +415,18 @@ func decodeAnswer(resp *http.Response, out any) error {
 			var e wire.Error
 			json.NewDecoder(io.LimitReader(resp.Body, wire.MaxSmallBody)).Decode(&e)
 			if n, err := strconv.Atoi(v); err == nil && n < wire.ProtocolVersion {
-				return fmt.Errorf("%w: the newsroom server is older (protocol %d, this app %d): the newsroom must update its server", ErrProtocol, n, wire.ProtocolVersion)
+				return fmt.Errorf("%w: %w (protocol %d, this app %d): the newsroom must update its server", ErrProtocol, ErrServerOlder, n, wire.ProtocolVersion)
 			}
 			return fmt.Errorf("%w: the server speaks protocol %q, this app %d: %s", ErrProtocol, v, wire.ProtocolVersion, e.Error)
 		}
-		return fmt.Errorf("something between this computer and the server answered instead of it (HTTP %d, no FieldDesk header): a Wi-Fi login page or a proxy?", resp.StatusCode)
+		if resp.StatusCode == http.StatusRequestEntityTooLarge {
+			// A proxy before the server with a smaller limit than ours.
+			return &ServerError{Status: resp.StatusCode, Code: wire.CodeTooLarge,
+				Msg: "a proxy before the newsroom server refuses requests this large (nginx: client_max_body_size; see docs/SERVER.md)"}
+		}
+		return fmt.Errorf("%w (HTTP %d, no FieldDesk header): a Wi-Fi login page or a proxy?", ErrPortal, resp.StatusCode)
 	}
-	limit := int64(wire.MaxBatchBytes)
+	limit := int64(wire.MaxPullBytes)
 	if resp.StatusCode >= 300 && resp.StatusCode != http.StatusConflict {
 		var e wire.Error
 		if err := json.NewDecoder(io.LimitReader(resp.Body, wire.MaxSmallBody)).Decode(&e); err != nil {

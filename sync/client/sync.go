@@ -64,6 +64,7 @@ func (c *Client) Sync(ctx context.Context) (Report, error) {
 				s.News = s.News[len(s.News)-fielddesk.MaxNews:]
 			}
 		}
+		s.ErrorKind = errorKind(err)
 		if err == nil {
 			s.Online, s.LastSync, s.LastError, s.NextTry = true, now, "", time.Time{}
 		} else {
@@ -157,12 +158,18 @@ func (c *Client) push(ctx context.Context, acct store.Account, rep *Report) erro
 			return nil
 		}
 		c.refresh(ctx, nil)
-		req := wire.PushRequest{DeviceID: acct.DeviceID, Mutations: make([]wire.Mutation, len(batch))}
-		for i, o := range batch {
-			req.Mutations[i] = wire.Mutation{ID: o.ID, Revision: o.Revision, Event: o.Event}
-		}
+		req := wire.PushRequest{DeviceID: acct.DeviceID, Mutations: pushable(batch)}
+		batch = batch[:len(req.Mutations)]
 		var resp wire.PushResponse
 		if err := c.call(ctx, acct.Server, acct.Token, "POST", "/v1/push", req, &resp); err != nil {
+			var se *ServerError
+			if errors.As(err, &se) && se.Status == http.StatusRequestEntityTooLarge {
+				if len(batch) > 1 {
+					c.batch = len(batch) / 2 // smaller limits than ours (a proxy): at once in halves
+					continue
+				}
+				return fmt.Errorf("%w: %s", ErrTooLargeForServer, se.Msg)
+			}
 			c.batch = max(1, len(batch)/2)
 			return err
 		}
@@ -198,6 +205,28 @@ func (c *Client) push(ctx context.Context, acct store.Account, rep *Report) erro
 			return fmt.Errorf("the server took %d of %d mutations; the rest go next time", len(acks), len(batch))
 		}
 	}
+}
+
+// pushBudget is what the mutations of one push may weigh, encoded: the
+// server's limit less room for the request around them.
+const pushBudget = wire.MaxBatchBytes - 64<<10
+
+// pushable returns the mutations of batch that fit in one push, in order:
+// as many as pushBudget takes, and always the first (every valid article
+// fits alone).
+func pushable(batch []store.Outgoing) []wire.Mutation {
+	out := make([]wire.Mutation, 0, len(batch))
+	size := 0
+	for _, o := range batch {
+		m := wire.Mutation{ID: o.ID, Revision: o.Revision, Event: o.Event}
+		enc, err := json.Marshal(m)
+		if err != nil || (len(out) > 0 && size+len(enc)+1 > pushBudget) {
+			break
+		}
+		size += len(enc) + 1
+		out = append(out, m)
+	}
+	return out
 }
 
 // RenditionSide and RenditionQuality make the photo sent before the
@@ -591,7 +620,7 @@ func (c *Client) readAcks(req *http.Request, u upload) (wire.PhotoState, error) 
 	c.staleAck(u.hash)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return st, fmt.Errorf("no link to the server: %w", err)
+		return st, fmt.Errorf("%w: %w", ErrNoLink, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != wire.AcksType {
@@ -616,7 +645,7 @@ func (c *Client) readAcks(req *http.Request, u upload) (wire.PhotoState, error) 
 			if errors.Is(err, io.EOF) && st.Complete {
 				return st, nil
 			}
-			return st, fmt.Errorf("the link dropped after %d bytes: %w", st.Have, err)
+			return st, fmt.Errorf("%w: it dropped after %d bytes: %w", ErrNoLink, st.Have, err)
 		}
 		if line.Error != "" {
 			// The answer began 200 before this went wrong: the status the
@@ -756,7 +785,7 @@ func (c *Client) fetch(ctx context.Context, acct store.Account, hash string, ren
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return false, fmt.Errorf("no link to the server: %w", err)
+		return false, fmt.Errorf("%w: %w", ErrNoLink, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusNotFound {
@@ -786,7 +815,7 @@ func (c *Client) fetch(ctx context.Context, acct store.Account, hash string, ren
 		}
 		if st.Have > 0 {
 			if _, err := io.CopyN(io.Discard, resp.Body, st.Have); err != nil {
-				return false, fmt.Errorf("the link dropped: %w", err)
+				return false, fmt.Errorf("%w: it dropped: %w", ErrNoLink, err)
 			}
 			have = st.Have
 		}
@@ -808,7 +837,7 @@ func (c *Client) fetch(ctx context.Context, acct store.Account, hash string, ren
 			have = st.Have
 		}
 		if err != nil {
-			return false, fmt.Errorf("the link dropped: %w", err)
+			return false, fmt.Errorf("%w: it dropped: %w", ErrNoLink, err)
 		}
 	}
 	return true, nil

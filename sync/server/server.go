@@ -307,6 +307,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) (any, error) {
 		return nil, err
 	}
 	resp := wire.PullResponse{Changes: []wire.Change{}, Cursor: strconv.FormatUint(next, 36), More: len(changes) == limit}
+	size := 0
 	for _, ch := range changes {
 		rev := ch.Revision
 		var missing []string
@@ -324,11 +325,27 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) (any, error) {
 		if len(missing) > 0 && owners[rev.Article.ID] != p.user.Name {
 			continue
 		}
-		resp.Changes = append(resp.Changes, wire.Change{Revision: rev, MissingPhotos: missing, Status: ch.Status,
-			Submitted: ch.Submitted, Events: ch.Events, Audit: ch.Audit})
+		change := wire.Change{Revision: rev, MissingPhotos: missing, Status: ch.Status,
+			Submitted: ch.Submitted, Events: ch.Events, Audit: ch.Audit}
+		// Answers are sized by bytes: long articles go a few at a time, and
+		// one alone however long (up to wire.MaxPullBytes).
+		enc, err := json.Marshal(change)
+		if err != nil {
+			return nil, err
+		}
+		if len(resp.Changes) > 0 && size+len(enc) > pullBudget {
+			resp.Cursor, resp.More = strconv.FormatUint(ch.Seq-1, 36), true
+			break
+		}
+		size += len(enc) + 1
+		resp.Changes = append(resp.Changes, change)
 	}
 	return resp, nil
 }
+
+// pullBudget is what the changes of one pull answer weigh at most, encoded,
+// unless one change alone weighs more.
+const pullBudget = wire.MaxBatchBytes - 64<<10
 
 func (s *Server) photoStatus(w http.ResponseWriter, r *http.Request) (any, error) {
 	rd, done, err := body(r, wire.MaxSmallBody*2)

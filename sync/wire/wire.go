@@ -29,7 +29,11 @@ const VersionHeader = "FieldDesk-Protocol"
 // Limits every decoder enforces. A body over its limit is refused with
 // ErrTooLarge (HTTP 413) before it is parsed.
 const (
-	MaxBatchBytes   = 8 << 20   // a push batch or a pull answer, decompressed
+	MaxBatchBytes = 8 << 20 // a push batch or a pull answer, decompressed
+	// MaxPullBytes bounds what a device reads of one pull answer. A server
+	// fills answers up to MaxBatchBytes and goes over only to carry one
+	// article whose review alone is larger (a long audit log), up to this.
+	MaxPullBytes    = 32 << 20
 	MaxMutations    = 500       // mutations in one push
 	MaxChunkBytes   = 256 << 10 // one photo chunk
 	MaxPhotoBytes   = 64 << 20  // one photo

@@ -144,6 +144,10 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, gui GUI) int 
 	if err := run(context.Background(), d, cmdArgs, stdout); err != nil {
 		return fail(stderr, err)
 	}
+	if err := d.DB.IndexProblem(); err != nil {
+		// The articles are safe and listed; only searches may miss some.
+		fmt.Fprintln(stderr, "fielddesk: warning: searches may miss some articles until they are indexed: "+strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
 	return 0
 }
 
@@ -218,7 +222,7 @@ func cmdSearch(ctx context.Context, d *desk.Desk, args []string, out io.Writer) 
 		return err
 	}
 	hits, err := d.Search(ctx, pos[0])
-	if err != nil {
+	if err != nil && !errors.Is(err, fielddesk.ErrIndexBehind) { // behind: Run warns
 		return err
 	}
 	if *asJSON {
