@@ -58,6 +58,9 @@ func Open(dir string) (*DB, error) {
 		WithNumCompactors(2).
 		WithNumGoroutines(2).
 		WithMetricsEnabled(false)
+	if err := repairAfterKill(opts.Dir); err != nil {
+		return nil, err
+	}
 	bdb, err := badger.Open(opts)
 	if err != nil {
 		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
