@@ -1,6 +1,9 @@
 package fielddesk
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors shared by every implementation of the domain's interfaces.
 // Wrap them with context; compare with errors.Is.
@@ -18,7 +21,30 @@ var (
 	// with some articles: a search may miss them. The articles themselves
 	// are safe; the store keeps trying.
 	ErrIndexBehind = errors.New("search index behind")
+	// ErrDiskFull means the disk has too little free space for a write;
+	// nothing was written and what was saved before is intact. The
+	// wrapping *DiskFullError says how much is free and needed.
+	ErrDiskFull = errors.New("disk full")
 )
+
+// DiskFullError is a write refused because the disk is (nearly) full.
+type DiskFullError struct {
+	Free, Need int64 // bytes
+}
+
+func (e *DiskFullError) Error() string {
+	return fmt.Sprintf("the disk is full: %s free, FieldDesk needs %s; free some space and saving resumes by itself", megabytes(e.Free), megabytes(e.Need))
+}
+
+// Unwrap makes errors.Is(err, ErrDiskFull) true.
+func (e *DiskFullError) Unwrap() error { return ErrDiskFull }
+
+func megabytes(n int64) string {
+	if n < 10<<20 {
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d MB", n>>20)
+}
 
 // ValidationError lists every problem found in an article, each naming its field.
 type ValidationError struct {

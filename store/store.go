@@ -73,6 +73,9 @@ func Open(dir string) (*DB, error) {
 		bdb.Close()
 		return nil, err
 	}
+	// Photos a server received before holders were recorded get them;
+	// a failure (a full disk) is tried again at the next open.
+	_ = s.migrateHolders()
 	// Index what a crash left unindexed, then keep up with saves. An
 	// article that cannot be indexed never keeps the folder from opening:
 	// IndexProblem says so and the indexer tries again.

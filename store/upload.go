@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"sync"
 
 	"github.com/dgraph-io/badger/v4"
@@ -55,25 +54,31 @@ func (s *DB) PhotoStatus(hash string) (PhotoState, error) {
 	if st, err := os.Stat(s.PhotoPath(hash)); err == nil {
 		return PhotoState{Hash: hash, Have: st.Size(), Complete: true}, nil
 	}
-	st, err := os.Stat(s.partialPath(hash))
+	return s.partialState(s.partialPath(hash), hash)
+}
+
+// partialState is how much of the photo hash the partial file at path
+// holds, by its saved hash state.
+func (s *DB) partialState(path, hash string) (PhotoState, error) {
+	st, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return PhotoState{Hash: hash}, nil
 	}
 	if err != nil {
 		return PhotoState{}, fmt.Errorf("photo %s: %w", hash[:12], err)
 	}
-	have, _, err := s.loadHashState(hash)
+	have, _, err := loadHashState(path, hash)
 	if err != nil || have > st.Size() {
 		return PhotoState{Hash: hash}, nil // no usable state: the photo starts again
 	}
 	return PhotoState{Hash: hash, Have: have}, nil
 }
 
-// loadHashState reads the saved SHA-256 state of a partial photo and the
-// length it covers.
-func (s *DB) loadHashState(hash string) (int64, hashState, error) {
+// loadHashState reads the saved SHA-256 state of the partial photo at path
+// and the length it covers.
+func loadHashState(path, hash string) (int64, hashState, error) {
 	h := sha256.New().(hashState)
-	saved, err := os.ReadFile(s.partialPath(hash) + ".state")
+	saved, err := os.ReadFile(path + ".state")
 	if err != nil {
 		return 0, h, err
 	}
@@ -102,14 +107,52 @@ type hashState interface {
 // there, the whole photo's hash is checked: a match moves it into place, a
 // mismatch (ErrHashMismatch) deletes it. Chunks are at most maxChunk bytes.
 func (s *DB) AppendPhoto(hash string, offset, size int64, chunkHash string, r io.Reader, maxChunk int64) (PhotoState, error) {
-	// Appends to one photo take turns: a device that reconnects may send
+	st, err := s.PhotoStatus(hash)
+	if err != nil || st.Complete {
+		return st, err
+	}
+	return s.appendChunk(partialUpload{hash: hash, path: s.partialPath(hash), place: func(tmp string) error {
+		return s.placePhoto(tmp, hash)
+	}}, st, offset, size, chunkHash, r, maxChunk)
+}
+
+// placePhoto moves a complete, verified photo file into place.
+func (s *DB) placePhoto(tmp, hash string) error {
+	final := s.PhotoPath(hash)
+	if _, err := os.Stat(final); err == nil {
+		return os.Remove(tmp) // the same bytes came another way
+	}
+	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(final))
+}
+
+// partialUpload is a photo arriving in pieces into the file at path, and
+// what to do with it once its bytes are complete and match hash.
+type partialUpload struct {
+	hash, path string
+	// check, if not nil, vets the complete file before it is placed (an
+	// error deletes it and is returned).
+	check func(path string) error
+	place func(path string) error
+}
+
+// appendChunk adds a chunk to the partial upload u whose state is st (see
+// AppendPhoto).
+func (s *DB) appendChunk(u partialUpload, st PhotoState, offset, size int64, chunkHash string, r io.Reader, maxChunk int64) (PhotoState, error) {
+	hash := u.hash
+	// Appends to one file take turns: a device that reconnects may send
 	// while the server still reads what its old connection delivered.
-	mu, _ := s.uploads.LoadOrStore(hash, &sync.Mutex{})
+	mu, _ := s.uploads.LoadOrStore(u.path, &sync.Mutex{})
 	mu.(*sync.Mutex).Lock()
 	defer mu.(*sync.Mutex).Unlock()
-	state, err := s.PhotoStatus(hash)
-	if err != nil || state.Complete {
-		return state, err
+	state, err := s.partialState(u.path, hash)
+	if err != nil {
+		return st, err
 	}
 	if offset > state.Have {
 		return state, fmt.Errorf("%w: the store holds %d bytes of %s…, the chunk starts at %d", ErrWrongOffset, state.Have, hash[:12], offset)
@@ -135,17 +178,20 @@ func (s *DB) AppendPhoto(hash string, offset, size int64, chunkHash string, r io
 		}
 		chunk, offset = chunk[skip:], state.Have
 	}
-	dir := filepath.Dir(s.partialPath(hash))
+	dir := filepath.Dir(u.path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return state, err
 	}
 	h := sha256.New().(hashState)
 	if offset > 0 {
-		if _, h, err = s.loadHashState(hash); err != nil {
+		if _, h, err = loadHashState(u.path, hash); err != nil {
 			return state, fmt.Errorf("photo %s: %w", hash[:12], err)
 		}
 	}
-	f, err := os.OpenFile(s.partialPath(hash), os.O_WRONLY|os.O_CREATE, 0o600)
+	if err := s.roomFor(int64(len(chunk))); err != nil {
+		return state, err
+	}
+	f, err := os.OpenFile(u.path, os.O_WRONLY|os.O_CREATE, 0o600)
 	if err != nil {
 		return state, err
 	}
@@ -161,7 +207,7 @@ func (s *DB) AppendPhoto(hash string, offset, size int64, chunkHash string, r io
 		err = cerr
 	}
 	if err != nil {
-		return state, fmt.Errorf("photo %s: %w", hash[:12], err)
+		return state, fmt.Errorf("photo %s: %w", hash[:12], diskErr(err))
 	}
 	h.Write(chunk)
 	have := offset + int64(len(chunk))
@@ -170,28 +216,26 @@ func (s *DB) AppendPhoto(hash string, offset, size int64, chunkHash string, r io
 		if err != nil {
 			return state, err
 		}
-		if err := writeSynced(s.partialPath(hash)+".state", append(binary.BigEndian.AppendUint64(nil, uint64(have)), saved...)); err != nil {
-			return state, fmt.Errorf("photo %s: %w", hash[:12], err)
+		if err := writeSynced(u.path+".state", append(binary.BigEndian.AppendUint64(nil, uint64(have)), saved...)); err != nil {
+			return state, fmt.Errorf("photo %s: %w", hash[:12], diskErr(err))
 		}
 		if err := syncDir(dir); err != nil {
 			return state, fmt.Errorf("photo %s: %w", hash[:12], err)
 		}
 		return PhotoState{Hash: hash, Have: have}, nil
 	}
+	os.Remove(u.path + ".state")
 	if hex.EncodeToString(h.Sum(nil)) != hash {
-		os.Remove(s.partialPath(hash))
-		os.Remove(s.partialPath(hash) + ".state")
+		os.Remove(u.path)
 		return PhotoState{Hash: hash}, fmt.Errorf("%w: %s…", ErrHashMismatch, hash[:12])
 	}
-	final := s.PhotoPath(hash)
-	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
-		return state, err
+	if u.check != nil {
+		if err := u.check(u.path); err != nil {
+			os.Remove(u.path)
+			return PhotoState{Hash: hash}, err
+		}
 	}
-	if err := os.Rename(s.partialPath(hash), final); err != nil {
-		return state, err
-	}
-	os.Remove(s.partialPath(hash) + ".state")
-	if err := syncDir(filepath.Dir(final)); err != nil {
+	if err := u.place(u.path); err != nil {
 		return state, err
 	}
 	return PhotoState{Hash: hash, Have: have, Complete: true}, nil
@@ -250,42 +294,30 @@ func (s *DB) PhotoFile(hash string) (path string, original bool, err error) {
 // hash) of the photo original: once its bytes are complete and verified it
 // is filed as that original's rendition.
 func (s *DB) AppendRendition(original, hash string, offset, size int64, chunkHash string, r io.Reader, maxChunk int64) (PhotoState, error) {
-	if !sha256Re.MatchString(original) {
+	if !sha256Re.MatchString(original) || !sha256Re.MatchString(hash) {
 		return PhotoState{}, fmt.Errorf("photo %q: not a SHA-256: %w", original, ErrHashMismatch)
 	}
-	if s.HasRendition(original) {
-		st, err := os.Stat(s.RenditionPath(original))
-		if err != nil {
-			return PhotoState{}, err
-		}
+	if st, err := os.Stat(s.RenditionPath(original)); err == nil {
 		return PhotoState{Hash: hash, Have: st.Size(), Complete: true}, nil
 	}
-	st, err := s.AppendPhoto(hash, offset, size, chunkHash, r, maxChunk)
-	if err != nil || !st.Complete {
+	st, err := s.partialState(s.partialPath(hash), hash)
+	if err != nil {
 		return st, err
 	}
-	final := s.RenditionPath(original)
+	return s.appendChunk(partialUpload{hash: hash, path: s.partialPath(hash), place: func(tmp string) error {
+		return placeFile(tmp, s.RenditionPath(original))
+	}}, st, offset, size, chunkHash, r, maxChunk)
+}
+
+// placeFile moves a complete file to final durably.
+func placeFile(tmp, final string) error {
 	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
-		return st, err
+		return err
 	}
-	if referenced, err := s.photoReferenced(hash); err == nil && referenced {
-		// The rendition's bytes are also a photo in their own right: copy.
-		f, err := os.Open(s.PhotoPath(hash))
-		if err != nil {
-			return st, err
-		}
-		defer f.Close()
-		data, err := io.ReadAll(f)
-		if err != nil {
-			return st, err
-		}
-		if err := writeSynced(final, data); err != nil {
-			return st, err
-		}
-	} else if err := os.Rename(s.PhotoPath(hash), final); err != nil {
-		return st, err
+	if err := os.Rename(tmp, final); err != nil {
+		return err
 	}
-	return st, syncDir(filepath.Dir(final))
+	return syncDir(filepath.Dir(final))
 }
 
 func wantKey(hash string) []byte { return []byte("w/" + hash) }
@@ -310,38 +342,4 @@ func (s *DB) OriginalWanted(hash string) (bool, error) {
 	return true, nil
 }
 
-// PhotoVisible reports whether some article that refers to the photo
-// passes keep (given its owner): who may download it.
-func (s *DB) PhotoVisible(hash string, keep func(owner string) bool) (bool, error) {
-	var articles []fielddesk.ID
-	err := s.db.View(func(txn *badger.Txn) error {
-		prefix := []byte("p/" + hash + "/")
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			rest := string(it.Item().Key()[len(prefix):])
-			if i := strings.IndexByte(rest, '/'); i > 0 {
-				articles = append(articles, fielddesk.ID(rest[:i]))
-			}
-		}
-		for _, id := range articles {
-			owner, err := ownerOf(txn, id)
-			if err != nil {
-				return err
-			}
-			if keep(owner) {
-				return errVisible
-			}
-		}
-		return nil
-	})
-	if errors.Is(err, errVisible) {
-		return true, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("photo %s: %w", short(hash), mapErr(err))
-	}
-	return false, nil
-}
 
-var errVisible = errors.New("visible")

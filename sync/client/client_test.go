@@ -56,7 +56,7 @@ func TestSendAndReceiveOverLoopback(t *testing.T) {
 			}
 		}
 	}
-	if !n.db.HasRendition(big.Article.Photos[0].Hash) {
+	if !n.hasRendition(big.Article.Photos[0].Hash) {
 		t.Error("no rendition of the big photo on the server")
 	}
 	st := c.c.Status()
@@ -122,8 +122,8 @@ func TestRenditionsFirstAndOriginalsOnRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := r.Article.Photos[0].Hash
-	if st, _ := n.db.PhotoStatus(h); st.Complete || !n.db.HasRendition(h) {
-		t.Fatalf("server: original complete %v, rendition %v; want only the rendition", st.Complete, n.db.HasRendition(h))
+	if st, _ := n.photoState(h); st.Complete || !n.hasRendition(h) {
+		t.Fatalf("server: original complete %v, rendition %v; want only the rendition", st.Complete, n.hasRendition(h))
 	}
 	st := c.c.Status()
 	if len(st.Photos) != 1 || st.Photos[0].Waiting == "" {
@@ -155,7 +155,7 @@ func TestRenditionsFirstAndOriginalsOnRequest(t *testing.T) {
 	if _, err := c.c.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if st, _ := n.db.PhotoStatus(h); !st.Complete {
+	if st, _ := n.photoState(h); !st.Complete {
 		t.Fatal("the wanted original did not go")
 	}
 	if _, err := e.c.Sync(ctx); err != nil {
@@ -291,8 +291,8 @@ func TestTextOvertakesAPhotoOnItsWay(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { _, err := c.c.Sync(context.Background()); done <- err }()
 	waitFor(t, 60*time.Second, "the photo's upload to start", func() bool {
-		st, _ := n.db.PhotoStatus(h)
-		return st.Have > 0 || n.db.HasRendition(h)
+		st, _ := n.photoState(h)
+		return st.Have > 0 || n.hasRendition(h)
 	})
 	urgent := c.write("Tin khẩn: sạt lở vùi nhà dân")
 	c.send(urgent.Article.ID)
@@ -301,7 +301,7 @@ func TestTextOvertakesAPhotoOnItsWay(t *testing.T) {
 		_, ok := n.serverArticles()[urgent.Article.ID]
 		return ok
 	})
-	if st, _ := n.db.PhotoStatus(h); st.Complete {
+	if st, _ := n.photoState(h); st.Complete {
 		t.Error("the urgent text arrived only after the whole photo")
 	}
 	n.proxy.SetRate(0)

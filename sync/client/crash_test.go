@@ -39,7 +39,7 @@ func TestServerRestartInTheMiddleOfAPhoto(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { _, err := c.c.Sync(context.Background()); done <- err }()
 	waitFor(t, 30*time.Second, "half the original", func() bool {
-		st, _ := n.db.PhotoStatus(h)
+		st, _ := n.photoState(h)
 		return st.Have > size/2
 	})
 	upBefore := n.proxy.Up.Load()
@@ -48,7 +48,7 @@ func TestServerRestartInTheMiddleOfAPhoto(t *testing.T) {
 		t.Fatal("the exchange succeeded while the server was down")
 	}
 	n.open()
-	st, err := n.db.PhotoStatus(h)
+	st, err := n.photoState(h)
 	if err != nil || st.Have < size/2 || st.Complete {
 		t.Fatalf("after the restart the server holds %+v (%v)", st, err)
 	}

@@ -251,3 +251,30 @@ func (n *newsroom) serverArticles() map[fielddesk.ID]fielddesk.Revision {
 }
 
 func clientFor(d *device) *client.Client { return client.New(d.desk.DB, d.opt) }
+
+// photoState is how much of a photo the server holds from any of the
+// newsroom's users (each user's uploads are kept apart).
+func (n *newsroom) photoState(hash string) (store.PhotoState, error) {
+	var best store.PhotoState
+	for _, u := range []string{"lethib", "tranvanc", "bientap"} {
+		st, _, err := n.db.UploadStatus(u, hash)
+		if err != nil {
+			return st, err
+		}
+		if st.Complete || st.Have > best.Have {
+			best = st
+		}
+	}
+	return best, nil
+}
+
+// hasRendition reports whether one of the newsroom's users filed a
+// rendition of the photo.
+func (n *newsroom) hasRendition(hash string) bool {
+	for _, u := range []string{"lethib", "tranvanc", "bientap"} {
+		if _, r, err := n.db.UploadStatus(u, hash); err == nil && r {
+			return true
+		}
+	}
+	return false
+}

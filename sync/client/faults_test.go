@@ -48,7 +48,7 @@ func checkServerHolds(t *testing.T, n *newsroom, c *device, sent map[fielddesk.I
 			seen[h.ID] = true
 		}
 		for _, p := range local.Article.Photos {
-			st, err := n.db.PhotoStatus(p.Hash)
+			st, err := n.photoState(p.Hash)
 			if err != nil || !st.Complete {
 				t.Errorf("photo %s of %s not complete on the server: %+v %v", p.Hash[:12], id, st, err)
 				continue
@@ -233,7 +233,7 @@ func TestRunBacksOffOnlyWhenNothingMoves(t *testing.T) {
 	done := make(chan struct{})
 	go func() { defer close(done); c.c.Run(ctx) }()
 	waitFor(t, 120*time.Second, "the photo to arrive", func() bool {
-		st, _ := n.db.PhotoStatus(r.Article.Photos[0].Hash)
+		st, _ := n.photoState(r.Article.Photos[0].Hash)
 		return st.Complete
 	})
 	mu.Lock()
@@ -294,7 +294,7 @@ func TestARefusedPhotoDoesNotBlockTheRest(t *testing.T) {
 	if _, err := c.c.Sync(context.Background()); err != nil {
 		t.Fatalf("one bad photo failed the exchange: %v", err)
 	}
-	if st, _ := n.db.PhotoStatus(good.Article.Photos[0].Hash); !st.Complete {
+	if st, _ := n.photoState(good.Article.Photos[0].Hash); !st.Complete {
 		t.Error("the good photo did not go")
 	}
 	st := c.c.Status()

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/fielddesk/fielddesk"
@@ -62,6 +61,13 @@ func baseURL(r *http.Request) string {
 
 func mediaURL(p fielddesk.Photo) string { return "/media/" + p.Hash }
 
+// hasRendition reports whether the article's owner or a writer of it filed
+// a rendition of the photo.
+func (s *Server) hasRendition(article fielddesk.ID, hash string) bool {
+	_, r, err := s.db.ArticlePhoto(article, hash)
+	return err == nil && r != ""
+}
+
 // renditionWidth is the width of the rendition the devices make (the
 // longest side at most 1600 px), from the original's size.
 func renditionWidth(p fielddesk.Photo) int {
@@ -72,20 +78,21 @@ func renditionWidth(p fielddesk.Photo) int {
 	return p.Width * 1600 / long
 }
 
-// srcset offers the rendition and, when the server holds it and it is
-// larger, the original.
-func (s *Server) srcset(p fielddesk.Photo) string {
-	var set []string
-	if s.db.HasRendition(p.Hash) {
-		set = append(set, fmt.Sprintf("/media/%s %dw", p.Hash, renditionWidth(p)))
+// srcsetOf offers, for the photos of one article, the rendition and, when
+// the server holds it and it is larger, the original (both as sent by the
+// article's owner or one of its writers).
+func (s *Server) srcsetOf(article fielddesk.ID) func(fielddesk.Photo) string {
+	return func(p fielddesk.Photo) string {
+		original, rendition, err := s.db.ArticlePhoto(article, p.Hash)
+		if err != nil {
+			s.log.Error("srcset", "article", article, "photo", p.Hash, "err", err)
+			return ""
+		}
+		if rendition == "" || !original || p.Width <= renditionWidth(p) {
+			return "" // one file: src says it all
+		}
+		return fmt.Sprintf("/media/%s %dw, /media/%s?size=original %dw", p.Hash, renditionWidth(p), p.Hash, p.Width)
 	}
-	if st, err := s.db.PhotoStatus(p.Hash); err == nil && st.Complete && p.Width > renditionWidth(p) {
-		set = append(set, fmt.Sprintf("/media/%s?size=original %dw", p.Hash, p.Width))
-	}
-	if len(set) < 2 {
-		return "" // one file: src says it all
-	}
-	return strings.Join(set, ", ")
 }
 
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, status int, msg string) {
@@ -117,7 +124,7 @@ func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) {
 	}
 	doc := render.Parse(rev.Article, pub.Published)
 	var b bytes.Buffer
-	err = doc.Page(&b, render.HTMLOptions{PhotoURL: mediaURL, Srcset: s.srcset, Sizes: "(max-width: 44rem) 100vw, 42rem", Nav: nav})
+	err = doc.Page(&b, render.HTMLOptions{PhotoURL: mediaURL, Srcset: s.srcsetOf(pub.Article), Sizes: "(max-width: 44rem) 100vw, 42rem", Nav: nav})
 	if err != nil {
 		s.log.Error("render page", "article", pub.Article, "err", err)
 		s.pageError(w, r, http.StatusInternalServerError, "Lỗi máy chủ; thử lại sau. (Server error; try again later.)")
@@ -151,7 +158,7 @@ func (s *Server) indexPage(w http.ResponseWriter, r *http.Request) {
 			title = a.Category
 		}
 		e := render.IndexEntry{URL: "/articles/" + p.Slug, Headline: a.Headline, Sapo: a.Sapo, Category: a.Category, Time: p.Published, Language: a.Language}
-		if len(a.Photos) > 0 && s.db.HasRendition(a.Photos[0].Hash) {
+		if len(a.Photos) > 0 && s.hasRendition(a.ID, a.Photos[0].Hash) {
 			e.Image = mediaURL(a.Photos[0])
 			if f, ok := fielddesk.ParseFigureOf(a.Body, a.Photos[0].Hash); ok {
 				e.ImageAlt = f.Caption
@@ -315,13 +322,20 @@ func (s *Server) publishedNinJS(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) media(w http.ResponseWriter, r *http.Request) {
 	hash := r.PathValue("hash")
-	if !wire.ValidHash(hash) || !s.db.PhotoPublished(hash) {
+	if !wire.ValidHash(hash) {
 		http.NotFound(w, r)
 		return
 	}
-	path := s.db.RenditionPath(hash)
-	if r.URL.Query().Get("size") == "original" || !s.db.HasRendition(hash) {
+	published, original, path, err := s.db.PublishedPhoto(hash)
+	if err != nil {
+		s.log.Error("media", "photo", hash, "err", err)
+	}
+	if (r.URL.Query().Get("size") == "original" || path == "") && original {
 		path = s.db.PhotoPath(hash)
+	}
+	if !published || path == "" {
+		http.NotFound(w, r)
+		return
 	}
 	f, err := os.Open(path)
 	if err != nil {

@@ -8,8 +8,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,8 +34,8 @@ type Server struct {
 	mux    *http.ServeMux
 	logins *limiter
 	stats  *metrics
-	// uploading: photo hash -> channel closed when the upload in progress
-	// ends. A device that reconnects waits for its old connection's bytes
+	// uploading: user and photo hash -> channel closed when the upload in
+	// progress ends. A device that reconnects waits for its old connection's bytes
 	// to be taken before it asks where to resume.
 	uploading sync.Map
 }
@@ -46,9 +44,9 @@ type Server struct {
 // the same photo (a silent old connection must not block a new one).
 const uploadDrainWait = time.Second
 
-// awaitUpload waits (briefly) until no upload of hash is in progress.
-func (s *Server) awaitUpload(ctx context.Context, hash string) {
-	if ch, ok := s.uploading.Load(hash); ok {
+// awaitUpload waits (briefly) until no upload of hash by user is in progress.
+func (s *Server) awaitUpload(ctx context.Context, user, hash string) {
+	if ch, ok := s.uploading.Load(user + "\x00" + hash); ok {
 		t := time.NewTimer(uploadDrainWait)
 		defer t.Stop()
 		select {
@@ -59,13 +57,14 @@ func (s *Server) awaitUpload(ctx context.Context, hash string) {
 	}
 }
 
-// beginUpload marks an upload of hash in progress, after the one before.
-func (s *Server) beginUpload(ctx context.Context, hash string) (end func()) {
-	s.awaitUpload(ctx, hash)
+// beginUpload marks an upload of hash by user in progress, after the one before.
+func (s *Server) beginUpload(ctx context.Context, user, hash string) (end func()) {
+	s.awaitUpload(ctx, user, hash)
+	key := user + "\x00" + hash
 	ch := make(chan struct{})
-	s.uploading.Store(hash, ch)
+	s.uploading.Store(key, ch)
 	return func() {
-		s.uploading.CompareAndDelete(hash, ch)
+		s.uploading.CompareAndDelete(key, ch)
 		close(ch)
 	}
 }
@@ -312,11 +311,12 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) (any, error) {
 		rev := ch.Revision
 		var missing []string
 		for _, ph := range rev.Article.Photos {
-			st, err := s.db.PhotoStatus(ph.Hash)
+			// Sent by the article's owner or one of its writers, not only named.
+			original, rendition, err := s.db.ArticlePhoto(rev.Article.ID, ph.Hash)
 			if err != nil {
 				return nil, err
 			}
-			if !st.Complete && !s.db.HasRendition(ph.Hash) {
+			if !original && rendition == "" {
 				missing = append(missing, ph.Hash)
 			}
 		}
@@ -357,34 +357,29 @@ func (s *Server) photoStatus(w http.ResponseWriter, r *http.Request) (any, error
 	if err != nil {
 		return nil, err
 	}
-	see, err := s.seer(r.Context(), who(r))
-	if err != nil {
-		return nil, err
-	}
+	p := who(r)
 	resp := wire.PhotoStatusResponse{Photos: []wire.PhotoState{}}
 	for _, h := range req.Hashes {
-		s.awaitUpload(r.Context(), h)
-		st, err := s.db.PhotoStatus(h)
+		s.awaitUpload(r.Context(), p.user.Name, h)
+		// What this user's devices sent: another's copy of the same bytes
+		// is never told (the hash is public once a photo is published).
+		st, rendition, err := s.db.UploadStatus(p.user.Name, h)
 		if err != nil {
 			return nil, err
 		}
-		// A whole photo of articles the device may not see is "not here":
-		// its existence is not told. (Partial uploads, renditions among them,
-		// are named by hashes only their sender knows.)
-		if st.Complete || s.db.HasRendition(h) {
-			if ok, err := s.db.PhotoVisible(h, see); err != nil {
+		ps := wire.PhotoState{Hash: h, Have: st.Have, Complete: st.Complete, Rendition: rendition}
+		if !st.Complete {
+			may, err := s.db.MayUpload(p.user.Name, h)
+			if err != nil {
 				return nil, err
-			} else if !ok {
-				resp.Photos = append(resp.Photos, wire.PhotoState{Hash: h})
-				continue
+			}
+			if wanted, err := s.db.OriginalWanted(h); err != nil {
+				return nil, err
+			} else if may {
+				ps.Wanted = wanted
 			}
 		}
-		wanted, err := s.db.OriginalWanted(h)
-		if err != nil {
-			return nil, err
-		}
-		resp.Photos = append(resp.Photos, wire.PhotoState{Hash: h, Have: st.Have, Complete: st.Complete,
-			Rendition: s.db.HasRendition(h), Wanted: wanted && !st.Complete})
+		resp.Photos = append(resp.Photos, ps)
 	}
 	return resp, nil
 }
@@ -413,26 +408,27 @@ func (s *Server) photoChunk(w http.ResponseWriter, r *http.Request) (any, error)
 		return nil, fail(http.StatusBadRequest, wire.CodeBadRequest, "rendition_of %q is not a SHA-256 in lower-case hex", original)
 	}
 	p := who(r)
-	// Only photos of articles the device may see take space here.
-	visible, err := s.db.PhotoVisible(orElse(original, hash), func(owner string) bool { return owner == p.user.Name })
+	// Only photos of articles the device may touch take space here.
+	may, err := s.db.MayUpload(p.user.Name, orElse(original, hash))
 	if err != nil {
 		return nil, err
 	}
-	if !visible {
+	if !may {
 		return nil, fail(http.StatusNotFound, wire.CodeNotFound, "no article of yours refers to photo %s; send the article first", short(orElse(original, hash)))
 	}
 	appendChunk := func(offset int64, sum string, rd io.Reader) (store.PhotoState, error) {
 		if original != "" {
-			return s.db.AppendRendition(original, hash, offset, size, sum, rd, wire.MaxChunkBytes)
+			return s.db.AppendUploadRendition(p.user.Name, original, hash, offset, size, sum, rd, wire.MaxChunkBytes, checkRendition)
 		}
-		return s.db.AppendPhoto(hash, offset, size, sum, rd, wire.MaxChunkBytes)
+		return s.db.AppendUpload(p.user.Name, hash, offset, size, sum, rd, wire.MaxChunkBytes, checkImage)
 	}
 	var st store.PhotoState
-	defer s.beginUpload(r.Context(), hash)()
+	defer s.beginUpload(r.Context(), p.user.Name, hash)()
 	if r.Header.Get("Content-Type") == wire.ChunksType {
-		st, err = s.db.PhotoStatus(hash)
-		if original != "" && s.db.HasRendition(original) {
-			st = store.PhotoState{Hash: hash, Have: size, Complete: true}
+		if original != "" {
+			st, err = s.db.RenditionUploadStatus(p.user.Name, original, hash)
+		} else {
+			st, _, err = s.db.UploadStatus(p.user.Name, hash)
 		}
 		if err == nil && st.Have < offset && !st.Complete {
 			err = fmt.Errorf("%w: the server holds %d bytes", store.ErrWrongOffset, st.Have)
@@ -476,9 +472,6 @@ func (s *Server) photoChunk(w http.ResponseWriter, r *http.Request) (any, error)
 			}
 		}
 		if acks != nil {
-			if err == nil && st.Complete && original == "" {
-				err = s.checkImage(hash)
-			}
 			if err != nil {
 				ae := s.apiErr(r, err)
 				acks.Encode(wire.Error{Error: ae.msg, Code: ae.code})
@@ -489,9 +482,6 @@ func (s *Server) photoChunk(w http.ResponseWriter, r *http.Request) (any, error)
 		}
 	} else {
 		st, err = appendChunk(offset, r.Header.Get("Chunk-SHA256"), r.Body)
-	}
-	if err == nil && st.Complete && original == "" {
-		err = s.checkImage(hash)
 	}
 	state := wire.PhotoState{Hash: hash, Have: st.Have, Complete: st.Complete}
 	switch {
@@ -515,19 +505,39 @@ var FrameReadTimeout = 2 * time.Minute
 
 var errNotImage = errors.New("not an image FieldDesk takes")
 
-// checkImage reads the header of a photo that just arrived and deletes it
-// unless it is an image within the limits (an image bomb never reaches a
-// decoder).
-func (s *Server) checkImage(hash string) error {
-	f, err := os.Open(s.db.PhotoPath(hash))
+// checkImage reads the header of a photo that just arrived, before it is
+// kept: an image within the limits, or it is refused (an image bomb never
+// reaches a decoder).
+func checkImage(path string) error {
+	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
-	_, ierr := photo.Inspect(f)
-	f.Close()
-	if ierr != nil {
-		os.Remove(s.db.PhotoPath(hash))
-		return fmt.Errorf("%w: photo %s: %v", errNotImage, short(hash), ierr)
+	defer f.Close()
+	if _, err := photo.Inspect(f); err != nil {
+		return fmt.Errorf("%w: %v", errNotImage, err)
+	}
+	return nil
+}
+
+// MaxRenditionSide bounds a rendition's longest side (devices make them at
+// 1600 px).
+const MaxRenditionSide = 2048
+
+// checkRendition takes a rendition only if it is a JPEG of at most
+// MaxRenditionSide pixels a side, as the devices make them.
+func checkRendition(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	info, err := photo.Inspect(f)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errNotImage, err)
+	}
+	if info.Format != "jpeg" || max(info.Width, info.Height) > MaxRenditionSide {
+		return fmt.Errorf("%w: a rendition is a JPEG of at most %d pixels a side, not a %s of %d×%d", errNotImage, MaxRenditionSide, info.Format, info.Width, info.Height)
 	}
 	return nil
 }
@@ -553,7 +563,7 @@ func (s *Server) photoWant(w http.ResponseWriter, r *http.Request) (any, error) 
 		return nil, err
 	}
 	for _, h := range req.Hashes {
-		ok, err := s.db.PhotoVisible(h, see)
+		ok, err := s.db.PhotoNamed(h, see)
 		if err != nil {
 			return nil, err
 		}
@@ -581,28 +591,30 @@ func (s *Server) photoGet(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		ok, err := s.db.PhotoVisible(hash, see)
+		// Only what an article the device may see really holds: the
+		// original its owner or a writer sent, or their rendition.
+		var path, renditionHash string
+		ok := false
+		if r.URL.Query().Get("rendition") == "1" {
+			path, renditionHash, err = s.db.VisibleRendition(hash, see)
+			ok = err == nil
+			if errors.Is(err, fielddesk.ErrNotFound) {
+				err = nil
+			}
+		} else {
+			path = s.db.PhotoPath(hash)
+			ok, err = s.db.PhotoVisible(hash, see)
+		}
 		if err != nil {
 			return nil, err
-		}
-		path := s.db.PhotoPath(hash)
-		if r.URL.Query().Get("rendition") == "1" {
-			path = s.db.RenditionPath(hash)
 		}
 		f, err := os.Open(path)
 		if !ok || err != nil {
 			return nil, fail(http.StatusNotFound, wire.CodeNotFound, "photo %s not found", short(hash))
 		}
 		defer f.Close()
-		if r.URL.Query().Get("rendition") == "1" {
-			h := sha256.New()
-			if _, err := io.Copy(h, f); err != nil {
-				return nil, err
-			}
-			if _, err := f.Seek(0, io.SeekStart); err != nil {
-				return nil, err
-			}
-			w.Header().Set(wire.RenditionHashHeader, hex.EncodeToString(h.Sum(nil)))
+		if renditionHash != "" {
+			w.Header().Set(wire.RenditionHashHeader, renditionHash)
 		}
 		w.Header().Set("Content-Type", "application/octet-stream")
 		http.ServeContent(w, r, "", time.Time{}, f)

@@ -55,8 +55,11 @@
 //
 // POST /v1/photos/status with PhotoStatusRequest asks, for many photos at
 // once, which the server lacks and how many bytes of each it already holds
-// (PhotoStatusResponse; a whole photo of an article the device may not see
-// is reported as absent). The client then sends only the missing range:
+// from this user's devices (PhotoStatusResponse). Every user's uploads are
+// kept apart, and a photo counts as held only once the user's devices sent
+// it whole: naming a photo's hash (public once it is published) in an
+// article gives nothing, and a photo someone else sent is reported as
+// absent and sent again. The client then sends only the missing range:
 // PUT /v1/photos/{sha256}?offset=N&size=TOTAL with Content-Type ChunksType,
 // a body of frames (WriteFrame: length, SHA-256, bytes; at least
 // MinFrameBytes each but the last, at most MaxChunkBytes). The server keeps
@@ -76,13 +79,16 @@
 //
 // With rendition_of=ORIGINAL the bytes are a rendition of that photo, a
 // JPEG of at most 1600 px sent before the original, verified against its
-// own hash and filed under the original's. PhotoState.Rendition says the
+// own hash, checked to be a JPEG of at most 2048 px a side (422 otherwise)
+// and filed as this user's rendition of the original; it is shown only
+// with articles this user owns or wrote a revision of. PhotoState.Rendition says the
 // server holds one; PhotoState.Wanted that an editor asked for the original
 // (POST /v1/photos/want, editors and admins), which the author's device
 // then sends first among originals.
 //
 // GET /v1/photos/{sha256} sends a photo to a device whose user may see an
-// article with it, with Range support so downloads resume; ?rendition=1
+// article that holds it (its owner, or someone who wrote a revision of it,
+// sent it whole), with Range support so downloads resume; ?rendition=1
 // sends its rendition, with the rendition's SHA-256 in RenditionHashHeader.
 //
 // A revision that refers to photos becomes visible to others when each has

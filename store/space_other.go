@@ -1,0 +1,16 @@
+//go:build !windows
+
+package store
+
+import "syscall"
+
+// freeBytes is the space free for this process's writes on dir's disk.
+func freeBytes(dir string) (int64, error) {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return 0, err
+	}
+	return int64(st.Bavail) * int64(st.Bsize), nil
+}
+
+func isDiskFullOS(error) bool { return false }

@@ -1,0 +1,27 @@
+//go:build windows
+
+package store
+
+import (
+	"errors"
+
+	"golang.org/x/sys/windows"
+)
+
+// freeBytes is the space free for this process's writes on dir's disk.
+func freeBytes(dir string) (int64, error) {
+	p, err := windows.UTF16PtrFromString(dir)
+	if err != nil {
+		return 0, err
+	}
+	var free, total, all uint64
+	if err := windows.GetDiskFreeSpaceEx(p, &free, &total, &all); err != nil {
+		return 0, err
+	}
+	return int64(free), nil
+}
+
+// isDiskFullOS: Windows says ERROR_DISK_FULL or ERROR_HANDLE_DISK_FULL.
+func isDiskFullOS(err error) bool {
+	return errors.Is(err, windows.ERROR_DISK_FULL) || errors.Is(err, windows.ERROR_HANDLE_DISK_FULL)
+}
