@@ -341,5 +341,3 @@ func (s *DB) OriginalWanted(hash string) (bool, error) {
 	}
 	return true, nil
 }
-
-

@@ -114,4 +114,3 @@ func (e *env) getBody(token, hash, query string) string {
 	}
 	return string(b)
 }
-
