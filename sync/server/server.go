@@ -478,6 +478,17 @@ func (s *Server) photoChunk(w http.ResponseWriter, r *http.Request) (any, error)
 			} else {
 				acks.Encode(wire.PhotoState{Hash: hash, Have: st.Have, Complete: st.Complete})
 			}
+			rc.Flush()
+		}
+		if err != nil {
+			// The body may still be arriving: close it here, while the
+			// handler runs, so the server never reads the connection
+			// twice at once afterwards (golang/go#68560). The rest gets a
+			// short while to drain, else the connection closes.
+			rc.SetReadDeadline(time.Now().Add(time.Second))
+			r.Body.Close()
+		}
+		if acks != nil {
 			return nil, errServed
 		}
 	} else {
