@@ -56,6 +56,11 @@ const (
 	// SyncTooLarge: the server (or a proxy before it) refuses a request
 	// this large even alone: the newsroom must raise its limit.
 	SyncTooLarge SyncErrorKind = "too_large"
+	// SyncServerFull: the newsroom server's disk is full; nothing is lost
+	// and the app tries again.
+	SyncServerFull SyncErrorKind = "server_full"
+	// SyncDiskFull: this computer's disk is full.
+	SyncDiskFull SyncErrorKind = "disk_full"
 )
 
 // SyncPhase is the part of an exchange under way.

@@ -85,7 +85,7 @@ func (s *DB) AddUser(ctx context.Context, name string, role fielddesk.Role, desk
 		return User{}, err
 	}
 	u := User{Name: name, Role: role, Desk: fielddesk.NFC(desk), Created: s.now().UTC(), Salt: salt, Hash: hashPassword(password, salt)}
-	err := s.db.Update(func(txn *badger.Txn) error {
+	err := s.update(func(txn *badger.Txn) error {
 		if _, err := txn.Get(userKey(name)); err == nil {
 			return fmt.Errorf("user %s exists already: %w", name, fielddesk.ErrInvalid)
 		}
@@ -101,7 +101,7 @@ func (s *DB) AddUser(ctx context.Context, name string, role fielddesk.Role, desk
 // returned once; only its hash is stored.
 func (s *DB) Login(ctx context.Context, name, password, deviceName string) (string, Device, User, error) {
 	var u User
-	err := s.db.View(func(txn *badger.Txn) error { return getJSON(txn, userKey(name), &u) })
+	err := s.view(func(txn *badger.Txn) error { return getJSON(txn, userKey(name), &u) })
 	if err != nil && !errors.Is(mapErr(err), fielddesk.ErrNotFound) {
 		return "", Device{}, User{}, fmt.Errorf("login: %w", err)
 	}
@@ -118,7 +118,7 @@ func (s *DB) Login(ctx context.Context, name, password, deviceName string) (stri
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	dev := Device{ID: string(fielddesk.NewID()), User: name, Name: fielddesk.NFC(deviceName), Created: s.now().UTC()}
-	err = s.db.Update(func(txn *badger.Txn) error {
+	err = s.update(func(txn *badger.Txn) error {
 		if err := setJSON(txn, deviceRecKey(dev.ID), dev); err != nil {
 			return err
 		}
@@ -134,7 +134,7 @@ func (s *DB) Login(ctx context.Context, name, password, deviceName string) (stri
 func (s *DB) Authenticate(ctx context.Context, token string) (Device, User, error) {
 	var dev Device
 	var u User
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		item, err := txn.Get(tokenKey(token))
 		if err != nil {
 			return err
@@ -160,7 +160,7 @@ func (s *DB) Authenticate(ctx context.Context, token string) (Device, User, erro
 // Users lists the accounts (without their password hashes).
 func (s *DB) Users(ctx context.Context) ([]User, error) {
 	var out []User
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		return eachJSON(txn, []byte("u/"), func(u *User) error {
 			u.Salt, u.Hash = nil, nil
 			out = append(out, *u)
@@ -178,7 +178,7 @@ func (s *DB) DisableUser(ctx context.Context, name string) error {
 // Devices lists every device.
 func (s *DB) Devices(ctx context.Context) ([]Device, error) {
 	var out []Device
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		return eachJSON(txn, []byte("v/"), func(d *Device) error { out = append(out, *d); return nil })
 	})
 	return out, err
@@ -191,7 +191,7 @@ func (s *DB) RevokeDevice(ctx context.Context, id string) error {
 
 // updateRecord changes one JSON record in place, or fails with ErrNotFound.
 func updateRecord[T any](s *DB, key []byte, what string, change func(*T)) error {
-	err := s.db.Update(func(txn *badger.Txn) error {
+	err := s.update(func(txn *badger.Txn) error {
 		var v T
 		if err := getJSON(txn, key, &v); err != nil {
 			return err

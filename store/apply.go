@@ -144,7 +144,7 @@ func (s *DB) applyGroup(group []*applyRequest) {
 	if len(group) > 1 {
 		outs := make([][]Outcome, len(group))
 		errs := make([]error, len(group))
-		err := s.db.Update(func(txn *badger.Txn) error {
+		err := s.update(func(txn *badger.Txn) error {
 			for i, r := range group {
 				outs[i], errs[i] = nil, nil
 				for _, m := range r.muts {
@@ -188,7 +188,7 @@ func (s *DB) applySolo(device, user string, muts []Mutation) ([]Outcome, error) 
 	for len(muts) > 0 {
 		var batch []Outcome
 		done := 0
-		err := s.db.Update(func(txn *badger.Txn) error {
+		err := s.update(func(txn *badger.Txn) error {
 			batch, done = batch[:0], 0
 			for _, m := range muts {
 				out, err := applyOne(txn, device, user, m)
@@ -246,7 +246,7 @@ func (e errStopAfter) Error() string { return e.err.Error() }
 
 // applyPrefix applies mutations known to be in order (after a batch met a gap).
 func (s *DB) applyPrefix(device, user string, muts []Mutation) error {
-	return s.db.Update(func(txn *badger.Txn) error {
+	return s.update(func(txn *badger.Txn) error {
 		for _, m := range muts {
 			if _, err := applyOne(txn, device, user, m); err != nil {
 				return err
@@ -425,7 +425,7 @@ func (s *DB) ChangesWithReview(ctx context.Context, cursor uint64, limit int, ke
 	}
 	var out []Pulled
 	next := cursor
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		seen := map[fielddesk.ID]bool{}
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("c/")})
 		defer it.Close()

@@ -3,6 +3,7 @@ package store
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -26,6 +27,10 @@ func TestMain(m *testing.M) {
 	}
 	if dir := os.Getenv(openChildEnv); dir != "" {
 		openChild(dir)
+		return
+	}
+	if dir := os.Getenv(fillChildEnv); dir != "" {
+		fillChild(dir)
 		return
 	}
 	os.Exit(m.Run())
@@ -149,3 +154,38 @@ func TestCrashKeepsEveryAcknowledgedRevision(t *testing.T) {
 	}
 	t.Logf("%d acknowledged revisions over %d kills, all present", len(acked), rounds)
 }
+
+const fillChildEnv = "FIELDDESK_FILL_CHILD_DIR"
+
+// fillChild saves articles of random text until a save fails, printing
+// "ack <article>" after each and then "full" or "error" with the message.
+func fillChild(dir string) {
+	db, err := Open(dir)
+	if err != nil {
+		fmt.Println("open-error", err)
+		os.Exit(3)
+	}
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := 0; ; n++ {
+		var b strings.Builder
+		for b.Len() < 200<<10 {
+			fmt.Fprintf(&b, "mã %08x ", rng.Uint32())
+		}
+		rev, err := db.Save(ctx, fielddesk.Article{Headline: fmt.Sprintf("Bảng số %d", n), Body: b.String()}, "")
+		if errors.Is(err, fielddesk.ErrDiskFull) {
+			fmt.Println("full", strings.ReplaceAll(err.Error(), "\n", " "))
+			break
+		}
+		if err != nil {
+			fmt.Println("error", err)
+			break
+		}
+		fmt.Println("ack", rev.Article.ID)
+	}
+	if err := db.Close(); err != nil {
+		fmt.Println("close-error", err)
+		os.Exit(4)
+	}
+}
+

@@ -61,7 +61,7 @@ func (s *DB) Act(ctx context.Context, id fielddesk.ID, action fielddesk.Action, 
 		Text: comment, At: s.now().UTC(), Author: user, Role: role}.Normalized()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	err = s.db.Update(func(txn *badger.Txn) error {
+	err = s.update(func(txn *badger.Txn) error {
 		sum, err := getSummary(txn, id)
 		if err != nil {
 			return err
@@ -101,7 +101,7 @@ func (s *DB) Act(ctx context.Context, id fielddesk.ID, action fielddesk.Action, 
 // knownToServer reports whether the newsroom has (or is being sent) the article.
 func (s *DB) knownToServer(id fielddesk.ID) (bool, error) {
 	known := false
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		head, err := getString(txn, serverHeadKey(id))
 		if err != nil || head != "" {
 			known = head != ""
@@ -135,7 +135,7 @@ func (s *DB) Comment(ctx context.Context, id fielddesk.ID, paragraph int, text s
 		Paragraph: paragraph, ReplyTo: replyTo, At: s.now().UTC(), Author: user, Role: role}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	err = s.db.Update(func(txn *badger.Txn) error {
+	err = s.update(func(txn *badger.Txn) error {
 		sum, err := getSummary(txn, id)
 		if err != nil {
 			return err

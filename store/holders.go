@@ -56,7 +56,7 @@ func (s *DB) UploadStatus(user, hash string) (st PhotoState, rendition bool, err
 		return PhotoState{}, false, fmt.Errorf("photo %q: not a SHA-256: %w", hash, ErrHashMismatch)
 	}
 	var held bool
-	err = s.db.View(func(txn *badger.Txn) error {
+	err = s.view(func(txn *badger.Txn) error {
 		var err error
 		if held, err = exists(txn, holderKey(hash, user)); err != nil {
 			return err
@@ -79,16 +79,20 @@ func (s *DB) UploadStatus(user, hash string) (st PhotoState, rendition bool, err
 // AppendUpload is AppendPhoto for a photo user's devices send to the
 // server: into the user's own partial file, and once whole and verified
 // (hash, then check if not nil) the photo is in place and the user holds it.
-func (s *DB) AppendUpload(user, hash string, offset, size int64, chunkHash string, r io.Reader, maxChunk int64, check func(path string) error) (PhotoState, error) {
+func (s *DB) AppendUpload(up Uploader, hash string, offset, size int64, chunkHash string, r io.Reader, maxChunk int64, check func(path string) error) (PhotoState, error) {
+	user := up.User
 	st, _, err := s.UploadStatus(user, hash)
 	if err != nil || st.Complete {
+		return st, err
+	}
+	if err := s.startUpload(up, hash, size); err != nil {
 		return st, err
 	}
 	return s.appendChunk(partialUpload{hash: hash, path: s.uploadPath(user, hash), check: check, place: func(tmp string) error {
 		if err := s.placePhoto(tmp, hash); err != nil {
 			return err
 		}
-		return s.db.Update(func(txn *badger.Txn) error { return txn.Set(holderKey(hash, user), nil) })
+		return s.update(func(txn *badger.Txn) error { return txn.Set(holderKey(hash, user), nil) })
 	}}, st, offset, size, chunkHash, r, maxChunk)
 }
 
@@ -114,7 +118,8 @@ func (s *DB) RenditionUploadStatus(user, original, hash string) (PhotoState, err
 // hash) of the photo original: once whole, verified and checked, it is
 // filed as user's rendition of it. Another user's rendition of the same
 // photo is never replaced and never counts for this user.
-func (s *DB) AppendUploadRendition(user, original, hash string, offset, size int64, chunkHash string, r io.Reader, maxChunk int64, check func(path string) error) (PhotoState, error) {
+func (s *DB) AppendUploadRendition(up Uploader, original, hash string, offset, size int64, chunkHash string, r io.Reader, maxChunk int64, check func(path string) error) (PhotoState, error) {
+	user := up.User
 	if !sha256Re.MatchString(original) || !sha256Re.MatchString(hash) {
 		return PhotoState{}, fmt.Errorf("photo %q: not a SHA-256: %w", original, ErrHashMismatch)
 	}
@@ -122,11 +127,14 @@ func (s *DB) AppendUploadRendition(user, original, hash string, offset, size int
 	if err != nil || st.Complete {
 		return st, err
 	}
+	if err := s.startUpload(up, hash, size); err != nil {
+		return st, err
+	}
 	return s.appendChunk(partialUpload{hash: hash, path: s.uploadPath(user, hash), check: check, place: func(tmp string) error {
 		if err := placeFile(tmp, s.userRenditionPath(user, original)); err != nil {
 			return err
 		}
-		return s.db.Update(func(txn *badger.Txn) error { return txn.Set(renditionKey(original, user), []byte(hash)) })
+		return s.update(func(txn *badger.Txn) error { return txn.Set(renditionKey(original, user), []byte(hash)) })
 	}}, st, offset, size, chunkHash, r, maxChunk)
 }
 
@@ -134,7 +142,7 @@ func (s *DB) AppendUploadRendition(user, original, hash string, offset, size int
 // may touch (their own, their desk's for an editor) refers to it.
 func (s *DB) MayUpload(user, hash string) (bool, error) {
 	ok := false
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		a, err := actorOf(txn, "", user)
 		if err != nil {
 			return err
@@ -154,7 +162,7 @@ func (s *DB) MayUpload(user, hash string) (bool, error) {
 // the photo, whoever sent it (enough to ask for it, never to receive it).
 func (s *DB) PhotoNamed(hash string, keep func(owner string) bool) (bool, error) {
 	ok := false
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		return eachPhotoArticle(txn, hash, func(id fielddesk.ID, owner string) (bool, error) {
 			ok = keep(owner)
 			return ok, nil
@@ -171,7 +179,7 @@ func (s *DB) PhotoNamed(hash string, keep func(owner string) bool) (bool, error)
 // holds it (its owner or one of its writers sent it whole).
 func (s *DB) PhotoVisible(hash string, keep func(owner string) bool) (bool, error) {
 	ok := false
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		return eachPhotoArticle(txn, hash, func(id fielddesk.ID, owner string) (bool, error) {
 			if !keep(owner) {
 				return false, nil
@@ -192,7 +200,7 @@ func (s *DB) PhotoVisible(hash string, keep func(owner string) bool) (bool, erro
 // of its writers), its own SHA-256, or an error wrapping ErrNotFound.
 func (s *DB) VisibleRendition(hash string, keep func(owner string) bool) (path, renditionHash string, err error) {
 	var by string
-	err = s.db.View(func(txn *badger.Txn) error {
+	err = s.view(func(txn *badger.Txn) error {
 		return eachPhotoArticle(txn, hash, func(id fielddesk.ID, owner string) (bool, error) {
 			if !keep(owner) {
 				return false, nil
@@ -219,7 +227,7 @@ func (s *DB) VisibleRendition(hash string, keep func(owner string) bool) (path, 
 // the original (held by the article's owner or a writer of it) and the
 // path of a rendition filed by one of them ("" when there is none).
 func (s *DB) ArticlePhoto(article fielddesk.ID, hash string) (original bool, rendition string, err error) {
-	err = s.db.View(func(txn *badger.Txn) error {
+	err = s.view(func(txn *badger.Txn) error {
 		owner, err := ownerOf(txn, article)
 		if err != nil {
 			return err
@@ -322,7 +330,7 @@ var holdersMigrated = []byte("meta/holders-v1")
 // It runs once; desktop stores (no owners) are only marked.
 func (s *DB) migrateHolders() error {
 	var done, server bool
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		var err error
 		if done, err = exists(txn, holdersMigrated); err != nil || done {
 			return err
@@ -341,13 +349,13 @@ func (s *DB) migrateHolders() error {
 			return fmt.Errorf("record who sent the photos: %w", err)
 		}
 	}
-	return s.db.Update(func(txn *badger.Txn) error { return txn.Set(holdersMigrated, nil) })
+	return s.update(func(txn *badger.Txn) error { return txn.Set(holdersMigrated, nil) })
 }
 
 func (s *DB) giveOldPhotosHolders() error {
 	firstOwner := func(hash string) (string, error) {
 		owner := ""
-		err := s.db.View(func(txn *badger.Txn) error {
+		err := s.view(func(txn *badger.Txn) error {
 			return eachPhotoArticle(txn, hash, func(id fielddesk.ID, o string) (bool, error) {
 				if o != "" && owner == "" {
 					owner = o
@@ -378,7 +386,7 @@ func (s *DB) giveOldPhotosHolders() error {
 			if owner == "" {
 				continue
 			}
-			if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(holderKey(f.Name(), owner), nil) }); err != nil {
+			if err := s.update(func(txn *badger.Txn) error { return txn.Set(holderKey(f.Name(), owner), nil) }); err != nil {
 				return err
 			}
 		}
@@ -409,7 +417,7 @@ func (s *DB) giveOldPhotosHolders() error {
 		if err := placeFile(old, s.userRenditionPath(owner, original)); err != nil {
 			return err
 		}
-		if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(renditionKey(original, owner), []byte(sum)) }); err != nil {
+		if err := s.update(func(txn *badger.Txn) error { return txn.Set(renditionKey(original, owner), []byte(sum)) }); err != nil {
 			return err
 		}
 	}
@@ -437,7 +445,7 @@ func fileSHA256(path string) (string, int64, error) {
 // filed ("" when none).
 func (s *DB) PublishedPhoto(hash string) (ok, original bool, rendition string, err error) {
 	var articles []fielddesk.ID
-	err = s.db.View(func(txn *badger.Txn) error {
+	err = s.view(func(txn *badger.Txn) error {
 		prefix := []byte("pubp/" + hash + "/")
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: false})
 		defer it.Close()

@@ -119,7 +119,7 @@ func photoJobKey(hash string) []byte    { return []byte("pj/" + hash) }
 // Account returns this device's login, or ErrNotLoggedIn.
 func (s *DB) Account(ctx context.Context) (Account, error) {
 	var a Account
-	err := s.db.View(func(txn *badger.Txn) error { return getJSON(txn, accountKey, &a) })
+	err := s.view(func(txn *badger.Txn) error { return getJSON(txn, accountKey, &a) })
 	if errors.Is(err, fielddesk.ErrNotFound) {
 		return a, ErrNotLoggedIn
 	}
@@ -142,7 +142,7 @@ func (s *DB) SetAccount(ctx context.Context, a Account) error {
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	err := s.db.Update(func(txn *badger.Txn) error {
+	err := s.update(func(txn *badger.Txn) error {
 		var old Account
 		if err := getJSON(txn, accountKey, &old); err != nil && !errors.Is(err, fielddesk.ErrNotFound) {
 			return err
@@ -212,7 +212,7 @@ func (s *DB) Send(ctx context.Context, id fielddesk.ID) (fielddesk.Revision, err
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(queueKey(id), nil) }); err != nil {
+	if err := s.update(func(txn *badger.Txn) error { return txn.Set(queueKey(id), nil) }); err != nil {
 		return rev, fmt.Errorf("queue article %s: %w", id, mapErr(err))
 	}
 	return rev, nil
@@ -226,7 +226,7 @@ func (s *DB) NextBatch(ctx context.Context, max int) ([]Outgoing, error) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	var out []Outgoing
-	err := s.db.Update(func(txn *badger.Txn) error {
+	err := s.update(func(txn *badger.Txn) error {
 		out = out[:0]
 		stop := errors.New("full")
 		err := eachJSON(txn, []byte("f/"), func(o *Outgoing) error {
@@ -330,7 +330,7 @@ type Ack struct {
 func (s *DB) Acknowledge(ctx context.Context, acks []Ack) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	err := s.db.Update(func(txn *badger.Txn) error {
+	err := s.update(func(txn *badger.Txn) error {
 		for _, a := range acks {
 			var o Outgoing
 			if err := getJSON(txn, flightKey(a.ID), &o); errors.Is(err, fielddesk.ErrNotFound) {
@@ -406,7 +406,7 @@ func addPhotoJob(txn *badger.Txn, j PhotoJob) error {
 // PhotoJobs lists the photos still to upload or download.
 func (s *DB) PhotoJobs(ctx context.Context) ([]PhotoJob, error) {
 	var out []PhotoJob
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		return eachJSON(txn, []byte("pj/"), func(j *PhotoJob) error { out = append(out, *j); return nil })
 	})
 	if err != nil {
@@ -420,7 +420,7 @@ func (s *DB) PhotoJobs(ctx context.Context) ([]PhotoJob, error) {
 func (s *DB) UpdatePhotoJob(ctx context.Context, j PhotoJob) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	err := s.db.Update(func(txn *badger.Txn) error {
+	err := s.update(func(txn *badger.Txn) error {
 		if j.OriginalDone {
 			return txn.Delete(photoJobKey(j.Hash))
 		}
@@ -442,7 +442,7 @@ type Outbox struct {
 // Outbox lists what waits to be sent and what the server refused.
 func (s *DB) Outbox(ctx context.Context) (Outbox, error) {
 	out := Outbox{Problems: map[fielddesk.ID]Problem{}}
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		seen := map[fielddesk.ID]bool{}
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("q/")})
 		for it.Rewind(); it.Valid(); it.Next() {
@@ -497,7 +497,7 @@ func (s *DB) Outbox(ctx context.Context) (Outbox, error) {
 // HasQueued reports whether an article waits to be pushed.
 func (s *DB) HasQueued(ctx context.Context) (bool, error) {
 	found := false
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("q/")})
 		defer it.Close()
 		it.Rewind()
@@ -513,7 +513,7 @@ func (s *DB) HasQueued(ctx context.Context) (bool, error) {
 // Cursor is the server's pull cursor ("" before the first pull).
 func (s *DB) Cursor(ctx context.Context) (string, error) {
 	var c string
-	err := s.db.View(func(txn *badger.Txn) (err error) { c, err = getString(txn, cursorKey); return err })
+	err := s.view(func(txn *badger.Txn) (err error) { c, err = getString(txn, cursorKey); return err })
 	if err != nil {
 		return "", fmt.Errorf("read the pull cursor: %w", mapErr(err))
 	}
@@ -554,7 +554,7 @@ const pulledPiece = 500
 // what a crash cut off, until the cursor is written). The caller holds
 // writeMu.
 func (s *DB) applyPulled(changes []Pulled, cursor *string, me string) (applied int, news []fielddesk.Event, err error) {
-	err = s.db.Update(func(txn *badger.Txn) error {
+	err = s.update(func(txn *badger.Txn) error {
 		applied, news = 0, nil
 		for _, p := range changes {
 			n, err := applyPulledRevision(txn, p.Revision, &applied)

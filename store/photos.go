@@ -2,6 +2,7 @@ package store
 
 import (
 	"crypto/sha256"
+	"errors"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -9,6 +10,8 @@ import (
 	"path/filepath"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/fielddesk/fielddesk"
 )
 
 // PhotoPath is where the photo with this SHA-256 (hex) lives, whether or not it exists.
@@ -24,6 +27,9 @@ func (s *DB) PhotoPath(hash string) string {
 // same bytes twice keeps one file. The photo is kept only if a revision saved
 // later refers to it; otherwise the next Open sweeps it.
 func (s *DB) PutPhoto(r io.Reader) (hash string, size int64, err error) {
+	if err := s.roomFor(0); err != nil {
+		return "", 0, fmt.Errorf("store photo: %w", err)
+	}
 	tmp, err := os.CreateTemp(filepath.Join(s.dir, "photos", "tmp"), "put-*")
 	if err != nil {
 		return "", 0, fmt.Errorf("store photo: %w", err)
@@ -37,10 +43,18 @@ func (s *DB) PutPhoto(r io.Reader) (hash string, size int64, err error) {
 	h := sha256.New()
 	size, err = io.Copy(io.MultiWriter(tmp, h), r)
 	if err != nil {
-		return "", 0, fmt.Errorf("store photo: %w", err)
+		return "", 0, fmt.Errorf("store photo: %w", diskErr(err))
 	}
 	if err = tmp.Sync(); err != nil {
-		return "", 0, fmt.Errorf("store photo: flush to disk: %w", err)
+		return "", 0, fmt.Errorf("store photo: flush to disk: %w", diskErr(err))
+	}
+	// The photo must not eat the room the database needs to stay safe.
+	if err = s.roomFor(0); err != nil {
+		var full *fielddesk.DiskFullError
+		if errors.As(err, &full) {
+			full.Need += size
+		}
+		return "", 0, fmt.Errorf("store photo: %w", err)
 	}
 	if err = tmp.Close(); err != nil {
 		return "", 0, fmt.Errorf("store photo: %w", err)
@@ -113,7 +127,7 @@ func (s *DB) sweep() error {
 
 func (s *DB) photoReferenced(hash string) (bool, error) {
 	found := false
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("p/" + hash + "/")})
 		defer it.Close()
 		it.Rewind()

@@ -131,7 +131,7 @@ type PublishedItem struct {
 // those keep accepts (nil: all), read in one transaction.
 func (s *DB) Published(ctx context.Context, since time.Time, limit int, keep func(Publication) bool) ([]PublishedItem, error) {
 	var out []PublishedItem
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("pubt/"), Reverse: true})
 		defer it.Close()
 		for it.Seek([]byte("pubt/\xff")); it.Valid() && len(out) < limit; it.Next() {
@@ -169,7 +169,7 @@ func (s *DB) Published(ctx context.Context, since time.Time, limit int, keep fun
 func (s *DB) PublishedArticle(ctx context.Context, slug string) (Publication, fielddesk.Revision, error) {
 	var pub Publication
 	var rev fielddesk.Revision
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		id, err := getString(txn, slugKey(slug))
 		if err != nil {
 			return err
@@ -192,7 +192,7 @@ func (s *DB) PublishedArticle(ctx context.Context, slug string) (Publication, fi
 // PhotoPublished reports whether a published (not killed) article shows the photo.
 func (s *DB) PhotoPublished(hash string) bool {
 	found := false
-	_ = s.db.View(func(txn *badger.Txn) error {
+	_ = s.view(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("pubp/" + hash + "/")})
 		defer it.Close()
 		it.Rewind()

@@ -300,7 +300,7 @@ func (s *DB) ReviewOf(ctx context.Context, id fielddesk.ID) (fielddesk.Review, e
 // grows with every revision; only editors and admins receive it).
 func (s *DB) ReviewState(ctx context.Context, id fielddesk.ID, withAudit bool) (fielddesk.Review, error) {
 	var r fielddesk.Review
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		sum, err := getSummary(txn, id)
 		if err != nil {
 			return err
@@ -328,7 +328,7 @@ func (s *DB) ReviewState(ctx context.Context, id fielddesk.ID, withAudit bool) (
 // keeps only the articles whose owner it accepts (an editor's desk).
 func (s *DB) Queue(ctx context.Context, owners func(owner string) bool) ([]fielddesk.Summary, error) {
 	var out []fielddesk.Summary
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		return eachSummary(ctx, txn, func(r summaryRecord) error {
 			if !inQueue(r.Status) {
 				return nil

@@ -114,7 +114,7 @@ func (s *DB) flushIndex() error {
 	s.indexMu.Lock()
 	defer s.indexMu.Unlock()
 	var dirty []fielddesk.ID
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("x/")})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
@@ -122,8 +122,11 @@ func (s *DB) flushIndex() error {
 		}
 		return nil
 	})
+	if err == nil && len(dirty) > 0 {
+		err = s.writable() // a full disk: no use working out what cannot be written
+	}
 	if err != nil {
-		err = fmt.Errorf("%w: %w", fielddesk.ErrIndexBehind, err)
+		err = fmt.Errorf("%w: %d articles: %w", fielddesk.ErrIndexBehind, len(dirty), err)
 		s.indexErr.Store(&err)
 		return err
 	}
@@ -166,7 +169,7 @@ func (s *DB) indexArticle(id fielddesk.ID) error {
 		var head fielddesk.ID
 		var a fielddesk.Article
 		var old map[string]string
-		err := s.db.View(func(txn *badger.Txn) error {
+		err := s.view(func(txn *badger.Txn) error {
 			sum, err := getSummary(txn, id)
 			if err != nil {
 				return err
@@ -181,14 +184,14 @@ func (s *DB) indexArticle(id fielddesk.ID) error {
 		})
 		if errors.Is(err, fielddesk.ErrNotFound) {
 			// The article is gone (or never had a revision): drop its marker.
-			return s.db.Update(func(txn *badger.Txn) error { return txn.Delete(dirtyKey(id)) })
+			return s.update(func(txn *badger.Txn) error { return txn.Delete(dirtyKey(id)) })
 		}
 		if err != nil {
 			return err
 		}
 		plan := planIndex(old, postings(a))
 		finish := func(plan indexPlan) error {
-			return s.db.Update(func(txn *badger.Txn) error {
+			return s.update(func(txn *badger.Txn) error {
 				sum, err := getSummary(txn, id)
 				if err != nil {
 					return err
@@ -239,9 +242,14 @@ func (s *DB) indexInPieces(id fielddesk.ID, old map[string]string, plan indexPla
 	for _, t := range plan.sets {
 		pending[t] = "" // no posting encodes to nothing: rewritten next time
 	}
-	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(termsKey(id), encodeTerms(pending)) }); err != nil {
+	if err := s.update(func(txn *badger.Txn) error { return txn.Set(termsKey(id), encodeTerms(pending)) }); err != nil {
 		return err
 	}
+	if err := s.writable(); err != nil {
+		return err
+	}
+	s.kvMu.RLock()
+	defer s.kvMu.RUnlock()
 	wb := s.db.NewWriteBatch()
 	defer wb.Cancel()
 	for _, t := range plan.deletes {
@@ -445,7 +453,7 @@ func (s *DB) Search(ctx context.Context, query string) ([]fielddesk.Hit, error) 
 	}
 	var cands map[fielddesk.ID]*cand
 	var hits []fielddesk.Hit
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		for i, w := range words {
 			folded := vietnamese.Fold(w)
 			marked := folded != strings.ToLower(w) || strings.ContainsRune(w, 'đ')

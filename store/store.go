@@ -22,10 +22,18 @@ import (
 // DB is an open data folder. Its methods are safe for concurrent use.
 type DB struct {
 	indexer
-	dir     string
-	db      *badger.DB
+	dir string
+	// kvMu is held (shared) by every use of db, and (alone) to reopen it
+	// writable after a full disk made it open read-only.
+	kvMu     sync.RWMutex
+	db       *badger.DB
+	readOnly bool
 	writeMu sync.Mutex // one writer: saves read the head and write it back
-	uploads sync.Map   // photo hash -> *sync.Mutex: appends to one photo take turns
+	uploads sync.Map   // partial file -> *sync.Mutex: appends to one file take turns
+	// Limits on uploads under way (quota.go).
+	limitsMu sync.Mutex
+	limits   *UploadLimits
+	quotaMu  sync.Mutex // one new upload (or sweep) at a time
 	// applyQueue holds pushes waiting for writeMu; the writer that gets it
 	// commits them all together (apply.go).
 	applyMu    sync.Mutex
@@ -43,7 +51,50 @@ func Open(dir string) (*DB, error) {
 			return nil, fmt.Errorf("cannot create the data folder %s: %w", dir, err)
 		}
 	}
-	opts := badger.DefaultOptions(filepath.Join(dir, "db")).
+	dbDir := filepath.Join(dir, "db")
+	if err := repairAfterKill(dbDir); err != nil {
+		return nil, err
+	}
+	// On a full disk Badger would die opening (it writes the headers of
+	// new memory-mapped files): open read-only; the first write once space
+	// is back reopens it for writing.
+	readOnly := false
+	if free, err := freeBytes(dir); err == nil && free < spaceReserve {
+		readOnly = true
+	}
+	bdb, err := badger.Open(badgerOptions(dbDir, readOnly))
+	if err != nil {
+		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
+			return nil, fmt.Errorf("the data folder %s is open in another FieldDesk window or process; close it first: %w", dir, fielddesk.ErrInUse)
+		}
+		if readOnly {
+			free, _ := freeBytes(dir)
+			return nil, fmt.Errorf("cannot open the data folder %s: %w", dir, &fielddesk.DiskFullError{Free: free, Need: spaceReserve})
+		}
+		return nil, fmt.Errorf("cannot open the data folder %s: %w", dir, err)
+	}
+	s := &DB{dir: dir, db: bdb, readOnly: readOnly, now: time.Now}
+	if err := s.sweep(); err != nil {
+		bdb.Close()
+		return nil, err
+	}
+	s.SweepUploads()
+	// Photos a server received before holders were recorded get them;
+	// a failure (a full disk) is tried again at the next open.
+	_ = s.migrateHolders()
+	// Index what a crash left unindexed, then keep up with saves. An
+	// article that cannot be indexed never keeps the folder from opening:
+	// IndexProblem says so and the indexer tries again.
+	_ = s.flushIndex()
+	s.startIndexer()
+	return s, nil
+}
+
+// badgerOptions are the store's Badger settings: small footprint, every
+// commit flushed before it is acknowledged.
+func badgerOptions(dir string, readOnly bool) badger.Options {
+	return badger.DefaultOptions(dir).
+		WithReadOnly(readOnly).
 		WithSyncWrites(true).
 		WithLogger(nil).
 		WithMemTableSize(4 << 20).
@@ -58,35 +109,66 @@ func Open(dir string) (*DB, error) {
 		WithNumCompactors(2).
 		WithNumGoroutines(2).
 		WithMetricsEnabled(false)
-	if err := repairAfterKill(opts.Dir); err != nil {
-		return nil, err
+}
+
+// view runs fn in a read-only transaction.
+func (s *DB) view(fn func(txn *badger.Txn) error) error {
+	s.kvMu.RLock()
+	defer s.kvMu.RUnlock()
+	return s.db.View(fn)
+}
+
+// update runs fn in a read-write transaction, after making sure the disk
+// has room for it (a *fielddesk.DiskFullError otherwise: nothing written).
+func (s *DB) update(fn func(txn *badger.Txn) error) error {
+	if err := s.writable(); err != nil {
+		return err
 	}
-	bdb, err := badger.Open(opts)
+	s.kvMu.RLock()
+	defer s.kvMu.RUnlock()
+	return s.db.Update(fn)
+}
+
+// writable returns a *fielddesk.DiskFullError when the disk has no room
+// for a write, and reopens for writing a store opened read-only on a full
+// disk once there is room again.
+func (s *DB) writable() error {
+	if err := s.roomFor(0); err != nil {
+		return err
+	}
+	s.kvMu.RLock()
+	ro := s.readOnly
+	s.kvMu.RUnlock()
+	if !ro {
+		return nil
+	}
+	s.kvMu.Lock()
+	defer s.kvMu.Unlock()
+	if !s.readOnly {
+		return nil
+	}
+	dbDir := filepath.Join(s.dir, "db")
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("reopen the data folder %s: %w", s.dir, err)
+	}
+	bdb, err := badger.Open(badgerOptions(dbDir, false))
 	if err != nil {
-		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
-			return nil, fmt.Errorf("the data folder %s is open in another FieldDesk window or process; close it first: %w", dir, fielddesk.ErrInUse)
+		// Go on reading as before.
+		if ro, rerr := badger.Open(badgerOptions(dbDir, true)); rerr == nil {
+			s.db = ro
 		}
-		return nil, fmt.Errorf("cannot open the data folder %s: %w", dir, err)
+		return fmt.Errorf("reopen the data folder %s for writing: %w", s.dir, err)
 	}
-	s := &DB{dir: dir, db: bdb, now: time.Now}
-	if err := s.sweep(); err != nil {
-		bdb.Close()
-		return nil, err
-	}
-	// Photos a server received before holders were recorded get them;
-	// a failure (a full disk) is tried again at the next open.
-	_ = s.migrateHolders()
-	// Index what a crash left unindexed, then keep up with saves. An
-	// article that cannot be indexed never keeps the folder from opening:
-	// IndexProblem says so and the indexer tries again.
-	_ = s.flushIndex()
-	s.startIndexer()
-	return s, nil
+	s.db, s.readOnly = bdb, false
+	return nil
 }
 
 // Close flushes and closes the database. Always call it before exit.
 func (s *DB) Close() error {
 	s.stopIndexer()
+	_ = s.flushIndex() // what is left is indexed at the next open
+	s.kvMu.Lock()
+	defer s.kvMu.Unlock()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close data folder %s: %w", s.dir, err)
 	}
@@ -154,7 +236,7 @@ func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom f
 	}
 	now := s.now().UTC()
 	var rev fielddesk.Revision
-	err := s.db.Update(func(txn *badger.Txn) error {
+	err := s.update(func(txn *badger.Txn) error {
 		sum, err := getSummary(txn, a.ID)
 		switch {
 		case errors.Is(err, fielddesk.ErrNotFound):
@@ -294,7 +376,7 @@ func contentHash(content []byte) string {
 // Latest returns the newest revision of an article, or an error wrapping ErrNotFound.
 func (s *DB) Latest(ctx context.Context, id fielddesk.ID) (fielddesk.Revision, error) {
 	var rev fielddesk.Revision
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		sum, err := getSummary(txn, id)
 		if err != nil {
 			return err
@@ -314,7 +396,7 @@ func (s *DB) Latest(ctx context.Context, id fielddesk.ID) (fielddesk.Revision, e
 // Revision returns one revision of an article, or an error wrapping ErrNotFound.
 func (s *DB) Revision(ctx context.Context, article, rev fielddesk.ID) (fielddesk.Revision, error) {
 	var r fielddesk.Revision
-	err := s.db.View(func(txn *badger.Txn) error { return getJSON(txn, revisionKey(article, rev), &r) })
+	err := s.view(func(txn *badger.Txn) error { return getJSON(txn, revisionKey(article, rev), &r) })
 	if err != nil {
 		return r, fmt.Errorf("revision %s of article %s: %w", rev, article, mapErr(err))
 	}
@@ -325,7 +407,7 @@ func (s *DB) Revision(ctx context.Context, article, rev fielddesk.ID) (fielddesk
 // It returns an error wrapping ErrNotFound for an unknown article.
 func (s *DB) History(ctx context.Context, article fielddesk.ID) ([]fielddesk.RevisionInfo, error) {
 	var out []fielddesk.RevisionInfo
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		if _, err := txn.Get(articleKey(article)); err != nil {
 			return err
 		}
@@ -354,7 +436,7 @@ func (s *DB) Restore(ctx context.Context, article, rev fielddesk.ID) (fielddesk.
 // List returns a summary of every article, most recently changed first.
 func (s *DB) List(ctx context.Context) ([]fielddesk.Summary, error) {
 	var out []fielddesk.Summary
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		return eachSummary(ctx, txn, func(r summaryRecord) error {
 			out = append(out, r.Summary)
 			return nil

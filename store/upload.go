@@ -225,6 +225,7 @@ func (s *DB) appendChunk(u partialUpload, st PhotoState, offset, size int64, chu
 		return PhotoState{Hash: hash, Have: have}, nil
 	}
 	os.Remove(u.path + ".state")
+	os.Remove(u.path + ".who")
 	if hex.EncodeToString(h.Sum(nil)) != hash {
 		os.Remove(u.path)
 		return PhotoState{Hash: hash}, fmt.Errorf("%w: %s…", ErrHashMismatch, hash[:12])
@@ -324,7 +325,7 @@ func wantKey(hash string) []byte { return []byte("w/" + hash) }
 
 // WantOriginal records that an editor asked for a photo's original.
 func (s *DB) WantOriginal(hash string) error {
-	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(wantKey(hash), nil) }); err != nil {
+	if err := s.update(func(txn *badger.Txn) error { return txn.Set(wantKey(hash), nil) }); err != nil {
 		return fmt.Errorf("ask for photo %s: %w", short(hash), mapErr(err))
 	}
 	return nil
@@ -332,7 +333,7 @@ func (s *DB) WantOriginal(hash string) error {
 
 // OriginalWanted reports whether an editor asked for a photo's original.
 func (s *DB) OriginalWanted(hash string) (bool, error) {
-	err := s.db.View(func(txn *badger.Txn) error { _, err := txn.Get(wantKey(hash)); return err })
+	err := s.view(func(txn *badger.Txn) error { _, err := txn.Get(wantKey(hash)); return err })
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return false, nil
 	}

@@ -570,7 +570,11 @@ func explain(err error) string {
 		return msg
 	}
 	var verr *fielddesk.ValidationError
+	var full *fielddesk.DiskFullError
 	switch {
+	case errors.As(err, &full):
+		return fmt.Sprintf(lang.L("The disk is full: %s free, FieldDesk needs %s. Delete or move some files; saving resumes by itself."),
+			sizeText(full.Free, uiLanguage()), sizeText(full.Need, uiLanguage()))
 	case errors.Is(err, photo.ErrTooLarge):
 		return lang.L("The picture is too large: FieldDesk takes pictures up to 50 megapixels.") + "\n" + err.Error()
 	case errors.Is(err, photo.ErrNotImage):

@@ -226,6 +226,10 @@ func explainSync(s fielddesk.SyncStatus) string {
 		return lang.L("the app and the newsroom server are different versions: update the app.")
 	case fielddesk.SyncPortal:
 		return lang.L("a Wi-Fi login page answered instead of the newsroom: open a browser and log in to the Wi-Fi.")
+	case fielddesk.SyncServerFull:
+		return lang.L("the newsroom server's disk is full: nothing is lost, FieldDesk tries again later.")
+	case fielddesk.SyncDiskFull:
+		return lang.L("this computer's disk is full: delete or move some files.")
 	case fielddesk.SyncTooLarge:
 		return lang.L("the newsroom's server refuses an article this long: ask the newsroom to raise its request size limit.")
 	}

@@ -44,8 +44,14 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
+	return newHarnessIn(t, t.TempDir())
+}
+
+// newHarnessIn is newHarness on the data folder dir.
+func newHarnessIn(t *testing.T, dir string) *harness {
+	t.Helper()
 	a := test.NewTempApp(t)
-	d, err := desk.Open(t.TempDir())
+	d, err := desk.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -178,6 +178,23 @@ func serve(ctx context.Context, db *store.DB, addr, cert, key string, stderr io.
 			errc <- srv.Serve(ln)
 		}
 	}()
+	// Uploads abandoned for days give their space back.
+	go func() {
+		t := time.NewTicker(time.Hour)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if n, err := db.SweepUploads(); err != nil {
+					log.Error("sweep uploads", "err", err)
+				} else if n > 0 {
+					log.Info("swept abandoned uploads", "count", n)
+				}
+			}
+		}
+	}()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

@@ -299,6 +299,12 @@ func errorKind(err error) fielddesk.SyncErrorKind {
 		return fielddesk.SyncTooLarge
 	case errors.Is(err, ErrNoLink):
 		return fielddesk.SyncNoLink
+	case errors.Is(err, fielddesk.ErrDiskFull):
+		return fielddesk.SyncDiskFull
+	}
+	var se *ServerError
+	if errors.As(err, &se) && se.Code == wire.CodeStorageFull {
+		return fielddesk.SyncServerFull
 	}
 	return ""
 }

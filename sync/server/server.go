@@ -40,6 +40,9 @@ type Server struct {
 	uploading sync.Map
 }
 
+// storageRetry is when devices are asked to come back after the disk filled.
+const storageRetry = 5 * time.Minute
+
 // uploadDrainWait bounds how long a request waits for an older upload of
 // the same photo (a silent old connection must not block a new one).
 const uploadDrainWait = time.Second
@@ -116,13 +119,18 @@ func (s *Server) apiErr(r *http.Request, err error) *apiError {
 		ae = &apiError{http.StatusBadRequest, wire.CodeBadRequest, err.Error()}
 	case errors.Is(err, store.ErrHashMismatch), errors.Is(err, errNotImage):
 		ae = &apiError{http.StatusUnprocessableEntity, wire.CodeHashMismatch, err.Error()}
+	case errors.Is(err, fielddesk.ErrDiskFull):
+		s.log.Error("disk full", "path", r.URL.Path, "err", err)
+		ae = &apiError{http.StatusInsufficientStorage, wire.CodeStorageFull, "the newsroom server's disk is full; nothing was lost, try again later"}
+	case errors.Is(err, store.ErrTooManyUploads):
+		ae = &apiError{http.StatusTooManyRequests, wire.CodeTooManyUploads, err.Error()}
 	case errors.Is(err, store.ErrUnauthorized):
 		ae = &apiError{http.StatusUnauthorized, wire.CodeUnauthorized, "log in again: the token is missing, revoked or wrong"}
 	default:
 		s.log.Error("request failed", "path", r.URL.Path, "err", err)
 		ae = &apiError{http.StatusInternalServerError, wire.CodeInternal, "the server could not do this; try again later"}
 	}
-	if ae.status != http.StatusInternalServerError {
+	if ae.status != http.StatusInternalServerError && ae.status != http.StatusInsufficientStorage {
 		s.log.Info("request refused", "path", r.URL.Path, "status", ae.status, "code", ae.code)
 	}
 	return ae
@@ -147,6 +155,9 @@ func (s *Server) api(h handler) http.HandlerFunc {
 		}
 		if err != nil {
 			ae := s.apiErr(r, err)
+			if ae.status == http.StatusInsufficientStorage {
+				w.Header().Set("Retry-After", strconv.Itoa(int(storageRetry/time.Second)))
+			}
 			w.WriteHeader(ae.status)
 			json.NewEncoder(w).Encode(wire.Error{Error: ae.msg, Code: ae.code})
 			return
@@ -418,9 +429,9 @@ func (s *Server) photoChunk(w http.ResponseWriter, r *http.Request) (any, error)
 	}
 	appendChunk := func(offset int64, sum string, rd io.Reader) (store.PhotoState, error) {
 		if original != "" {
-			return s.db.AppendUploadRendition(p.user.Name, original, hash, offset, size, sum, rd, wire.MaxChunkBytes, checkRendition)
+			return s.db.AppendUploadRendition(store.Uploader{User: p.user.Name, Device: p.device.ID}, original, hash, offset, size, sum, rd, wire.MaxChunkBytes, checkRendition)
 		}
-		return s.db.AppendUpload(p.user.Name, hash, offset, size, sum, rd, wire.MaxChunkBytes, checkImage)
+		return s.db.AppendUpload(store.Uploader{User: p.user.Name, Device: p.device.ID}, hash, offset, size, sum, rd, wire.MaxChunkBytes, checkImage)
 	}
 	var st store.PhotoState
 	defer s.beginUpload(r.Context(), p.user.Name, hash)()

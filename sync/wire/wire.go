@@ -51,7 +51,13 @@ const (
 	CodeHashMismatch    = "hash_mismatch"
 	CodeWrongOffset     = "wrong_offset"
 	CodeRateLimited     = "rate_limited"
-	CodeInternal        = "internal"
+	// CodeStorageFull (HTTP 507, with Retry-After): the server's disk is
+	// full; nothing was written; reads go on working.
+	CodeStorageFull = "storage_full"
+	// CodeTooManyUploads (HTTP 429): the account or device has as many
+	// photos on their way as the server allows; finish those first.
+	CodeTooManyUploads = "too_many_uploads"
+	CodeInternal       = "internal"
 )
 
 // Error is every error answer's body.
