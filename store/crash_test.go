@@ -188,4 +188,3 @@ func fillChild(dir string) {
 		os.Exit(4)
 	}
 }
-

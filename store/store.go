@@ -28,8 +28,8 @@ type DB struct {
 	kvMu     sync.RWMutex
 	db       *badger.DB
 	readOnly bool
-	writeMu sync.Mutex // one writer: saves read the head and write it back
-	uploads sync.Map   // partial file -> *sync.Mutex: appends to one file take turns
+	writeMu  sync.Mutex // one writer: saves read the head and write it back
+	uploads  sync.Map   // partial file -> *sync.Mutex: appends to one file take turns
 	// Limits on uploads under way (quota.go).
 	limitsMu sync.Mutex
 	limits   *UploadLimits
