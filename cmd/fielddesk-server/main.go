@@ -29,6 +29,7 @@ import (
 	"github.com/fielddesk/fielddesk/cmd/internal/prompt"
 	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/server"
+	"github.com/fielddesk/fielddesk/sync/wire"
 )
 
 func main() {
@@ -131,7 +132,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 				if d.Revoked {
 					state = "revoked"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.ID, d.User, d.Name, d.Created.Format("2006-01-02"), state)
+				// Names are the devices' own words: never let them draw on the terminal.
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.ID, d.User, wire.CleanDeviceName(d.Name), d.Created.Format("2006-01-02"), state)
 			}
 			err = tw.Flush()
 		}

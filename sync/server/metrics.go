@@ -20,6 +20,18 @@ type metrics struct {
 	errors    atomic.Uint64
 	mutations map[string]uint64 // result -> count
 	lastPush  atomic.Int64      // unix seconds of the last applied mutation
+	gauges    []gauge
+}
+
+// gauge is a value read when /metrics is asked.
+type gauge struct {
+	name, help string
+	value      func() float64
+}
+
+// addGauge adds a value to /metrics (before serving starts).
+func (m *metrics) addGauge(name, help string, value func() float64) {
+	m.gauges = append(m.gauges, gauge{name, help, value})
 }
 
 func newMetrics() *metrics {
@@ -124,5 +136,8 @@ func (m *metrics) serve(w http.ResponseWriter, _ *http.Request) {
 		lag = time.Since(time.Unix(last, 0)).Seconds()
 	}
 	fmt.Fprintf(&b, "# HELP fielddesk_seconds_since_last_applied_mutation Sync lag: time since a device's change last arrived.\n# TYPE fielddesk_seconds_since_last_applied_mutation gauge\nfielddesk_seconds_since_last_applied_mutation %g\n", lag)
+	for _, g := range m.gauges {
+		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n%s %g\n", g.name, g.help, g.name, g.name, g.value())
+	}
 	io.WriteString(w, b.String())
 }

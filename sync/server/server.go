@@ -13,8 +13,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -33,7 +33,10 @@ type Server struct {
 	log    *slog.Logger
 	mux    *http.ServeMux
 	logins *limiter
-	stats  *metrics
+	checks *passwordChecks
+	// proxies are the reverse proxies whose X-Forwarded-For is believed.
+	proxies []netip.Prefix
+	stats   *metrics
 	// uploading: user and photo hash -> channel closed when the upload in
 	// progress ends. A device that reconnects waits for its old connection's bytes
 	// to be taken before it asks where to resume.
@@ -74,7 +77,10 @@ func (s *Server) beginUpload(ctx context.Context, user, hash string) (end func()
 
 // New returns the API handler. log receives one line per failed request.
 func New(db *store.DB, log *slog.Logger) *Server {
-	s := &Server{db: db, log: log, mux: http.NewServeMux(), logins: newLimiter(5, 5*time.Minute), stats: newMetrics()}
+	s := &Server{db: db, log: log, mux: http.NewServeMux(), logins: newLimiter(), checks: newPasswordChecks(), stats: newMetrics()}
+	s.stats.addGauge("fielddesk_password_checks_in_flight", "Password checks running now.", func() float64 { return float64(s.checks.inFlight.Load()) })
+	s.stats.addGauge("fielddesk_password_checks_peak", "The most password checks that ran at once.", func() float64 { return float64(s.checks.peak.Load()) })
+	s.stats.addGauge("fielddesk_login_limiter_keys", "Addresses and names the login limits remember.", func() float64 { return float64(s.logins.size()) })
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	s.mux.HandleFunc("GET /metrics", s.stats.serve)
 	route := func(pattern, name string, h handler) {
@@ -90,6 +96,11 @@ func New(db *store.DB, log *slog.Logger) *Server {
 	s.routePublishing()
 	return s
 }
+
+// TrustProxies names the reverse proxies (nginx, Caddy) in front of the
+// server: for requests from them, the client's address is the last one in
+// X-Forwarded-For (login limits and logs use it).
+func (s *Server) TrustProxies(prefixes []netip.Prefix) { s.proxies = prefixes }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
@@ -219,19 +230,50 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	host, _, _ := net.SplitHostPort(r.RemoteAddr)
-	if !s.logins.allow("user:"+req.User) || !s.logins.allow("addr:"+host) {
-		return nil, fail(http.StatusTooManyRequests, wire.CodeRateLimited, "too many failed logins; wait a few minutes")
+	addr := s.clientAddr(r)
+	// A device of this person holding a valid token (logging in again) is
+	// exempt from the limits: guessing elsewhere never locks them out.
+	var renewed string
+	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && token != "" {
+		if dev, user, err := s.db.Authenticate(r.Context(), token); err == nil && user.Name == req.User {
+			renewed = dev.ID
+		}
+	}
+	var try attempt
+	if renewed == "" {
+		var ok bool
+		try, ok = s.logins.reserve(
+			[]string{limiterKey("addr", addr), limiterKey("name-addr", req.User+"\x00"+addr), limiterKey("name", req.User)},
+			[]loginRule{perAddress, perNameAddress, perName})
+		if !ok {
+			s.log.Warn("login refused", "user", req.User, "addr", addr, "reason", "too many failed logins")
+			w.Header().Set("Retry-After", "300")
+			return nil, fail(http.StatusTooManyRequests, wire.CodeRateLimited, "too many failed logins; wait a few minutes")
+		}
+	}
+	if !s.checks.acquire(r.Context()) {
+		try.succeeded() // never checked: does not count
+		w.Header().Set("Retry-After", "5")
+		return nil, fail(http.StatusTooManyRequests, wire.CodeRateLimited, "the server is busy checking passwords; try again in a few seconds")
 	}
 	token, dev, user, err := s.db.Login(r.Context(), req.User, req.Password, req.DeviceName)
+	s.checks.release()
 	if err != nil {
 		if errors.Is(err, store.ErrUnauthorized) {
-			s.logins.failed("user:" + req.User)
-			s.logins.failed("addr:" + host)
+			s.log.Warn("login failed", "user", req.User, "addr", addr, "device_name", req.DeviceName)
 			return nil, fail(http.StatusUnauthorized, wire.CodeUnauthorized, "wrong user name or password")
 		}
+		try.succeeded()
 		return nil, err
 	}
+	try.succeeded()
+	if renewed != "" {
+		// The device's old token retires with the new login.
+		if err := s.db.RevokeDevice(r.Context(), renewed); err != nil {
+			s.log.Error("retire the old token", "user", user.Name, "device", renewed, "err", err)
+		}
+	}
+	s.log.Info("login", "user", user.Name, "addr", addr, "device", dev.ID, "renewed", renewed)
 	return wire.LoginResponse{Token: token, DeviceID: dev.ID, User: user.Name, Role: string(user.Role), Desk: user.Desk}, nil
 }
 
@@ -681,40 +723,4 @@ func short(hash string) string {
 		return hash[:12] + "…"
 	}
 	return hash
-}
-
-// limiter counts failures per key in a sliding window.
-type limiter struct {
-	mu     sync.Mutex
-	max    int
-	window time.Duration
-	fails  map[string][]time.Time
-}
-
-func newLimiter(max int, window time.Duration) *limiter {
-	return &limiter{max: max, window: window, fails: map[string][]time.Time{}}
-}
-
-func (l *limiter) recent(key string) []time.Time {
-	cut := time.Now().Add(-l.window)
-	keep := l.fails[key][:0]
-	for _, t := range l.fails[key] {
-		if t.After(cut) {
-			keep = append(keep, t)
-		}
-	}
-	l.fails[key] = keep
-	return keep
-}
-
-func (l *limiter) allow(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.recent(key)) < l.max
-}
-
-func (l *limiter) failed(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.fails[key] = append(l.recent(key), time.Now())
 }

@@ -11,7 +11,10 @@ import (
 	"io"
 	"reflect"
 	"regexp"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -40,6 +43,30 @@ const (
 	MaxStatusPhotos = 1000      // photos asked about at once
 	MaxSmallBody    = 64 << 10  // login, pull and status requests
 )
+
+// Limits of a login.
+const (
+	MaxUserName        = 64
+	MaxPassword        = 1024
+	MaxDeviceNameRunes = 80
+)
+
+// CleanDeviceName makes a device name safe to show in a list or a
+// terminal: NFC, control characters (escapes, line breaks) as spaces,
+// spaces collapsed, at most MaxDeviceNameRunes.
+func CleanDeviceName(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+			return ' '
+		}
+		return r
+	}, fielddesk.NFC(name))
+	name = strings.Join(strings.Fields(name), " ")
+	if r := []rune(name); len(r) > MaxDeviceNameRunes {
+		name = string(r[:MaxDeviceNameRunes])
+	}
+	return name
+}
 
 // Error codes in Error.Code.
 const (
@@ -304,6 +331,10 @@ func DecodeLogin(r io.Reader) (LoginRequest, error) {
 	if req.User == "" || req.Password == "" {
 		return req, fmt.Errorf("%w: user and password are required", ErrBadRequest)
 	}
+	if len(req.User) > MaxUserName || len(req.Password) > MaxPassword {
+		return req, fmt.Errorf("%w: the user name is at most %d bytes and the password %d", ErrBadRequest, MaxUserName, MaxPassword)
+	}
+	req.DeviceName = CleanDeviceName(req.DeviceName)
 	return req, nil
 }
 
