@@ -157,4 +157,3 @@ func (e *env) metric(name string) float64 {
 	e.t.Fatalf("no %s in /metrics", name)
 	return 0
 }
-
