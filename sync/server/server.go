@@ -34,6 +34,8 @@ type Server struct {
 	mux    *http.ServeMux
 	logins *limiter
 	checks *passwordChecks
+	// bodyTimeout: see BodyTimeout (tests shorten it).
+	bodyTimeout time.Duration
 	// proxies are the reverse proxies whose X-Forwarded-For is believed.
 	proxies []netip.Prefix
 	stats   *metrics
@@ -41,6 +43,36 @@ type Server struct {
 	// progress ends. A device that reconnects waits for its old connection's bytes
 	// to be taken before it asks where to resume.
 	uploading sync.Map
+}
+
+// BodyTimeout is how long a request body may go without bodyProgress more
+// bytes arriving before the server gives up on it.
+const BodyTimeout = 30 * time.Second
+
+// bodyProgress is how much of a body must arrive to earn more time.
+const bodyProgress = 16 << 10
+
+// progressBody moves a request's read deadline on as its bytes arrive.
+type progressBody struct {
+	io.ReadCloser
+	rc      *http.ResponseController
+	timeout time.Duration
+	since   int // bytes since the deadline last moved
+}
+
+func (b *progressBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		b.rc.SetReadDeadline(time.Time{}) // all here: the answer may take its time
+	} else if b.since += n; b.since >= bodyProgress {
+		b.extend()
+	}
+	return n, err
+}
+
+func (b *progressBody) extend() {
+	b.since = 0
+	b.rc.SetReadDeadline(time.Now().Add(b.timeout))
 }
 
 // storageRetry is when devices are asked to come back after the disk filled.
@@ -77,7 +109,7 @@ func (s *Server) beginUpload(ctx context.Context, user, hash string) (end func()
 
 // New returns the API handler. log receives one line per failed request.
 func New(db *store.DB, log *slog.Logger) *Server {
-	s := &Server{db: db, log: log, mux: http.NewServeMux(), logins: newLimiter(), checks: newPasswordChecks(), stats: newMetrics()}
+	s := &Server{db: db, log: log, mux: http.NewServeMux(), logins: newLimiter(), checks: newPasswordChecks(), stats: newMetrics(), bodyTimeout: BodyTimeout}
 	s.stats.addGauge("fielddesk_password_checks_in_flight", "Password checks running now.", func() float64 { return float64(s.checks.inFlight.Load()) })
 	s.stats.addGauge("fielddesk_password_checks_peak", "The most password checks that ran at once.", func() float64 { return float64(s.checks.peak.Load()) })
 	s.stats.addGauge("fielddesk_login_limiter_keys", "Addresses and names the login limits remember.", func() float64 { return float64(s.logins.size()) })
@@ -124,6 +156,8 @@ func (s *Server) apiErr(r *http.Request, err error) *apiError {
 	var ae *apiError
 	switch {
 	case errors.As(err, &ae):
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		ae = &apiError{http.StatusRequestTimeout, wire.CodeBadRequest, "the request's body came too slowly"}
 	case errors.Is(err, wire.ErrTooLarge):
 		ae = &apiError{http.StatusRequestEntityTooLarge, wire.CodeTooLarge, err.Error()}
 	case errors.Is(err, wire.ErrBadRequest):
@@ -153,6 +187,14 @@ func (s *Server) api(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set(wire.VersionHeader, strconv.Itoa(wire.ProtocolVersion))
 		w.Header().Set("Content-Type", "application/json")
+		// A body must keep arriving: one trickled a byte at a time would
+		// hold its connection forever (framed uploads set their own
+		// deadline per frame).
+		if r.ContentLength != 0 {
+			pb := &progressBody{ReadCloser: r.Body, rc: http.NewResponseController(w), timeout: s.bodyTimeout}
+			pb.extend()
+			r.Body = pb
+		}
 		var out any
 		var err error
 		if v := r.Header.Get(wire.VersionHeader); v != strconv.Itoa(wire.ProtocolVersion) {

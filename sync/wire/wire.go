@@ -306,7 +306,7 @@ func ValidHash(s string) bool { return hashRe.MatchString(s) }
 func decode(r io.Reader, limit int64, v any) error {
 	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
-		return fmt.Errorf("%w: reading the body: %v", ErrBadRequest, err)
+		return fmt.Errorf("%w: reading the body: %w", ErrBadRequest, err)
 	}
 	if int64(len(data)) > limit {
 		return fmt.Errorf("%w: the body is over %d bytes", ErrTooLarge, limit)
