@@ -101,7 +101,7 @@ type Client struct {
 // or Sync for one exchange.
 func New(db *store.DB, opt Options) *Client {
 	if opt.Stall <= 0 {
-		opt.Stall = 30 * time.Second
+		opt.Stall = DefaultStall
 	}
 	if opt.MinBackoff <= 0 {
 		opt.MinBackoff = 2 * time.Second
@@ -263,6 +263,9 @@ func (c *Client) Kick() {
 
 // SyncNow is Kick, for the window.
 func (c *Client) SyncNow() { c.Kick() }
+
+// DefaultStall is Options.Stall unless set.
+const DefaultStall = 30 * time.Second
 
 // Errors a caller may act on.
 var (

@@ -34,6 +34,7 @@ func TestLongestArticlesGoTheWholeWay(t *testing.T) {
 	n := startNewsroom(t)
 	ctx := context.Background()
 	c := newDevice(t, n, "lethib", store.OriginalsAlways)
+	patient(c) // a push of 8 MB takes the server a while under -race
 	var sent []fielddesk.Revision
 	for i := range 5 {
 		body := longtext.Body(fielddesk.MaxBodyBytes - 200*1024)
@@ -68,11 +69,13 @@ func TestLongestArticlesGoTheWholeWay(t *testing.T) {
 	}
 
 	ed := newDevice(t, n, "bientap", "")
+	patient(ed)
 	if _, err := ed.c.Sync(ctx); err != nil {
 		t.Fatalf("the editor's sync: %v", err)
 	}
 	ed.close()
 	ed.open()
+	patient(ed)
 	list, err := ed.desk.List(ctx)
 	if err != nil || len(list) != len(sent) {
 		t.Fatalf("the editor's folder lists %d articles, %v; want %d", len(list), err, len(sent))
@@ -177,4 +180,12 @@ func codes(seed int64, n int) string {
 		fmt.Fprintf(&b, "Hồ sơ mã %08x. ", rng.Uint32())
 	}
 	return b.String()
+}
+
+// patient gives a device's engine the default progress deadline instead
+// of the tests' short one.
+func patient(d *device) {
+	d.opt.Stall = client.DefaultStall
+	d.c.Close()
+	d.c = clientFor(d)
 }
