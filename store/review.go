@@ -108,6 +108,14 @@ func applyRevision(txn *badger.Txn, a actor, rev fielddesk.Revision) (Outcome, e
 			return Outcome{Result: Rejected, Reason: err.Error(), Head: prev.Head}, nil
 		}
 		rev.Article.Status = prev.Status
+		// Conflicts come only from the server's merges: a revision keeps
+		// those it did not resolve, as the server holds them, and can add
+		// none (a forged one would block publishing in another's name).
+		known, err := headConflicts(txn, prev)
+		if err != nil {
+			return Outcome{}, err
+		}
+		rev.Article.Conflicts = keepKnown(rev.Article.Conflicts, known)
 	}
 	if out.Result == Applied {
 		if err := putRevision(txn, rev, prev); err != nil {
@@ -116,6 +124,33 @@ func applyRevision(txn *badger.Txn, a actor, rev fielddesk.Revision) (Outcome, e
 		return out, audit(txn, id, fielddesk.AuditEntry{At: now, User: a.user, Role: a.role, Device: a.device, Kind: "revision", Revision: rev.ID})
 	}
 	return mergeRevision(txn, a, rev, prev, now)
+}
+
+// headConflicts returns the conflicts of an article's newest revision.
+func headConflicts(txn *badger.Txn, sum summaryRecord) ([]fielddesk.Conflict, error) {
+	if sum.Conflicts == 0 {
+		return nil, nil
+	}
+	var head fielddesk.Revision
+	if err := getJSON(txn, revisionKey(sum.ID, sum.Head), &head); err != nil {
+		return nil, err
+	}
+	return head.Article.Conflicts, nil
+}
+
+// keepKnown returns, of the conflicts a revision carries, those the server
+// knows, as the server holds them.
+func keepKnown(sent, known []fielddesk.Conflict) []fielddesk.Conflict {
+	var out []fielddesk.Conflict
+	for _, c := range sent {
+		for _, k := range known {
+			if k.ID == c.ID {
+				out = append(out, k)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // mergeRevision keeps a revision based on an older one in the history and
@@ -216,10 +251,13 @@ func applyEvent(txn *badger.Txn, a actor, e fielddesk.Event) (Outcome, error) {
 	} else if !errors.Is(err, badger.ErrKeyNotFound) {
 		return Outcome{}, err
 	}
+	// Who, when and (for a decision) from which state to which is the
+	// server's to say, never the device's.
 	now := time.Now().UTC()
-	e.Author, e.Role, e.Device = a.user, a.role, a.device
-	if e.At.IsZero() || e.At.After(now) {
-		e.At = now
+	e.Author, e.Role, e.Device, e.At = a.user, a.role, a.device, now
+	e.From, e.To = "", ""
+	if e.Kind != fielddesk.EventTransition {
+		e.Action = ""
 	}
 	entry := fielddesk.AuditEntry{At: now, User: a.user, Role: a.role, Device: a.device, Kind: string(e.Kind), Revision: e.Revision}
 	if e.Kind == fielddesk.EventTransition {

@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -37,7 +38,7 @@ func main() {
 }
 
 const usage = `Usage:
-  fielddesk-server serve --data DIR [--listen 127.0.0.1:8080] [--tls-cert FILE --tls-key FILE]
+  fielddesk-server serve --data DIR [--listen 127.0.0.1:8080] [--tls-cert FILE --tls-key FILE] [--public-url https://SITE]
   fielddesk-server user add NAME --role correspondent|editor|admin [--desk DESK] [--password-file FILE] --data DIR
   fielddesk-server user list --data DIR
   fielddesk-server user disable NAME --data DIR
@@ -66,6 +67,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	listen := fs.String("listen", "127.0.0.1:8080", "")
 	cert := fs.String("tls-cert", "", "")
 	key := fs.String("tls-key", "", "")
+	publicURL := fs.String("public-url", "", "")
 	role := fs.String("role", "", "")
 	desk := fs.String("desk", "", "")
 	pwFile := fs.String("password-file", "", "")
@@ -91,7 +93,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	defer db.Close()
 	switch cmd {
 	case "serve":
-		err = serve(ctx, db, *listen, *cert, *key, stderr)
+		err = serve(ctx, db, *listen, *cert, *key, *publicURL, stderr)
 	case "user add":
 		if len(pos) != 1 {
 			return fail(stderr, errors.New("user add needs a user name"))
@@ -158,12 +160,26 @@ func fail(stderr io.Writer, err error) int {
 
 // serve runs the API until ctx ends or SIGINT/SIGTERM arrives; requests in
 // flight finish (up to 30 s) before the store closes.
-func serve(ctx context.Context, db *store.DB, addr, cert, key string, stderr io.Writer) error {
+func serve(ctx context.Context, db *store.DB, addr, cert, key, publicURL string, stderr io.Writer) error {
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	if (cert == "") != (key == "") {
+		return errors.New("serve: --tls-cert and --tls-key go together: give both files, or neither")
+	}
+	if publicURL == "" {
+		scheme := "http"
+		if cert != "" {
+			scheme = "https"
+		}
+		publicURL = scheme + "://" + addr
+	} else if u, err := url.Parse(publicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("serve: --public-url %q: write it as https://name.of.the.site", publicURL)
+	}
+	api := server.New(db, log)
+	api.SetPublicURL(publicURL)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	srv := &http.Server{
-		Handler:           server.New(db, log),
+		Handler:           api,
 		ReadHeaderTimeout: 20 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
@@ -171,7 +187,7 @@ func serve(ctx context.Context, db *store.DB, addr, cert, key string, stderr io.
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "tls", cert != "", "published", "/articles, /feed.atom, /v1/published")
+	log.Info("serving", "addr", ln.Addr().String(), "tls", cert != "", "public_url", publicURL, "published", "/articles, /feed.atom, /v1/published")
 	errc := make(chan error, 1)
 	go func() {
 		if cert != "" {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/fielddesk/fielddesk"
@@ -49,15 +50,14 @@ func (s *Server) routePublishing() {
 	s.mux.HandleFunc("GET /media/{hash}", s.stats.measure("media", s.media))
 }
 
-// baseURL is the address the request reached the server at, for the
-// absolute links feeds and ninjs need.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
+// DefaultPublicURL is the published site's address until SetPublicURL.
+const DefaultPublicURL = "http://localhost:8080"
+
+// SetPublicURL sets the address the public reaches the site at (for
+// example https://tin.baolaocai.vn), used for the absolute links of the
+// feed and ninjs. A request's Host header is never used: anyone can send
+// another.
+func (s *Server) SetPublicURL(u string) { s.publicURL = strings.TrimRight(u, "/") }
 
 func mediaURL(p fielddesk.Photo) string { return "/media/" + p.Hash }
 
@@ -230,7 +230,7 @@ func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "server error", http.StatusInternalServerError)
 		return
 	}
-	base := baseURL(r)
+	base := s.publicURL
 	feed := atomFeed{Title: siteName, ID: base + "/feed.atom", Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
 		Links: []atomLink{{Rel: "self", Href: base + "/feed.atom", Type: "application/atom+xml"}, {Href: base + "/articles"}}}
 	absolute := func(ph fielddesk.Photo) string { return base + mediaURL(ph) }
@@ -298,7 +298,7 @@ func (s *Server) publishedNinJS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":"server error","code":"internal"}`, http.StatusInternalServerError)
 		return
 	}
-	base := baseURL(r)
+	base := s.publicURL
 	absolute := func(ph fielddesk.Photo) string { return base + mediaURL(ph) }
 	resp := PublishedResponse{Items: []render.NinJS{}}
 	for _, p := range items {

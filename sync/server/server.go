@@ -34,6 +34,8 @@ type Server struct {
 	mux    *http.ServeMux
 	logins *limiter
 	checks *passwordChecks
+	// publicURL is the published site's address (SetPublicURL).
+	publicURL string
 	// bodyTimeout: see BodyTimeout (tests shorten it).
 	bodyTimeout time.Duration
 	// proxies are the reverse proxies whose X-Forwarded-For is believed.
@@ -109,7 +111,7 @@ func (s *Server) beginUpload(ctx context.Context, user, hash string) (end func()
 
 // New returns the API handler. log receives one line per failed request.
 func New(db *store.DB, log *slog.Logger) *Server {
-	s := &Server{db: db, log: log, mux: http.NewServeMux(), logins: newLimiter(), checks: newPasswordChecks(), stats: newMetrics(), bodyTimeout: BodyTimeout}
+	s := &Server{db: db, log: log, mux: http.NewServeMux(), logins: newLimiter(), checks: newPasswordChecks(), stats: newMetrics(), bodyTimeout: BodyTimeout, publicURL: DefaultPublicURL}
 	s.stats.addGauge("fielddesk_password_checks_in_flight", "Password checks running now.", func() float64 { return float64(s.checks.inFlight.Load()) })
 	s.stats.addGauge("fielddesk_password_checks_peak", "The most password checks that ran at once.", func() float64 { return float64(s.checks.peak.Load()) })
 	s.stats.addGauge("fielddesk_login_limiter_keys", "Addresses and names the login limits remember.", func() float64 { return float64(s.logins.size()) })

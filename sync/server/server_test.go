@@ -47,7 +47,9 @@ func newEnv(t *testing.T) *env {
 			t.Fatal(err)
 		}
 	}
-	srv := httptest.NewServer(New(db, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	api := New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := httptest.NewServer(api)
+	api.SetPublicURL(srv.URL)
 	t.Cleanup(srv.Close)
 	return &env{t: t, db: db, url: srv.URL}
 }
