@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -41,8 +42,14 @@ type Device struct {
 	User    string    `json:"user"`
 	Name    string    `json:"name"`
 	Created time.Time `json:"created"`
+	// Expires is when the token stops working (a new login renews it).
+	Expires time.Time `json:"expires,omitzero"`
 	Revoked bool      `json:"revoked,omitempty"`
 }
+
+// TokenLifetime is how long a device's token works after its login; the
+// app logs in again (with its old token, which retires) before then.
+const TokenLifetime = 180 * 24 * time.Hour
 
 // ErrUnauthorized means a wrong password, or a token that is unknown,
 // revoked or belongs to a disabled account. It never says which.
@@ -69,16 +76,32 @@ func hashPassword(password string, salt []byte) []byte {
 	return argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 }
 
+// checkPassword refuses passwords anyone could guess: fewer than 10
+// characters once spaces at the ends are left out, or fewer than 5
+// different ones ("aaaaaaaaaa", ten spaces).
+func checkPassword(password string) error {
+	p := strings.TrimSpace(password)
+	distinct := map[rune]bool{}
+	for _, r := range p {
+		distinct[r] = true
+	}
+	if len([]rune(p)) < 10 || len(distinct) < 5 {
+		return fmt.Errorf("the password needs at least 10 characters, not only spaces or one repeated: %w", fielddesk.ErrInvalid)
+	}
+	return nil
+}
+
 // AddUser creates an account. Names are lower-case letters, digits, '.',
-// '_' and '-'; the password must have at least 10 characters.
+// '_' and '-'; the password must pass checkPassword.
 func (s *DB) AddUser(ctx context.Context, name string, role fielddesk.Role, desk, password string) (User, error) {
 	switch {
 	case !userNameRe.MatchString(name):
 		return User{}, fmt.Errorf("user name %q: use lower-case letters, digits, '.', '_' or '-': %w", name, fielddesk.ErrInvalid)
 	case !role.Valid():
 		return User{}, fmt.Errorf("role %q: use correspondent, editor or admin: %w", role, fielddesk.ErrInvalid)
-	case len([]rune(password)) < 10:
-		return User{}, fmt.Errorf("the password needs at least 10 characters: %w", fielddesk.ErrInvalid)
+	}
+	if err := checkPassword(password); err != nil {
+		return User{}, err
 	}
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
@@ -117,7 +140,8 @@ func (s *DB) Login(ctx context.Context, name, password, deviceName string) (stri
 		return "", Device{}, User{}, err
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
-	dev := Device{ID: string(fielddesk.NewID()), User: name, Name: fielddesk.NFC(deviceName), Created: s.now().UTC()}
+	now := s.now().UTC()
+	dev := Device{ID: string(fielddesk.NewID()), User: name, Name: fielddesk.NFC(deviceName), Created: now, Expires: now.Add(TokenLifetime)}
 	err = s.update(func(txn *badger.Txn) error {
 		if err := setJSON(txn, deviceRecKey(dev.ID), dev); err != nil {
 			return err
@@ -148,7 +172,12 @@ func (s *DB) Authenticate(ctx context.Context, token string) (Device, User, erro
 		}
 		return getJSON(txn, userKey(dev.User), &u)
 	})
-	if err != nil || dev.Revoked || u.Disabled {
+	expires := dev.Expires
+	if expires.IsZero() { // a token from before tokens expired
+		expires = dev.Created.Add(TokenLifetime)
+	}
+	expired := err == nil && s.now().After(expires)
+	if err != nil || dev.Revoked || u.Disabled || expired {
 		if err != nil && !errors.Is(mapErr(err), fielddesk.ErrNotFound) {
 			return Device{}, User{}, fmt.Errorf("authenticate: %w", err)
 		}
@@ -173,6 +202,43 @@ func (s *DB) Users(ctx context.Context) ([]User, error) {
 // DisableUser stops an account: its devices' tokens stop working.
 func (s *DB) DisableUser(ctx context.Context, name string) error {
 	return updateRecord(s, userKey(name), "user "+name, func(u *User) { u.Disabled = true })
+}
+
+// EnableUser lets a disabled account log in again; the devices it had stay
+// as they were (revoked ones stay revoked).
+func (s *DB) EnableUser(ctx context.Context, name string) error {
+	return updateRecord(s, userKey(name), "user "+name, func(u *User) { u.Disabled = false })
+}
+
+// SetPassword changes an account's password (checkPassword); with
+// revokeDevices every device logged in to it must log in again.
+func (s *DB) SetPassword(ctx context.Context, name, password string, revokeDevices bool) error {
+	if err := checkPassword(password); err != nil {
+		return err
+	}
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return err
+	}
+	hash := hashPassword(password, salt)
+	if err := updateRecord(s, userKey(name), "user "+name, func(u *User) { u.Salt, u.Hash = salt, hash }); err != nil {
+		return err
+	}
+	if !revokeDevices {
+		return nil
+	}
+	devs, err := s.Devices(ctx)
+	if err != nil {
+		return err
+	}
+	for _, d := range devs {
+		if d.User == name && !d.Revoked {
+			if err := s.RevokeDevice(ctx, d.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Devices lists every device.

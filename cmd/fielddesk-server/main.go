@@ -1,10 +1,10 @@
 // Command fielddesk-server is the newsroom's FieldDesk server: the sync API
-// over an embedded store, and the commands that manage its accounts.
+// over an embedded store, and the commands that manage its accounts, which
+// work whether or not the server runs.
 //
-//	fielddesk-server serve --data DIR [--listen 127.0.0.1:8080] [--tls-cert F --tls-key F]
+//	fielddesk-server serve --data DIR [--listen 127.0.0.1:8080] [--tls-cert F --tls-key F] [--public-url URL] [--ops-listen ADDR] [--hsts] [--trusted-proxy CIDR,...]
 //	fielddesk-server user add NAME --role correspondent|editor|admin [--desk DESK] [--password-file F] --data DIR
-//	fielddesk-server user list --data DIR
-//	fielddesk-server user disable NAME --data DIR
+//	fielddesk-server user list|disable NAME|enable NAME|password NAME [--password-file F] [--revoke-devices] --data DIR
 //	fielddesk-server device list --data DIR
 //	fielddesk-server device revoke ID --data DIR
 package main
@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/signal"
@@ -38,16 +39,28 @@ func main() {
 }
 
 const usage = `Usage:
-  fielddesk-server serve --data DIR [--listen 127.0.0.1:8080] [--tls-cert FILE --tls-key FILE] [--public-url https://SITE]
+  fielddesk-server serve --data DIR [--listen 127.0.0.1:8080] [--tls-cert FILE --tls-key FILE]
+                         [--public-url https://SITE] [--ops-listen 127.0.0.1:9180] [--hsts]
+                         [--trusted-proxy 127.0.0.1/32,...]
   fielddesk-server user add NAME --role correspondent|editor|admin [--desk DESK] [--password-file FILE] --data DIR
   fielddesk-server user list --data DIR
   fielddesk-server user disable NAME --data DIR
+  fielddesk-server user enable NAME --data DIR
+  fielddesk-server user password NAME [--password-file FILE] [--revoke-devices] --data DIR
   fielddesk-server device list --data DIR
   fielddesk-server device revoke ID --data DIR
 
 serve answers the apps under /v1 and publishes what editors publish:
 /articles/{slug}, /articles, /categories/{slug}, /feed.atom and IPTC ninjs
-at /v1/published (see docs/WORKFLOW.md).
+at /v1/published (see docs/WORKFLOW.md). --public-url is the address the
+public reaches the site at (the feed's links use it). /metrics and /healthz
+are on --ops-listen only (keep it off the internet; "off" turns it off).
+Behind nginx or Caddy, name the proxy with --trusted-proxy so the login
+limits see the client's address; --hsts when the site is served over HTTPS.
+
+The user and device commands work on a running server (through its admin
+socket, DIR/admin.sock, which only the server's system user can open) and
+on a stopped one: revoking a stolen device's token takes effect at once.
 `
 
 // run is the command line; it returns the exit code.
@@ -64,13 +77,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	data := fs.String("data", "", "")
-	listen := fs.String("listen", "127.0.0.1:8080", "")
-	cert := fs.String("tls-cert", "", "")
-	key := fs.String("tls-key", "", "")
-	publicURL := fs.String("public-url", "", "")
+	var so serveOptions
+	fs.StringVar(&so.listen, "listen", "127.0.0.1:8080", "")
+	fs.StringVar(&so.cert, "tls-cert", "", "")
+	fs.StringVar(&so.key, "tls-key", "", "")
+	fs.StringVar(&so.publicURL, "public-url", "", "")
+	fs.StringVar(&so.opsListen, "ops-listen", "127.0.0.1:9180", "")
+	fs.BoolVar(&so.hsts, "hsts", false, "")
+	proxies := fs.String("trusted-proxy", "", "")
 	role := fs.String("role", "", "")
 	desk := fs.String("desk", "", "")
 	pwFile := fs.String("password-file", "", "")
+	revokeDevices := fs.Bool("revoke-devices", false, "")
 	var pos []string
 	rest := args[1:]
 	for {
@@ -86,28 +104,55 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if *data == "" {
 		return fail(stderr, fmt.Errorf("%s needs --data DIR", cmd))
 	}
-	db, err := store.Open(*data)
+	if cmd == "serve" {
+		for _, p := range strings.FieldsFunc(*proxies, func(r rune) bool { return r == ',' || r == ' ' }) {
+			prefix, err := netip.ParsePrefix(p)
+			if err != nil {
+				if a, aerr := netip.ParseAddr(p); aerr == nil {
+					prefix, err = a.Prefix(a.BitLen())
+				}
+			}
+			if err != nil {
+				return fail(stderr, fmt.Errorf("serve: --trusted-proxy %q: write an address or a network such as 10.0.0.0/8", p))
+			}
+			so.proxies = append(so.proxies, prefix)
+		}
+		db, err := store.Open(*data)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		defer db.Close()
+		if err := serve(ctx, db, *data, so, stderr); err != nil {
+			return fail(stderr, err)
+		}
+		return 0
+	}
+	one := func(what string) (string, error) {
+		if len(pos) != 1 {
+			return "", fmt.Errorf("%s needs %s", cmd, what)
+		}
+		return pos[0], nil
+	}
+	adm, closeAdmin, err := openAdmin(ctx, *data)
 	if err != nil {
 		return fail(stderr, err)
 	}
-	defer db.Close()
+	defer closeAdmin()
 	switch cmd {
-	case "serve":
-		err = serve(ctx, db, *listen, *cert, *key, *publicURL, stderr)
 	case "user add":
-		if len(pos) != 1 {
-			return fail(stderr, errors.New("user add needs a user name"))
-		}
-		var password string
-		if password, err = prompt.Password(*pwFile, stdin, stdout); err == nil {
-			_, err = db.AddUser(ctx, pos[0], fielddesk.Role(*role), *desk, password)
+		var name, password string
+		if name, err = one("a user name"); err == nil {
+			password, err = prompt.Password(*pwFile, stdin, stdout)
 		}
 		if err == nil {
-			fmt.Fprintf(stdout, "user %s added (%s)\n", pos[0], *role)
+			err = adm.addUser(ctx, server.AdminUser{Name: name, Role: fielddesk.Role(*role), Desk: *desk, Password: password})
+		}
+		if err == nil {
+			fmt.Fprintf(stdout, "user %s added (%s)\n", name, *role)
 		}
 	case "user list":
-		var users []store.User
-		if users, err = db.Users(ctx); err == nil {
+		var users []server.AdminUser
+		if users, err = adm.users(ctx); err == nil {
 			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "USER\tROLE\tDESK\tSTATE")
 			for _, u := range users {
@@ -119,31 +164,52 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			}
 			err = tw.Flush()
 		}
-	case "user disable":
-		if len(pos) != 1 {
-			return fail(stderr, errors.New("user disable needs a user name"))
+	case "user disable", "user enable":
+		var name string
+		if name, err = one("a user name"); err == nil {
+			err = adm.setDisabled(ctx, name, cmd == "user disable")
 		}
-		err = db.DisableUser(ctx, pos[0])
+		if err == nil {
+			fmt.Fprintf(stdout, "user %s %sd\n", name, strings.TrimPrefix(cmd, "user "))
+		}
+	case "user password":
+		var name, password string
+		if name, err = one("a user name"); err == nil {
+			password, err = prompt.Password(*pwFile, stdin, stdout)
+		}
+		if err == nil {
+			err = adm.setPassword(ctx, name, password, *revokeDevices)
+		}
+		if err == nil {
+			fmt.Fprintf(stdout, "password of %s changed\n", name)
+		}
 	case "device list":
 		var devs []store.Device
-		if devs, err = db.Devices(ctx); err == nil {
+		if devs, err = adm.devices(ctx); err == nil {
 			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "DEVICE\tUSER\tNAME\tSINCE\tSTATE")
+			fmt.Fprintln(tw, "DEVICE\tUSER\tNAME\tSINCE\tEXPIRES\tSTATE")
 			for _, d := range devs {
 				state := "active"
 				if d.Revoked {
 					state = "revoked"
 				}
+				expires := d.Expires
+				if expires.IsZero() {
+					expires = d.Created.Add(store.TokenLifetime)
+				}
 				// Names are the devices' own words: never let them draw on the terminal.
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.ID, d.User, wire.CleanDeviceName(d.Name), d.Created.Format("2006-01-02"), state)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.User, wire.CleanDeviceName(d.Name), d.Created.Format("2006-01-02"), expires.Format("2006-01-02"), state)
 			}
 			err = tw.Flush()
 		}
 	case "device revoke":
-		if len(pos) != 1 {
-			return fail(stderr, errors.New("device revoke needs a device ID"))
+		var id string
+		if id, err = one("a device ID"); err == nil {
+			err = adm.revoke(ctx, id)
 		}
-		err = db.RevokeDevice(ctx, pos[0])
+		if err == nil {
+			fmt.Fprintf(stdout, "device %s revoked\n", id)
+		}
 	default:
 		return fail(stderr, fmt.Errorf("unknown command %q (see fielddesk-server help)", cmd))
 	}
@@ -158,44 +224,79 @@ func fail(stderr io.Writer, err error) int {
 	return 1
 }
 
+// serveOptions are serve's flags.
+type serveOptions struct {
+	listen, cert, key, publicURL, opsListen string
+	hsts                                    bool
+	proxies                                 []netip.Prefix
+}
+
 // serve runs the API until ctx ends or SIGINT/SIGTERM arrives; requests in
 // flight finish (up to 30 s) before the store closes.
-func serve(ctx context.Context, db *store.DB, addr, cert, key, publicURL string, stderr io.Writer) error {
+func serve(ctx context.Context, db *store.DB, data string, o serveOptions, stderr io.Writer) error {
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	if (cert == "") != (key == "") {
+	if (o.cert == "") != (o.key == "") {
 		return errors.New("serve: --tls-cert and --tls-key go together: give both files, or neither")
 	}
-	if publicURL == "" {
+	if o.publicURL == "" {
 		scheme := "http"
-		if cert != "" {
+		if o.cert != "" {
 			scheme = "https"
 		}
-		publicURL = scheme + "://" + addr
-	} else if u, err := url.Parse(publicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("serve: --public-url %q: write it as https://name.of.the.site", publicURL)
+		o.publicURL = scheme + "://" + o.listen
+	} else if u, err := url.Parse(o.publicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("serve: --public-url %q: write it as https://name.of.the.site", o.publicURL)
 	}
-	api := server.New(db, log)
-	api.SetPublicURL(publicURL)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv := &http.Server{
-		Handler:           api,
-		ReadHeaderTimeout: 20 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+	api := server.New(db, log)
+	api.SetPublicURL(o.publicURL)
+	api.SetHSTS(o.hsts)
+	api.TrustProxies(o.proxies)
+	// net/http's own messages (TLS handshakes, accept errors) go to the
+	// same JSON log.
+	errLog := slog.NewLogLogger(log.Handler(), slog.LevelWarn)
+	newServer := func(h http.Handler) *http.Server {
+		return &http.Server{Handler: h, ReadHeaderTimeout: 20 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: errLog}
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
+		return fmt.Errorf("listen on %s: %w", o.listen, err)
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "tls", cert != "", "public_url", publicURL, "published", "/articles, /feed.atom, /v1/published")
-	errc := make(chan error, 1)
+	var servers []*http.Server
+	errc := make(chan error, 3)
+	site := newServer(api)
+	servers = append(servers, site)
 	go func() {
-		if cert != "" {
-			errc <- srv.ServeTLS(ln, cert, key)
+		if o.cert != "" {
+			errc <- site.ServeTLS(ln, o.cert, o.key)
 		} else {
-			errc <- srv.Serve(ln)
+			errc <- site.Serve(ln)
 		}
 	}()
+	if o.opsListen != "" && o.opsListen != "off" {
+		oln, err := net.Listen("tcp", o.opsListen)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on %s (--ops-listen): %w", o.opsListen, err)
+		}
+		ops := newServer(api.Ops())
+		servers = append(servers, ops)
+		go func() { errc <- ops.Serve(oln) }()
+	}
+	sock := adminSocket(data)
+	os.Remove(sock) // left by a server that did not stop cleanly
+	if aln, err := net.Listen("unix", sock); err != nil {
+		// The server runs without it; account commands then wait for a stop.
+		log.Error("no admin socket: user and device commands work only while the server is stopped", "socket", sock, "err", err)
+	} else {
+		os.Chmod(sock, 0o600)
+		defer os.Remove(sock)
+		admin := newServer(api.Admin())
+		servers = append(servers, admin)
+		go func() { errc <- admin.Serve(aln) }()
+	}
+
 	// Uploads abandoned for days give their space back.
 	go func() {
 		t := time.NewTicker(time.Hour)
@@ -213,13 +314,24 @@ func serve(ctx context.Context, db *store.DB, addr, cert, key, publicURL string,
 			}
 		}
 	}()
+	log.Info("serving", "addr", ln.Addr().String(), "tls", o.cert != "", "public_url", o.publicURL, "ops", o.opsListen,
+		"admin", sock, "published", "/articles, /feed.atom, /v1/published")
 	select {
 	case err := <-errc:
+		for _, s := range servers {
+			s.Close()
+		}
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
 	shut, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return srv.Shutdown(shut)
+	var first error
+	for _, s := range servers {
+		if err := s.Shutdown(shut); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }

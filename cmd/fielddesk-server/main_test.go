@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -53,27 +54,23 @@ func TestAdminCommands(t *testing.T) {
 
 func TestServeAndShutDown(t *testing.T) {
 	data := t.TempDir()
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := ln.Addr().String()
-	ln.Close()
+	addr, opsAddr := freeAddr(t), freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
-	var errb bytes.Buffer
+	var errb lockedBuffer
 	go func() {
-		done <- run(ctx, []string{"serve", "--data", data, "--listen", addr}, nil, &bytes.Buffer{}, &errb)
+		done <- run(ctx, []string{"serve", "--data", data, "--listen", addr, "--ops-listen", opsAddr}, nil, &bytes.Buffer{}, &errb)
 	}()
-	var resp *http.Response
-	var err error
-	for i := 0; i < 50; i++ {
-		if resp, err = http.Get("http://" + addr + "/healthz"); err == nil {
-			break
+	waitUp(t, "http://"+opsAddr+"/healthz")
+	// /metrics and /healthz are for the operators' listener only.
+	for _, path := range []string{"/metrics", "/healthz"} {
+		if code := status(t, "http://"+addr+path); code != http.StatusNotFound {
+			t.Errorf("%s on the public listener: %d, want 404", path, code)
 		}
-		time.Sleep(100 * time.Millisecond)
+		if code := status(t, "http://"+opsAddr+path); code != http.StatusOK {
+			t.Errorf("%s on the operators' listener: %d", path, code)
+		}
 	}
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("healthz: %v", err)
-	}
-	resp.Body.Close()
 	cancel()
 	select {
 	case code := <-done:
@@ -86,4 +83,54 @@ func TestServeAndShutDown(t *testing.T) {
 	if !strings.Contains(errb.String(), `"msg":"shutting down"`) {
 		t.Errorf("no structured log of the shutdown: %s", errb.String())
 	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func waitUp(t *testing.T, url string) {
+	t.Helper()
+	for range 100 {
+		if resp, err := http.Get(url); err == nil {
+			resp.Body.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s never answered", url)
+}
+
+func status(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// lockedBuffer is a log the server writes while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

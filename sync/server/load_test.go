@@ -54,7 +54,7 @@ func BenchmarkServerLoad(b *testing.B) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
 	ln.Close()
-	srv := exec.Command(bin, "serve", "--data", data, "--listen", addr)
+	srv := exec.Command(bin, "serve", "--data", data, "--listen", addr, "--ops-listen", "off")
 	if err := srv.Start(); err != nil {
 		b.Fatal(err)
 	}

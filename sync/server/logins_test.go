@@ -141,7 +141,7 @@ func TestLoginLimiterMemoryIsBounded(t *testing.T) {
 // metric reads one value from /metrics.
 func (e *env) metric(name string) float64 {
 	e.t.Helper()
-	resp, err := http.Get(e.url + "/metrics")
+	resp, err := http.Get(e.ops + "/metrics")
 	if err != nil {
 		e.t.Fatal(err)
 	}

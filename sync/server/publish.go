@@ -38,7 +38,7 @@ const siteName = "FieldDesk"
 
 // pageCSP keeps anything that slipped into an article from running: no
 // script at all, images and styles from the page itself.
-const pageCSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+const pageCSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 func (s *Server) routePublishing() {
 	s.mux.HandleFunc("GET /articles/{slug}", s.stats.measure("page", s.articlePage))

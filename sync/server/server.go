@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fielddesk/fielddesk"
@@ -34,6 +35,8 @@ type Server struct {
 	mux    *http.ServeMux
 	logins *limiter
 	checks *passwordChecks
+	hsts   bool
+	panics atomic.Int64
 	// publicURL is the published site's address (SetPublicURL).
 	publicURL string
 	// bodyTimeout: see BodyTimeout (tests shorten it).
@@ -115,8 +118,7 @@ func New(db *store.DB, log *slog.Logger) *Server {
 	s.stats.addGauge("fielddesk_password_checks_in_flight", "Password checks running now.", func() float64 { return float64(s.checks.inFlight.Load()) })
 	s.stats.addGauge("fielddesk_password_checks_peak", "The most password checks that ran at once.", func() float64 { return float64(s.checks.peak.Load()) })
 	s.stats.addGauge("fielddesk_login_limiter_keys", "Addresses and names the login limits remember.", func() float64 { return float64(s.logins.size()) })
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
-	s.mux.HandleFunc("GET /metrics", s.stats.serve)
+	s.stats.addGauge("fielddesk_panics_total", "Requests whose handler panicked (recovered).", func() float64 { return float64(s.panics.Load()) })
 	route := func(pattern, name string, h handler) {
 		s.mux.HandleFunc(pattern, s.stats.measure(name, s.api(h)))
 	}
@@ -135,8 +137,6 @@ func New(db *store.DB, log *slog.Logger) *Server {
 // server: for requests from them, the client's address is the last one in
 // X-Forwarded-For (login limits and logs use it).
 func (s *Server) TrustProxies(prefixes []netip.Prefix) { s.proxies = prefixes }
-
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
 // apiError is an error with its HTTP status and wire code.
 type apiError struct {
@@ -257,6 +257,9 @@ func (s *Server) authed(h handler) handler {
 		dev, user, err := s.db.Authenticate(r.Context(), token)
 		if err != nil {
 			return nil, err
+		}
+		if rec := record(r.Context()); rec != nil {
+			rec.user, rec.device = user.Name, dev.ID
 		}
 		return h(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, principal{dev, user})))
 	}

@@ -28,6 +28,7 @@ type env struct {
 	t   *testing.T
 	db  *store.DB
 	url string
+	ops string // the operators' listener: /metrics, /healthz
 	mut uint64 // the last mutation of the server's own hand (decide)
 }
 
@@ -51,7 +52,9 @@ func newEnv(t *testing.T) *env {
 	srv := httptest.NewServer(api)
 	api.SetPublicURL(srv.URL)
 	t.Cleanup(srv.Close)
-	return &env{t: t, db: db, url: srv.URL}
+	ops := httptest.NewServer(api.Ops())
+	t.Cleanup(ops.Close)
+	return &env{t: t, db: db, url: srv.URL, ops: ops.URL}
 }
 
 // call posts v as JSON and decodes the answer into out; it returns the status.
@@ -320,7 +323,7 @@ func TestMetrics(t *testing.T) {
 	var pr wire.PushResponse
 	e.call("/v1/push", b.Token, wire.PushRequest{DeviceID: b.DeviceID, Mutations: []wire.Mutation{{ID: 1, Revision: rev(fielddesk.NewID(), "", "Tin")}}}, &pr)
 	e.call("/v1/pull", "", wire.PullRequest{}, &wire.Error{})
-	resp, err := http.Get(e.url + "/metrics")
+	resp, err := http.Get(e.ops + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
