@@ -61,6 +61,9 @@ const (
 	SyncServerFull SyncErrorKind = "server_full"
 	// SyncDiskFull: this computer's disk is full.
 	SyncDiskFull SyncErrorKind = "disk_full"
+	// SyncUntrusted: the server's certificate is not trusted, or is not
+	// the one trusted before (see UntrustedCertificateError).
+	SyncUntrusted SyncErrorKind = "untrusted_certificate"
 )
 
 // SyncPhase is the part of an exchange under way.
@@ -98,3 +101,50 @@ func (s SyncStatus) BytesWaiting() int64 {
 
 // MaxNews is how many recent decisions and comments SyncStatus keeps.
 const MaxNews = 50
+
+// ServerTrust is how a device trusts a newsroom server whose certificate
+// no public authority signed (a bureau without a public domain): the
+// newsroom's own authority (PEM), or the SHA-256 fingerprint of the
+// server's certificate, given by the newsroom and compared by a person.
+type ServerTrust struct {
+	CAPEM []byte
+	Pin   string // SHA-256 of the certificate, hex (colons and case ignored)
+}
+
+// UntrustedCertificateError is a connection refused because the server's
+// certificate is not trusted: signed by no authority the device trusts,
+// or (Changed) not the one pinned for this server. Fingerprint is the
+// SHA-256 of the certificate the server showed, for a person to compare
+// with the one the newsroom gives.
+type UntrustedCertificateError struct {
+	Fingerprint string
+	Changed     bool
+	Reason      string
+}
+
+func (e *UntrustedCertificateError) Error() string {
+	if e.Changed {
+		return "the server's certificate is not the one this computer trusts for it (SHA-256 " + e.Fingerprint + "): someone may be in the way, or the newsroom changed it; ask the newsroom before trusting the new one"
+	}
+	return "the server's certificate is not trusted (SHA-256 " + e.Fingerprint + "): " + e.Reason + "; if the newsroom confirms this fingerprint, trust it (fielddesk login --pin) or give the newsroom's authority file (--ca)"
+}
+
+// FormatFingerprint writes a SHA-256 in hex as people compare it: upper
+// case in pairs, "AB:CD:…".
+func FormatFingerprint(hexSum string) string {
+	var b []byte
+	for i := 0; i+1 < len(hexSum); i += 2 {
+		if i > 0 {
+			b = append(b, ':')
+		}
+		b = append(b, upper(hexSum[i]), upper(hexSum[i+1]))
+	}
+	return string(b)
+}
+
+func upper(c byte) byte {
+	if c >= 'a' && c <= 'f' {
+		return c - 'a' + 'A'
+	}
+	return c
+}

@@ -42,6 +42,11 @@ type Account struct {
 	// Originals says when full-size photos are sent: OriginalsNever,
 	// OriginalsUnmetered or OriginalsAlways.
 	Originals string `json:"originals,omitempty"`
+	// CA is the newsroom's own certificate authority (PEM), and Pin the
+	// SHA-256 (hex) of the server's certificate, when the server's
+	// certificate is trusted that way.
+	CA  []byte `json:"ca,omitempty"`
+	Pin string `json:"pin,omitempty"`
 }
 
 // The originals policies.

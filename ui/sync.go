@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"errors"
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"time"
@@ -25,8 +27,11 @@ type Syncer interface {
 	SyncStatus() fielddesk.SyncStatus
 	// SyncNow asks for an exchange at once.
 	SyncNow()
-	// LoginWindow logs this device in; the password is not kept.
-	LoginWindow(ctx context.Context, server, user, password string) error
+	// LoginWindow logs this device in, trusting the server's certificate
+	// as trust says (nothing more than the public authorities when empty);
+	// the password is not kept. An error wrapping a
+	// *fielddesk.UntrustedCertificateError names the certificate shown.
+	LoginWindow(ctx context.Context, server, user, password string, trust fielddesk.ServerTrust) error
 	// SetOriginals sets when full-size photos go: never, unmetered or always.
 	SetOriginals(ctx context.Context, policy string) error
 	// WantOriginals asks the newsroom for the full-size photos (an editor
@@ -230,6 +235,8 @@ func explainSync(s fielddesk.SyncStatus) string {
 		return lang.L("the newsroom server's disk is full: nothing is lost, FieldDesk tries again later.")
 	case fielddesk.SyncDiskFull:
 		return lang.L("this computer's disk is full: delete or move some files.")
+	case fielddesk.SyncUntrusted:
+		return lang.L("the newsroom server's certificate is not the one this computer trusts: ask the newsroom, then connect again.")
 	case fielddesk.SyncTooLarge:
 		return lang.L("the newsroom's server refuses an article this long: ask the newsroom to raise its request size limit.")
 	}
@@ -296,21 +303,58 @@ func (u *UI) showLogin() {
 		widget.NewFormItem(lang.L("User name"), user),
 		widget.NewFormItem(lang.L("Password"), password),
 	), errLabel)
+	// A newsroom's own certificate: its authority's file, or the
+	// fingerprint the person compared and chose to trust.
+	var trust fielddesk.ServerTrust
+	caLabel := widget.NewLabel("")
+	caLabel.Hide()
+	trustButton := widget.NewButtonWithIcon(lang.L("Trust this certificate"), theme.ConfirmIcon(), nil)
+	trustButton.Hide()
+	caButton := widget.NewButtonWithIcon(lang.L("Newsroom's certificate authority file…"), theme.FileIcon(), func() {
+		dialog.ShowFileOpen(func(rc fyne.URIReadCloser, err error) {
+			if err != nil || rc == nil {
+				return
+			}
+			defer rc.Close()
+			pem, err := io.ReadAll(io.LimitReader(rc, 1<<20))
+			if err != nil {
+				return
+			}
+			trust.CAPEM, trust.Pin = pem, ""
+			caLabel.SetText(fmt.Sprintf(lang.L("Trusting the authority in %s"), rc.URI().Name()))
+			caLabel.Show()
+		}, u.win)
+	})
+	caButton.Importance = widget.LowImportance
+	form.Add(container.NewHBox(caButton, trustButton))
+	form.Add(caLabel)
 	var d *dialog.CustomDialog
 	connect := widget.NewButtonWithIcon(lang.L("Connect"), theme.LoginIcon(), nil)
 	connect.Importance = widget.HighImportance
 	connect.OnTapped = func() {
 		connect.Disable()
+		trustButton.Hide()
 		errLabel.SetText(lang.L("Connecting…"))
 		errLabel.Importance = widget.MediumImportance
 		errLabel.Show()
-		s, n, pw := server.Text, user.Text, password.Text
+		s, n, pw, tr := server.Text, user.Text, password.Text, trust
 		var err error
-		u.background(func() { err = u.syncer.LoginWindow(u.ctx, s, n, pw) }, func() {
+		u.background(func() { err = u.syncer.LoginWindow(u.ctx, s, n, pw, tr) }, func() {
 			connect.Enable()
 			if err != nil {
 				errLabel.Importance = widget.DangerImportance
 				errLabel.SetText(loginError(err))
+				var untrusted *fielddesk.UntrustedCertificateError
+				if errors.As(err, &untrusted) {
+					fp := untrusted.Fingerprint
+					trustButton.OnTapped = func() {
+						trust = fielddesk.ServerTrust{Pin: fp}
+						caLabel.SetText(fmt.Sprintf(lang.L("Trusting the certificate %s"), fp))
+						caLabel.Show()
+						connect.OnTapped()
+					}
+					trustButton.Show()
+				}
 				return
 			}
 			d.Hide()
@@ -331,6 +375,13 @@ func (u *UI) showLogin() {
 
 func loginError(err error) string {
 	msg := err.Error()
+	var untrusted *fielddesk.UntrustedCertificateError
+	if errors.As(err, &untrusted) {
+		if untrusted.Changed {
+			return fmt.Sprintf(lang.L("The server's certificate is not the one this computer trusts for it (it is now %s). Someone may be in the way, or the newsroom changed it: ask the newsroom before trusting it."), untrusted.Fingerprint)
+		}
+		return fmt.Sprintf(lang.L("The server's certificate is not trusted (the link itself works). Its fingerprint is %s: compare it with the one the newsroom gave you, then trust it, or choose the newsroom's authority file."), untrusted.Fingerprint)
+	}
 	switch {
 	case strings.Contains(msg, "wrong user name or password"):
 		return lang.L("Wrong user name or password.")

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -24,6 +25,7 @@ type fakeSyncer struct {
 	logins []string
 	policy string
 	wanted []string
+	pin    string // when set, logins need this pin
 }
 
 func (f *fakeSyncer) SyncStatus() fielddesk.SyncStatus {
@@ -32,9 +34,13 @@ func (f *fakeSyncer) SyncStatus() fielddesk.SyncStatus {
 	return f.status
 }
 func (f *fakeSyncer) SyncNow() { f.mu.Lock(); f.kicks++; f.mu.Unlock() }
-func (f *fakeSyncer) LoginWindow(ctx context.Context, server, user, password string) error {
+func (f *fakeSyncer) LoginWindow(ctx context.Context, server, user, password string, trust fielddesk.ServerTrust) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.pin != "" && trust.Pin != f.pin {
+		// A server whose certificate only a pin makes trusted.
+		return fmt.Errorf("log in to %s: %w", server, &fielddesk.UntrustedCertificateError{Fingerprint: f.pin, Reason: "no authority this computer trusts signed it"})
+	}
 	if password != "đúng" {
 		return errors.New("log in to " + server + ": wrong user name or password")
 	}
@@ -220,5 +226,43 @@ func TestLoginDialog(t *testing.T) {
 	}
 	if !strings.Contains(h.u.status.Text, "Connected to toasoan.example.vn as lethib") {
 		t.Errorf("status: %q", h.u.status.Text)
+	}
+}
+
+// The login dialog names a certificate it does not trust with its
+// fingerprint, and a person who compared it can trust it with one tap.
+func TestLoginDialogTrustsACertificateOnRequest(t *testing.T) {
+	h := newHarness(t)
+	s := &fakeSyncer{pin: "AB:CD:EF"}
+	h.u.SetSyncer(s)
+	test.Tap(h.u.sync.login)
+	h.settle()
+	over := h.u.win.Canvas().Overlays().Top()
+	var entries []*widget.Entry
+	buttons := map[string]*widget.Button{}
+	walk(t, over, func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Entry:
+			entries = append(entries, x)
+		case *widget.Button:
+			buttons[x.Text] = x
+		}
+	})
+	entries[0].SetText("https://192.168.1.10:8443")
+	entries[1].SetText("lethib")
+	entries[2].SetText("đúng")
+	test.Tap(buttons["Connect"])
+	h.settle()
+	if txt := labelTexts(t, over); !strings.Contains(txt, "not trusted") || !strings.Contains(txt, "AB:CD:EF") || strings.Contains(txt, "x509") {
+		t.Errorf("the dialog says %q", txt)
+	}
+	trust := buttons["Trust this certificate"]
+	if trust == nil || !trust.Visible() {
+		t.Fatal("no button to trust the certificate")
+	}
+	test.Tap(trust)
+	h.settle()
+	if len(s.logins) != 1 || h.u.win.Canvas().Overlays().Top() != nil {
+		t.Errorf("after trusting: logins %v, dialog open %v", s.logins, h.u.win.Canvas().Overlays().Top() != nil)
 	}
 }

@@ -11,6 +11,9 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -247,6 +250,15 @@ func serve(ctx context.Context, db *store.DB, data string, o serveOptions, stder
 	} else if u, err := url.Parse(o.publicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("serve: --public-url %q: write it as https://name.of.the.site", o.publicURL)
 	}
+	fingerprint := ""
+	if o.cert != "" {
+		pair, err := tls.LoadX509KeyPair(o.cert, o.key)
+		if err != nil {
+			return fmt.Errorf("serve: the TLS certificate and key: %w", err)
+		}
+		sum := sha256.Sum256(pair.Certificate[0])
+		fingerprint = fielddesk.FormatFingerprint(hex.EncodeToString(sum[:]))
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	api := server.New(db, log)
@@ -316,6 +328,11 @@ func serve(ctx context.Context, db *store.DB, data string, o serveOptions, stder
 	}()
 	log.Info("serving", "addr", ln.Addr().String(), "tls", o.cert != "", "public_url", o.publicURL, "ops", o.opsListen,
 		"admin", sock, "published", "/articles, /feed.atom, /v1/published")
+	if fingerprint != "" {
+		// For a certificate no public authority signed: correspondents
+		// compare this with what their app shows, or log in with --pin.
+		log.Info("certificate", "sha256", fingerprint)
+	}
 	select {
 	case err := <-errc:
 		for _, s := range servers {

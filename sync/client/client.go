@@ -95,6 +95,7 @@ type Client struct {
 
 	mu     sync.Mutex
 	status fielddesk.SyncStatus
+	trust  *trust
 }
 
 // New returns an engine over the local store. Call Run to keep it syncing,
@@ -129,6 +130,7 @@ func New(db *store.DB, opt Options) *Client {
 		d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 		dial = d.DialContext
 	}
+	tr := &trust{}
 	transport := &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -145,16 +147,18 @@ func New(db *store.DB, opt Options) *Client {
 			return watch(conn, opt.Stall), nil
 		},
 		TLSHandshakeTimeout: 60 * time.Second,
+		TLSClientConfig:     tr.tlsConfig(),
 		MaxIdleConnsPerHost: 2,
 		IdleConnTimeout:     opt.Stall,
 		DisableCompression:  true, // photos are compressed already; JSON uses zstd
 	}
-	c := &Client{db: db, opt: opt, http: &http.Client{Transport: transport}, kick: make(chan struct{}, 1),
+	c := &Client{db: db, opt: opt, trust: tr, http: &http.Client{Transport: transport}, kick: make(chan struct{}, 1),
 		known: map[string]wire.PhotoState{}, seenHave: map[string]int64{}, acked: map[string]int64{}, fresh: map[string]bool{}}
 	c.status.Originals = store.OriginalsUnmetered
 	if acct, err := db.Account(context.Background()); err == nil {
 		c.status.Configured, c.status.Server, c.status.User, c.status.Role = true, acct.Server, acct.User, acct.Role
 		c.status.Originals = acct.Originals
+		tr.set(fielddesk.ServerTrust{CAPEM: acct.CA, Pin: acct.Pin})
 	}
 	return c
 }
@@ -290,6 +294,8 @@ func errorKind(err error) fielddesk.SyncErrorKind {
 	switch {
 	case err == nil:
 		return ""
+	case errors.As(err, new(*fielddesk.UntrustedCertificateError)):
+		return fielddesk.SyncUntrusted
 	case errors.Is(err, ErrUnauthorized):
 		return fielddesk.SyncUnauthorized
 	case errors.Is(err, ErrServerOlder):
@@ -326,10 +332,34 @@ func (e *ServerError) Error() string {
 // Login logs this device in at server as user and stores the token. The
 // password is not kept.
 func (c *Client) Login(ctx context.Context, server, user, password string) (store.Account, error) {
+	return c.LoginTrusting(ctx, server, user, password, fielddesk.ServerTrust{})
+}
+
+// LoginTrusting is Login to a server whose certificate is trusted as st
+// says (the newsroom's own authority, or a pinned fingerprint); the trust
+// is kept with the account and checked on every connection.
+func (c *Client) LoginTrusting(ctx context.Context, server, user, password string, st fielddesk.ServerTrust) (store.Account, error) {
 	server = strings.TrimRight(strings.TrimSpace(server), "/")
 	u, err := url.Parse(server)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return store.Account{}, fmt.Errorf("server address %q: write it as https://host[:port]: %w", server, fielddesk.ErrInvalid)
+	}
+	if st.Pin != "" {
+		pin, err := NormalizePin(st.Pin)
+		if err != nil {
+			return store.Account{}, err
+		}
+		st.Pin = pin
+	}
+	prevTrust := fielddesk.ServerTrust{}
+	if prev, err := c.db.Account(ctx); err == nil && prev.Server == server {
+		prevTrust = fielddesk.ServerTrust{CAPEM: prev.CA, Pin: prev.Pin}
+		if len(st.CAPEM) == 0 && st.Pin == "" {
+			st = prevTrust // logging in again: the trust stays
+		}
+	}
+	if err := c.trust.set(st); err != nil {
+		return store.Account{}, err
 	}
 	var resp wire.LoginResponse
 	req := wire.LoginRequest{User: fielddesk.NFC(strings.TrimSpace(user)), Password: password, DeviceName: c.opt.DeviceName}
@@ -341,6 +371,7 @@ func (c *Client) Login(ctx context.Context, server, user, password string) (stor
 		old = prev.Token
 	}
 	if err := c.call(ctx, server, old, "POST", "/v1/login", req, &resp); err != nil {
+		c.trust.set(prevTrust)
 		var se *ServerError
 		if errors.As(err, &se) && se.Status == http.StatusUnauthorized {
 			return store.Account{}, fmt.Errorf("log in to %s: %s", server, se.Msg)
@@ -353,7 +384,7 @@ func (c *Client) Login(ctx context.Context, server, user, password string) (stor
 		policy = acct.Originals
 	}
 	acct = store.Account{Server: server, User: resp.User, Token: resp.Token, DeviceID: resp.DeviceID,
-		Role: fielddesk.Role(resp.Role), Desk: resp.Desk, Originals: policy}
+		Role: fielddesk.Role(resp.Role), Desk: resp.Desk, Originals: policy, CA: st.CAPEM, Pin: st.Pin}
 	if err := c.db.SetAccount(ctx, acct); err != nil {
 		return store.Account{}, err
 	}
@@ -364,9 +395,9 @@ func (c *Client) Login(ctx context.Context, server, user, password string) (stor
 	return acct, nil
 }
 
-// LoginWindow is Login for the window, which needs only the error.
-func (c *Client) LoginWindow(ctx context.Context, server, user, password string) error {
-	_, err := c.Login(ctx, server, user, password)
+// LoginWindow is LoginTrusting for the window, which needs only the error.
+func (c *Client) LoginWindow(ctx context.Context, server, user, password string, st fielddesk.ServerTrust) error {
+	_, err := c.LoginTrusting(ctx, server, user, password, st)
 	return err
 }
 

@@ -56,9 +56,11 @@ Commands:
   history ID [--json]                         list an article's revisions
   search QUERY [--json]                       find articles; diacritics optional ("dang bo")
   convert --from tcvn3|vni|viqr|auto [FILE]   legacy Vietnamese text to Unicode (stdin to stdout)
-  login --server URL --user NAME [--password-file F] [--originals never|unmetered|always]
+  login --server URL --user NAME [--password-file F] [--originals never|unmetered|always] [--ca FILE | --pin SHA256]
                                               log this device in to the newsroom server
-                                              (asks for the password on stdin without a file)
+                                              (asks for the password on stdin without a file);
+                                              a newsroom's own certificate: its authority's file
+                                              (--ca) or the fingerprint fielddesk-server prints (--pin)
   send ID                                     submit an article (again, after changes were requested)
                                               and queue it for the newsroom
   sync [--once]                               send what waits and receive what changed; prints

@@ -34,8 +34,27 @@ func cmdLogin(ctx context.Context, d *desk.Desk, args []string, stdin io.Reader,
 	user := fs.String("user", "", "")
 	pwFile := fs.String("password-file", "", "")
 	originals := fs.String("originals", "", "")
+	caFile := fs.String("ca", "", "")
+	pin := fs.String("pin", "", "")
 	if _, err := parse(fs, args, 0, "--server URL --user NAME"); err != nil {
 		return err
+	}
+	var trust fielddesk.ServerTrust
+	if *caFile != "" {
+		pem, err := os.ReadFile(*caFile)
+		if err != nil {
+			return fmt.Errorf("login: the authority file: %w", err)
+		}
+		trust.CAPEM = pem
+	}
+	if *pin != "" {
+		if *caFile != "" {
+			return errors.New("login: give --ca or --pin, not both")
+		}
+		if _, err := client.NormalizePin(*pin); err != nil {
+			return fmt.Errorf("login: --pin: %w", err)
+		}
+		trust.Pin = *pin
 	}
 	if *server == "" || *user == "" {
 		return errors.New("login needs --server URL and --user NAME (see fielddesk help)")
@@ -49,7 +68,7 @@ func cmdLogin(ctx context.Context, d *desk.Desk, args []string, stdin io.Reader,
 	}
 	c := client.New(d.DB, SyncOptions)
 	defer c.Close()
-	acct, err := c.Login(ctx, *server, *user, password)
+	acct, err := c.LoginTrusting(ctx, *server, *user, password, trust)
 	if err != nil {
 		return err
 	}
@@ -60,6 +79,9 @@ func cmdLogin(ctx context.Context, d *desk.Desk, args []string, stdin io.Reader,
 		acct.Originals = *originals
 	}
 	fmt.Fprintf(out, "logged in to %s as %s (%s%s); device %s; originals: %s\n", acct.Server, acct.User, acct.Role, deskSuffix(acct.Desk), acct.DeviceID, acct.Originals)
+	if acct.Pin != "" {
+		fmt.Fprintf(out, "trusting the server's certificate %s only\n", fielddesk.FormatFingerprint(acct.Pin))
+	}
 	return nil
 }
 
