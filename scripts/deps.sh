@@ -2,11 +2,12 @@
 # Installs the Debian/Ubuntu packages FieldDesk needs, only those missing.
 #   scripts/deps.sh build   the desktop build (cgo, OpenGL and X11 headers)
 #   scripts/deps.sh test    the build, plus Xvfb and xdotool for the window smoke test and
-#                           headless Chromium for the published-page tests
+#                           headless Chromium for the published-page tests, and nginx for
+#                           the tests behind a reverse proxy
 set -euo pipefail
 want=(gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev)
 if [ "${1:-build}" = test ]; then
-  want+=(xvfb xdotool x11-utils chromium chromium-driver)
+  want+=(xvfb xdotool x11-utils chromium chromium-driver nginx-light)
 fi
 missing=()
 for p in "${want[@]}"; do

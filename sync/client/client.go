@@ -70,6 +70,11 @@ type Client struct {
 
 	runMu sync.Mutex // one exchange at a time
 	batch int        // mutations per push now (under runMu)
+	// window bounds the photo bytes one upload request carries (under
+	// runMu): whole photos while acknowledgements stream back; behind a
+	// proxy that forwards only whole requests, what the link carries
+	// between two cuts (see upload.go).
+	window int64
 	// waiting says why photos wait (under runMu): shown until the next exchange.
 	waiting map[string]string
 	// failed says why the server refused photos for good (under runMu).
@@ -323,6 +328,8 @@ type ServerError struct {
 	Status int
 	Code   string
 	Msg    string
+	// Proxy: something before the server answered (no FieldDesk header).
+	Proxy bool
 }
 
 func (e *ServerError) Error() string {
@@ -468,7 +475,7 @@ func decodeAnswer(resp *http.Response, out any) error {
 		}
 		if resp.StatusCode == http.StatusRequestEntityTooLarge {
 			// A proxy before the server with a smaller limit than ours.
-			return &ServerError{Status: resp.StatusCode, Code: wire.CodeTooLarge,
+			return &ServerError{Status: resp.StatusCode, Code: wire.CodeTooLarge, Proxy: true,
 				Msg: "a proxy before the newsroom server refuses requests this large (nginx: client_max_body_size; see docs/SERVER.md)"}
 		}
 		return fmt.Errorf("%w (HTTP %d, no FieldDesk header): a Wi-Fi login page or a proxy?", ErrPortal, resp.StatusCode)

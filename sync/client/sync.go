@@ -506,6 +506,7 @@ func (c *Client) send(ctx context.Context, acct store.Account, u upload, progres
 		if u.have >= u.size {
 			break
 		}
+		before := u.have
 		st, err := c.sendFrom(ctx, acct, u, func(sent int64) {
 			progress[u.progressSlot].Done = max(c.ackedNow(u.hash), u.have)
 			c.update(func(s *fielddesk.SyncStatus) { s.Photos = slices.Clone(progress) })
@@ -517,11 +518,18 @@ func (c *Client) send(ctx context.Context, acct store.Account, u upload, progres
 			u.have = st.Have // the server holds another length: go on from there
 			continue
 		}
+		if errors.Is(err, errSmallerWindow) {
+			attempt = 0 // a proxy refused the request's size: at once, smaller
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("photo %s…: %w", u.job.Hash[:12], err)
 		}
 		if !st.Complete {
 			u.have = st.Have
+			if u.have > before {
+				attempt = -1 // a bounded request went through: the next one
+			}
 			if attempt < 3 {
 				continue
 			}
@@ -554,15 +562,16 @@ func (c *Client) sendFrom(ctx context.Context, acct store.Account, u upload, onS
 		return wire.PhotoState{}, err
 	}
 	frame := c.frameSize()
+	limit := c.uploadLimit(u.size-u.have, frame)
 	started := time.Now()
 	pr, pw := io.Pipe()
 	finished := make(chan struct{})
 	yielded := false // read after finished
+	var sent int64   // bytes the link took; read after finished
 	go func() {
 		defer close(finished)
 		buf := make([]byte, frame)
-		var sent int64
-		for {
+		for sent < limit {
 			if c.textWaiting.Swap(false) {
 				if queued, _ := c.db.HasQueued(ctx); queued {
 					yielded = true
@@ -570,7 +579,7 @@ func (c *Client) sendFrom(ctx context.Context, acct store.Account, u upload, onS
 					return
 				}
 			}
-			n, err := io.ReadFull(f, buf)
+			n, err := io.ReadFull(f, buf[:min(int64(len(buf)), limit-sent)])
 			if n > 0 {
 				if werr := wire.WriteFrame(pw, buf[:n]); werr != nil {
 					pw.CloseWithError(werr)
@@ -588,6 +597,7 @@ func (c *Client) sendFrom(ctx context.Context, acct store.Account, u upload, onS
 				return
 			}
 		}
+		pw.Close()
 	}()
 	q := url.Values{"offset": {strconv.FormatInt(u.have, 10)}, "size": {strconv.FormatInt(u.size, 10)}}
 	if u.renditionOf != "" {
@@ -599,28 +609,29 @@ func (c *Client) sendFrom(ctx context.Context, acct store.Account, u upload, onS
 		return wire.PhotoState{}, err
 	}
 	req.Header.Set("Content-Type", wire.ChunksType)
-	frames := (u.size - u.have + int64(frame) - 1) / int64(frame)
-	req.ContentLength = u.size - u.have + frames*36
+	frames := (limit + int64(frame) - 1) / int64(frame)
+	req.ContentLength = limit + frames*36
 	req.Header.Set(wire.VersionHeader, strconv.Itoa(wire.ProtocolVersion))
 	req.Header.Set("Authorization", "Bearer "+acct.Token)
-	st, err := c.readAcks(req, u)
+	st, acks, err := c.readAcks(req, u)
 	pr.Close()
 	<-finished
 	if yielded {
 		err = errYield
 	}
+	err = c.fitWindow(limit, sent, st.Have-u.have, acks, err)
 	c.measureLink(st.Have-u.have, time.Since(started), err != nil && !errors.Is(err, errConflictState) && !errors.Is(err, errYield))
 	return st, err
 }
 
 // readAcks sends a framed upload and reads the server's acknowledgements
 // as they come, remembering the last so a cut upload goes on from there.
-func (c *Client) readAcks(req *http.Request, u upload) (wire.PhotoState, error) {
-	st := wire.PhotoState{Hash: u.hash, Have: u.have}
+func (c *Client) readAcks(req *http.Request, u upload) (st wire.PhotoState, acks int, err error) {
+	st = wire.PhotoState{Hash: u.hash, Have: u.have}
 	c.staleAck(u.hash)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return st, fmt.Errorf("%w: %w", ErrNoLink, err)
+		return st, 0, fmt.Errorf("%w: %w", ErrNoLink, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != wire.AcksType {
@@ -629,23 +640,23 @@ func (c *Client) readAcks(req *http.Request, u upload) (wire.PhotoState, error) 
 		if err == nil || errors.Is(err, errConflictState) {
 			c.setAcked(u.hash, one.Have)
 		}
-		return one, err
+		return one, 0, err
 	}
 	if resp.Header.Get(wire.VersionHeader) != strconv.Itoa(wire.ProtocolVersion) {
-		return st, fmt.Errorf("%w: the server's answer has no protocol version", ErrProtocol)
+		return st, 0, fmt.Errorf("%w: the server's answer has no protocol version", ErrProtocol)
 	}
 	dec := json.NewDecoder(resp.Body)
-	for {
+	for ; ; acks++ {
 		var line struct {
 			wire.PhotoState
 			Error string `json:"error"`
 			Code  string `json:"code"`
 		}
 		if err := dec.Decode(&line); err != nil {
-			if errors.Is(err, io.EOF) && st.Complete {
-				return st, nil
+			if errors.Is(err, io.EOF) && (st.Complete || acks > 0 && req.ContentLength > 0) {
+				return st, acks, nil // the whole photo, or the whole bounded request
 			}
-			return st, fmt.Errorf("%w: it dropped after %d bytes: %w", ErrNoLink, st.Have, err)
+			return st, acks, fmt.Errorf("%w: it dropped after %d bytes: %w", ErrNoLink, st.Have, err)
 		}
 		if line.Error != "" {
 			// The answer began 200 before this went wrong: the status the
@@ -655,10 +666,10 @@ func (c *Client) readAcks(req *http.Request, u upload) (wire.PhotoState, error) 
 			if status == 0 {
 				status = http.StatusInternalServerError
 			}
-			return st, &ServerError{Status: status, Code: line.Code, Msg: line.Error}
+			return st, acks, &ServerError{Status: status, Code: line.Code, Msg: line.Error}
 		}
 		if line.Hash != u.hash || line.Have < st.Have || line.Have > u.size {
-			return st, fmt.Errorf("the server acknowledged %+v for %s…", line.PhotoState, u.hash[:12])
+			return st, acks, fmt.Errorf("the server acknowledged %+v for %s…", line.PhotoState, u.hash[:12])
 		}
 		st = line.PhotoState
 		c.setAcked(u.hash, st.Have)
