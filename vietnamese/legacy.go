@@ -147,21 +147,24 @@ func Encode(text string, enc Encoding) string {
 
 var wordRe = regexp.MustCompile(`[\p{L}\p{M}]+`)
 
-// recoverCapitals restores TCVN3 capitals: a word whose other letters are
-// all capitals is all capitals, and a sentence starts with a capital.
+// recoverCapitals restores TCVN3 capitals, which TCVN3 cannot write with
+// a tone mark: a word whose letters TCVN3 could write in capitals are all
+// capitals ("VIÖT" → "VIỆT") is all capitals; a word with only one such
+// letter, a capital ("Hµ"), is all capitals only beside such a word (a
+// headline in capitals), else it is a name ("Hà Nội", "Hồ Chí Minh"); a
+// sentence starts with a capital.
 func recoverCapitals(s string) string {
-	sentenceStart := true
-	var b strings.Builder
-	last := 0
+	type word struct {
+		start, end int
+		runes      []rune
+		caps       int // 2: all capitals for sure, 1: could be either, 0: not
+		newLine    bool
+	}
+	var words []word
 	for _, m := range wordRe.FindAllStringIndex(s, -1) {
-		between := s[last:m[0]]
-		b.WriteString(between)
-		if strings.ContainsAny(between, ".!?\n") {
-			sentenceStart = true
-		}
-		word := []rune(s[m[0]:m[1]])
+		w := word{start: m[0], end: m[1], runes: []rune(s[m[0]:m[1]])}
 		upper, letters := 0, 0
-		for _, r := range word {
+		for _, r := range w.runes {
 			if unicode.IsLetter(r) {
 				letters++
 				if unicode.IsUpper(r) {
@@ -169,18 +172,45 @@ func recoverCapitals(s string) string {
 				}
 			}
 		}
+		plain := letters - countToned(w.runes) // letters TCVN3 writes in either case
 		switch {
-		case letters >= 2 && upper >= 1 && upper >= letters-countToned(word) && upper < letters:
-			// Every letter TCVN3 could write in capitals is a capital: the word is.
-			for i, r := range word {
-				word[i] = unicode.ToUpper(r)
-			}
-		case sentenceStart && len(word) > 0:
-			word[0] = unicode.ToUpper(word[0])
+		case upper >= 2 && upper == plain && upper < letters:
+			w.caps = 2
+		case upper == 1 && plain == 1 && letters >= 2:
+			w.caps = 1
+		case upper >= 2 && upper == letters:
+			w.caps = 2 // already all capitals: a neighbour for the uncertain ones
 		}
-		b.WriteString(string(word))
+		words = append(words, w)
+	}
+	var b strings.Builder
+	last := 0
+	sentenceStart := true
+	for i, w := range words {
+		between := s[last:w.start]
+		b.WriteString(between)
+		if strings.ContainsAny(between, ".!?\n") {
+			sentenceStart = true
+		}
+		sameLine := func(j int) bool {
+			lo, hi := min(words[j].end, w.start), max(words[j].start, w.end)
+			return !strings.Contains(s[lo:hi], "\n")
+		}
+		allCaps := w.caps == 2
+		if w.caps == 1 {
+			allCaps = i > 0 && words[i-1].caps == 2 && sameLine(i-1) || i+1 < len(words) && words[i+1].caps == 2 && sameLine(i+1)
+		}
+		switch {
+		case allCaps:
+			for k, r := range w.runes {
+				w.runes[k] = unicode.ToUpper(r)
+			}
+		case sentenceStart && len(w.runes) > 0:
+			w.runes[0] = unicode.ToUpper(w.runes[0])
+		}
+		b.WriteString(string(w.runes))
 		sentenceStart = false
-		last = m[1]
+		last = w.end
 	}
 	b.WriteString(s[last:])
 	return b.String()

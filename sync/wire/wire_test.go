@@ -2,6 +2,7 @@ package wire
 
 import (
 	"bytes"
+	"encoding/binary"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -266,14 +267,28 @@ func FuzzReadFrame(f *testing.F) {
 	WriteFrame(&buf, []byte("chunk"))
 	f.Add(buf.Bytes())
 	f.Add([]byte{0, 0, 0, 0})
+	// Damaged frames: the bytes changed after the hash was written.
+	var bad bytes.Buffer
+	WriteFrame(&bad, []byte("Ảnh: Nguyễn Văn A"))
+	damaged := bad.Bytes()
+	damaged[len(damaged)-1] ^= 1
+	f.Add(damaged)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		chunk, sum, err := ReadFrame(bytes.NewReader(b), 1024)
 		if err != nil {
 			return
 		}
+		// Checked against what the sender wrote (the frame's own header),
+		// not against what ReadFrame computed.
+		if len(b) < 36 || len(chunk) == 0 || len(chunk) > 1024 {
+			t.Fatalf("accepted a frame of %d bytes from %d", len(chunk), len(b))
+		}
 		h := sha256.Sum256(chunk)
-		if hex.EncodeToString(h[:]) != sum || len(chunk) == 0 || len(chunk) > 1024 {
-			t.Fatalf("accepted a frame that does not match its hash")
+		if !bytes.Equal(h[:], b[4:36]) || int(binary.BigEndian.Uint32(b[:4])) != len(chunk) || !bytes.Equal(chunk, b[36:36+len(chunk)]) {
+			t.Fatalf("accepted a frame whose bytes do not match the SHA-256 in its header")
+		}
+		if sum != hex.EncodeToString(b[4:36]) {
+			t.Fatalf("the sum returned is not the header's")
 		}
 	})
 }
