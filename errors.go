@@ -25,6 +25,10 @@ var (
 	// nothing was written and what was saved before is intact. The
 	// wrapping *DiskFullError says how much is free and needed.
 	ErrDiskFull = errors.New("disk full")
+	// ErrReadOnly means the data folder's disk takes no writes (a
+	// write-protected card, a disk the system made read-only after
+	// errors); what was saved can be read, nothing was written.
+	ErrReadOnly = errors.New("the disk is read-only")
 )
 
 // DiskFullError is a write refused because the disk is (nearly) full.

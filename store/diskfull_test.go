@@ -138,3 +138,47 @@ func TestOpenOnADiskAnotherProgramFilled(t *testing.T) {
 		t.Errorf("list after the reopen: %d, %v", len(list), err)
 	}
 }
+
+// A folder on a disk that became read-only (a write-protected card, a
+// disk the system remounted after errors): it opens and reads, saves fail
+// with a clear error and nothing saved is lost, and once the disk is
+// writable again saving resumes.
+func TestReadOnlyFolderFailsVisiblyAndKeepsData(t *testing.T) {
+	fs := smallfs.Mount(t, 64<<20)
+	dir := filepath.Join(fs, "data")
+	ctx := context.Background()
+	db, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r1, err := db.Save(ctx, fielddesk.Article{Headline: "Giữ lại", Body: "Nội dung."}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	smallfs.ReadOnly(t, fs, true)
+	defer smallfs.ReadOnly(t, fs, false)
+
+	db, err = Open(dir)
+	if err != nil {
+		t.Fatalf("open on a read-only disk: %v", err)
+	}
+	defer db.Close()
+	if latest, err := db.Latest(ctx, r1.Article.ID); err != nil || latest.Article.Headline != "Giữ lại" {
+		t.Fatalf("read on a read-only disk: %v %+v", err, latest.Article.Headline)
+	}
+	_, err = db.Save(ctx, fielddesk.Article{Headline: "Mới"}, "")
+	if !errors.Is(err, fielddesk.ErrReadOnly) || !strings.Contains(err.Error(), "read-only") {
+		t.Fatalf("save on a read-only disk: %v", err)
+	}
+	if _, _, err := db.PutPhoto(strings.NewReader("ảnh")); !errors.Is(err, fielddesk.ErrReadOnly) {
+		t.Errorf("a photo on a read-only disk: %v", err)
+	}
+	smallfs.ReadOnly(t, fs, false)
+	if _, err := db.Save(ctx, fielddesk.Article{Headline: "Mới"}, ""); err != nil {
+		t.Fatalf("save once the disk is writable: %v", err)
+	}
+	if latest, err := db.Latest(ctx, r1.Article.ID); err != nil || latest.Article.Headline != "Giữ lại" {
+		t.Fatalf("the first article after all that: %v", err)
+	}
+}

@@ -27,12 +27,12 @@ func (s *DB) PhotoPath(hash string) string {
 // same bytes twice keeps one file. The photo is kept only if a revision saved
 // later refers to it; otherwise the next Open sweeps it.
 func (s *DB) PutPhoto(r io.Reader) (hash string, size int64, err error) {
-	if err := s.roomFor(0); err != nil {
+	if err := s.writable(); err != nil {
 		return "", 0, fmt.Errorf("store photo: %w", err)
 	}
 	tmp, err := os.CreateTemp(filepath.Join(s.dir, "photos", "tmp"), "put-*")
 	if err != nil {
-		return "", 0, fmt.Errorf("store photo: %w", err)
+		return "", 0, fmt.Errorf("store photo: %w", diskErr(err))
 	}
 	defer func() {
 		if err != nil {

@@ -2,6 +2,8 @@ package store
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"syscall"
 
 	"github.com/fielddesk/fielddesk"
@@ -32,8 +34,27 @@ func (s *DB) roomFor(n int64) error {
 // diskErr turns an error of a file write that ran out of space into a
 // *fielddesk.DiskFullError; others are returned as they are.
 func diskErr(err error) error {
-	if errors.Is(err, syscall.ENOSPC) || isDiskFullOS(err) {
+	switch {
+	case errors.Is(err, syscall.ENOSPC) || isDiskFullOS(err):
 		return &fielddesk.DiskFullError{Need: spaceReserve}
+	case errors.Is(err, syscall.EROFS):
+		return fmt.Errorf("%w: %v", fielddesk.ErrReadOnly, err)
 	}
 	return err
+}
+
+// probeWritable tries a write in dir: an error wrapping
+// fielddesk.ErrReadOnly when its disk takes none (Badger's own errors do
+// not say so in a way one can match).
+func probeWritable(dir string) error {
+	f, err := os.CreateTemp(dir, ".probe-*")
+	if err != nil {
+		if errors.Is(err, syscall.EROFS) {
+			return diskErr(err)
+		}
+		return nil // not a read-only disk: Badger says what it is
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
 }

@@ -62,6 +62,9 @@ func Open(dir string) (*DB, error) {
 	if free, err := freeBytes(dir); err == nil && free < spaceReserve {
 		readOnly = true
 	}
+	if err := probeWritable(dbDir); errors.Is(err, fielddesk.ErrReadOnly) {
+		readOnly = true // a disk that takes no writes: read what is there
+	}
 	bdb, err := badger.Open(badgerOptions(dbDir, readOnly))
 	if err != nil {
 		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
@@ -148,6 +151,9 @@ func (s *DB) writable() error {
 		return nil
 	}
 	dbDir := filepath.Join(s.dir, "db")
+	if err := probeWritable(dbDir); err != nil {
+		return fmt.Errorf("the data folder %s: %w", s.dir, err)
+	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("reopen the data folder %s: %w", s.dir, err)
 	}
@@ -157,7 +163,7 @@ func (s *DB) writable() error {
 		if ro, rerr := badger.Open(badgerOptions(dbDir, true)); rerr == nil {
 			s.db = ro
 		}
-		return fmt.Errorf("reopen the data folder %s for writing: %w", s.dir, err)
+		return fmt.Errorf("reopen the data folder %s for writing: %w", s.dir, diskErr(err))
 	}
 	s.db, s.readOnly = bdb, false
 	return nil

@@ -71,3 +71,16 @@ func Fill(t testing.TB, dir string, leave int64) string {
 		}
 	}
 }
+
+// ReadOnly remounts the file system at dir read-only (ro true) or
+// read-write again, as a write-protected card or a failing disk would be.
+func ReadOnly(t testing.TB, dir string, ro bool) {
+	t.Helper()
+	flags := uintptr(syscall.MS_REMOUNT)
+	if ro {
+		flags |= syscall.MS_RDONLY
+	}
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", flags, ""); err != nil {
+		t.Fatalf("remount %s (read-only %v): %v", dir, ro, err)
+	}
+}

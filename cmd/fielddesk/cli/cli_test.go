@@ -103,7 +103,9 @@ func TestHeadlessErrorsAreOneLine(t *testing.T) {
 func TestSecondInstanceMessage(t *testing.T) {
 	data := t.TempDir()
 	var e bytes.Buffer
-	Run([]string{"--data", data}, nil, &bytes.Buffer{}, &e, func(dir string) error {
+	ran := false
+	code := Run([]string{"--data", data}, nil, &bytes.Buffer{}, &e, func(dir string) error {
+		ran = true
 		// While the window holds the folder, a headless command is refused clearly.
 		d, err := desk.Open(dir)
 		if err != nil {
@@ -116,6 +118,9 @@ func TestSecondInstanceMessage(t *testing.T) {
 		}
 		return nil
 	})
+	if !ran || code != 0 {
+		t.Fatalf("the window never opened (ran %v, exit %d): %s", ran, code, e.String())
+	}
 }
 
 func TestConvert(t *testing.T) {
