@@ -233,4 +233,3 @@ func TestSaveRefusesMissingPhoto(t *testing.T) {
 		t.Fatalf("err = %v, want not found naming x.jpg", err)
 	}
 }
-
