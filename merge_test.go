@@ -283,6 +283,23 @@ func FuzzMerge(f *testing.F) {
 	})
 }
 
+// Ten edits on each side of a 3,000-word article, in different
+// paragraphs, merge with no conflict and keep every edit.
+func TestMerge3000WordsTenEditsEachSide(t *testing.T) {
+	base, ours, theirs := bigEdits()
+	got := Merge(base, ours, theirs, byEditor, byWriter)
+	if len(got.Conflicts) != 0 {
+		t.Fatalf("%d conflicts: %+v", len(got.Conflicts), got.Conflicts[0])
+	}
+	for _, side := range []Article{ours, theirs} {
+		for _, p := range Paragraphs(side.Body) {
+			if !slices.Contains(Paragraphs(base.Body), p) && !strings.Contains(got.Body, p) {
+				t.Fatalf("an edit is lost: %q", p)
+			}
+		}
+	}
+}
+
 // BenchmarkMerge3000Words merges a 3,000-word article (100 paragraphs of
 // 30 syllables) edited in ten places on each side.
 func BenchmarkMerge3000Words(b *testing.B) {

@@ -159,12 +159,28 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		// Writing what was read and reading it again must give the same article.
-		out, err := Write(a.Normalized(), PhotoNames(a.Normalized().Photos))
+		names := PhotoNames(a.Normalized().Photos)
+		out, err := Write(a.Normalized(), names)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Parse(out); err != nil {
+		again, err := Parse(out)
+		if err != nil {
 			t.Fatalf("re-reading written bundle: %v\n%s", err, out)
+		}
+		byName := map[string]fielddesk.Photo{}
+		for _, p := range a.Normalized().Photos {
+			byName[names[p.Hash]] = p
+		}
+		a2, err := again.Article(byName)
+		if err != nil {
+			t.Fatalf("the written bundle's article: %v\n%s", err, out)
+		}
+		want := a.Normalized()
+		got := a2.Normalized()
+		got.ID, got.Created, want.ID, want.Created = "", time.Time{}, "", time.Time{}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("an article changed on its way through a bundle:\n%+v\n%+v\n%s", want, got, out)
 		}
 	})
 }

@@ -13,7 +13,7 @@ import (
 
 // photo12MP is a 4000×3000 JPEG (12 megapixels) with a busy picture, tagged
 // with EXIF orientation 6 (camera turned), as phones write them.
-func photo12MP(b *testing.B) []byte {
+func photo12MP(b testing.TB) []byte {
 	img := image.NewYCbCr(image.Rect(0, 0, 4000, 3000), image.YCbCrSubsampleRatio420)
 	for i := range img.Y {
 		img.Y[i] = uint8(i*7 + i/4000*3)
@@ -66,5 +66,36 @@ func BenchmarkAddPhoto12MP(b *testing.B) {
 		if p.Width != 3000 || p.Height != 4000 {
 			b.Fatalf("oriented size %dx%d, want 3000x4000", p.Width, p.Height)
 		}
+	}
+}
+
+// A photo taken upright on a phone held sideways (EXIF orientation 6) is
+// recorded at the size it is seen, and its thumbnail stands upright.
+func TestAddPhotoRecordsTheOrientedSize(t *testing.T) {
+	data := photo12MP(t)
+	d, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	p, err := d.AddPhoto(context.Background(), "DSC0001.JPG", bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Width != 3000 || p.Height != 4000 {
+		t.Errorf("oriented size %dx%d, want 3000x4000 (stored 4000x3000, orientation 6)", p.Width, p.Height)
+	}
+	thumb, err := d.Thumbnail(context.Background(), p.Hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(thumb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, _, err := image.DecodeConfig(f)
+	if err != nil || cfg.Width >= cfg.Height {
+		t.Errorf("thumbnail %dx%d, %v; want it upright (taller than wide)", cfg.Width, cfg.Height, err)
 	}
 }

@@ -119,11 +119,43 @@ func FuzzClean(f *testing.F) {
 	jpeg.Encode(&enc, noise(8, 8), nil)
 	f.Add(append(append([]byte{0xFF, 0xD8}, exifSegment(3)...), enc.Bytes()[2:]...))
 	f.Add([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x00IEND"))
+	f.Add(append(append(append([]byte{0xFF, 0xD8}, exifSegment(6)...), segment(0xFE, "taken at Y Ty")...), enc.Bytes()[2:]...))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var out bytes.Buffer
-		Clean(&out, bytes.NewReader(b))
+		err := Clean(&out, bytes.NewReader(b))
 		if out.Len() > len(b)+64 {
 			t.Fatalf("%d bytes out of %d", out.Len(), len(b))
+		}
+		if err != nil {
+			return
+		}
+		// What came out carries no metadata: a JPEG's segments before the
+		// image data hold no comment, XMP, IPTC, or EXIF but the orientation.
+		if o := out.Bytes(); bytes.HasPrefix(o, []byte{0xFF, 0xD8}) {
+			for i := 2; i+4 <= len(o) && o[i] == 0xFF; {
+				marker, n := o[i+1], int(binary.BigEndian.Uint16(o[i+2:]))
+				if marker == 0xDA || n < 2 || i+2+n > len(o) {
+					break
+				}
+				body := o[i+4 : i+2+n]
+				switch {
+				case marker == 0xFE, marker == 0xED, marker == 0xEC:
+					t.Fatalf("segment %#x survived", marker)
+				case marker == 0xE1 && (!bytes.HasPrefix(body, []byte("Exif\x00\x00")) || len(body) > 64):
+					t.Fatalf("an APP1 of %d bytes survived (only a minimal orientation block may)", len(body))
+				}
+				i += 2 + n
+			}
+		}
+		// A picture that decoded before decodes the same after.
+		if before, _, err := image.Decode(bytes.NewReader(b)); err == nil {
+			after, _, err := image.Decode(bytes.NewReader(out.Bytes()))
+			if err != nil {
+				t.Fatalf("a picture that decoded no longer does: %v", err)
+			}
+			if before.Bounds() != after.Bounds() {
+				t.Fatalf("the picture changed size: %v → %v", before.Bounds(), after.Bounds())
+			}
 		}
 	})
 }

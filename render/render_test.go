@@ -144,8 +144,17 @@ func writeText(b *strings.Builder, blocks []Block, lang string) {
 func TestNoScriptReachesPage(t *testing.T) {
 	doc := Parse(loadCase(t, "testdata/cases/script.json"), testTime)
 	var page bytes.Buffer
-	doc.Page(&page, HTMLOptions{})
+	if err := doc.Page(&page, HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
 	out := strings.ToLower(page.String())
+	// The text around the hostile parts is there, shown as text: an empty
+	// or cut page is no proof of anything.
+	for _, want := range []string{"trước.", "giữa dòng", "bấm", "&lt;script&gt;alert(&#39;headline&#39;)&lt;/script&gt;"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the page lacks %q:\n%s", want, out)
+		}
+	}
 	for _, bad := range []string{"<script", "onerror", "javascript:"} {
 		if strings.Contains(out, bad) {
 			t.Errorf("page contains %q:\n%s", bad, out)

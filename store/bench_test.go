@@ -242,7 +242,7 @@ func BenchmarkIndexUpdate(b *testing.B) {
 
 // queueStore is a server store with n submitted articles from correspondents
 // of two desks (half each), and editors of one desk.
-func queueStore(b *testing.B, n int) (*DB, func(owner string) bool) {
+func queueStore(b testing.TB, n int) (*DB, func(owner string) bool) {
 	b.Helper()
 	db, err := Open(b.TempDir())
 	if err != nil {
@@ -301,6 +301,27 @@ func BenchmarkList5000(b *testing.B) {
 	for b.Loop() {
 		if l, err := db.List(ctx); err != nil || len(l) != 5000 {
 			b.Fatalf("%d articles, %v", len(l), err)
+		}
+	}
+}
+
+// The review queue holds every submitted article for an admin and the
+// desk's half for its editor (what BenchmarkReviewQueue5000 measures).
+func TestReviewQueueCountsPerDesk(t *testing.T) {
+	db, desk := queueStore(t, 400)
+	ctx := context.Background()
+	for _, c := range []struct {
+		owners func(string) bool
+		want   int
+	}{{nil, 400}, {desk, 200}} {
+		q, err := db.Queue(ctx, c.owners)
+		if err != nil || len(q) != c.want {
+			t.Errorf("queue: %d articles, %v; want %d", len(q), err, c.want)
+		}
+		for i := 1; i < len(q); i++ {
+			if q[i].Submitted.Before(q[i-1].Submitted) {
+				t.Fatalf("the queue is not oldest submitted first at %d", i)
+			}
 		}
 	}
 }

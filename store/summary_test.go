@@ -42,8 +42,12 @@ func FuzzDecodeSummary(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if _, err := decodeSummary(r.encode()); err != nil {
+		again, err := decodeSummary(r.encode())
+		if err != nil {
 			t.Fatalf("re-encoded summary does not decode: %v", err)
+		}
+		if !reflect.DeepEqual(again, r) {
+			t.Fatalf("a summary changed on its way through encode: %+v → %+v", r, again)
 		}
 	})
 }

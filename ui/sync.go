@@ -51,6 +51,7 @@ type syncPanel struct {
 	login    *widget.Button
 	shown    fielddesk.SyncStatus
 	lastSeen time.Time // LastSync when the list was last refreshed
+	draws    int       // times the panel was drawn (bursts of updates draw once)
 }
 
 // maxPhotoBars is how many photo progress bars the panel shows at once.
@@ -127,6 +128,7 @@ func (u *UI) showSync(s fielddesk.SyncStatus) {
 		return
 	}
 	p.shown = s
+	p.draws++
 	if u.syncer == nil || !s.Configured {
 		p.state.SetText(lang.L("Not connected to a newsroom: articles stay on this computer."))
 		p.waiting.Hide()

@@ -161,12 +161,25 @@ func TestSyncPanelShowsTheEngine(t *testing.T) {
 	if len(bars) != 2 || bars[0].Value != 300<<10 || bars[0].Max != 1200<<10 {
 		t.Errorf("progress bars: %d", len(bars))
 	}
-	// Many updates in a burst are drawn once.
+	// Many updates in a burst are drawn once, with the last of them.
+	drawn := h.u.sync.draws
 	for i := range 50 {
 		st.Photos[0].Done = int64(i) << 10
 		h.u.SyncChanged(st)
 	}
 	h.settle()
+	if got := h.u.sync.draws - drawn; got != 1 {
+		t.Errorf("50 updates in a burst drawn %d times, want once", got)
+	}
+	bars = nil
+	walk(t, h.u.sync.photos, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.ProgressBar); ok {
+			bars = append(bars, b)
+		}
+	})
+	if len(bars) != 2 || bars[0].Value != 49<<10 {
+		t.Errorf("after the burst the bar shows %v, want the last update (%d)", bars, 49<<10)
+	}
 	if !h.u.sync.now.Visible() {
 		t.Error("no Sync now button")
 	}

@@ -70,10 +70,11 @@ func TestSyncThroughBadLinks(t *testing.T) {
 	n := startNewsroom(t)
 	c := newDevice(t, n, "lethib", store.OriginalsAlways)
 	sent := map[fielddesk.ID]bool{}
-	queue := func(h string, sides ...int) {
+	queue := func(h string, sides ...int) fielddesk.Revision {
 		r := c.write(h, sides...)
 		c.send(r.Article.ID)
 		sent[r.Article.ID] = true
+		return r
 	}
 	ctx := context.Background()
 
@@ -120,13 +121,23 @@ func TestSyncThroughBadLinks(t *testing.T) {
 		n.proxy.SetRate(0)
 	})
 	t.Run("latency, a slow link and resets", func(t *testing.T) {
-		queue("Phiên chợ vùng cao", 500)
+		r := queue("Phiên chợ vùng cao", 500)
+		h := r.Article.Photos[0].Hash
 		n.proxy.SetLatency(50 * time.Millisecond)
-		n.proxy.SetRate(256 << 10)
-		go func() {
-			time.Sleep(400 * time.Millisecond)
-			n.proxy.CutAll()
-		}()
+		n.proxy.SetRate(64 << 10)
+		done := make(chan error, 1)
+		go func() { _, err := c.c.Sync(ctx); done <- err }()
+		// The reset comes while the photo is on its way, not after.
+		waitFor(t, 30*time.Second, "the photo's upload to start", func() bool {
+			st, _ := n.photoState(h)
+			return st.Have > 0
+		})
+		n.proxy.CutAll()
+		if err := <-done; err == nil {
+			if st, _ := n.photoState(h); st.Complete {
+				t.Fatal("the photo went whole before the reset: the test tested nothing")
+			}
+		}
 		c.syncUntilDone(10)
 		n.proxy.SetLatency(0)
 		n.proxy.SetRate(0)
