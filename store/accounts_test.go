@@ -103,4 +103,3 @@ func TestAccounts(t *testing.T) {
 		t.Errorf("revoke unknown: %v", err)
 	}
 }
-
