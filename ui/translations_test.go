@@ -102,9 +102,11 @@ func TestEveryStringIsTranslated(t *testing.T) {
 // TestFyneStringsInVietnamese checks that vi.json translates every string
 // Fyne itself shows (Cancel, Yes, No, the file dialog…).
 func TestFyneStringsInVietnamese(t *testing.T) {
+	// The go command runs these tests, so it is here: a failure to find
+	// Fyne is a failure, never a silent skip.
 	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "fyne.io/fyne/v2").Output()
-	if err != nil {
-		t.Skipf("cannot locate the Fyne module: %v", err)
+	if err != nil || strings.TrimSpace(string(out)) == "" {
+		t.Fatalf("cannot locate the Fyne module with go list -m: %v", err)
 	}
 	b, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "lang", "translations", "base.en.json"))
 	if err != nil {

@@ -55,6 +55,9 @@ type Options struct {
 	// Jitter picks the wait before the next try, from 0 up to its bound
 	// (nil: uniformly at random). Tests make it predictable.
 	Jitter func(bound time.Duration) time.Duration
+	// Now is the clock the status's times are read from (nil: time.Now);
+	// tests read the waits the engine plans off a clock of their own.
+	Now func() time.Time
 }
 
 // sendBuffer is the socket send buffer: enough for a 3G link's
@@ -123,6 +126,9 @@ func New(db *store.DB, opt Options) *Client {
 	}
 	if opt.Metered == nil {
 		opt.Metered = LinkMetered
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
 	}
 	if opt.Jitter == nil {
 		opt.Jitter = func(bound time.Duration) time.Duration { return time.Duration(rand.Int64N(int64(bound))) }
@@ -542,7 +548,7 @@ func (c *Client) Run(ctx context.Context) {
 				if errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrProtocol) {
 					wait = c.opt.MaxBackoff // a person must act; Kick still tries at once
 				}
-				next := time.Now().Add(wait)
+				next := c.opt.Now().Add(wait)
 				c.update(func(s *fielddesk.SyncStatus) { s.NextTry = next })
 			}
 		} else {

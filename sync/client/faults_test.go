@@ -227,12 +227,22 @@ func TestRunBacksOffOnlyWhenNothingMoves(t *testing.T) {
 	var last time.Time
 	c.opt.MinBackoff, c.opt.MaxBackoff = 200*time.Millisecond, 10*time.Second
 	c.opt.Jitter = func(bound time.Duration) time.Duration { return bound } // the longest wait each time
+	// A clock of the test's own, an hour on at each reading: NextTry minus
+	// the last reading is the wait the engine planned, whatever the
+	// machine's load (no wall-clock timing here).
+	clock := time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
+	c.opt.Now = func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		clock = clock.Add(time.Hour)
+		return clock
+	}
 	c.opt.OnStatus = func(s fielddesk.SyncStatus) {
 		mu.Lock()
 		defer mu.Unlock()
 		if !s.NextTry.IsZero() && !s.NextTry.Equal(last) {
 			last = s.NextTry
-			waits = append(waits, time.Until(s.NextTry))
+			waits = append(waits, s.NextTry.Sub(clock))
 		}
 	}
 	c.c.Close()
@@ -278,7 +288,14 @@ func TestRunBacksOffOnlyWhenNothingMoves(t *testing.T) {
 	<-done
 	mu.Lock()
 	defer mu.Unlock()
-	if w := waits[len(waits)-1]; w < 1500*time.Millisecond { // 0.1 + 0.2·2·2·2 s
+	// 0.1 s + the bound, doubling from 0.2 s: 0.3, 0.5, 0.9, 1.7 s …
+	for i := 1; i < len(waits); i++ {
+		if waits[i] <= waits[i-1] && waits[i] < c.opt.MaxBackoff {
+			t.Errorf("with no link the waits do not grow: %v", waits)
+			break
+		}
+	}
+	if w := waits[len(waits)-1]; w < 1700*time.Millisecond {
 		t.Errorf("with no link the waits stayed short: %v", waits)
 	}
 }

@@ -23,6 +23,7 @@ import (
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/desk"
+	"github.com/fielddesk/fielddesk/sync/client"
 	"github.com/fielddesk/fielddesk/vietnamese"
 )
 
@@ -87,6 +88,17 @@ Commands:
 // Run runs the command line (convert reads stdin) and returns the exit code. Errors are printed to
 // stderr as one line.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, gui GUI) int {
+	return RunWith(Options{}, args, stdin, stdout, stderr, gui)
+}
+
+// Options are what a caller may set for the commands: the sync engine's
+// options (the zero value: the defaults).
+type Options struct {
+	Sync client.Options
+}
+
+// RunWith is Run with options.
+func RunWith(opt Options, args []string, stdin io.Reader, stdout, stderr io.Writer, gui GUI) int {
 	def, defErr := DefaultDataDir()
 	fs := flag.NewFlagSet("fielddesk", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -129,7 +141,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, gui GUI) int 
 			return fail(stderr, err)
 		}
 		defer d.Close()
-		if err := run(context.Background(), d, cmdArgs, stdin, stdout); err != nil {
+		if err := run(context.Background(), d, opt.Sync, cmdArgs, stdin, stdout); err != nil {
 			return fail(stderr, err)
 		}
 		return 0

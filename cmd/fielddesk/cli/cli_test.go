@@ -7,11 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/desk"
+	"github.com/fielddesk/fielddesk/sync/client"
 	"github.com/fielddesk/fielddesk/vietnamese"
 )
 
@@ -24,7 +26,9 @@ func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 func runIn(t *testing.T, in string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var o, e bytes.Buffer
-	code = Run(args, strings.NewReader(in), &o, &e, func(string) error { t.Fatal("the GUI must not start"); return nil })
+	// Short waits between tries, for these commands only (no global).
+	opt := Options{Sync: client.Options{MinBackoff: 10 * time.Millisecond}}
+	code = RunWith(opt, args, strings.NewReader(in), &o, &e, func(string) error { t.Fatal("the GUI must not start"); return nil })
 	return o.String(), e.String(), code
 }
 

@@ -19,16 +19,13 @@ import (
 
 // syncCommands talk to the newsroom server; login may read the password
 // from stdin.
-var syncCommands = map[string]func(ctx context.Context, d *desk.Desk, args []string, stdin io.Reader, out io.Writer) error{
+var syncCommands = map[string]func(ctx context.Context, d *desk.Desk, opt client.Options, args []string, stdin io.Reader, out io.Writer) error{
 	"login": cmdLogin,
 	"sync":  cmdSync,
 	"send":  cmdSend,
 }
 
-// SyncOptions are the engine options the commands use (tests shorten the waits).
-var SyncOptions client.Options
-
-func cmdLogin(ctx context.Context, d *desk.Desk, args []string, stdin io.Reader, out io.Writer) error {
+func cmdLogin(ctx context.Context, d *desk.Desk, opt client.Options, args []string, stdin io.Reader, out io.Writer) error {
 	fs := flag.NewFlagSet("login", flag.ContinueOnError)
 	server := fs.String("server", "", "")
 	user := fs.String("user", "", "")
@@ -66,7 +63,7 @@ func cmdLogin(ctx context.Context, d *desk.Desk, args []string, stdin io.Reader,
 	if err != nil {
 		return err
 	}
-	c := client.New(d.DB, SyncOptions)
+	c := client.New(d.DB, opt)
 	defer c.Close()
 	acct, err := c.LoginTrusting(ctx, *server, *user, password, trust)
 	if err != nil {
@@ -92,7 +89,7 @@ func deskSuffix(desk string) string {
 	return ", desk " + desk
 }
 
-func cmdSend(ctx context.Context, d *desk.Desk, args []string, _ io.Reader, out io.Writer) error {
+func cmdSend(ctx context.Context, d *desk.Desk, _ client.Options, args []string, _ io.Reader, out io.Writer) error {
 	fs := flag.NewFlagSet("send", flag.ContinueOnError)
 	id, err := parseArticle(fs, args)
 	if err != nil {
@@ -109,7 +106,7 @@ func cmdSend(ctx context.Context, d *desk.Desk, args []string, _ io.Reader, out 
 	return nil
 }
 
-func cmdSync(ctx context.Context, d *desk.Desk, args []string, _ io.Reader, out io.Writer) error {
+func cmdSync(ctx context.Context, d *desk.Desk, opt client.Options, args []string, _ io.Reader, out io.Writer) error {
 	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
 	once := fs.Bool("once", false, "")
 	if _, err := parse(fs, args, 0, "no arguments"); err != nil {
@@ -118,7 +115,6 @@ func cmdSync(ctx context.Context, d *desk.Desk, args []string, _ io.Reader, out 
 	if _, err := d.Account(ctx); err != nil {
 		return fmt.Errorf("%w: run fielddesk login --server URL --user NAME first", err)
 	}
-	opt := SyncOptions
 	if *once {
 		c := client.New(d.DB, opt)
 		defer c.Close()

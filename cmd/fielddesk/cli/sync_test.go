@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/store"
@@ -36,7 +35,6 @@ func newsroom(t *testing.T) (*store.DB, *httptest.Server) {
 	}
 	srv := httptest.NewServer(server.New(sdb, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	t.Cleanup(srv.Close)
-	SyncOptions.MinBackoff = 10 * time.Millisecond
 	return sdb, srv
 }
 
