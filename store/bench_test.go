@@ -64,7 +64,7 @@ func BenchmarkPlainWrite20KB(b *testing.B) {
 		if err := os.Rename(f.Name(), filepath.Join(dir, fmt.Sprintf("rev-%d.json", i%64))); err != nil {
 			b.Fatal(err)
 		}
-		if err := syncDir(dir); err != nil {
+		if err := syncFolder(dir); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -131,7 +131,7 @@ func (s *DB) AppendUploadRendition(up Uploader, original, hash string, offset, s
 		return st, err
 	}
 	return s.appendChunk(partialUpload{hash: hash, path: s.uploadPath(user, hash), check: check, place: func(tmp string) error {
-		if err := placeFile(tmp, s.userRenditionPath(user, original)); err != nil {
+		if err := s.placeFile(tmp, s.userRenditionPath(user, original)); err != nil {
 			return err
 		}
 		return s.update(func(txn *badger.Txn) error { return txn.Set(renditionKey(original, user), []byte(hash)) })
@@ -414,7 +414,7 @@ func (s *DB) giveOldPhotosHolders() error {
 		if err != nil {
 			return err
 		}
-		if err := placeFile(old, s.userRenditionPath(owner, original)); err != nil {
+		if err := s.placeFile(old, s.userRenditionPath(owner, original)); err != nil {
 			return err
 		}
 		if err := s.update(func(txn *badger.Txn) error { return txn.Set(renditionKey(original, owner), []byte(sum)) }); err != nil {

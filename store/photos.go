@@ -45,7 +45,7 @@ func (s *DB) PutPhoto(r io.Reader) (hash string, size int64, err error) {
 	if err != nil {
 		return "", 0, fmt.Errorf("store photo: %w", diskErr(err))
 	}
-	if err = tmp.Sync(); err != nil {
+	if err = s.syncFile(tmp); err != nil {
 		return "", 0, fmt.Errorf("store photo: flush to disk: %w", diskErr(err))
 	}
 	// The photo must not eat the room the database needs to stay safe.
@@ -71,19 +71,10 @@ func (s *DB) PutPhoto(r io.Reader) (hash string, size int64, err error) {
 	if err = os.Rename(tmp.Name(), final); err != nil {
 		return "", 0, fmt.Errorf("store photo: %w", err)
 	}
-	if err = syncDir(filepath.Dir(final)); err != nil {
+	if err = s.syncDir(filepath.Dir(final)); err != nil {
 		return "", 0, fmt.Errorf("store photo: flush folder: %w", err)
 	}
 	return hash, size, nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // sweep deletes half-written photos and photo files no revision refers to,

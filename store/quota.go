@@ -107,7 +107,7 @@ func (s *DB) startUpload(up Uploader, hash string, size int64) error {
 		return diskErr(err)
 	}
 	b, _ := json.Marshal(uploadMeta{Device: up.Device, Size: size})
-	return diskErr(writeSynced(path+".who", b))
+	return diskErr(s.writeSynced(path+".who", b))
 }
 
 // SweepUploads deletes uploads that got no new byte for longer than the

@@ -39,6 +39,8 @@ type DB struct {
 	applyMu    sync.Mutex
 	applyQueue []*applyRequest
 	now        func() time.Time
+	// onFlush, when set (tests), hears of every file and folder flush.
+	onFlush func(kind, path string)
 }
 
 // Open opens or creates the data folder dir. It returns an error wrapping

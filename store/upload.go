@@ -128,7 +128,7 @@ func (s *DB) placePhoto(tmp, hash string) error {
 	if err := os.Rename(tmp, final); err != nil {
 		return err
 	}
-	return syncDir(filepath.Dir(final))
+	return s.syncDir(filepath.Dir(final))
 }
 
 // partialUpload is a photo arriving in pieces into the file at path, and
@@ -201,7 +201,7 @@ func (s *DB) appendChunk(u partialUpload, st PhotoState, offset, size int64, chu
 		err = f.Truncate(offset + int64(len(chunk)))
 	}
 	if err == nil {
-		err = f.Sync()
+		err = s.syncFile(f)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -216,10 +216,10 @@ func (s *DB) appendChunk(u partialUpload, st PhotoState, offset, size int64, chu
 		if err != nil {
 			return state, err
 		}
-		if err := writeSynced(u.path+".state", append(binary.BigEndian.AppendUint64(nil, uint64(have)), saved...)); err != nil {
+		if err := s.writeSynced(u.path+".state", append(binary.BigEndian.AppendUint64(nil, uint64(have)), saved...)); err != nil {
 			return state, fmt.Errorf("photo %s: %w", hash[:12], diskErr(err))
 		}
-		if err := syncDir(dir); err != nil {
+		if err := s.syncDir(dir); err != nil {
 			return state, fmt.Errorf("photo %s: %w", hash[:12], err)
 		}
 		return PhotoState{Hash: hash, Have: have}, nil
@@ -242,23 +242,6 @@ func (s *DB) appendChunk(u partialUpload, st PhotoState, offset, size int64, chu
 	return PhotoState{Hash: hash, Have: have, Complete: true}, nil
 }
 
-func writeSynced(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	f.Close()
-	return os.Rename(tmp, path)
-}
 
 // Renditions: a small JPEG of a photo sent before the original over slow
 // links. It is filed by the original's hash (photos/renditions/<original>),
@@ -306,20 +289,10 @@ func (s *DB) AppendRendition(original, hash string, offset, size int64, chunkHas
 		return st, err
 	}
 	return s.appendChunk(partialUpload{hash: hash, path: s.partialPath(hash), place: func(tmp string) error {
-		return placeFile(tmp, s.RenditionPath(original))
+		return s.placeFile(tmp, s.RenditionPath(original))
 	}}, st, offset, size, chunkHash, r, maxChunk)
 }
 
-// placeFile moves a complete file to final durably.
-func placeFile(tmp, final string) error {
-	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		return err
-	}
-	return syncDir(filepath.Dir(final))
-}
 
 func wantKey(hash string) []byte { return []byte("w/" + hash) }
 
