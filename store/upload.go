@@ -242,7 +242,6 @@ func (s *DB) appendChunk(u partialUpload, st PhotoState, offset, size int64, chu
 	return PhotoState{Hash: hash, Have: have, Complete: true}, nil
 }
 
-
 // Renditions: a small JPEG of a photo sent before the original over slow
 // links. It is filed by the original's hash (photos/renditions/<original>),
 // after its own bytes were verified against its own hash.
@@ -292,7 +291,6 @@ func (s *DB) AppendRendition(original, hash string, offset, size int64, chunkHas
 		return s.placeFile(tmp, s.RenditionPath(original))
 	}}, st, offset, size, chunkHash, r, maxChunk)
 }
-
 
 func wantKey(hash string) []byte { return []byte("w/" + hash) }
 
