@@ -53,6 +53,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecodeSmall -fuzztime 30s ./sync/wire
 	$(GO) test -run '^$$' -fuzz FuzzReadFrame -fuzztime 20s ./sync/wire
 	$(GO) test -run '^$$' -fuzz FuzzMerge -fuzztime 30s .
+	$(GO) test -run '^$$' -fuzz FuzzServer -fuzztime 60s ./sync/server
 
 clean:
 	rm -rf $(BIN)
