@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,7 +27,18 @@ import (
 // that push and pull at once for 30 s (FIELDDESK_LOAD_SECONDS to change):
 // request latency p50/p99, errors, the server's peak memory (VmHWM).
 // Run: go test ./sync/server -run '^$' -bench ServerLoad -benchtime 1x
-func BenchmarkServerLoad(b *testing.B) {
+func BenchmarkServerLoad(b *testing.B) { serverLoad(b, 0) }
+
+// BenchmarkServerLoadUnderAttack is BenchmarkServerLoad with 50 attackers
+// at the same time, each from an address of its own: guessing passwords
+// of real accounts, logins with made-up names, request bodies trickled a
+// byte at a time, a correspondent of another desk naming the desks'
+// photo hashes and pushing forged conflicts, uploads of garbage for named
+// hashes, garbage bodies. The honest devices must see no error; the
+// server's peak memory is reported.
+func BenchmarkServerLoadUnderAttack(b *testing.B) { serverLoad(b, 50) }
+
+func serverLoad(b *testing.B, attackers int) {
 	seconds := 30
 	if s, err := strconv.Atoi(os.Getenv("FIELDDESK_LOAD_SECONDS")); err == nil && s > 0 {
 		seconds = s
@@ -46,6 +59,10 @@ func BenchmarkServerLoad(b *testing.B) {
 	for i := range 4 {
 		accounts = append(accounts, account{fmt.Sprintf("bt%d", i), "editor", fmt.Sprintf("desk%d", i)})
 	}
+	honest := len(accounts)
+	for i := range min(attackers, 10) {
+		accounts = append(accounts, account{fmt.Sprintf("kt%02d", i), "correspondent", "tancong"})
+	}
 	for _, a := range accounts {
 		if out, err := exec.Command(bin, "user", "add", a.name, "--role", a.role, "--desk", a.desk, "--password-file", pw, "--data", data).CombinedOutput(); err != nil {
 			b.Fatalf("user add: %v %s", err, out)
@@ -55,6 +72,7 @@ func BenchmarkServerLoad(b *testing.B) {
 	addr := ln.Addr().String()
 	ln.Close()
 	srv := exec.Command(bin, "serve", "--data", data, "--listen", addr, "--ops-listen", "off")
+	srv.Stderr = io.Discard // a JSON line per request
 	if err := srv.Start(); err != nil {
 		b.Fatal(err)
 	}
@@ -115,6 +133,14 @@ func BenchmarkServerLoad(b *testing.B) {
 	stop := time.Now().Add(time.Duration(seconds) * time.Second)
 	b.ResetTimer()
 	var wg sync.WaitGroup
+	var attacks atomic.Int64
+	for i := range attackers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			attack(b, base, fmt.Sprintf("127.0.3.%d", 10+i), accounts[honest+i%max(1, len(accounts)-honest)].name, accounts[i%20].name, stop, &attacks)
+		}()
+	}
 	for _, d := range devices {
 		wg.Add(1)
 		go func() {
@@ -192,7 +218,85 @@ func BenchmarkServerLoad(b *testing.B) {
 	b.ReportMetric(float64(pct(0.99).Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64(errors), "errors")
 	b.ReportMetric(hwm, "server-peak-MB")
+	if attackers > 0 {
+		b.ReportMetric(float64(attacks.Load())/float64(seconds), "attacks/s")
+	}
 	if errors > 0 {
 		b.Errorf("%d requests failed", errors)
+	}
+}
+
+// attack is one attacker from addr until stop: it owns the account me (a
+// correspondent of another desk) and knows the name of a real account,
+// victim; every attempt is counted in n.
+func attack(b *testing.B, base, addr, me, victim string, stop time.Time, n *atomic.Int64) {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(addr)}, Timeout: 5 * time.Second}
+	client := &http.Client{Transport: &http.Transport{DialContext: d.DialContext, MaxIdleConnsPerHost: 4}, Timeout: 10 * time.Second}
+	post := func(path, token string, body []byte) {
+		req, _ := http.NewRequest("POST", base+path, bytes.NewReader(body))
+		req.Header.Set(wire.VersionHeader, strconv.Itoa(wire.ProtocolVersion))
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		if resp, err := client.Do(req); err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		n.Add(1)
+	}
+	login := func(user, password string) wire.LoginResponse {
+		body, _ := json.Marshal(wire.LoginRequest{User: user, Password: password, DeviceName: "máy\x1b[2J lạ"})
+		req, _ := http.NewRequest("POST", base+"/v1/login", bytes.NewReader(body))
+		req.Header.Set(wire.VersionHeader, strconv.Itoa(wire.ProtocolVersion))
+		var lr wire.LoginResponse
+		if resp, err := client.Do(req); err == nil {
+			json.NewDecoder(resp.Body).Decode(&lr)
+			resp.Body.Close()
+		}
+		n.Add(1)
+		return lr
+	}
+	mine := login(me, "mật khẩu đủ dài")
+	var held []net.Conn
+	defer func() {
+		for _, c := range held {
+			c.Close()
+		}
+	}()
+	for i := 0; time.Now().Before(stop); i++ {
+		switch i % 6 {
+		case 0: // guess the real account's password
+			login(victim, fmt.Sprintf("đoán %d", i))
+		case 1: // made-up names
+			login(fmt.Sprintf("khong-co-%d-%s", i, strings.Repeat("x", 40)), "sai")
+		case 2: // hold a connection with a body trickled a byte at a time
+			if c, err := d.Dial("tcp", strings.TrimPrefix(base, "http://")); err == nil {
+				fmt.Fprintf(c, "POST /v1/login HTTP/1.1\r\nHost: x\r\nFieldDesk-Protocol: 2\r\nContent-Length: 500\r\n\r\n{")
+				held = append(held, c)
+				n.Add(1)
+			}
+			if len(held) > 20 {
+				held[0].Close()
+				held = held[1:]
+			}
+		case 3: // name photo hashes of other desks in an article, with a forged conflict
+			r := fielddesk.Revision{ID: fielddesk.NewID(), Saved: time.Now().UTC(), Article: fielddesk.Article{ID: fielddesk.NewID(),
+				Headline: "Tin giả", Body: "x", Language: "vi",
+				Conflicts: []fielddesk.Conflict{{ID: "forged", Field: "body", Ours: "a", Theirs: "b", OursBy: victim}}}}
+			body, _ := json.Marshal(wire.PushRequest{DeviceID: mine.DeviceID, Mutations: []wire.Mutation{{ID: uint64(i/6 + 1), Revision: r}}})
+			post("/v1/push", mine.Token, body)
+		case 4: // garbage uploads for a hash
+			req, _ := http.NewRequest("PUT", fmt.Sprintf("%s/v1/photos/%064x?offset=0&size=%d", base, i, 64<<20), strings.NewReader(strings.Repeat("rác", 10000)))
+			req.Header.Set(wire.VersionHeader, "2")
+			req.Header.Set("Authorization", "Bearer "+mine.Token)
+			req.Header.Set("Content-Type", wire.ChunksType)
+			if resp, err := client.Do(req); err == nil {
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+			n.Add(1)
+		case 5: // garbage bodies
+			post("/v1/pull", mine.Token, bytes.Repeat([]byte("{\"cursor\":"), 5000))
+		}
 	}
 }
