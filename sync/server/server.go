@@ -178,7 +178,11 @@ func (s *Server) apiErr(r *http.Request, err error) *apiError {
 		ae = &apiError{http.StatusInternalServerError, wire.CodeInternal, "the server could not do this; try again later"}
 	}
 	if ae.status != http.StatusInternalServerError && ae.status != http.StatusInsufficientStorage {
-		s.log.Info("request refused", "path", r.URL.Path, "status", ae.status, "code", ae.code)
+		user := ""
+		if rec := record(r.Context()); rec != nil {
+			user = rec.user
+		}
+		s.log.Info("request refused", "path", r.URL.Path, "status", ae.status, "code", ae.code, "user", user, "addr", s.clientAddr(r), "reason", ae.msg)
 	}
 	return ae
 }
