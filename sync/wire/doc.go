@@ -40,14 +40,20 @@
 // overwritten); or rejected (with a reason and a code, e.g. a decision the
 // workflow does not allow, naming the role and the state). A client
 // counts a mutation delivered only on that typed result, never on a bare 200
-// (captive portals answer 200 to anything).
+// (captive portals answer 200 to anything). A push is at most MaxBatchBytes
+// decompressed; a client sizes its batches by bytes, and a 413 (the
+// server's, or a proxy's before it) is answered by a batch half the size.
+// The server stamps every event with its own author, role, device and
+// time, and keeps in a revision only the conflicts its own merges made.
 //
 // # Pull: an opaque cursor
 //
 // POST /v1/pull with PullRequest{Cursor}: the server returns what changed
 // for this user since the cursor (PullResponse) and a new cursor. Each
 // Change is an article's newest revision with its workflow state, its
-// decisions and comments, and (for editors and admins) its audit log. The client
+// decisions and comments, and (for editors and admins) its audit log.
+// Answers are sized by bytes: at most MaxBatchBytes, or one change alone
+// up to MaxPullBytes; More says to ask again from Cursor. The client
 // stores the new cursor in the same transaction as the changes it applied,
 // so a pull interrupted anywhere is simply repeated.
 //
