@@ -573,7 +573,7 @@ func explain(err error) string {
 	var full *fielddesk.DiskFullError
 	switch {
 	case errors.As(err, &full):
-		return fmt.Sprintf(lang.L("The disk is full: %s free, FieldDesk needs %s. Delete or move some files; saving resumes by itself."),
+		return fmt.Sprintf(lang.L("the disk is full (%s free, FieldDesk needs %s): delete or move some files, and saving resumes by itself"),
 			sizeText(full.Free, uiLanguage()), sizeText(full.Need, uiLanguage()))
 	case errors.Is(err, photo.ErrTooLarge):
 		return lang.L("The picture is too large: FieldDesk takes pictures up to 50 megapixels.") + "\n" + err.Error()

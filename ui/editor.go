@@ -252,7 +252,8 @@ func (e *editor) afterSave(rev fielddesk.Revision, err error, edits int) {
 }
 
 func explainLine(err error) string {
-	return strings.ReplaceAll(explain(err), "\n", " ")
+	// The line goes on after it ("…: %s. Your text is still here"): no stop of its own.
+	return strings.TrimRight(strings.ReplaceAll(explain(err), "\n", " "), ". ")
 }
 
 // saveBlocking saves on the calling goroutine (used when the window closes).
