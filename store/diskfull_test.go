@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/internal/smallfs"
@@ -181,4 +182,43 @@ func TestReadOnlyFolderFailsVisiblyAndKeepsData(t *testing.T) {
 	if latest, err := db.Latest(ctx, r1.Article.ID); err != nil || latest.Article.Headline != "Giữ lại" {
 		t.Fatalf("the first article after all that: %v", err)
 	}
+}
+
+// Once space runs low a ballast holds some back, and it is given up when
+// another program fills the disk nearly to the end, so that what Badger
+// writes on its own in the background still has room.
+func TestABallastIsHeldBackForBadgersOwnWrites(t *testing.T) {
+	fs := smallfs.Mount(t, 96<<20)
+	db, err := Open(filepath.Join(fs, "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	present := func() bool { _, err := os.Stat(db.ballastPath()); return err == nil }
+	waitUntil(t, "the ballast is made", present)
+	if fi, _ := os.Stat(db.ballastPath()); fi.Size() != ballastSize {
+		t.Fatalf("ballast of %d bytes", fi.Size())
+	}
+	filler := smallfs.Fill(t, fs, 2<<20)
+	waitUntil(t, "the ballast is given up", func() bool { return !present() })
+	if free := smallfs.Free(t, fs); free < ballastSize {
+		t.Errorf("%d bytes free after the ballast went; want at least its %d", free, ballastSize)
+	}
+	// The folder still works, saves refused with the numbers.
+	if _, err := db.Save(context.Background(), fielddesk.Article{Headline: "Khi đĩa gần đầy"}, ""); !errors.Is(err, fielddesk.ErrDiskFull) {
+		t.Errorf("a save while the disk is nearly full: %v", err)
+	}
+	os.Remove(filler)
+	waitUntil(t, "the ballast is made again", present)
+}
+
+// waitUntil polls cond for up to 10 s (a condition, not a timing).
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting until %s", what)
 }

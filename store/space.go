@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/fielddesk/fielddesk"
 )
@@ -57,4 +59,75 @@ func probeWritable(dir string) error {
 	name := f.Name()
 	f.Close()
 	return os.Remove(name)
+}
+
+// Another program can fill the disk too (a download, a video), and Badger
+// writes on its own in the background (a full memtable becomes a table,
+// tables are compacted) into memory-mapped files: on a disk with no room
+// left that is a SIGBUS, whatever the reserve kept for our own writes.
+// So once space runs low, a ballast file holds some back, and it is given
+// up the moment free space falls near zero, for Badger's work in flight.
+const (
+	ballastSize = 16 << 20
+	lowSpace    = 1 << 30 // below this free space the ballast is kept
+	spaceCheck  = 500 * time.Millisecond
+)
+
+func (s *DB) ballastPath() string { return filepath.Join(s.dir, "reserve.space") }
+
+// watchSpace keeps the ballast until done is closed.
+func (s *DB) watchSpace(done <-chan struct{}) {
+	t := time.NewTicker(spaceCheck)
+	defer t.Stop()
+	for {
+		s.tendBallast()
+		select {
+		case <-done:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// tendBallast makes the ballast when space runs low and there is room for
+// it, and gives it up when the disk is nearly full.
+func (s *DB) tendBallast() {
+	free, err := freeBytes(s.dir)
+	if err != nil {
+		return
+	}
+	_, statErr := os.Stat(s.ballastPath())
+	have := statErr == nil
+	switch {
+	case have && free < spaceReserve/3:
+		os.Remove(s.ballastPath())
+	case !have && free < lowSpace && free >= spaceReserve+2*ballastSize:
+		s.kvMu.RLock()
+		ro := s.readOnly
+		s.kvMu.RUnlock()
+		if !ro {
+			s.writeBallast()
+		}
+	}
+}
+
+func (s *DB) writeBallast() {
+	tmp := s.ballastPath() + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return
+	}
+	block := make([]byte, 1<<20) // written, not sparse: the space must really be taken
+	for written := 0; written < ballastSize && err == nil; written += len(block) {
+		_, err = f.Write(block)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	f.Close()
+	if err != nil {
+		os.Remove(tmp)
+		return
+	}
+	os.Rename(tmp, s.ballastPath())
 }

@@ -39,6 +39,8 @@ type DB struct {
 	applyMu    sync.Mutex
 	applyQueue []*applyRequest
 	now        func() time.Time
+	// spaceDone stops the watch on free space (space.go).
+	spaceDone, spaceStopped chan struct{}
 	// onFlush, when set (tests), hears of every file and folder flush.
 	onFlush func(kind, path string)
 }
@@ -92,6 +94,8 @@ func Open(dir string) (*DB, error) {
 	// IndexProblem says so and the indexer tries again.
 	_ = s.flushIndex()
 	s.startIndexer()
+	s.spaceDone, s.spaceStopped = make(chan struct{}), make(chan struct{})
+	go func() { defer close(s.spaceStopped); s.watchSpace(s.spaceDone) }()
 	return s, nil
 }
 
@@ -173,6 +177,11 @@ func (s *DB) writable() error {
 
 // Close flushes and closes the database. Always call it before exit.
 func (s *DB) Close() error {
+	if s.spaceDone != nil {
+		close(s.spaceDone)
+		<-s.spaceStopped
+		s.spaceDone = nil
+	}
 	s.stopIndexer()
 	_ = s.flushIndex() // what is left is indexed at the next open
 	s.kvMu.Lock()

@@ -48,9 +48,10 @@ func Free(t testing.TB, dir string) int64 {
 	return int64(st.Bavail) * int64(st.Bsize)
 }
 
-// Fill writes a file in dir until only leave bytes are free (as another
-// program would fill the disk) and returns its path; removing it gives the
-// space back.
+// Fill writes to a file in dir as many bytes as leave only leave bytes
+// free, measured once at the start (as a download of that size would:
+// space freed meanwhile stays free), and returns its path; removing it
+// gives the space back. Called again, it adds to the same file.
 func Fill(t testing.TB, dir string, leave int64) string {
 	t.Helper()
 	path := filepath.Join(dir, "filler")
@@ -60,16 +61,14 @@ func Fill(t testing.TB, dir string, leave int64) string {
 	}
 	defer f.Close()
 	block := make([]byte, 64<<10)
-	for {
-		free := Free(t, dir)
-		if free <= leave {
-			return path
-		}
-		n := min(int64(len(block)), free-leave)
+	for rest := Free(t, dir) - leave; rest > 0; {
+		n := min(int64(len(block)), rest)
 		if _, err := f.Write(block[:n]); err != nil {
 			return path // full
 		}
+		rest -= n
 	}
+	return path
 }
 
 // ReadOnly remounts the file system at dir read-only (ro true) or
