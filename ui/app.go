@@ -33,6 +33,9 @@ type UI struct {
 
 	// AutosaveDelay is how long after the last keystroke the article is saved.
 	AutosaveDelay time.Duration
+	// AutosaveMaxWait is the longest an edit waits for its save while
+	// typing goes on without a pause (a power cut loses at most that).
+	AutosaveMaxWait time.Duration
 	// PreviewDelay is how long after the last keystroke the preview is redrawn.
 	PreviewDelay time.Duration
 	// FilterDelay is how long after the last keystroke in the search box the list is filtered.
@@ -87,7 +90,7 @@ func New(a fyne.App, backend Backend) *UI {
 func newUI(a fyne.App, backend Backend, do func(func())) *UI {
 	u := &UI{
 		app: a, backend: backend, ctx: context.Background(),
-		AutosaveDelay: 1500 * time.Millisecond, PreviewDelay: 250 * time.Millisecond, FilterDelay: 250 * time.Millisecond,
+		AutosaveDelay: 1500 * time.Millisecond, AutosaveMaxWait: 1500 * time.Millisecond, PreviewDelay: 250 * time.Millisecond, FilterDelay: 250 * time.Millisecond,
 		RetryDelay: 5 * time.Second,
 		thumbs:     map[string]string{}, thumbsAsked: map[string]bool{}, notified: map[fielddesk.ID]bool{},
 		previewShown: true,

@@ -48,6 +48,9 @@ type editor struct {
 	saving  bool
 	again   bool // another save was asked for while one was running
 	timer   *time.Timer
+	// maxWait runs from the first edit not yet saved: steady typing,
+	// which keeps pushing timer back, is saved anyway (AutosaveMaxWait).
+	maxWait *time.Timer
 	retry   *time.Timer
 	cards   map[string][]*canvas.Image // photo hash -> card images waiting for the thumbnail
 }
@@ -143,6 +146,9 @@ func (e *editor) changed() {
 	}
 	e.edits++
 	e.u.debounce(&e.timer, e.u.AutosaveDelay, e.autosave)
+	if e.maxWait == nil {
+		e.maxWait = time.AfterFunc(e.u.AutosaveMaxWait, func() { e.u.work.do(e.autosave) })
+	}
 	e.u.schedulePreview()
 }
 
@@ -181,6 +187,13 @@ func (e *editor) isBlank(a fielddesk.Article) bool {
 
 func (e *editor) autosave() { e.save(false) }
 
+func (e *editor) stopMaxWait() {
+	if e.maxWait != nil {
+		e.maxWait.Stop()
+		e.maxWait = nil
+	}
+}
+
 // saveNow saves at once (Ctrl+S), even when nothing changed since the last save.
 func (e *editor) saveNow() { e.save(true) }
 
@@ -190,6 +203,7 @@ func (e *editor) save(force bool) {
 	if e.timer != nil {
 		e.timer.Stop()
 	}
+	e.stopMaxWait() // the edits so far go now (or right after the save under way)
 	if !e.dirty() && !force {
 		return
 	}
@@ -320,6 +334,7 @@ func (e *editor) show(rev fielddesk.Revision) {
 	if e.timer != nil {
 		e.timer.Stop()
 	}
+	e.stopMaxWait()
 	if e.retry != nil {
 		e.retry.Stop()
 	}

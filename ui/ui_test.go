@@ -69,7 +69,7 @@ func newHarnessIn(t *testing.T, dir string) *harness {
 		}
 		d.Close()
 	})
-	u.AutosaveDelay = 30 * time.Millisecond
+	u.AutosaveDelay, u.AutosaveMaxWait = 30*time.Millisecond, 30*time.Millisecond
 	u.PreviewDelay = 10 * time.Millisecond
 	u.FilterDelay = 20 * time.Millisecond
 	u.win.Resize(fyne.NewSize(1200, 800))
@@ -199,7 +199,7 @@ func TestTypingAutosavesAndPreviews(t *testing.T) {
 func TestSaveNowAndNewArticleShortcuts(t *testing.T) {
 	h := newHarness(t)
 	u := h.u
-	u.AutosaveDelay = time.Hour // only Ctrl+S can save now
+	u.AutosaveDelay, u.AutosaveMaxWait = time.Hour, time.Hour // only Ctrl+S can save now
 	test.Type(u.ed.headline, "Tin nhanh")
 	h.shortcut(fyne.KeyS, fyne.KeyModifierShortcutDefault)
 	h.settle()
@@ -409,7 +409,7 @@ func TestOpenArticleFromList(t *testing.T) {
 func TestCloseSavesPendingWork(t *testing.T) {
 	h := newHarness(t)
 	u := h.u
-	u.AutosaveDelay = time.Hour
+	u.AutosaveDelay, u.AutosaveMaxWait = time.Hour, time.Hour
 	test.Type(u.ed.headline, "Viết dở")
 	u.closeWindow()
 	if h.latest().Article.Headline != "Viết dở" {

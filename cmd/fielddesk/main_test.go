@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -31,69 +32,14 @@ func TestMain(m *testing.M) {
 // xdotool, asks it to quit like a desktop session would (SIGTERM) and then
 // finds the headline saved in the store.
 func TestWindowAppearsAndSavesTyping(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts Xvfb and the app")
-	}
-	for _, tool := range []string{"Xvfb", "xdotool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is missing: make test installs it (scripts/deps.sh test)", tool)
-			}
-			t.Skipf("%s is not installed (make test installs it)", tool)
-		}
-	}
-	disp := fmt.Sprintf(":%d", 100+rand.IntN(800))
-	xvfb := exec.Command("Xvfb", disp, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
-	if err := xvfb.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { xvfb.Process.Kill(); xvfb.Wait() })
-	sock := "/tmp/.X11-unix/X" + disp[1:]
-	waitFor(t, 10*time.Second, "Xvfb", func() bool { _, err := os.Stat(sock); return err == nil })
-
-	data := t.TempDir()
-	var out bytes.Buffer
-	app := exec.Command(os.Args[0], "--data", data)
-	app.Env = append(os.Environ(), "FIELDDESK_RUN_MAIN=1", "DISPLAY="+disp, "LANGUAGE=en", "LANG=C.UTF-8",
-		"HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir())
-	app.Stdout, app.Stderr = &out, &out
-	if err := app.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- app.Wait() }()
-	t.Cleanup(func() { app.Process.Kill() })
-
-	xdo := func(args ...string) string {
-		cmd := exec.Command("xdotool", args...)
-		cmd.Env = append(os.Environ(), "DISPLAY="+disp)
-		b, _ := cmd.Output()
-		return strings.TrimSpace(string(b))
-	}
-	var win string
-	waitFor(t, 90*time.Second, "the FieldDesk window", func() bool {
-		select {
-		case err := <-exited:
-			t.Fatalf("the app exited before its window appeared: %v\n%s", err, out.String())
-		default:
-		}
-		win = xdo("search", "--onlyvisible", "--name", "^FieldDesk$")
-		return win != ""
-	})
-	if i := strings.IndexByte(win, '\n'); i >= 0 {
-		win = win[:i]
-	}
-	// Give keyboard focus to the window (there is no window manager), let the
-	// app finish starting (slow under -race), click into the headline, type.
-	xdo("windowfocus", "--sync", win)
-	time.Sleep(3 * time.Second)
-	xdo("mousemove", "--window", win, "560", "93", "click", "1")
-	time.Sleep(time.Second)
-	xdo("type", "--delay", "80", "Xin chao Lao Cai")
+	a := startApp(t)
+	a.click(560, 93)
+	a.xdo("type", "--delay", "80", "Xin chao Lao Cai")
 	// The title names the article once its autosave is durable.
 	waitFor(t, 30*time.Second, "the autosaved headline in the window title", func() bool {
-		return xdo("search", "--name", "Xin chao Lao Cai") != ""
+		return a.xdo("search", "--name", "Xin chao Lao Cai") != ""
 	})
+	app, exited, out, data := a.cmd, a.exited, a.out, a.data
 	app.Process.Signal(syscall.SIGTERM)
 	select {
 	case err := <-exited:
@@ -117,6 +63,113 @@ func TestWindowAppearsAndSavesTyping(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(data, "db")); err != nil {
 		t.Errorf("the store is not in the --data folder: %v", err)
+	}
+}
+
+// runningApp is the real app under a private Xvfb, typed into with xdotool.
+type runningApp struct {
+	t      *testing.T
+	cmd    *exec.Cmd
+	exited chan error
+	out    *bytes.Buffer
+	data   string
+	disp   string
+	win    string
+}
+
+func (a *runningApp) xdo(args ...string) string {
+	cmd := exec.Command("xdotool", args...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+a.disp)
+	b, _ := cmd.Output()
+	return strings.TrimSpace(string(b))
+}
+
+// click clicks at x, y in the window.
+func (a *runningApp) click(x, y int) {
+	a.xdo("mousemove", "--window", a.win, strconv.Itoa(x), strconv.Itoa(y), "click", "1")
+	time.Sleep(time.Second)
+}
+
+// startApp starts the real app under Xvfb on a temporary data folder and
+// waits for its window.
+func startApp(t *testing.T) *runningApp {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts Xvfb and the app")
+	}
+	for _, tool := range []string{"Xvfb", "xdotool"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is missing: make test installs it (scripts/deps.sh test)", tool)
+			}
+			t.Skipf("%s is not installed (make test installs it)", tool)
+		}
+	}
+	a := &runningApp{t: t, disp: fmt.Sprintf(":%d", 100+rand.IntN(800)), out: &bytes.Buffer{}, data: t.TempDir(), exited: make(chan error, 1)}
+	xvfb := exec.Command("Xvfb", a.disp, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	if err := xvfb.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { xvfb.Process.Kill(); xvfb.Wait() })
+	sock := "/tmp/.X11-unix/X" + a.disp[1:]
+	waitFor(t, 10*time.Second, "Xvfb", func() bool { _, err := os.Stat(sock); return err == nil })
+	a.cmd = exec.Command(os.Args[0], "--data", a.data)
+	a.cmd.Env = append(os.Environ(), "FIELDDESK_RUN_MAIN=1", "DISPLAY="+a.disp, "LANGUAGE=en", "LANG=C.UTF-8",
+		"HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir())
+	a.cmd.Stdout, a.cmd.Stderr = a.out, a.out
+	if err := a.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { a.exited <- a.cmd.Wait() }()
+	t.Cleanup(func() { a.cmd.Process.Kill() })
+	waitFor(t, 90*time.Second, "the FieldDesk window", func() bool {
+		select {
+		case err := <-a.exited:
+			t.Fatalf("the app exited before its window appeared: %v\n%s", err, a.out.String())
+		default:
+		}
+		a.win = a.xdo("search", "--onlyvisible", "--name", "^FieldDesk$")
+		return a.win != ""
+	})
+	if i := strings.IndexByte(a.win, '\n'); i >= 0 {
+		a.win = a.win[:i]
+	}
+	// Give keyboard focus to the window (there is no window manager) and
+	// let the app finish starting (slow under -race).
+	a.xdo("windowfocus", "--sync", a.win)
+	time.Sleep(3 * time.Second)
+	return a
+}
+
+// Ten seconds of typing without a pause, then the process is killed
+// (SIGKILL: no chance to save on the way out): everything typed more than
+// 2 s before the kill is in the data folder (the autosave waits for a
+// pause, and at most its longest wait when none comes).
+func TestSteadyTypingSurvivesAKill(t *testing.T) {
+	a := startApp(t)
+	a.click(560, 93)
+	text := strings.Repeat("0123456789 ", 10) // digits: nothing for Telex to compose
+	start := time.Now()
+	a.xdo("type", "--delay", "100", text)
+	typing := time.Since(start)
+	a.cmd.Process.Signal(syscall.SIGKILL)
+	<-a.exited
+
+	var list bytes.Buffer
+	if code := cli.Run([]string{"--data", a.data, "list", "--json"}, nil, &list, os.Stderr, nil); code != 0 {
+		t.Fatalf("list after the kill: exit %d", code)
+	}
+	var got []fielddesk.Summary
+	if err := json.Unmarshal(list.Bytes(), &got); err != nil || len(got) != 1 {
+		t.Fatalf("after 10 s of typing and a kill: %+v %v\n%s", got, err, a.out.String())
+	}
+	saved := got[0].Headline
+	perKey := typing / time.Duration(len(text))
+	// Typed more than 2 s before the kill, less a second for the app to
+	// take in keys it was sent (slow under -race).
+	must := len(text) - int((3*time.Second)/perKey)
+	if !strings.HasPrefix(text, saved) || len(saved) < must {
+		t.Errorf("%d of %d characters survived the kill (%q); want at least %d", len(saved), len(text), saved, must)
 	}
 }
 
