@@ -449,15 +449,10 @@ func (s *DB) ChangesWithReview(ctx context.Context, cursor uint64, limit int, ke
 				continue
 			}
 			seen[id] = true
-			sum, err := getSummary(txn, id)
+			sum, rev, err := getHead(txn, id)
 			if err != nil {
 				return err
 			}
-			var rev fielddesk.Revision
-			if err := getJSON(txn, revisionKey(id, sum.Head), &rev); err != nil {
-				return err
-			}
-			rev.Article.Status = sum.Status
 			owner, err := ownerOf(txn, id)
 			if err != nil {
 				return err

@@ -201,9 +201,8 @@ func TestABallastIsHeldBackForBadgersOwnWrites(t *testing.T) {
 	}
 	filler := smallfs.Fill(t, fs, 2<<20)
 	waitUntil(t, "the ballast is given up", func() bool { return !present() })
-	if free := smallfs.Free(t, fs); free < ballastSize {
-		t.Errorf("%d bytes free after the ballast went; want at least its %d", free, ballastSize)
-	}
+	// The kernel may count the freed space back a moment after the unlink.
+	waitUntil(t, "its space is free", func() bool { return smallfs.Free(t, fs) >= ballastSize })
 	// The folder still works, saves refused with the numbers.
 	if _, err := db.Save(context.Background(), fielddesk.Article{Headline: "Khi đĩa gần đầy"}, ""); !errors.Is(err, fielddesk.ErrDiskFull) {
 		t.Errorf("a save while the disk is nearly full: %v", err)

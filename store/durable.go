@@ -37,16 +37,20 @@ func (s *DB) writeSynced(path string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
+	_, err = f.Write(data)
+	if err == nil {
+		err = s.syncFile(f)
 	}
-	if err := s.syncFile(f); err != nil {
-		f.Close()
-		return err
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	f.Close()
-	return os.Rename(tmp, path)
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp) // a half-written file (a full disk) gives its space back
+	}
+	return err
 }
 
 // placeFile moves a complete, flushed file to final durably.

@@ -410,7 +410,7 @@ func (s *DB) giveOldPhotosHolders() error {
 		if owner == "" {
 			continue
 		}
-		sum, _, err := fileSHA256(old)
+		sum, _, err := FileSHA256(old)
 		if err != nil {
 			return err
 		}
@@ -424,8 +424,8 @@ func (s *DB) giveOldPhotosHolders() error {
 	return nil
 }
 
-// fileSHA256 returns the SHA-256 (hex) and size of a file.
-func fileSHA256(path string) (string, int64, error) {
+// FileSHA256 returns the SHA-256 (hex) and size of a file.
+func FileSHA256(path string) (string, int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", 0, err

@@ -52,6 +52,9 @@ func (s *DB) PutPhoto(r io.Reader) (hash string, size int64, err error) {
 	if err = s.roomFor(0); err != nil {
 		var full *fielddesk.DiskFullError
 		if errors.As(err, &full) {
+			// Said as without this photo, which is deleted: it needs its
+			// own size on top of the reserve.
+			full.Free += size
 			full.Need += size
 		}
 		return "", 0, fmt.Errorf("store photo: %w", err)

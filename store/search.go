@@ -170,12 +170,8 @@ func (s *DB) indexArticle(id fielddesk.ID) error {
 		var a fielddesk.Article
 		var old map[string]string
 		err := s.view(func(txn *badger.Txn) error {
-			sum, err := getSummary(txn, id)
+			sum, rev, err := getHead(txn, id)
 			if err != nil {
-				return err
-			}
-			var rev fielddesk.Revision
-			if err := getJSON(txn, revisionKey(id, sum.Head), &rev); err != nil {
 				return err
 			}
 			head, a = sum.Head, rev.Article

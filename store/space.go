@@ -111,23 +111,8 @@ func (s *DB) tendBallast() {
 	}
 }
 
+// writeBallast takes the ballast's space for real (written, not a sparse
+// file).
 func (s *DB) writeBallast() {
-	tmp := s.ballastPath() + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return
-	}
-	block := make([]byte, 1<<20) // written, not sparse: the space must really be taken
-	for written := 0; written < ballastSize && err == nil; written += len(block) {
-		_, err = f.Write(block)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	f.Close()
-	if err != nil {
-		os.Remove(tmp)
-		return
-	}
-	os.Rename(tmp, s.ballastPath())
+	s.writeSynced(s.ballastPath(), make([]byte, ballastSize))
 }

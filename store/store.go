@@ -394,15 +394,9 @@ func contentHash(content []byte) string {
 func (s *DB) Latest(ctx context.Context, id fielddesk.ID) (fielddesk.Revision, error) {
 	var rev fielddesk.Revision
 	err := s.view(func(txn *badger.Txn) error {
-		sum, err := getSummary(txn, id)
-		if err != nil {
-			return err
-		}
-		if err := getJSON(txn, revisionKey(id, sum.Head), &rev); err != nil {
-			return err
-		}
-		rev.Article.Status = sum.Status // the workflow moves without new revisions
-		return nil
+		var err error
+		_, rev, err = getHead(txn, id)
+		return err
 	})
 	if err != nil {
 		return rev, fmt.Errorf("article %s: %w", id, mapErr(err))

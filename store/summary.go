@@ -108,6 +108,21 @@ func decodeSummary(b []byte) (summaryRecord, error) {
 	return r, nil
 }
 
+// getHead reads an article's summary and its newest revision, with the
+// workflow state of the summary (it moves without new revisions).
+func getHead(txn *badger.Txn, id fielddesk.ID) (summaryRecord, fielddesk.Revision, error) {
+	var rev fielddesk.Revision
+	sum, err := getSummary(txn, id)
+	if err != nil {
+		return sum, rev, err
+	}
+	if err := getJSON(txn, revisionKey(id, sum.Head), &rev); err != nil {
+		return sum, rev, err
+	}
+	rev.Article.Status = sum.Status
+	return sum, rev, nil
+}
+
 func getSummary(txn *badger.Txn, id fielddesk.ID) (summaryRecord, error) {
 	item, err := txn.Get(articleKey(id))
 	if err != nil {

@@ -118,17 +118,10 @@ func (s *DB) AppendPhoto(hash string, offset, size int64, chunkHash string, r io
 
 // placePhoto moves a complete, verified photo file into place.
 func (s *DB) placePhoto(tmp, hash string) error {
-	final := s.PhotoPath(hash)
-	if _, err := os.Stat(final); err == nil {
+	if _, err := os.Stat(s.PhotoPath(hash)); err == nil {
 		return os.Remove(tmp) // the same bytes came another way
 	}
-	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		return err
-	}
-	return s.syncDir(filepath.Dir(final))
+	return s.placeFile(tmp, s.PhotoPath(hash))
 }
 
 // partialUpload is a photo arriving in pieces into the file at path, and

@@ -3,8 +3,6 @@ package client
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -265,17 +263,6 @@ func (c *Client) rendition(hash string, size int64) (string, error) {
 	return path, nil
 }
 
-func fileHash(path string) (string, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", 0, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	return hex.EncodeToString(h.Sum(nil)), n, err
-}
-
 // errYield stops a photo upload so queued text goes first.
 var errYield = errors.New("a photo upload yields to text")
 
@@ -392,7 +379,7 @@ func (c *Client) sendPhotos(ctx context.Context, acct store.Account, rep *Report
 				rpath = ""
 			}
 			if rpath != "" {
-				rh, rsize, err := fileHash(rpath)
+				rh, rsize, err := store.FileSHA256(rpath)
 				if err != nil {
 					return err
 				}

@@ -17,8 +17,8 @@ import (
 // here, against what the account says: the public authorities (and the
 // newsroom's own authority, if given), or a pinned certificate.
 
-// trust is the verification in force; Login and Sync set it from the
-// account.
+// trust is the verification in force; New sets it from the account, and
+// LoginTrusting from what it is given.
 type trust struct {
 	mu    sync.Mutex
 	roots *x509.CertPool // nil: the system's

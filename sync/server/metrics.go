@@ -56,7 +56,8 @@ func (m *metrics) mutation(result string) {
 	}
 }
 
-// countingWriter counts the bytes of an answer and remembers its status.
+// countingWriter counts the bytes of an answer and remembers its status
+// (for /metrics per route, and for the access log).
 type countingWriter struct {
 	http.ResponseWriter
 	status int
@@ -64,7 +65,9 @@ type countingWriter struct {
 }
 
 func (w *countingWriter) WriteHeader(code int) {
-	w.status = code
+	if w.status == 0 { // the first status is the one sent
+		w.status = code
+	}
 	w.ResponseWriter.WriteHeader(code)
 }
 

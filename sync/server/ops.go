@@ -25,32 +25,6 @@ func record(ctx context.Context) *accessRecord {
 	return r
 }
 
-// statusWriter remembers an answer's status and size.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-	bytes  int64
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	n, err := w.ResponseWriter.Write(b)
-	w.bytes += int64(n)
-	return n, err
-}
-
-// Unwrap lets http.ResponseController reach the connection.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
 // SetHSTS makes every answer ask browsers to use HTTPS only (behind TLS,
 // the server's own or a proxy's).
 func (s *Server) SetHSTS(on bool) { s.hsts = on }
@@ -59,7 +33,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &accessRecord{}
 	r = r.WithContext(context.WithValue(r.Context(), accessKey{}, rec))
-	sw := &statusWriter{ResponseWriter: w}
+	sw := &countingWriter{ResponseWriter: w}
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
@@ -87,7 +61,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method), slog.String("route", route), slog.Int("status", sw.status),
-			slog.Int64("bytes", sw.bytes), slog.Float64("seconds", time.Since(start).Seconds()),
+			slog.Uint64("bytes", sw.n), slog.Float64("seconds", time.Since(start).Seconds()),
 			slog.String("user", rec.user), slog.String("device", rec.device), slog.String("addr", s.clientAddr(r)))
 	}()
 	s.mux.ServeHTTP(sw, r)
