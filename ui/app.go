@@ -73,6 +73,9 @@ type UI struct {
 	syncState
 	sendButton *widget.Button
 
+	settings folderSettings
+	screen   Screen
+
 	review      *reviewPane
 	editorPane  fyne.CanvasObject
 	queueMode   bool // the list shows the review queue
@@ -96,13 +99,14 @@ func newUI(a fyne.App, backend Backend, do func(func())) *UI {
 		previewShown: true,
 	}
 	u.work.do = do
+	u.loadSettings()
 	u.method = vietnamese.Telex
-	if saved := a.Preferences().String(prefTyping); saved != "" {
+	if saved := u.setting(prefTyping); saved != "" {
 		u.method = vietnamese.ParseMethod(saved)
 	}
 	u.lastMethod = u.method
 	u.win = a.NewWindow("FieldDesk")
-	u.win.Resize(fyne.NewSize(1280, 800))
+	u.win.Resize(DefaultWindowSize) // placeWindow fits it to the screen once shown
 	u.win.SetCloseIntercept(u.closeWindow)
 	u.win.SetOnDropped(u.dropped)
 	u.build()
@@ -115,8 +119,11 @@ func (u *UI) Window() fyne.Window { return u.win }
 // Show shows the window and loads the article list.
 func (u *UI) Show() {
 	u.win.Show()
+	u.placeWindow()
 	u.refreshList()
-	u.win.Canvas().Focus(u.ed.headline)
+	if !u.ed.reopenLast() {
+		u.win.Canvas().Focus(u.ed.headline)
+	}
 }
 
 // build makes the window's content and menu in the current language.
@@ -137,7 +144,7 @@ func (u *UI) build() {
 			title.Truncation = fyne.TextTruncateEllipsis
 			meta := widget.NewRichText()
 			meta.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(title, meta)
+			return container.New(tightRows{}, title, meta)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(u.items) {
@@ -192,7 +199,7 @@ func (u *UI) build() {
 	u.queueLabel.SizeName = theme.SizeNameCaptionText
 	u.queueLabel.Hide()
 	u.sync = u.newSyncPanel()
-	left := container.NewBorder(container.NewVBox(newBtn, u.filter, order, u.queueLabel), u.sync.box, nil, nil, u.list)
+	left := newSideColumn(container.NewVBox(newBtn, u.filter, order, u.queueLabel), u.list, u.sync.box)
 
 	var current fielddesk.ID
 	if u.ed != nil {
@@ -435,6 +442,7 @@ func (u *UI) newArticle() {
 		return
 	}
 	u.ed.clear()
+	u.rememberOpen(false)
 	u.list.UnselectAll()
 	u.win.Canvas().Focus(u.ed.headline)
 }
@@ -491,7 +499,7 @@ const LongArticleWords = 600
 // and a gentle warning when a long article has no sapo.
 func (u *UI) updateCounts(a fielddesk.Article) {
 	words := a.Words()
-	speed := u.app.Preferences().IntWithFallback(prefReadingSpeed, DefaultReadingSpeed)
+	speed := u.settingInt(prefReadingSpeed, DefaultReadingSpeed)
 	minutes := max(1, (words+speed/2)/max(speed, 1))
 	lng := uiLanguage()
 	u.words.SetText(fmt.Sprintf(lang.L("%s words · %d min read · sapo %s characters"),
@@ -504,11 +512,9 @@ func (u *UI) updateCounts(a fielddesk.Article) {
 	}
 }
 
-// Reading speed, in words (syllables) a minute.
-const (
-	prefReadingSpeed    = "reading_speed"
-	DefaultReadingSpeed = 220
-)
+// DefaultReadingSpeed is the reading speed, in words (syllables) a minute,
+// unless the settings say otherwise.
+const DefaultReadingSpeed = 220
 
 // thumbnail returns a photo's thumbnail file if known, and otherwise asks the
 // backend for it and redraws the preview when it arrives.
@@ -601,6 +607,7 @@ func (u *UI) Close() { u.closeWindow() }
 // closeWindow saves what is being written before the window closes. If the
 // save fails, the user decides whether to close anyway.
 func (u *UI) closeWindow() {
+	u.rememberPlacement(true)
 	if err := u.ed.saveBlocking(); err != nil {
 		dialog.ShowConfirm(lang.L("Could not save"),
 			explain(err)+"\n\n"+lang.L("Close anyway and lose the latest changes?"),
@@ -611,6 +618,7 @@ func (u *UI) closeWindow() {
 			}, u.win)
 		return
 	}
+	u.rememberOpen(true)
 	u.win.Close()
 }
 
@@ -624,17 +632,16 @@ func (u *UI) showSettings() {
 	prefs := u.app.Preferences()
 	langSel := widget.NewSelect(options, nil)
 	langSel.SetSelected(names[prefs.String(prefLanguage)])
-	byline := widget.NewEntry()
-	byline.SetText(prefs.String(prefByline))
-	byline.SetPlaceHolder(lang.L("Your name, as it appears under your articles"))
-	agency := widget.NewEntry()
-	agency.SetText(prefs.String(prefAgency))
-	agency.SetPlaceHolder("TTXVN")
+	// The byline and agency type Vietnamese like every prose field.
+	byline := u.newEntry(lang.L("Your name, as it appears under your articles"))
+	byline.SetText(u.setting(prefByline))
+	agency := u.newEntry("TTXVN")
+	agency.SetText(u.setting(prefAgency))
 	styleNames := map[vietnamese.ToneStyle]string{vietnamese.NewStyle: lang.L("New (hoà, khoẻ, thuỷ)"), vietnamese.OldStyle: lang.L("Old (hòa, khỏe, thủy)")}
 	styleSel := widget.NewSelect([]string{styleNames[vietnamese.NewStyle], styleNames[vietnamese.OldStyle]}, nil)
 	styleSel.SetSelected(styleNames[u.toneStyle()])
 	speed := widget.NewEntry()
-	speed.SetText(fmt.Sprint(prefs.IntWithFallback(prefReadingSpeed, DefaultReadingSpeed)))
+	speed.SetText(fmt.Sprint(u.settingInt(prefReadingSpeed, DefaultReadingSpeed)))
 	speed.Validator = func(s string) error {
 		if n, err := strconv.Atoi(strings.TrimSpace(s)); err != nil || n < 50 || n > 1000 {
 			return errors.New(lang.L("a number of words a minute, from 50 to 1000"))
@@ -665,11 +672,11 @@ func (u *UI) showSettings() {
 		}
 		for st, name := range styleNames {
 			if name == styleSel.Selected {
-				prefs.SetString(prefToneStyle, string(st))
+				u.setSetting(prefToneStyle, string(st), true)
 			}
 		}
 		if n, err := strconv.Atoi(strings.TrimSpace(speed.Text)); err == nil && n >= 50 && n <= 1000 {
-			prefs.SetInt(prefReadingSpeed, n)
+			u.setSetting(prefReadingSpeed, strconv.Itoa(n), true)
 		}
 		for policy, name := range originals {
 			if name == origSel.Selected && policy != current && u.syncer != nil {
@@ -681,8 +688,8 @@ func (u *UI) showSettings() {
 				})
 			}
 		}
-		prefs.SetString(prefByline, fielddesk.NFC(byline.Text))
-		prefs.SetString(prefAgency, fielddesk.NFC(agency.Text))
+		u.setSetting(prefByline, fielddesk.NFC(strings.TrimSpace(byline.Text)), true)
+		u.setSetting(prefAgency, fielddesk.NFC(strings.TrimSpace(agency.Text)), true)
 		code := ""
 		for c, n := range names {
 			if n == langSel.Selected {
@@ -703,8 +710,3 @@ func (u *UI) showSettings() {
 	d.Resize(fyne.NewSize(520, 300))
 	d.Show()
 }
-
-const (
-	prefByline = "byline"
-	prefAgency = "agency"
-)

@@ -41,6 +41,10 @@ type Backend interface {
 	// PhotoFile returns the file of a photo: its original, or (original
 	// false) the small copy an editor's device received first.
 	PhotoFile(hash string) (path string, original bool, err error)
+	// Settings returns the settings kept in the data folder (its person's).
+	Settings() (map[string]string, error)
+	// SetSetting stores one setting durably; an empty value removes it.
+	SetSetting(key, value string) error
 }
 
 // worker runs blocking work off the UI goroutine and hands the result back

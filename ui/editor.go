@@ -102,6 +102,98 @@ func newEditor(u *UI) *editor {
 	return e
 }
 
+// fields are the form's one-line and sapo fields by the names the
+// settings use for the place being edited.
+func (e *editor) fields() map[string]*widget.Entry {
+	return map[string]*widget.Entry{
+		"headline": &e.headline.Entry, "sapo": &e.sapo.Entry, "agency": &e.agency.Entry, "byline": &e.byline.Entry,
+		"category": &e.category.Entry, "location": &e.location.Entry, "tags": &e.tags.Entry,
+	}
+}
+
+// place is the field with the keyboard focus and the cursor in it (the
+// headline's start when the focus is elsewhere).
+func (e *editor) place() editPlace {
+	focused := e.u.win.Canvas().Focused()
+	for name, f := range e.fields() {
+		if focused != nil && focused == e.fieldWidget(name) {
+			return editPlace{field: name, row: f.CursorRow, col: f.CursorColumn}
+		}
+	}
+	if t := e.body.focused; t != nil && focused == fyne.Focusable(t) {
+		return editPlace{field: "body", block: e.body.index(t), row: t.CursorRow, col: t.CursorColumn}
+	}
+	return editPlace{field: "headline"}
+}
+
+// fieldWidget is the focusable widget of a named field.
+func (e *editor) fieldWidget(name string) fyne.Focusable {
+	switch name {
+	case "headline":
+		return e.headline
+	case "sapo":
+		return e.sapo
+	case "agency":
+		return e.agency
+	case "byline":
+		return e.byline
+	case "category":
+		return e.category
+	case "location":
+		return e.location
+	case "tags":
+		return e.tags
+	}
+	return nil
+}
+
+// goTo puts the keyboard focus and the cursor back at a place, and
+// scrolls it into view.
+func (e *editor) goTo(p editPlace) {
+	var target fyne.Focusable
+	var entry *widget.Entry
+	var obj fyne.CanvasObject
+	if p.field == "body" {
+		for i := min(p.block, len(e.body.blocks)-1); i >= 0 && i < len(e.body.blocks); i++ {
+			if t, ok := e.body.blocks[i].(*textBlock); ok {
+				target, entry, obj = t, &t.Entry, t.view
+				if i != p.block {
+					p.row, p.col = 0, 0
+				}
+				break
+			}
+		}
+	} else if f := e.fieldWidget(p.field); f != nil {
+		target, entry = f, e.fields()[p.field]
+		obj = f.(fyne.CanvasObject)
+	}
+	if target == nil {
+		target, entry, obj, p = e.headline, &e.headline.Entry, e.headline, editPlace{}
+	}
+	lines := strings.Split(entry.Text, "\n")
+	entry.CursorRow = max(0, min(p.row, len(lines)-1))
+	entry.CursorColumn = max(0, min(p.col, len([]rune(lines[entry.CursorRow]))))
+	e.scrollTo(obj)
+	e.u.win.Canvas().Focus(target)
+	entry.Refresh()
+}
+
+// scrollTo scrolls the form so that obj is in view, a little below the top.
+func (e *editor) scrollTo(obj fyne.CanvasObject) {
+	d := fyne.CurrentApp().Driver()
+	if d.CanvasForObject(obj) == nil || d.CanvasForObject(e.content) == nil {
+		return
+	}
+	y := d.AbsolutePositionForObject(obj).Y - d.AbsolutePositionForObject(e.content.Content).Y
+	view := e.content.Size().Height
+	if y >= e.content.Offset.Y && y+min(obj.Size().Height, view/2) <= e.content.Offset.Y+view {
+		return
+	}
+	e.content.Offset.Y = max(0, min(y-view/4, e.content.Content.MinSize().Height-view))
+	e.content.Refresh()
+	e.body.updateVisible()
+}
+
 // formGrid lays out label/field pairs in two columns of pairs.
 type formGrid struct{}
 
@@ -258,6 +350,8 @@ func (e *editor) afterSave(rev fielddesk.Revision, err error, edits int) {
 	e.u.status.Importance = widget.MediumImportance
 	e.u.status.SetText(fmt.Sprintf(lang.L("Saved at %s"), rev.Saved.Local().Format("15:04:05")))
 	e.u.setTitle(rev.Article.Headline)
+	e.u.rememberOpen(false)
+	e.u.rememberPlacement(false)
 	if wasNew {
 		e.u.refreshList()
 	} else {
@@ -302,11 +396,10 @@ func (e *editor) flush() bool {
 
 // clear shows an empty new article.
 func (e *editor) clear() {
-	prefs := e.u.app.Preferences()
 	e.show(fielddesk.Revision{Article: fielddesk.Article{
 		Language: fielddesk.DefaultLanguage,
-		Byline:   prefs.String(prefByline),
-		Agency:   prefs.String(prefAgency),
+		Byline:   e.u.setting(prefByline),
+		Agency:   e.u.setting(prefAgency),
 	}})
 	e.u.status.SetText(lang.L("New article: it is saved as soon as you type"))
 }
@@ -324,9 +417,43 @@ func (e *editor) open(id fielddesk.ID) {
 			e.u.showError(lang.L("Could not open the article"), err)
 			return
 		}
-		e.show(rev)
-		e.u.status.SetText(fmt.Sprintf(lang.L("Saved at %s"), rev.Saved.Local().Format("02/01/2006 15:04:05")))
+		e.opened(rev)
 	})
+}
+
+// opened shows a revision just loaded from the store.
+func (e *editor) opened(rev fielddesk.Revision) {
+	e.show(rev)
+	e.u.status.SetText(fmt.Sprintf(lang.L("Saved at %s"), rev.Saved.Local().Format("02/01/2006 15:04:05")))
+	e.u.rememberOpen(false)
+}
+
+// reopenLast opens the article that was open when the window last closed
+// (or the app stopped), at the place being edited. It reports whether
+// there was one to open.
+func (e *editor) reopenLast() bool {
+	last, ok := parseLastOpen(e.u.setting(prefLastOpen))
+	if !ok {
+		return false
+	}
+	var rev fielddesk.Revision
+	var err error
+	e.u.background(func() { rev, err = e.u.backend.Latest(e.u.ctx, fielddesk.ID(last.id)) }, func() {
+		if e.article.ID != "" || e.dirty() {
+			return // meanwhile the person opened or began another
+		}
+		if err != nil {
+			// Gone (deleted, or a new data folder): a new article, as on a first start.
+			fyne.LogError("reopen the last article", err)
+			e.u.setSetting(prefLastOpen, "", false)
+			e.u.win.Canvas().Focus(e.headline)
+			return
+		}
+		e.opened(rev)
+		e.u.selectCurrent()
+		e.goTo(last.place)
+	})
+	return true
 }
 
 // show puts a revision in the form.

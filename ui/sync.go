@@ -69,7 +69,9 @@ func (u *UI) newSyncPanel() *syncPanel {
 	p.problem.Importance = widget.DangerImportance
 	p.now = widget.NewButtonWithIcon(lang.L("Sync now"), theme.ViewRefreshIcon(), u.syncNow)
 	p.login = widget.NewButtonWithIcon(lang.L("Connect to the newsroom…"), theme.LoginIcon(), u.showLogin)
-	p.box = container.NewVBox(widget.NewSeparator(), p.state, p.waiting, p.photos, p.last, p.problem, container.NewGridWithColumns(2, p.now, p.login))
+	// Only one of the two buttons shows at a time: a VBox gives the
+	// column the width of the one shown (a grid would double it).
+	p.box = container.NewVBox(widget.NewSeparator(), p.state, p.waiting, p.photos, p.last, p.problem, p.now, p.login)
 	return p
 }
 

@@ -12,9 +12,6 @@ import (
 	"github.com/fielddesk/fielddesk/vietnamese"
 )
 
-// prefTyping is the preference key of the typing method.
-const prefTyping = "typing"
-
 // vnInput gives an Entry the app's built-in Vietnamese typing (Telex or
 // VNI). Fyne has no input-method support, so keys are composed here: each
 // field keeps its own word in progress and starts a new one whenever the
@@ -164,7 +161,7 @@ func (u *UI) setMethod(m vietnamese.Method) {
 	if m != vietnamese.Off {
 		u.lastMethod = m
 	}
-	u.app.Preferences().SetString(prefTyping, string(m))
+	u.setSetting(prefTyping, string(m), false)
 	if u.methodButton != nil {
 		u.methodButton.SetText(methodLabel(m))
 	}
@@ -188,12 +185,9 @@ func (u *UI) toggleMethod() {
 	u.setMethod(u.lastMethod)
 }
 
-// prefToneStyle is the preference key of the house tone-mark style.
-const prefToneStyle = "tone_style"
-
 // toneStyle is the house style, new (hoà) unless the settings say old.
 func (u *UI) toneStyle() vietnamese.ToneStyle {
-	if u.app.Preferences().String(prefToneStyle) == string(vietnamese.OldStyle) {
+	if u.setting(prefToneStyle) == string(vietnamese.OldStyle) {
 		return vietnamese.OldStyle
 	}
 	return vietnamese.NewStyle

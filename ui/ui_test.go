@@ -40,6 +40,8 @@ type harness struct {
 	u    *UI
 	desk *desk.Desk
 	loop *loop
+	// close closes the data folder (once), after the work under way.
+	close func()
 }
 
 func newHarness(t *testing.T) *harness {
@@ -50,14 +52,27 @@ func newHarness(t *testing.T) *harness {
 // newHarnessIn is newHarness on the data folder dir.
 func newHarnessIn(t *testing.T, dir string) *harness {
 	t.Helper()
-	a := test.NewTempApp(t)
+	return newHarnessOn(t, test.NewTempApp(t), dir)
+}
+
+// newHarnessOn is newHarnessIn in the app a (two windows of one app on
+// two data folders, as two accounts of one machine).
+func newHarnessOn(t *testing.T, a fyne.App, dir string) *harness {
+	t.Helper()
+	return newHarnessWith(t, a, dir, nil)
+}
+
+// newHarnessWith is newHarnessOn with before called on the UI before it is shown.
+func newHarnessWith(t *testing.T, a fyne.App, dir string, before func(*UI)) *harness {
+	t.Helper()
 	d, err := desk.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	l := &loop{ch: make(chan func(), 1024)}
 	u := newUI(a, d, l.do)
-	t.Cleanup(func() {
+	h := &harness{t: t, desk: d, loop: l}
+	h.close = func() {
 		// Background work a test left running (a list refresh, a save)
 		// finishes before the store closes under it.
 		for end := time.Now().Add(10 * time.Second); u.work.pending.Load() > 0 && time.Now().Before(end); {
@@ -68,12 +83,17 @@ func newHarnessIn(t *testing.T, dir string) *harness {
 			}
 		}
 		d.Close()
-	})
+		h.close = func() {}
+	}
+	t.Cleanup(func() { h.close() })
 	u.AutosaveDelay, u.AutosaveMaxWait = 30*time.Millisecond, 30*time.Millisecond
 	u.PreviewDelay = 10 * time.Millisecond
 	u.FilterDelay = 20 * time.Millisecond
 	u.win.Resize(fyne.NewSize(1200, 800))
-	h := &harness{t: t, u: u, desk: d, loop: l}
+	h.u = u
+	if before != nil {
+		before(u)
+	}
 	u.Show()
 	h.settle()
 	return h
@@ -420,13 +440,13 @@ func TestCloseSavesPendingWork(t *testing.T) {
 // typeKeys types like a person: runes one by one, and Enter for "\n".
 func typeKeys(e *textBlock, s string) {
 	for _, r := range s {
-		if r == '\n' {
-			e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-			continue
-		}
 		focused := e.ed.focused
 		if focused == nil {
 			focused = e
+		}
+		if r == '\n' {
+			focused.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			continue
 		}
 		focused.TypedRune(r)
 	}

@@ -88,6 +88,7 @@ func runGUI(dir string) error {
 		return err
 	}
 	defer d.Close()
+	adoptSharedSettings(d, dir, a.Preferences())
 	// The sync engine works in the background from the start; the window
 	// shows its status and editing never waits for it.
 	var u *ui.UI
@@ -100,6 +101,7 @@ func runGUI(dir string) error {
 	back := &syncingDesk{Desk: d, engine: engine}
 	u = ui.New(a, back)
 	u.SetSyncer(engine)
+	u.SetScreen(screen{})
 	ctx, cancel := context.WithCancel(context.Background())
 	syncDone := make(chan struct{})
 	go func() { defer close(syncDone); engine.Run(ctx) }()

@@ -1,0 +1,136 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/fielddesk/fielddesk"
+)
+
+// fakeScreen is a screen of a given size; the window's position is where
+// the last Move put it (or where a person dragged it: pos).
+type fakeScreen struct {
+	areas []Rect
+	pos   fyne.Position
+	moved bool
+}
+
+func (s *fakeScreen) WorkAreas(fyne.Window) []Rect { return s.areas }
+func (s *fakeScreen) Position(fyne.Window) (fyne.Position, bool) {
+	return s.pos, true
+}
+func (s *fakeScreen) Move(_ fyne.Window, p fyne.Position) { s.pos, s.moved = p, true }
+
+func screenOf(w, h float32) *fakeScreen {
+	return &fakeScreen{areas: []Rect{{Size: fyne.NewSize(w, h)}}}
+}
+
+// rowsShown is how many whole articles the list shows.
+func rowsShown(u *UI) int {
+	return int(u.list.Size().Height / (u.list.CreateItem().MinSize().Height + 1))
+}
+
+// On a 1366×768 laptop (a 40-pixel taskbar) the window opens inside the
+// screen, status line included; at 1024×600 everything still fits and the
+// list shows several articles, even when the sync area has much to say.
+func TestWindowFitsSmallScreens(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		w, h float32
+	}{{"1366×768 with a taskbar", 1366, 728}, {"1024×600 netbook", 1024, 600}} {
+		t.Run(tc.name, func(t *testing.T) {
+			screen := screenOf(tc.w, tc.h)
+			h := newHarnessWith(t, test.NewTempApp(t), t.TempDir(), func(u *UI) { u.SetScreen(screen) })
+			for i := range 12 {
+				if _, err := h.desk.Save(context.Background(), fielddesk.Article{Headline: fmt.Sprintf("Bài số %d về mùa lúa ở Lào Cai", i), Language: "vi", Body: "Nội dung."}, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s := &fakeSyncer{}
+			s.status = fielddesk.SyncStatus{Configured: true, Server: "https://toasoan.example.vn", LastError: "dial tcp: i/o timeout", Problems: map[fielddesk.ID]string{"01X": "bị từ chối"}}
+			for i := range 8 {
+				s.status.Photos = append(s.status.Photos, fielddesk.PhotoProgress{Hash: fmt.Sprintf("%064d", i), Total: 3 << 20})
+			}
+			h.u.SetSyncer(s)
+			h.u.refreshList()
+			h.settle()
+			size := h.u.win.Canvas().Size()
+			if size.Width+frame.Width > tc.w || size.Height+frame.Height > tc.h {
+				t.Errorf("the window is %v on a %v×%v work area", size, tc.w, tc.h)
+			}
+			if min := h.u.win.Content().MinSize(); min.Width > size.Width || min.Height > size.Height {
+				t.Errorf("the content needs %v, more than the %v window", min, size)
+			}
+			if !screen.moved || screen.pos.X < 0 || screen.pos.Y < frameTop || screen.pos.X+size.Width > tc.w || screen.pos.Y+size.Height > tc.h {
+				t.Errorf("the window was put at %v (moved %v), size %v", screen.pos, screen.moved, size)
+			}
+			if n := rowsShown(h.u); n < 4 {
+				t.Errorf("the list shows %d articles", n)
+			}
+		})
+	}
+}
+
+// The window comes back at the size and place it had, made to fit a
+// smaller screen, and the article that was open comes back with the
+// cursor where it was (also after a crash: both are kept with every save).
+func TestWindowAndArticleComeBack(t *testing.T) {
+	dir := t.TempDir()
+	screen := screenOf(1920, 1040)
+	h := newHarnessWith(t, test.NewTempApp(t), dir, func(u *UI) { u.SetScreen(screen) })
+	ed := h.u.ed
+	h.u.win.Canvas().Focus(ed.headline)
+	typeLikeDriver(ed.headline, "Mua lua")
+	first := ed.body.FirstText()
+	h.u.win.Canvas().Focus(first)
+	typeKeys(first, "Đoạn một.\n\nĐoạn hai.\n\nĐoạn ba có nhiều chữ.")
+	third := ed.body.blocks[2].(*textBlock)
+	third.CursorRow, third.CursorColumn = 0, 8
+	h.u.win.Canvas().Focus(third)
+	screen.pos = fyne.NewPos(300, 200) // dragged there
+	h.u.win.Resize(fyne.NewSize(700, 700))
+	third.TypedRune('X') // "Đoạn ba Xcó …"
+	h.pumpFor(200e6)
+	h.settle()
+	id := ed.article.ID
+	if id == "" {
+		t.Fatal("nothing saved")
+	}
+	// No clean close: the settings kept with the last save must do.
+	h.close()
+
+	screen = screenOf(1024, 600)
+	h = newHarnessWith(t, test.NewTempApp(t), dir, func(u *UI) { u.SetScreen(screen) })
+	h.settle()
+	u := h.u
+	if u.ed.article.ID != id {
+		t.Fatalf("after a restart the open article is %q, want %q", u.ed.article.ID, id)
+	}
+	if got := u.ed.body.Text(); got != "Đoạn một.\n\nĐoạn hai.\n\nĐoạn ba Xcó nhiều chữ." {
+		t.Errorf("body %q", got)
+	}
+	focused, ok := u.win.Canvas().Focused().(*textBlock)
+	if !ok || u.ed.body.index(focused) != 2 || focused.CursorColumn != 9 {
+		t.Errorf("the cursor is in %T at column %v, want the third paragraph at column 9", u.win.Canvas().Focused(), focused)
+	}
+	size := u.win.Canvas().Size()
+	if size.Width != 700 || size.Height+frame.Height > 600 {
+		t.Errorf("window size %v, want 700 wide and fitted to 600 high", size)
+	}
+	if screen.pos.X != 300 || screen.pos.Y+size.Height > 600 {
+		t.Errorf("window at %v, want x 300 and inside the screen", screen.pos)
+	}
+
+	// A clean close after opening a new article: the next start opens a new one.
+	u.newArticle()
+	u.Close()
+	h.close()
+	h = newHarnessWith(t, test.NewTempApp(t), dir, nil)
+	if h.u.ed.article.ID != "" {
+		t.Errorf("after closing on a new article, %q was opened", h.u.ed.article.ID)
+	}
+}
