@@ -166,8 +166,8 @@ func (a Article) Normalized() Article {
 	a.Byline = line(a.Byline)
 	a.Category = line(a.Category)
 	a.Location = line(a.Location)
-	a.Body = strings.TrimRight(cleanText(a.Body), " \n\t")
-	a.Sapo = cleanText(a.Sapo)
+	a.Body = strings.TrimRight(CleanTabs(cleanText(a.Body), true), " \n\t")
+	a.Sapo = CleanTabs(cleanText(a.Sapo), false)
 	a.Language = strings.TrimSpace(a.Language)
 	if a.Language == "" {
 		a.Language = DefaultLanguage
@@ -300,6 +300,41 @@ func (a Article) Validate() error {
 
 // cleanText is NFC without the control characters no reader can see (a
 // removed control can leave marks to compose, hence NFC again).
+// CleanTabs takes the tab characters out of prose, where nobody sees them
+// and they break layouts: each becomes a space, except in Markdown
+// (markdown true), where a tab that indents a line (a nested list, a code
+// block) becomes four spaces and fenced code blocks keep theirs.
+func CleanTabs(s string, markdown bool) string {
+	if !strings.Contains(s, "\t") {
+		return s
+	}
+	if !markdown {
+		return strings.ReplaceAll(s, "\t", " ")
+	}
+	lines := strings.Split(s, "\n")
+	fence := ""
+	for i, line := range lines {
+		trim := strings.TrimSpace(line)
+		switch {
+		case fence == "" && (strings.HasPrefix(trim, "```") || strings.HasPrefix(trim, "~~~")):
+			fence = trim[:3]
+			continue
+		case fence != "":
+			if strings.HasPrefix(trim, fence) {
+				fence = ""
+			}
+			continue
+		}
+		indent := 0
+		for indent < len(line) && (line[indent] == '\t' || line[indent] == ' ') {
+			indent++
+		}
+		lead := strings.ReplaceAll(line[:indent], "\t", "    ")
+		lines[i] = lead + strings.ReplaceAll(line[indent:], "\t", " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
 func cleanText(s string) string {
 	s = NFC(s)
 	if t := dropControls(s); t != s {

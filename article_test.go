@@ -135,3 +135,23 @@ func TestFigureMarkdownRoundTrip(t *testing.T) {
 		t.Error("a paragraph of text parsed as a figure")
 	}
 }
+
+// No tab character is stored in prose: a tab inside a sentence or a
+// caption becomes a space, one that indents a Markdown line (a nested
+// list) four spaces, and a fenced code block keeps its tabs.
+func TestNormalizedTakesTabsOut(t *testing.T) {
+	a := Article{
+		Headline: "Giá\tlúa",
+		Sapo:     "(TTXVN) –\tGiá lúa tăng.",
+		Body: "Đoạn\tmột.\n\n- Thu nhập\n\t- tăng\tnhanh\n\n![Cầu\ttreo](photo:" + strings.Repeat("a", 64) + ` "Ảnh:` + "\t" + `Nguyễn Văn A")` +
+			"\n\n```\nif x {\n\treturn\n}\n```",
+	}.Normalized()
+	if a.Headline != "Giá lúa" || a.Sapo != "(TTXVN) – Giá lúa tăng." {
+		t.Errorf("headline %q, sapo %q", a.Headline, a.Sapo)
+	}
+	want := "Đoạn một.\n\n- Thu nhập\n    - tăng nhanh\n\n![Cầu treo](photo:" + strings.Repeat("a", 64) + ` "Ảnh: Nguyễn Văn A")` +
+		"\n\n```\nif x {\n\treturn\n}\n```"
+	if a.Body != want {
+		t.Errorf("body\n%q\nwant\n%q", a.Body, want)
+	}
+}

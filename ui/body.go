@@ -160,7 +160,7 @@ func (e *bodyEditor) photoCardFor(fb *figureBlock) fyne.CanvasObject {
 
 func (e *bodyEditor) newText(md string) *textBlock {
 	t := &textBlock{ed: e}
-	t.vn.method, t.vn.legacy = e.method, e.legacy
+	t.vn.method, t.vn.legacy, t.vn.markdown = e.method, e.legacy, true
 	t.initGrow(1, func() {
 		if e.grown != nil {
 			e.grown()

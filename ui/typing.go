@@ -20,10 +20,13 @@ type vnInput struct {
 	method func() vietnamese.Method
 	// legacy asks the user whether to convert pasted legacy text; nil pastes as is.
 	legacy func(d vietnamese.Detection, text string, paste func(string))
-	typer  *vietnamese.Typer
-	row    int
-	col    int
-	text   string
+	// markdown: the field is Markdown (a body paragraph), where a tab that
+	// indents a line is kept as spaces.
+	markdown bool
+	typer    *vietnamese.Typer
+	row      int
+	col      int
+	text     string
 }
 
 // typer returns the field's Typer for the current method, starting a new
@@ -101,7 +104,8 @@ func (v *vnInput) typeShortcut(e *widget.Entry, s fyne.Shortcut) {
 	}
 	text := p.Clipboard.Content()
 	paste := func(t string) {
-		e.TypedShortcut(&fyne.ShortcutPaste{Clipboard: pastedText(fielddesk.NFC(t))})
+		t = fielddesk.CleanTabs(fielddesk.NFC(t), v.markdown)
+		e.TypedShortcut(&fyne.ShortcutPaste{Clipboard: pastedText(t)})
 		v.row, v.col, v.text = e.CursorRow, e.CursorColumn, e.Text
 	}
 	if d, legacy := vietnamese.Detect(text); legacy && v.legacy != nil {
@@ -133,13 +137,19 @@ func (e *vnEntry) TypedKey(k *fyne.KeyEvent) { e.vn.typeKey(&e.Entry, k) }
 // TypedShortcut normalises pasted text and offers to convert legacy text.
 func (e *vnEntry) TypedShortcut(s fyne.Shortcut) { e.vn.typeShortcut(&e.Entry, s) }
 
-// FocusLost ends the word in progress.
+// FocusLost ends the word in progress, as Tab and the cursor keys do.
 func (e *vnEntry) FocusLost() {
 	if e.vn.typer != nil {
+		e.vn.apply(&e.Entry, e.vn.current(&e.Entry).Finish())
 		e.vn.typer.Reset()
 	}
 	e.Entry.FocusLost()
 }
+
+// AcceptsTab is false for every field, one-line or not: Tab and Shift+Tab
+// move between fields (Fyne's multi-line Entry would insert an invisible
+// tab character and keep keyboard users in the field).
+func (e *vnEntry) AcceptsTab() bool { return false }
 
 // typingMethod is the method every field uses now.
 func (u *UI) typingMethod() vietnamese.Method { return u.method }
