@@ -244,6 +244,10 @@ func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom f
 			return fielddesk.Revision{}, fmt.Errorf("photo %s (%s) is not in the data folder: %w", p.Name, p.Hash[:12], fielddesk.ErrNotFound)
 		}
 	}
+	role, _, err := s.role(ctx)
+	if err != nil {
+		return fielddesk.Revision{}, err
+	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 
@@ -253,7 +257,7 @@ func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom f
 	}
 	now := s.now().UTC()
 	var rev fielddesk.Revision
-	err := s.update(func(txn *badger.Txn) error {
+	err = s.update(func(txn *badger.Txn) error {
 		sum, err := getSummary(txn, a.ID)
 		switch {
 		case errors.Is(err, fielddesk.ErrNotFound):
@@ -266,6 +270,12 @@ func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom f
 		case err != nil:
 			return err
 		default:
+			// A state that forbids editing (published, approved for a
+			// correspondent…) forbids it here too: an edit kept only on
+			// this computer would part from what the newsroom has.
+			if err := fielddesk.CanEdit(role, sum.Status); err != nil && status == "" {
+				return err
+			}
 			a.Created = sum.Created
 			if base == "" {
 				base = sum.Head

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -231,5 +232,28 @@ func TestSaveRefusesMissingPhoto(t *testing.T) {
 	_, err := db.Save(context.Background(), fielddesk.Article{Body: body, Photos: []fielddesk.Photo{{Hash: h, Name: "x.jpg"}}}, "")
 	if !errors.Is(err, fielddesk.ErrNotFound) || !strings.Contains(err.Error(), "x.jpg") {
 		t.Fatalf("err = %v, want not found naming x.jpg", err)
+	}
+}
+
+// A state that forbids editing for this device's role forbids saving here
+// too (ErrNotAllowed), so no edit is kept only on this computer; nothing
+// is written.
+func TestSaveRefusedInAStateThatForbidsEditing(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	rev := fielddesk.Revision{ID: fielddesk.NewID(), Saved: time.Now().UTC(), Article: fielddesk.Article{ID: fielddesk.NewID(), Headline: "Đã đăng", Body: "Một.", Language: "vi", Status: fielddesk.StatusPublished}}
+	if _, _, err := db.ApplyPulled(ctx, []Pulled{{Revision: rev, Status: fielddesk.StatusPublished}}, "c"); err != nil {
+		t.Fatal(err)
+	}
+	a := rev.Article
+	a.Body = "Sửa sau khi đăng."
+	if _, err := db.Save(ctx, a, rev.ID); !errors.Is(err, fielddesk.ErrNotAllowed) {
+		t.Fatalf("save of a published article: %v, want ErrNotAllowed", err)
+	}
+	if got, _ := db.Latest(ctx, a.ID); got.ID != rev.ID {
+		t.Errorf("the head moved to %s", got.ID)
+	}
+	if _, err := db.Restore(ctx, a.ID, rev.ID); !errors.Is(err, fielddesk.ErrNotAllowed) {
+		t.Errorf("restore in a published article: %v, want ErrNotAllowed", err)
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -329,6 +330,12 @@ func (e *editor) afterSave(rev fielddesk.Revision, err error, edits int) {
 	if err == nil && edits < e.saved {
 		return // a newer save (made while this one ran) already counts
 	}
+	if errors.Is(err, fielddesk.ErrNotAllowed) && e.article.ID != "" {
+		// The article moved into a state that forbids editing before this
+		// save (a sync brought it): the text goes into a new draft.
+		e.u.reloadOpen(true)
+		return
+	}
 	if err != nil {
 		e.u.status.SetText(fmt.Sprintf(lang.L("Not saved: %s. Your text is still here; FieldDesk tries again in a few seconds."), explainLine(err)))
 		e.u.status.Importance = widget.DangerImportance
@@ -374,6 +381,14 @@ func (e *editor) saveBlocking() error {
 		return nil
 	}
 	rev, err := e.u.backend.Save(e.u.ctx, a, e.base)
+	if errors.Is(err, fielddesk.ErrNotAllowed) && a.ID != "" {
+		// The article can no longer change here (a sync brought a state
+		// that forbids it): the text is kept as a new draft.
+		a.ID, a.Status, a.Created, a.Conflicts = "", "", time.Time{}, nil
+		e.session++
+		e.article, e.base = fielddesk.Article{Status: fielddesk.StatusDraft}, ""
+		rev, err = e.u.backend.Save(e.u.ctx, a, "")
+	}
 	if err != nil {
 		return err
 	}

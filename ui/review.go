@@ -887,6 +887,11 @@ func (u *UI) reloadOpen(review bool) {
 		if err != nil || session != e.session {
 			return
 		}
+		role := u.role()
+		if fielddesk.CanEdit(role, rev.Article.Status) != nil && fielddesk.CanEdit(role, e.article.Status) == nil {
+			e.lockedByNewsroom(rev)
+			return
+		}
 		switch {
 		case rev.ID != base && !e.dirty():
 			e.show(rev)
@@ -898,6 +903,48 @@ func (u *UI) reloadOpen(review bool) {
 			u.loadReview()
 		}
 	})
+}
+
+// lockedByNewsroom follows the open article into a state that forbids
+// editing it (published, spiked, approved for its correspondent) that came
+// with a sync. Untouched, it turns read-only at once, saying why. With
+// words typed here and not yet saved (typed in the race), the form
+// becomes a new draft holding them, saved like any new article, and the
+// newsroom's article stays as the newsroom has it: nothing typed is kept
+// apart where nobody would see it, nor dropped.
+func (e *editor) lockedByNewsroom(rev fielddesk.Revision) {
+	u := e.u
+	if !e.dirty() {
+		e.show(rev)
+		if err := u.editLocked(); err != nil {
+			u.status.SetText(explain(err))
+		}
+		return
+	}
+	headline := rev.Article.Headline
+	if e.timer != nil {
+		e.timer.Stop()
+	}
+	e.stopMaxWait()
+	if e.retry != nil {
+		e.retry.Stop()
+	}
+	e.session++ // answers for the old article no longer apply to the form
+	e.article = fielddesk.Article{Status: fielddesk.StatusDraft}
+	e.base, e.savedAt, e.conflicts = "", time.Time{}, nil
+	e.saving, e.again = false, false
+	u.updateSendButton()
+	u.setTitle("")
+	if u.review.reading {
+		u.setReading(false)
+	}
+	u.list.UnselectAll()
+	e.changed()
+	msg := fmt.Sprintf(lang.L("The newsroom made “%s” %s while you were writing. What you typed is kept here, as a new draft; the newsroom's article is unchanged."),
+		headline, strings.ToLower(statusName(rev.Article.Status)))
+	u.status.SetText(msg)
+	dialog.ShowInformation(lang.L("Kept as a new draft"), msg, u.win)
+	u.loadReview()
 }
 
 // queueLine is the list's second line for an article in the review queue.

@@ -1,0 +1,111 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fielddesk/fielddesk"
+)
+
+// A sync brings "published" for the article open on a correspondent's
+// desk. Untouched, it turns read-only at once and says why. With words
+// typed in the race (not yet saved), they are kept in a new draft and the
+// newsroom's article stays as the newsroom has it.
+func TestArticleLockedByASyncStaysWhatTheNewsroomHas(t *testing.T) {
+	for _, typed := range []bool{false, true} {
+		name := map[bool]string{false: "untouched", true: "typed in the race"}[typed]
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t)
+			h.u.AutosaveDelay, h.u.AutosaveMaxWait = time.Hour, time.Hour // the race: nothing saved yet
+			s := &fakeSyncer{status: fielddesk.SyncStatus{Configured: true, User: "lethib", Role: fielddesk.RoleCorrespondent}}
+			h.u.SetSyncer(s)
+			h.login(fielddesk.RoleCorrespondent)
+			sent := h.arrive(fielddesk.Article{Headline: "Giá lúa tăng", Body: "Đoạn một."}, fielddesk.StatusSubmitted)
+			h.u.refreshList()
+			h.settle()
+			h.u.list.Select(0)
+			h.settle()
+			if !h.u.editorPane.Visible() || h.u.ed.article.ID != sent.Article.ID {
+				t.Fatal("the sent article is not open for editing")
+			}
+			if typed {
+				first := h.u.ed.body.FirstText()
+				h.u.win.Canvas().Focus(first)
+				first.CursorColumn = len([]rune(first.Text))
+				typeKeys(first, " Thêm câu mới.")
+			}
+			h.arrive(sent.Article, fielddesk.StatusPublished)
+			h.u.showSync(fielddesk.SyncStatus{Configured: true, User: "lethib", Role: fielddesk.RoleCorrespondent, LastSync: time.Now()})
+			h.settle()
+
+			ctx := context.Background()
+			published, err := h.desk.Latest(ctx, sent.Article.ID)
+			if err != nil || published.Article.Body != "Đoạn một." || published.Article.Status != fielddesk.StatusPublished {
+				t.Fatalf("the newsroom's article became %q (%s, %v)", published.Article.Body, published.Article.Status, err)
+			}
+			if !typed {
+				if h.u.editorPane.Visible() {
+					t.Error("the published article is still editable")
+				}
+				if !strings.Contains(h.u.status.Text, "can no longer change") {
+					t.Errorf("status line: %q", h.u.status.Text)
+				}
+				return
+			}
+			if h.u.ed.article.ID == sent.Article.ID || !h.u.editorPane.Visible() {
+				t.Fatalf("the form still edits the published article")
+			}
+			if !strings.Contains(h.u.status.Text, "kept here, as a new draft") {
+				t.Errorf("status line: %q", h.u.status.Text)
+			}
+			h.u.ed.saveNow()
+			h.settle()
+			list, err := h.desk.List(ctx)
+			if err != nil || len(list) != 2 {
+				t.Fatalf("%d articles, want the published one and a new draft (%v)", len(list), err)
+			}
+			var draft fielddesk.Summary
+			for _, a := range list {
+				if a.ID != sent.Article.ID {
+					draft = a
+				}
+			}
+			rev, err := h.desk.Latest(ctx, draft.ID)
+			if err != nil || rev.Article.Status != fielddesk.StatusDraft || rev.Article.Body != "Đoạn một. Thêm câu mới." || rev.Article.Headline != "Giá lúa tăng" {
+				t.Errorf("the new draft: %+v %v", rev.Article, err)
+			}
+			if h.u.ed.article.ID != draft.ID {
+				t.Errorf("the form edits %q, want the new draft %q", h.u.ed.article.ID, draft.ID)
+			}
+		})
+	}
+}
+
+// A save that reaches the store after the state changed is refused there
+// (ErrNotAllowed), and its text goes into a new draft instead of retrying
+// forever.
+func TestSaveRefusedByTheStateBecomesADraft(t *testing.T) {
+	h := newHarness(t)
+	h.login(fielddesk.RoleCorrespondent)
+	sent := h.arrive(fielddesk.Article{Headline: "Giá lúa tăng", Body: "Đoạn một."}, fielddesk.StatusSubmitted)
+	h.u.refreshList()
+	h.settle()
+	h.u.list.Select(0)
+	h.settle()
+	h.arrive(sent.Article, fielddesk.StatusPublished) // no sync news yet: the form does not know
+	first := h.u.ed.body.FirstText()
+	h.u.win.Canvas().Focus(first)
+	first.CursorColumn = len([]rune(first.Text))
+	typeKeys(first, " Câu nữa.")
+	h.pumpFor(300 * time.Millisecond)
+	h.settle()
+	list, _ := h.desk.List(context.Background())
+	if len(list) != 2 || h.u.ed.article.ID == sent.Article.ID || h.u.ed.article.ID == "" {
+		t.Fatalf("%d articles, form on %q: the refused text did not become a saved draft", len(list), h.u.ed.article.ID)
+	}
+	if rev, _ := h.desk.Latest(context.Background(), h.u.ed.article.ID); rev.Article.Body != "Đoạn một. Câu nữa." {
+		t.Errorf("the draft holds %q", rev.Article.Body)
+	}
+}
