@@ -27,6 +27,7 @@ test-deps:
 ## test: everything CI checks
 test: test-deps fmt-check vet
 	$(GO) test -race -tags $(TAGS) -count=1 ./...
+	cd internal/earlyenv && $(GO) vet . && $(GO) test -race -count=1 .
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

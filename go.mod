@@ -20,6 +20,7 @@ require (
 )
 
 require (
+	fielddesk.local/earlyenv v0.0.0
 	fyne.io/systray v1.11.1-0.20250603113521-ca66a66d8b58 // indirect
 	github.com/BurntSushi/toml v1.5.0 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
@@ -59,3 +60,5 @@ require (
 	golang.org/x/net v0.62.0 // indirect
 	google.golang.org/protobuf v1.36.7 // indirect
 )
+
+replace fielddesk.local/earlyenv => ./internal/earlyenv

@@ -15,6 +15,8 @@ import (
 	"time"
 	_ "time/tzdata" // datelines in Asia/Ho_Chi_Minh even where the system has no zoneinfo
 
+	_ "fielddesk.local/earlyenv" // before Fyne reads the locale: see the package
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/container"

@@ -183,3 +183,28 @@ func waitFor(t *testing.T, limit time.Duration, what string, ok func() bool) {
 		time.Sleep(200 * time.Millisecond)
 	}
 }
+
+// A headless command prints its answer and nothing else under the C.UTF-8
+// locale of containers, CI and ssh sessions (Fyne, linked into the same
+// binary, used to log three lines about the locale before main ran).
+func TestHeadlessCommandIsQuietUnderTheCLocale(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "--data", t.TempDir(), "list", "--json")
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "LANGUAGE=") && !strings.HasPrefix(kv, "LC_") && !strings.HasPrefix(kv, "LANG=") {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = append(env, "FIELDDESK_RUN_MAIN=1", "LANG=C.UTF-8")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("list: %v\n%s", err, stderr.String())
+	}
+	if stderr.Len() > 0 {
+		t.Errorf("list printed on stderr:\n%s", stderr.String())
+	}
+	if got := strings.TrimSpace(stdout.String()); got != "[]" {
+		t.Errorf("list --json on an empty folder printed %q", got)
+	}
+}

@@ -1,0 +1,3 @@
+module fielddesk.local/earlyenv
+
+go 1.26
