@@ -1,6 +1,6 @@
 # FieldDesk. `make run` and `make test` are all a newcomer needs (see README.md).
 GO      ?= go
-TAGS    := migrated_fynedo
+TAGS    := migrated_fynedo,no_animations
 BIN     := bin
 ARGS    ?=
 export LANG := $(if $(filter-out C POSIX,$(LANG)),$(LANG),C.UTF-8)

@@ -107,18 +107,36 @@ func (u *UI) historyDialog(id fielddesk.ID, hist []fielddesk.RevisionInfo) {
 		show(i)
 	}
 	restore.OnTapped = func() {
-		var rev fielddesk.Revision
-		var err error
-		u.background(func() { rev, err = u.backend.Restore(u.ctx, id, selected) }, func() {
-			if err != nil {
-				u.showError(lang.L("Could not restore"), err)
-				return
+		var chosen fielddesk.RevisionInfo
+		for _, h := range hist {
+			if h.ID == selected {
+				chosen = h
 			}
-			d.Hide()
-			u.ed.show(rev)
-			u.updateListItem(rev)
-			u.status.SetText(fmt.Sprintf(lang.L("Restored the version of %s as a new version"), rev.Saved.Local().Format("15:04:05")))
-		})
+		}
+		// Named by the version restored, never by the time of restoring.
+		when := chosen.Saved.Local().Format("02/01/2006 15:04:05")
+		ask := dialog.NewConfirm(lang.L("Restore this version?"),
+			fmt.Sprintf(lang.L("The text of %s (%s) becomes the article's text again. The text now is kept in the history."), when, u.wordCount(chosen.Words)),
+			func(ok bool) {
+				if !ok {
+					return
+				}
+				var rev fielddesk.Revision
+				var err error
+				u.background(func() { rev, err = u.backend.Restore(u.ctx, id, chosen.ID) }, func() {
+					if err != nil {
+						u.showError(lang.L("Could not restore"), err)
+						return
+					}
+					d.Hide()
+					u.ed.show(rev)
+					u.updateListItem(rev)
+					u.status.SetText(fmt.Sprintf(lang.L("Restored the version of %s as a new version"), when))
+				})
+			}, u.win)
+		ask.SetConfirmText(lang.L("Restore"))
+		ask.SetDismissText(lang.L("Cancel"))
+		ask.Show()
 	}
 	split := container.NewHSplit(list, container.NewBorder(changes, restore, nil, nil, container.NewVScroll(preview)))
 	split.Offset = 0.35

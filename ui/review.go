@@ -193,6 +193,8 @@ func (u *UI) drawReview(r fielddesk.Review) {
 
 	p.actions.RemoveAll()
 	buttons := container.NewHBox()
+	// Spike and kill sit apart, at the row's far end, never next to take.
+	dangerous := container.NewHBox()
 	for _, a := range fielddesk.ActionsFor(u.role(), r.Status) {
 		if a == fielddesk.ActionSend && r.Status == fielddesk.StatusDraft {
 			continue // the Send button above does this
@@ -203,6 +205,8 @@ func (u *UI) drawReview(r fielddesk.Review) {
 		}
 		if a == fielddesk.ActionKill || a == fielddesk.ActionSpike {
 			b.Importance = widget.DangerImportance
+			dangerous.Add(b)
+			continue
 		}
 		buttons.Add(b)
 	}
@@ -218,8 +222,8 @@ func (u *UI) drawReview(r fielddesk.Review) {
 		}
 		buttons.Add(widget.NewButtonWithIcon(label, theme.DocumentCreateIcon(), u.toggleReading))
 	}
-	if len(buttons.Objects) > 0 {
-		p.actions.Add(buttons)
+	if len(buttons.Objects) > 0 || len(dangerous.Objects) > 0 {
+		p.actions.Add(container.NewBorder(nil, nil, nil, dangerous, buttons))
 	}
 	if locked != nil {
 		p.actions.Add(locked) // a wrapping label needs the row's width: below the buttons
@@ -602,10 +606,37 @@ func (u *UI) act(a fielddesk.Action) {
 		return
 	}
 	if a == fielddesk.ActionRequestChanges || a == fielddesk.ActionKill {
-		u.askNote(a)
+		u.askNote(a) // the note's dialog is the confirmation
+		return
+	}
+	if a == fielddesk.ActionPublish || a == fielddesk.ActionSpike {
+		u.confirmDecision(a)
 		return
 	}
 	u.decide(a, "")
+}
+
+// confirmDecision asks before a decision that cannot be taken back
+// (publishing puts the article before readers at once; a spike takes it
+// out of the queue), naming the article, with the safe choice focused.
+func (u *UI) confirmDecision(a fielddesk.Action) {
+	headline := u.ed.article.Headline
+	if h := strings.TrimSpace(u.ed.headline.Text); h != "" {
+		headline = h
+	}
+	title, msg, yes := lang.L("Publish this article?"), lang.L("“%s” goes on the newsroom's site, feed and partners at once."), lang.L("Publish")
+	if a == fielddesk.ActionSpike {
+		title, msg, yes = lang.L("Spike this article?"), lang.L("“%s” leaves the review queue and will not be published; its correspondent is told."), lang.L("Spike")
+	}
+	id := u.ed.article.ID
+	d := dialog.NewConfirm(title, fmt.Sprintf(msg, headline), func(ok bool) {
+		if ok && u.ed.article.ID == id {
+			u.decide(a, "")
+		}
+	}, u.win)
+	d.SetConfirmText(yes)
+	d.SetDismissText(lang.L("Cancel"))
+	d.Show()
 }
 
 func contains(list []fielddesk.Action, a fielddesk.Action) bool {

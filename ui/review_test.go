@@ -399,3 +399,43 @@ func sha256hex(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
+
+// Publishing and spiking ask first, naming the article; the shortcut
+// alone (Alt+P) publishes nothing, and Cancel leaves the article as it was.
+func TestPublishAndSpikeAskFirst(t *testing.T) {
+	h := newHarness(t)
+	h.u.SetSyncer(&fakeSyncer{status: fielddesk.SyncStatus{Configured: true, User: "tbt", Role: fielddesk.RoleEditor}})
+	h.login(fielddesk.RoleEditor)
+	h.arrive(fielddesk.Article{Headline: "Lũ ở Yên Bái", Body: "Nước lên."}, fielddesk.StatusApproved)
+	h.u.refreshList()
+	h.settle()
+	h.u.list.Select(0)
+	h.settle()
+	status := func() fielddesk.Status {
+		r, err := h.desk.ReviewOf(context.Background(), h.u.ed.article.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Status
+	}
+	h.shortcut(fyne.KeyP, fyne.KeyModifierAlt)
+	h.settle()
+	if status() != fielddesk.StatusApproved {
+		t.Fatal("Alt+P published without asking")
+	}
+	if txt := labelTexts(t, h.u.win.Canvas().Overlays().Top()); !strings.Contains(txt, "“Lũ ở Yên Bái” goes on the newsroom's site") {
+		t.Errorf("the confirmation says %q", txt)
+	}
+	test.Tap(findButton(h.u.win.Canvas(), "Cancel"))
+	h.settle()
+	if status() != fielddesk.StatusApproved || h.u.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("Cancel did not leave the article approved")
+	}
+	h.shortcut(fyne.KeyP, fyne.KeyModifierAlt)
+	h.settle()
+	test.Tap(findButton(h.u.win.Canvas(), "Publish"))
+	h.settle()
+	if status() != fielddesk.StatusPublished {
+		t.Errorf("after the confirmation: %s", status())
+	}
+}

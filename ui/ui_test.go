@@ -302,7 +302,20 @@ func TestHistoryRestore(t *testing.T) {
 	}
 	test.Tap(restore)
 	h.settle()
+	// An irreversible step: asked first, nothing restored yet.
+	if h.latest().Article.Headline != "Bản hai" {
+		t.Fatal("restored before the confirmation")
+	}
+	confirm := findButton(u.win.Canvas(), "Restore")
+	if confirm == nil {
+		t.Fatal("no confirmation of the restore")
+	}
+	test.Tap(confirm)
+	h.settle()
 	rev := h.latest()
+	if want := "Restored the version of " + first.Saved.Local().Format("02/01/2006 15:04:05"); !strings.HasPrefix(u.status.Text, want) {
+		t.Errorf("status %q, want it to name the version restored (%s)", u.status.Text, want)
+	}
 	if rev.Article.Headline != "Bản một" || rev.ID == first.ID {
 		t.Fatalf("after restore the newest revision is %q (%s)", rev.Article.Headline, rev.ID)
 	}
