@@ -29,11 +29,12 @@ type editor struct {
 	// review pane resolves them).
 	conflicts []fielddesk.Conflict
 
-	headline, agency, byline, category, location, tags *vnEntry
-	sapo                                               *growField
-	language                                           *widget.Select
-	body                                               *bodyEditor
-	sapoHint                                           *widget.Label
+	agency, byline, category, location, tags *vnEntry
+	headline                                 *lineField
+	sapo                                     *growField
+	language                                 *widget.Select
+	body                                     *bodyEditor
+	sapoHint                                 *widget.Label
 
 	// article holds what the form does not: ID, creation time, status.
 	article fielddesk.Article
@@ -63,14 +64,17 @@ func newEditor(u *UI) *editor {
 		en.OnChanged = func(string) { e.changed() }
 		return en
 	}
-	e.headline = line(lang.L("Headline"))
-	e.headline.TextStyle.Bold = true
 	relayout := func() {
 		if e.content != nil {
 			e.content.Refresh()
 			e.body.updateVisible()
 		}
 	}
+	// Vietnamese headlines are long: the headline wraps over as many lines as it needs.
+	e.headline = newLineField(relayout, vnInput{method: u.typingMethod, legacy: u.askConvert}, func() { u.win.Canvas().FocusNext() })
+	e.headline.SetPlaceHolder(lang.L("Headline"))
+	e.headline.TextStyle.Bold = true
+	e.headline.OnChanged = func(string) { e.headline.fit(); e.changed() }
 	e.sapo = newGrowField(2, relayout, vnInput{method: u.typingMethod, legacy: u.askConvert})
 	e.sapo.SetPlaceHolder(lang.L("Sapo: the lead paragraph, in one or two sentences"))
 	e.sapo.OnChanged = func(string) { e.sapo.fit(); e.changed() }
@@ -97,7 +101,7 @@ func newEditor(u *UI) *editor {
 	e.sapoHint.Importance = widget.WarningImportance
 	e.sapoHint.Wrapping = fyne.TextWrapWord
 	e.sapoHint.Hide()
-	form := container.NewVBox(e.headline, withScrollPass(e.sapo, docScroll), e.sapoHint, meta, widget.NewSeparator(), bodyLabel, e.body.box, newTail(e.body))
+	form := container.NewVBox(withScrollPass(e.headline, docScroll), withScrollPass(e.sapo, docScroll), e.sapoHint, meta, widget.NewSeparator(), bodyLabel, e.body.box, newTail(e.body))
 	e.content = container.NewVScroll(container.NewPadded(form))
 	e.body.attachScroll(e.content)
 	return e
@@ -169,7 +173,7 @@ func (e *editor) goTo(p editPlace) {
 		obj = f.(fyne.CanvasObject)
 	}
 	if target == nil {
-		target, entry, obj, p = e.headline, &e.headline.Entry, e.headline, editPlace{}
+		target, entry, obj, p = e.headline, &e.headline.Entry, fyne.CanvasObject(e.headline), editPlace{}
 	}
 	lines := strings.Split(entry.Text, "\n")
 	entry.CursorRow = max(0, min(p.row, len(lines)-1))
@@ -540,15 +544,13 @@ func (e *editor) photoCard(f fielddesk.Figure, fb *figureBlock) fyne.CanvasObjec
 	} else {
 		e.cards[f.Hash] = append(e.cards[f.Hash], img)
 	}
-	caption := e.u.newEntry("")
-	caption.MultiLine = true
-	caption.Wrapping = fyne.TextWrapWord
-	caption.SetMinRowsVisible(2)
+	// A caption shows whole: it grows with its text.
+	caption := newGrowField(2, e.body.grown, vnInput{method: e.u.typingMethod, legacy: e.u.askConvert})
 	caption.SetPlaceHolder(lang.L("Caption: what the photo shows"))
 	caption.SetText(f.Caption)
 	credit := e.u.newEntry(lang.L("Photographer (credit)"))
 	credit.SetText(f.Credit)
-	update := func(string) { e.body.UpdateFigure(fb, caption.Text, credit.Text) }
+	update := func(string) { caption.fit(); e.body.UpdateFigure(fb, caption.Text, credit.Text) }
 	caption.OnChanged, credit.OnChanged = update, update
 	name := f.Hash[:12]
 	if p, ok := e.photos[f.Hash]; ok {

@@ -36,7 +36,7 @@ func (g *growEntry) fit() {
 		return
 	}
 	g.lastText, g.lastW = g.Text, w
-	rows := max(g.minRows, wrappedRows(g.Text, w-2*theme.InnerPadding()-theme.InputBorderSize()*2))
+	rows := max(g.minRows, wrappedRows(g.Text, w-2*theme.InnerPadding()-theme.InputBorderSize()*2, g.TextStyle))
 	if rows != g.rows {
 		g.rows = rows
 		g.SetMinRowsVisible(rows)
@@ -48,12 +48,11 @@ func (g *growEntry) fit() {
 
 // wrappedRows counts the lines text takes when word-wrapped to width, the way
 // Fyne wraps: at spaces, and inside words longer than a line.
-func wrappedRows(text string, width float32) int {
+func wrappedRows(text string, width float32, style fyne.TextStyle) int {
 	if width <= 0 {
 		return 1
 	}
 	size := theme.TextSize()
-	style := fyne.TextStyle{}
 	space := fyne.MeasureText(" ", size, style).Width
 	rows := 0
 	for _, line := range strings.Split(text, "\n") {
@@ -97,4 +96,41 @@ func newGrowField(minRows int, onGrow func(), vn vnInput) *growField {
 func (f *growField) Resize(s fyne.Size) {
 	f.Entry.Resize(s)
 	f.fit()
+}
+
+// lineField is a field of one line of text that wraps to show all of it
+// (the headline): Enter goes on to the next field (next), and a new line
+// never gets in, typed or pasted.
+type lineField struct {
+	growField
+	next func()
+}
+
+func newLineField(onGrow func(), vn vnInput, next func()) *lineField {
+	f := &lineField{next: next}
+	f.vn = vn
+	f.vn.oneLine = true
+	f.initGrow(1, onGrow)
+	f.ExtendBaseWidget(f)
+	return f
+}
+
+// TypedKey moves on to the next field on Enter.
+func (f *lineField) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter {
+		f.vn.apply(&f.Entry, f.vn.current(&f.Entry).Finish())
+		if f.next != nil {
+			f.next()
+		}
+		return
+	}
+	f.growField.TypedKey(k)
+}
+
+// TypedRune keeps new lines out.
+func (f *lineField) TypedRune(r rune) {
+	if r == '\n' || r == '\r' {
+		return
+	}
+	f.growField.TypedRune(r)
 }

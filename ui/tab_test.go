@@ -34,7 +34,7 @@ func TestTabMovesBetweenFields(t *testing.T) {
 	c := u.win.Canvas()
 	ed := u.ed
 	c.Focus(ed.headline)
-	typeLikeDriver(ed.headline, "Gia lua")
+	typeLikeDriver(&ed.headline.vnEntry, "Gia lua")
 	pressTab(c, false)
 	if c.Focused() != ed.sapo {
 		t.Fatalf("Tab in the headline went to %T, want the sapo", c.Focused())
@@ -56,11 +56,11 @@ func TestTabMovesBetweenFields(t *testing.T) {
 	u.ed.addPhoto("anh.jpg", func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
 	h.settle()
 	pressTab(c, false)
-	caption, ok := c.Focused().(*vnEntry)
+	caption, ok := c.Focused().(*growField)
 	if !ok || caption.PlaceHolder != "Caption: what the photo shows" {
 		t.Fatalf("Tab after the paragraph went to %T, want the photo's caption", c.Focused())
 	}
-	typeLikeDriver(caption, "Cau treo")
+	typeLikeDriver(&caption.vnEntry, "Cau treo")
 	pressTab(c, false)
 	credit, ok := c.Focused().(*vnEntry)
 	if !ok || credit.PlaceHolder != "Photographer (credit)" {

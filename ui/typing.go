@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -23,10 +24,13 @@ type vnInput struct {
 	// markdown: the field is Markdown (a body paragraph), where a tab that
 	// indents a line is kept as spaces.
 	markdown bool
-	typer    *vietnamese.Typer
-	row      int
-	col      int
-	text     string
+	// oneLine: the field holds one line (the headline); a pasted new line
+	// becomes a space.
+	oneLine bool
+	typer   *vietnamese.Typer
+	row     int
+	col     int
+	text    string
 }
 
 // typer returns the field's Typer for the current method, starting a new
@@ -105,6 +109,9 @@ func (v *vnInput) typeShortcut(e *widget.Entry, s fyne.Shortcut) {
 	text := p.Clipboard.Content()
 	paste := func(t string) {
 		t = fielddesk.CleanTabs(fielddesk.NFC(t), v.markdown)
+		if v.oneLine {
+			t = strings.Join(strings.Fields(t), " ")
+		}
 		e.TypedShortcut(&fyne.ShortcutPaste{Clipboard: pastedText(t)})
 		v.row, v.col, v.text = e.CursorRow, e.CursorColumn, e.Text
 	}

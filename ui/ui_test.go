@@ -601,7 +601,7 @@ func TestTelexInEveryField(t *testing.T) {
 		t.Fatalf("default typing method = %s, want telex", u.method)
 	}
 	// The driver sends a key event beside every typed character, as GLFW does.
-	typeLikeDriver(u.ed.headline, "Vieejt Nam")
+	typeLikeDriver(&u.ed.headline.vnEntry, "Vieejt Nam")
 	test.Type(u.ed.body.FirstText(), "Dduwowngf leen thoon ddax xong, xem Facebook.")
 	test.Type(u.ed.sapo, "(TTXVN) Nuwowcs soong Hoongf")
 	if got := u.ed.headline.Text; got != "Việt Nam" {

@@ -84,7 +84,7 @@ func TestWindowAndArticleComeBack(t *testing.T) {
 	h := newHarnessWith(t, test.NewTempApp(t), dir, func(u *UI) { u.SetScreen(screen) })
 	ed := h.u.ed
 	h.u.win.Canvas().Focus(ed.headline)
-	typeLikeDriver(ed.headline, "Mua lua")
+	typeLikeDriver(&ed.headline.vnEntry, "Mua lua")
 	first := ed.body.FirstText()
 	h.u.win.Canvas().Focus(first)
 	typeKeys(first, "Đoạn một.\n\nĐoạn hai.\n\nĐoạn ba có nhiều chữ.")
