@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 n=${1:-10000}
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
-go build -tags migrated_fynedo -o bin/fielddesk ./cmd/fielddesk
+go build -tags migrated_fynedo,no_animations -o bin/fielddesk ./cmd/fielddesk
 go test ./store -run '^TestSeed$' -count=1 -args -seed.dir="$data" -seed.n="$n" >/dev/null
 disp=:$((200 + RANDOM % 300))
 Xvfb "$disp" -screen 0 1366x768x24 -nolisten tcp >/dev/null 2>&1 &

@@ -75,6 +75,10 @@ type UI struct {
 
 	settings folderSettings
 	screen   Screen
+	menuRole fielddesk.Role // the role the Review menu was made for
+	// headlines are the headlines seen in the list, by article, to name an
+	// article the list does not show now (a search, the queue).
+	headlines map[fielddesk.ID]string
 
 	review      *reviewPane
 	editorPane  fyne.CanvasObject
@@ -96,6 +100,7 @@ func newUI(a fyne.App, backend Backend, do func(func())) *UI {
 		AutosaveDelay: 1500 * time.Millisecond, AutosaveMaxWait: 1500 * time.Millisecond, PreviewDelay: 250 * time.Millisecond, FilterDelay: 250 * time.Millisecond,
 		RetryDelay: 5 * time.Second,
 		thumbs:     map[string]string{}, thumbsAsked: map[string]bool{}, notified: map[fielddesk.ID]bool{},
+		headlines:    map[fielddesk.ID]string{},
 		previewShown: true,
 	}
 	u.work.do = do
@@ -292,9 +297,11 @@ func (u *UI) menu() *fyne.MainMenu {
 	)
 	alt := fyne.KeyModifierAlt
 	review := fyne.NewMenu(lang.L("Review"))
+	role := u.role()
+	u.menuRole = role
 	for _, a := range fielddesk.Actions() {
-		if a == fielddesk.ActionSend {
-			continue // File › Send to newsroom, Ctrl+Enter
+		if a == fielddesk.ActionSend || !roleMayEver(a, role) {
+			continue // File › Send to newsroom, Ctrl+Enter; another role's actions
 		}
 		review.Items = append(review.Items, item(actionLabel(a), shortcut(actionKeys[a], alt), func() { u.act(a) }))
 	}
@@ -321,6 +328,10 @@ func (u *UI) background(work func(), done func()) {
 	u.work.run(work, func() {
 		u.busyJobs--
 		if u.busyJobs == 0 {
+			// Stop first: a hidden ProgressBarInfinite is never refreshed,
+			// so Hide alone leaves its animation repainting the whole
+			// window 60 times a second (a core's worth with a long article).
+			u.busy.Stop()
 			u.busy.Hide()
 		}
 		if done != nil {
@@ -374,6 +385,9 @@ func (u *UI) refreshList() {
 			u.queueLabel.Hide()
 		}
 		u.items = items
+		for _, it := range items {
+			u.headlines[it.ID] = it.Headline
+		}
 		u.list.UnselectAll()
 		u.list.Refresh()
 		u.selectCurrent()
@@ -502,8 +516,12 @@ func (u *UI) updateCounts(a fielddesk.Article) {
 	speed := u.settingInt(prefReadingSpeed, DefaultReadingSpeed)
 	minutes := max(1, (words+speed/2)/max(speed, 1))
 	lng := uiLanguage()
-	u.words.SetText(fmt.Sprintf(lang.L("%s words · %d min read · sapo %s characters"),
-		vietnamese.FormatInt(words, lng), minutes, vietnamese.FormatInt(utf8.RuneCountInString(a.Sapo), lng)))
+	if words == 0 {
+		u.words.SetText(lang.L("No words yet"))
+	} else {
+		u.words.SetText(fmt.Sprintf(lang.L("%s words · %d min read · sapo %s characters"),
+			vietnamese.FormatInt(words, lng), minutes, vietnamese.FormatInt(utf8.RuneCountInString(a.Sapo), lng)))
+	}
 	if words > LongArticleWords && strings.TrimSpace(a.Sapo) == "" {
 		u.ed.sapoHint.SetText(fmt.Sprintf(lang.L("This article has %s words: readers and editors expect a sapo."), vietnamese.FormatInt(words, lng)))
 		u.ed.sapoHint.Show()

@@ -351,6 +351,7 @@ func (e *editor) afterSave(rev fielddesk.Revision, err error, edits int) {
 		return
 	}
 	wasNew := e.article.ID == ""
+	e.u.headlines[rev.Article.ID] = rev.Article.Headline
 	e.article.ID = rev.Article.ID
 	e.article.Created = rev.Article.Created
 	e.article.Status = rev.Article.Status

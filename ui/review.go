@@ -741,6 +741,17 @@ func explainWorkflow(err error) (string, bool) {
 	return fmt.Sprintf(lang.L("“%s” is not possible while the article is “%s”."), actionLabel(te.Action), statusName(te.From)), true
 }
 
+// roleMayEver reports whether a role may take an action from some state
+// (the Review menu lists only those).
+func roleMayEver(a fielddesk.Action, r fielddesk.Role) bool {
+	for _, t := range fielddesk.Transitions {
+		if t.Action == a && roleMay(t, r) {
+			return true
+		}
+	}
+	return false
+}
+
 func roleMay(t fielddesk.Transition, r fielddesk.Role) bool {
 	for _, x := range t.Roles {
 		if x == r {

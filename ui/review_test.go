@@ -353,7 +353,15 @@ func TestWorkflowRefusalsAndLockedText(t *testing.T) {
 	if txt := labelTexts(t, h.u.review.scroll); !strings.Contains(txt, "ask the editor to request changes") {
 		t.Errorf("the pane does not say why the text is locked:\n%s", txt)
 	}
-	h.shortcut(fyne.KeyP, fyne.KeyModifierAlt) // publish: not a correspondent's
+	// Publish is not a correspondent's: neither in the menu nor on Alt+P.
+	for _, m := range h.u.win.MainMenu().Items {
+		for _, it := range m.Items {
+			if it.Shortcut != nil && it.Shortcut.ShortcutName() == shortcut(fyne.KeyP, fyne.KeyModifierAlt).ShortcutName() {
+				t.Errorf("a correspondent's menu has %q on Alt+P", it.Label)
+			}
+		}
+	}
+	h.u.act(fielddesk.ActionPublish) // a button left from another role
 	h.settle()
 	if got := h.u.status.Text; got != "As a correspondent you cannot do “Publish”." {
 		t.Errorf("status line: %q", got)

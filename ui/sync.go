@@ -131,6 +131,9 @@ func (u *UI) showSync(s fielddesk.SyncStatus) {
 	}
 	p.shown = s
 	p.draws++
+	if u.win != nil && u.menuRole != u.role() {
+		u.win.SetMainMenu(u.menu()) // the Review menu lists the new role's actions
+	}
 	if u.syncer == nil || !s.Configured {
 		p.state.SetText(lang.L("Not connected to a newsroom: articles stay on this computer."))
 		p.waiting.Hide()
@@ -268,13 +271,16 @@ func sizeText(n int64, lg string) string {
 }
 
 // headlineOf names an article from the list (or by its ID).
+// headlineOf names an article by its headline for the sync area, never
+// by its ID.
 func (u *UI) headlineOf(id fielddesk.ID) string {
-	for _, it := range u.items {
-		if it.ID == id && it.Headline != "" {
-			return "“" + it.Headline + "”"
-		}
+	if id == u.ed.article.ID && strings.TrimSpace(u.ed.headline.Text) != "" {
+		return "“" + strings.TrimSpace(u.ed.headline.Text) + "”"
 	}
-	return string(id)
+	if h := u.headlines[id]; h != "" {
+		return "“" + h + "”"
+	}
+	return lang.L("an article without a headline")
 }
 
 func (u *UI) photoName(ph fielddesk.PhotoProgress) string {

@@ -279,3 +279,46 @@ func TestLoginDialogTrustsACertificateOnRequest(t *testing.T) {
 		t.Errorf("after trusting: logins %v, dialog open %v", s.logins, h.u.win.Canvas().Overlays().Top() != nil)
 	}
 }
+
+// The Review menu lists what this person's role may do (a correspondent
+// sees no Publish), and changes with the role; the sync area names an
+// article by its headline, never by its ID, even when the list shows
+// only a search.
+func TestMenusAndNamesFollowThePerson(t *testing.T) {
+	h := newHarness(t)
+	has := func(label string) bool {
+		for _, m := range h.u.win.MainMenu().Items {
+			for _, it := range m.Items {
+				if it.Label == label {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if has("Publish") || has("Spike") || !has("Withdraw") {
+		t.Errorf("a correspondent's menus: Publish %v, Spike %v, Withdraw %v", has("Publish"), has("Spike"), has("Withdraw"))
+	}
+	s := &fakeSyncer{status: fielddesk.SyncStatus{Configured: true, User: "tbt", Role: fielddesk.RoleEditor}}
+	h.u.SetSyncer(s)
+	h.settle()
+	if !has("Publish") {
+		t.Error("an editor's Review menu has no Publish")
+	}
+
+	rev := h.arrive(fielddesk.Article{Headline: "Lũ ở Yên Bái", Body: "Nước lên."}, fielddesk.StatusSubmitted)
+	h.u.refreshList()
+	h.settle()
+	h.u.filter.SetText("không có bài nào như thế")
+	h.pumpFor(100 * time.Millisecond)
+	h.settle()
+	s.status.Photos = []fielddesk.PhotoProgress{{Hash: strings.Repeat("a", 64), Article: rev.Article.ID, Total: 1 << 20}}
+	h.u.showSync(s.status)
+	if txt := labelTexts(t, h.u.sync.box); !strings.Contains(txt, "Photo of “Lũ ở Yên Bái”") || strings.Contains(txt, string(rev.Article.ID)) {
+		t.Errorf("the sync area says:\n%s", txt)
+	}
+	h.u.newArticle()
+	if h.u.words.Text != "No words yet" {
+		t.Errorf("an empty article's counts: %q", h.u.words.Text)
+	}
+}

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -94,6 +96,12 @@ func (a *runningApp) click(x, y int) {
 // waits for its window.
 func startApp(t *testing.T) *runningApp {
 	t.Helper()
+	return startAppWith(t, nil)
+}
+
+// startAppWith is startApp with setup called on the data folder first.
+func startAppWith(t *testing.T, setup func(data string)) *runningApp {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("starts Xvfb and the app")
 	}
@@ -111,6 +119,9 @@ func startApp(t *testing.T) *runningApp {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { xvfb.Process.Kill(); xvfb.Wait() })
+	if setup != nil {
+		setup(a.data)
+	}
 	sock := "/tmp/.X11-unix/X" + a.disp[1:]
 	waitFor(t, 10*time.Second, "Xvfb", func() bool { _, err := os.Stat(sock); return err == nil })
 	a.cmd = exec.Command(os.Args[0], "--data", a.data)
@@ -207,4 +218,52 @@ func TestHeadlessCommandIsQuietUnderTheCLocale(t *testing.T) {
 	if got := strings.TrimSpace(stdout.String()); got != "[]" {
 		t.Errorf("list --json on an empty folder printed %q", got)
 	}
+}
+
+// cpuTicks is the CPU time (user and system, in clock ticks) a process used.
+func cpuTicks(t *testing.T, pid int) int {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The fields after the command name, which may hold spaces: utime and
+	// stime are the 14th and 15th of the whole line.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	u, _ := strconv.Atoi(f[11])
+	s, _ := strconv.Atoi(f[12])
+	return u + s
+}
+
+// With a long article open and nothing happening, the window does not
+// repaint itself: before, the hidden busy bar's animation (and the
+// blinking cursor) redrew the whole window 60 times a second, more than a
+// core under software OpenGL. The bound is loose on purpose (a quarter of
+// a core, even under -race); docs/BENCHMARKS.md has the measurement.
+func TestIdleWindowDoesNotRepaint(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc")
+	}
+	a := startAppWith(t, func(data string) {
+		var body []string
+		for i := range 60 {
+			body = append(body, strings.Repeat(fmt.Sprintf("Người dân xã %d trồng lúa nương năm nay được mùa. ", i), 10))
+		}
+		bundle := filepath.Join(t.TempDir(), "dai.md")
+		os.WriteFile(bundle, []byte("---\nheadline: Bài dài\nlanguage: vi\n---\n"+strings.Join(body, "\n\n")+"\n"), 0o644)
+		if code := cli.Run([]string{"--data", data, "import", bundle}, nil, io.Discard, os.Stderr, nil); code != 0 {
+			t.Fatalf("import: exit %d", code)
+		}
+	})
+	a.click(140, 166) // the article in the list
+	a.click(560, 390) // the cursor in its body
+	time.Sleep(5 * time.Second)
+	const ticks = 100 // USER_HZ on Linux
+	before := cpuTicks(t, a.cmd.Process.Pid)
+	time.Sleep(10 * time.Second)
+	used := float64(cpuTicks(t, a.cmd.Process.Pid)-before) / ticks
+	if used > 2.5 {
+		t.Errorf("idle for 10 s with a long article open, the app used %.1f CPU-seconds", used)
+	}
+	t.Logf("idle: %.2f CPU-seconds in 10 s", used)
 }
