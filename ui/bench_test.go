@@ -63,9 +63,14 @@ func benchKeystroke(b *testing.B, words int, stock, paint bool) {
 	c.Focus(target)
 	capture := c.(test.WindowlessCanvas).Capture
 	capture()
+	// Words and spaces, as typed: each new word is a step of the body's
+	// undo history.
+	typing := []rune("giá lúa tăng ")
+	i := 0
 	b.ResetTimer()
 	for b.Loop() {
-		target.TypedRune('a')
+		target.TypedRune(typing[i%len(typing)])
+		i++
 		if paint {
 			capture()
 		}

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fielddesk/fielddesk"
@@ -38,6 +39,10 @@ type bodyEditor struct {
 	method func() vietnamese.Method
 	// legacy asks whether to convert pasted legacy text (nil: paste as is).
 	legacy func(d vietnamese.Detection, text string, paste func(string))
+	// history is the body's undo and redo (undo.go).
+	history bodyHistory
+	// allSelected: Ctrl+A selected the whole body (every paragraph).
+	allSelected bool
 }
 
 type bodyBlock interface {
@@ -51,6 +56,74 @@ type textBlock struct {
 	ed *bodyEditor
 	// view is the entry with the wheel passed on to the document's scroll.
 	view fyne.CanvasObject
+	// last is the text (and lastRow, lastCol the cursor) after the last
+	// change, which the undo history keeps when a new step starts.
+	last             string
+	lastRow, lastCol int
+	// pasting: the change under way is a paste (a step of its own).
+	pasting bool
+}
+
+// remember notes the text and cursor as they are now for the undo history.
+func (t *textBlock) remember() { t.last, t.lastRow, t.lastCol = t.Text, t.CursorRow, t.CursorColumn }
+
+// TypedShortcut gives the body's undo and redo (across paragraphs, splits
+// and joins, by word), Ctrl+A over the whole body, and marks pastes.
+func (t *textBlock) TypedShortcut(s fyne.Shortcut) {
+	e := t.ed
+	switch {
+	case isRedo(s):
+		e.Redo()
+		return
+	}
+	switch s.(type) {
+	case *fyne.ShortcutUndo:
+		e.Undo()
+		return
+	case *fyne.ShortcutSelectAll:
+		e.selectAll()
+		return
+	case *fyne.ShortcutCopy, *fyne.ShortcutCut:
+		if e.allSelected {
+			e.copyAll(s)
+			return
+		}
+	case *fyne.ShortcutPaste:
+		if e.allSelected {
+			e.replaceAll("")
+			if f := e.FirstText(); f != nil && f != t {
+				f.TypedShortcut(s)
+				return
+			}
+		}
+		t.pasting = true
+		defer func() { t.pasting = false }()
+	}
+	t.growEntry.TypedShortcut(s)
+}
+
+// MouseDown ends a Ctrl+A selection: a click places the cursor.
+func (t *textBlock) MouseDown(m *desktop.MouseEvent) {
+	t.ed.unselectAll()
+	t.growEntry.MouseDown(m)
+}
+
+// FocusLost ends a Ctrl+A selection.
+func (t *textBlock) FocusLost() {
+	t.ed.unselectAll()
+	t.growEntry.FocusLost()
+}
+
+// TypedRune replaces the whole body when Ctrl+A selected it.
+func (t *textBlock) TypedRune(r rune) {
+	if t.ed.allSelected {
+		t.ed.replaceAll("")
+		if f := t.ed.FirstText(); f != nil && f != t {
+			f.TypedRune(r)
+			return
+		}
+	}
+	t.growEntry.TypedRune(r)
 }
 
 // Resize fits the paragraph's height to its text at the new width.
@@ -70,6 +143,16 @@ func (t *textBlock) FocusGained() {
 
 // TypedKey joins this paragraph to the previous one on Backspace at its start.
 func (t *textBlock) TypedKey(k *fyne.KeyEvent) {
+	if t.ed.allSelected {
+		switch k.Name {
+		case fyne.KeyBackspace, fyne.KeyDelete:
+			t.ed.replaceAll("")
+			return
+		case desktop.KeyShiftLeft, desktop.KeyShiftRight, desktop.KeyControlLeft, desktop.KeyControlRight, desktop.KeyAltLeft, desktop.KeyAltRight:
+		default:
+			t.ed.unselectAll()
+		}
+	}
 	if k.Name == fyne.KeyBackspace && t.CursorRow == 0 && t.CursorColumn == 0 && t.SelectedText() == "" {
 		if t.ed.joinWithPrevious(t) {
 			return
@@ -122,6 +205,8 @@ func splitBlocks(md string) []string {
 func (e *bodyEditor) SetText(md string) {
 	e.blocks = nil
 	e.focused = nil
+	e.clearHistory()
+	e.allSelected = false
 	for _, part := range splitBlocks(md) {
 		e.blocks = append(e.blocks, e.newBlock(part))
 	}
@@ -170,6 +255,7 @@ func (e *bodyEditor) newText(md string) *textBlock {
 	})
 	t.ExtendBaseWidget(t)
 	t.SetText(md)
+	t.remember()
 	t.OnChanged = func(s string) { e.changed(t, s) }
 	t.view = withScrollPass(t, func() *container.Scroll { return e.scroll })
 	return t
@@ -200,6 +286,8 @@ func (e *bodyEditor) index(b bodyBlock) int {
 // changed splits a paragraph the user has typed or pasted a blank line into.
 func (e *bodyEditor) changed(t *textBlock, s string) {
 	t.fit()
+	e.typed(t, s)
+	t.remember()
 	if hasBlankLine(s) {
 		parts := splitBlocks(s)
 		if strings.Join(parts, "\n\n") != s {
@@ -238,6 +326,7 @@ func (e *bodyEditor) replace(t *textBlock, parts []string, newParagraph bool) {
 	t.OnChanged = nil
 	t.SetText(parts[0])
 	t.fit()
+	t.remember()
 	t.OnChanged = func(s string) { e.changed(t, s) }
 	var added []bodyBlock
 	for _, p := range parts[1:] {
@@ -273,13 +362,18 @@ func (e *bodyEditor) joinWithPrevious(t *textBlock) bool {
 	if !ok {
 		return false
 	}
-	lines := strings.Split(prev.Text, "\n")
+	e.checkpoint()
+	joined := joinText(prev.Text, t.Text)
+	lines := strings.Split(joined[:len(joined)-len(t.Text)], "\n")
 	row, col := len(lines)-1, len([]rune(lines[len(lines)-1]))
-	prev.SetText(prev.Text + t.Text)
+	prev.OnChanged = nil
+	prev.SetText(joined)
+	prev.OnChanged = func(s string) { e.changed(prev, s) }
 	prev.fit()
 	e.blocks = append(e.blocks[:i], e.blocks[i+1:]...)
 	e.relayout()
 	prev.CursorRow, prev.CursorColumn = row, col
+	prev.remember()
 	if e.focus != nil {
 		e.focus(prev)
 	}
@@ -291,6 +385,7 @@ func (e *bodyEditor) joinWithPrevious(t *textBlock) bool {
 
 // InsertFigure places a photo after the focused paragraph (or at the end).
 func (e *bodyEditor) InsertFigure(f fielddesk.Figure) {
+	e.checkpoint()
 	fb := &figureBlock{fig: f}
 	fb.card = e.photoCardFor(fb)
 	at := len(e.blocks)
@@ -324,6 +419,7 @@ func (e *bodyEditor) MoveFigure(b *figureBlock, delta int) {
 	if i < 0 || j < 0 || j >= len(e.blocks) {
 		return
 	}
+	e.checkpoint()
 	e.blocks[i], e.blocks[j] = e.blocks[j], e.blocks[i]
 	e.relayout()
 	if e.onChange != nil {
@@ -337,6 +433,7 @@ func (e *bodyEditor) RemoveFigure(b *figureBlock) {
 	if i < 0 {
 		return
 	}
+	e.checkpoint()
 	e.blocks = append(e.blocks[:i], e.blocks[i+1:]...)
 	if len(e.blocks) == 0 {
 		e.blocks = append(e.blocks, e.newText(""))

@@ -266,13 +266,13 @@ func TestParagraphsSplitAndJoin(t *testing.T) {
 	}
 	second.CursorRow, second.CursorColumn = 0, 0
 	second.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
-	if got, want := ed.Text(), "Đoạn một.Đoạn hai."; got != want || len(ed.blocks) != 1 {
+	if got, want := ed.Text(), "Đoạn một. Đoạn hai."; got != want || len(ed.blocks) != 1 {
 		t.Errorf("after Backspace at the start: %q in %d blocks, want %q in 1", got, len(ed.blocks), want)
 	}
 	// Enter twice at the end of a paragraph starts a new one.
 	first.CursorRow, first.CursorColumn = 0, len([]rune(first.Text))
 	typeKeys(first, "\n\nBa")
-	if got, want := ed.Text(), "Đoạn một.Đoạn hai.\n\nBa"; got != want {
+	if got, want := ed.Text(), "Đoạn một. Đoạn hai.\n\nBa"; got != want {
 		t.Errorf("body = %q, want %q", got, want)
 	}
 }
