@@ -148,3 +148,12 @@ func upper(c byte) byte {
 	}
 	return c
 }
+
+// ClockState is what the desk's store thinks of the computer's clock.
+type ClockState struct {
+	// Behind: the system clock is far behind the newest time the store
+	// has seen or the newsroom's (a dead CMOS battery); System is what it
+	// says, Trusted the time the store uses instead.
+	Behind          bool
+	System, Trusted time.Time
+}

@@ -58,7 +58,7 @@ func (s *DB) Act(ctx context.Context, id fielddesk.ID, action fielddesk.Action, 
 		}
 	}
 	e := fielddesk.Event{ID: fielddesk.NewID(), Article: id, Kind: fielddesk.EventTransition, Action: action,
-		Text: comment, At: s.now().UTC(), Author: user, Role: role}.Normalized()
+		Text: comment, At: s.clock().UTC(), Author: user, Role: role}.Normalized()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	err = s.update(func(txn *badger.Txn) error {
@@ -132,7 +132,7 @@ func (s *DB) Comment(ctx context.Context, id fielddesk.ID, paragraph int, text s
 		return fielddesk.Event{}, err
 	}
 	e := fielddesk.Event{ID: fielddesk.NewID(), Article: id, Kind: fielddesk.EventComment, Text: text,
-		Paragraph: paragraph, ReplyTo: replyTo, At: s.now().UTC(), Author: user, Role: role}
+		Paragraph: paragraph, ReplyTo: replyTo, At: s.clock().UTC(), Author: user, Role: role}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	err = s.update(func(txn *badger.Txn) error {

@@ -39,6 +39,7 @@ type DB struct {
 	applyMu    sync.Mutex
 	applyQueue []*applyRequest
 	now        func() time.Time
+	clk        storeClock
 	// spaceDone stops the watch on free space (space.go).
 	spaceDone, spaceStopped chan struct{}
 	// onFlush, when set (tests), hears of every file and folder flush.
@@ -81,6 +82,10 @@ func Open(dir string) (*DB, error) {
 		return nil, fmt.Errorf("cannot open the data folder %s: %w", dir, err)
 	}
 	s := &DB{dir: dir, db: bdb, readOnly: readOnly, now: time.Now}
+	if err := s.loadClock(); err != nil {
+		bdb.Close()
+		return nil, fmt.Errorf("open the data folder %s: %w", dir, err)
+	}
 	if err := s.sweep(); err != nil {
 		bdb.Close()
 		return nil, err
@@ -255,7 +260,7 @@ func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom f
 	if isNew {
 		a.ID = fielddesk.NewID()
 	}
-	now := s.now().UTC()
+	now := s.clock().UTC()
 	var rev fielddesk.Revision
 	err = s.update(func(txn *badger.Txn) error {
 		sum, err := getSummary(txn, a.ID)
@@ -308,6 +313,9 @@ func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom f
 			return getJSON(txn, revisionKey(a.ID, sum.Head), &rev)
 		}
 		rev = fielddesk.Revision{ID: fielddesk.NewID(), Base: base, Saved: now, Words: a.Words(), Article: a}
+		if err := s.saw(txn, now); err != nil {
+			return err
+		}
 		if a.Status != fielddesk.StatusDraft {
 			// Sent before: this edit goes to the newsroom too (outbox.go).
 			if err := txn.Set(queueKey(a.ID), nil); err != nil {
@@ -319,6 +327,7 @@ func (s *DB) save(ctx context.Context, a fielddesk.Article, base, restoredFrom f
 	if err != nil {
 		return fielddesk.Revision{}, fmt.Errorf("save article %s: %w", a.ID, mapErr(err))
 	}
+	s.committed(now)
 	s.wakeIndexer()
 	return rev, nil
 }
@@ -440,7 +449,15 @@ func (s *DB) History(ctx context.Context, article fielddesk.ID) ([]fielddesk.Rev
 	if err != nil {
 		return nil, fmt.Errorf("history of article %s: %w", article, mapErr(err))
 	}
-	slices.Reverse(out) // revision IDs are ULIDs: key order is time order
+	// Newest first, by the store's clock (which a system clock reset to
+	// 2000 cannot send back); IDs carry the system clock, so they only
+	// settle ties.
+	slices.SortStableFunc(out, func(a, b fielddesk.RevisionInfo) int {
+		if c := b.Saved.Compare(a.Saved); c != 0 {
+			return c
+		}
+		return strings.Compare(string(b.ID), string(a.ID))
+	})
 	return out, nil
 }
 

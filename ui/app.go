@@ -76,6 +76,8 @@ type UI struct {
 	settings folderSettings
 	screen   Screen
 	menuRole fielddesk.Role // the role the Review menu was made for
+	// clockWarned: the wrong system clock was reported (once a session).
+	clockWarned bool
 	// headlines are the headlines seen in the list, by article, to name an
 	// article the list does not show now (a search, the queue).
 	headlines map[fielddesk.ID]string
@@ -129,6 +131,7 @@ func (u *UI) Show() {
 	if !u.ed.reopenLast() {
 		u.win.Canvas().Focus(u.ed.headline)
 	}
+	u.checkClock()
 }
 
 // build makes the window's content and menu in the current language.
@@ -499,7 +502,7 @@ func (u *UI) renderPreview() {
 	}
 	at := u.ed.savedAt
 	if at.IsZero() {
-		at = time.Now()
+		at = u.now()
 	}
 	doc := render.Parse(a, at)
 	u.preview.Segments = segments(doc.Blocks(), a.Language, u.thumbnail)

@@ -364,6 +364,7 @@ func (e *editor) afterSave(rev fielddesk.Revision, err error, edits int) {
 	e.u.setTitle(rev.Article.Headline)
 	e.u.rememberOpen(false)
 	e.u.rememberPlacement(false)
+	e.u.checkClock()
 	if wasNew {
 		e.u.refreshList()
 	} else {

@@ -993,7 +993,7 @@ func (e *editor) lockedByNewsroom(rev fielddesk.Revision) {
 func (u *UI) queueLine(s fielddesk.Summary) string {
 	line := statusName(s.Status)
 	if !s.Submitted.IsZero() {
-		line += " · " + fmt.Sprintf(lang.L("waiting %s"), waited(time.Since(s.Submitted)))
+		line += " · " + fmt.Sprintf(lang.L("waiting %s"), waited(u.now().Sub(s.Submitted)))
 	}
 	line += " · " + u.wordCount(s.Words)
 	if s.Conflicts > 0 {

@@ -310,3 +310,22 @@ func TestTextOvertakesAPhotoOnItsWay(t *testing.T) {
 	}
 	checkServerHolds(t, n, c, map[fielddesk.ID]bool{big.Article.ID: true, urgent.Article.ID: true})
 }
+
+// A laptop whose clock fell back to 2000 takes the newsroom's time from
+// the first answer of a sync: what it saves afterwards is dated now.
+func TestSyncSetsAWrongClockRight(t *testing.T) {
+	n := startNewsroom(t)
+	c := newDevice(t, n, "lethib", store.OriginalsAlways)
+	start := time.Now()
+	c.desk.SetSystemClock(func() time.Time { return time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Since(start)) })
+	if _, err := c.c.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	st := c.desk.Clock()
+	if !st.Behind || st.Trusted.Sub(time.Now()).Abs() > time.Minute {
+		t.Errorf("after a sync on a clock of 2000: %+v", st)
+	}
+	if r := c.write("Sau khi đồng bộ"); r.Saved.Sub(time.Now()).Abs() > time.Minute {
+		t.Errorf("saved at %s", r.Saved)
+	}
+}
