@@ -83,8 +83,10 @@ var decoders = func() map[Encoding]decodeTable {
 // Decode converts text written in a legacy encoding to Unicode NFC. TCVN3
 // cannot tell capitals with tone marks from small letters; Decode recovers
 // them at the start of a sentence and in words written all in capitals.
-// In VIQR a '.' or '?' is a tone mark only when a letter follows it, so
-// sentence punctuation stays punctuation.
+// In VIQR a '.' or '?' after a vowel is a tone mark (see viqrFinalTone
+// for one at the end of a word), so "Ta? bo^. thi., ba`" reads "Tả bộ
+// thị, bà" while sentence punctuation stays punctuation; "\." and "\?"
+// are always punctuation.
 func Decode(text string, enc Encoding) string {
 	out := decode(text, enc)
 	if enc == TCVN3 {
@@ -100,6 +102,7 @@ func decode(text string, enc Encoding) string {
 		return text
 	}
 	var b strings.Builder
+	wordStart := 0 // where the word being decoded began in b
 	for i := 0; i < len(text); {
 		matched := false
 		for _, k := range t.keys {
@@ -108,7 +111,7 @@ func decode(text string, enc Encoding) string {
 			}
 			if enc == VIQR && (strings.HasSuffix(k, ".") || strings.HasSuffix(k, "?")) {
 				next, _ := utf8.DecodeRuneInString(text[i+len(k):])
-				if !unicode.IsLetter(next) {
+				if !unicode.IsLetter(next) && !viqrFinalTone(b.String()[wordStart:], t.to[k], text[i+len(k):]) {
 					continue
 				}
 			}
@@ -130,14 +133,60 @@ func decode(text string, enc Encoding) string {
 				r2, n2 := utf8.DecodeRuneInString(text[i+n:])
 				b.WriteRune(r2)
 				i += n + n2
+				wordStart = b.Len()
 				continue
 			}
 			b.WriteRune(r)
 			i += n
+			if !unicode.IsLetter(r) {
+				wordStart = b.Len()
+			}
 		}
 	}
 	return norm.NFC.String(b.String())
 }
+
+// viqrFinalTone decides whether a '.' or '?' that ends a VIQR word (word:
+// the word decoded so far; toned: its last vowel with that tone; rest: the
+// text after the mark) is a tone mark ("Ta?" Tả, "bo^." bộ, "thi.," thị,)
+// or sentence punctuation ("ddi." đi.). It is punctuation when the word
+// already has a tone (a syllable has one), when the result would not be a
+// Vietnamese syllable, at the end of a line or of the text, before a
+// closing quote or bracket or more punctuation ("ddaau?”", "kho^ng..."),
+// and before a capital (a new sentence) unless the word is one of the
+// common words that end in that tone and often come before a name ("o+?
+// Ha` No^.i" ở Hà Nội, "bo^. Y te^'" bộ Y tế: viqrBeforeNames); a tone
+// mark otherwise: before a lower-case word, a comma, a semicolon or a
+// colon.
+func viqrFinalTone(word string, toned rune, rest string) bool {
+	whole := word + string(toned)
+	if countToned([]rune(word)) > 0 || !IsSyllable(whole) {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(rest)
+	if rest == "" || strings.ContainsRune(".?!…\"”’'»)]}", first) {
+		return false
+	}
+	after := strings.TrimLeft(rest, " \t")
+	if after == "" || after[0] == '\n' || after[0] == '\r' {
+		return false
+	}
+	next, _ := utf8.DecodeRuneInString(after)
+	return !unicode.IsUpper(next) || viqrBeforeNames[strings.ToLower(whole)]
+}
+
+// viqrBeforeNames are common words that end in a hook or a dot tone and
+// often come before a capital (a name, a place, an office): in VIQR their
+// final '?' or '.' before a capital is a tone mark, not the end of a
+// sentence.
+var viqrBeforeNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`ở tả sở thủ chủ cử để đổ bổ cả tổ phủ kể chỉ mở bỏ nhỏ giả trả trẻ thể sử tử thử xử
+		bộ thị hộ hạ họ sự bị tự vụ hệ chị cụ lộ mẹ tạ dạ lệ độ nợ chợ vợ sợ thợ trợ dự trụ phụ vị trị nhị nghị xạ`) {
+		m[w] = true
+	}
+	return m
+}()
 
 // Encode writes Unicode text in a legacy encoding (for tests and for
 // exchanging with old systems).

@@ -147,3 +147,48 @@ func TestNoFalseAlarmOnRealText(t *testing.T) {
 		}
 	}
 }
+
+// A whole article written in VIQR (as an old system writes it, with no
+// escapes) decodes back to its Unicode text: tone marks that end a word
+// ("Ta?" Tả, "o+?" ở, "thi.," thị,) and sentence punctuation after a word
+// without a tone ("ddi." đi., "kho^ng?" không?) are told apart by the rule
+// of viqrFinalTone.
+func TestVIQRWholeArticle(t *testing.T) {
+	b, err := os.ReadFile("testdata/viqr-article.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := string(b)
+	viqr := Encode(want, VIQR)
+	if viqr == want {
+		t.Fatal("the article did not encode")
+	}
+	got := Decode(viqr, VIQR)
+	if got != want {
+		gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
+		for i := range min(len(gl), len(wl)) {
+			if gl[i] != wl[i] {
+				t.Errorf("line %d:\n got %q\nwant %q\n VIQR %q", i+1, gl[i], wl[i], strings.Split(viqr, "\n")[i])
+			}
+		}
+	}
+}
+
+func TestVIQRFinalToneMarks(t *testing.T) {
+	for viqr, want := range map[string]string{
+		"Ta? bo^. thi., ba`":            "Tả bộ thị, bà",
+		"Ddi dda^u? Anh ve^`.":          "Đi đâu? Anh về.",
+		"o+? Ha` No^.i":                 "ở Hà Nội",
+		"So+? Y te^' va` Bo^. Co^ng an": "Sở Y tế và Bộ Công an",
+		"Chu+a ddi.\nNgay mai ddi.":     "Chưa đi.\nNgay mai đi.",
+		"“Kho^ng?” – anh ho?i.":         "“Không?” – anh hỏi.",
+		"cha^.m qua\\. Ro^`i":           "chậm qua. Rồi",
+		"Ho`a?":                         "Hòa?",
+		"ddi...":                        "đi...",
+		"Ta?: ba`":                      "Tả: bà",
+	} {
+		if got := Decode(viqr, VIQR); got != want {
+			t.Errorf("Decode(%q) = %q, want %q", viqr, got, want)
+		}
+	}
+}
