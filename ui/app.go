@@ -285,6 +285,15 @@ func (u *UI) menu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		item(lang.L("Settings…"), shortcut(fyne.KeyComma, ctrl), u.showSettings),
 	)
+	format := fyne.NewMenu(lang.L("Format"),
+		item(lang.L("Bold"), shortcut(fyne.KeyB, ctrl), u.bold),
+		item(lang.L("Italic"), shortcut(fyne.KeyI, ctrl), u.italic),
+		fyne.NewMenuItemSeparator(),
+		item(lang.L("Heading"), shortcut(fyne.KeyH, ctrl|fyne.KeyModifierShift), u.heading),
+		item(lang.L("List"), shortcut(fyne.KeyL, ctrl|fyne.KeyModifierShift), u.bullets),
+		fyne.NewMenuItem(lang.L("Quote"), u.quote),
+		item(lang.L("Link…"), shortcut(fyne.KeyK, ctrl), u.link),
+	)
 	typing := fyne.NewMenu(lang.L("Typing"),
 		item(lang.L("Vietnamese typing on/off"), shortcut(fyne.KeyZ, fyne.KeyModifierAlt), u.toggleMethod),
 		fyne.NewMenuItem("Telex", func() { u.setMethod(vietnamese.Telex) }),
@@ -312,7 +321,7 @@ func (u *UI) menu() *fyne.MainMenu {
 		item(lang.L("Comment"), shortcut(fyne.KeyM, alt), func() { u.win.Canvas().Focus(u.review.comment) }),
 		item(lang.L("Read / edit the text"), shortcut(fyne.KeyE, ctrl), u.toggleReading),
 	)
-	return fyne.NewMainMenu(file, typing, view, review)
+	return fyne.NewMainMenu(file, format, typing, view, review)
 }
 
 // debounce (re)starts a timer that calls fn on the UI goroutine after d.

@@ -255,6 +255,7 @@ func (e *bodyEditor) newText(md string) *textBlock {
 	})
 	t.ExtendBaseWidget(t)
 	t.SetText(md)
+	t.styleParagraph()
 	t.remember()
 	t.OnChanged = func(s string) { e.changed(t, s) }
 	t.view = withScrollPass(t, func() *container.Scroll { return e.scroll })
@@ -285,6 +286,7 @@ func (e *bodyEditor) index(b bodyBlock) int {
 
 // changed splits a paragraph the user has typed or pasted a blank line into.
 func (e *bodyEditor) changed(t *textBlock, s string) {
+	t.styleParagraph()
 	t.fit()
 	e.typed(t, s)
 	t.remember()

@@ -95,7 +95,8 @@ func newEditor(u *UI) *editor {
 		widget.NewLabel(lang.L("Category")), e.category, widget.NewLabel(lang.L("Location")), e.location,
 		widget.NewLabel(lang.L("Tags")), e.tags, widget.NewLabel(lang.L("Language")), e.language,
 	)
-	bodyLabel := widget.NewLabelWithStyle(lang.L("Body (Markdown: **bold**, *italic*, ## heading, - list)"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	bodyLabel := widget.NewLabelWithStyle(lang.L("Body: Ctrl+B bold, Ctrl+I italic; the Format menu makes headings, lists, quotes and links"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	bodyLabel.Wrapping = fyne.TextWrapWord
 	docScroll := func() *container.Scroll { return e.content }
 	e.sapoHint = widget.NewLabel("")
 	e.sapoHint.Importance = widget.WarningImportance
