@@ -62,6 +62,8 @@ type textBlock struct {
 	lastRow, lastCol int
 	// pasting: the change under way is a paste (a step of its own).
 	pasting bool
+	// note shows the review's comments on this paragraph, under it.
+	note *widget.Label
 }
 
 // remember notes the text and cursor as they are now for the undo history.
@@ -258,7 +260,12 @@ func (e *bodyEditor) newText(md string) *textBlock {
 	t.styleParagraph()
 	t.remember()
 	t.OnChanged = func(s string) { e.changed(t, s) }
-	t.view = withScrollPass(t, func() *container.Scroll { return e.scroll })
+	t.note = widget.NewLabel("")
+	t.note.Wrapping = fyne.TextWrapWord
+	t.note.Importance = widget.WarningImportance
+	t.note.TextStyle.Italic = true
+	t.note.Hide()
+	t.view = container.NewVBox(withScrollPass(t, func() *container.Scroll { return e.scroll }), t.note)
 	return t
 }
 
@@ -383,6 +390,30 @@ func (e *bodyEditor) joinWithPrevious(t *textBlock) bool {
 		e.onChange()
 	}
 	return true
+}
+
+// SetNotes shows comments beside the paragraphs they are about: notes[k]
+// are the lines for the k-th paragraph (1-based, as fielddesk.Paragraphs
+// counts them: the blocks with text, photos included).
+func (e *bodyEditor) SetNotes(notes map[int][]string) {
+	k := 0
+	for _, b := range e.blocks {
+		if strings.TrimSpace(b.markdown()) == "" {
+			continue
+		}
+		k++
+		t, ok := b.(*textBlock)
+		if !ok {
+			continue
+		}
+		if lines := notes[k]; len(lines) > 0 {
+			t.note.SetText(strings.Join(lines, "\n"))
+			t.note.Show()
+		} else if t.note.Visible() {
+			t.note.Hide()
+		}
+	}
+	e.relayout()
 }
 
 // InsertFigure places a photo after the focused paragraph (or at the end).

@@ -35,6 +35,9 @@ type editor struct {
 	language                                 *widget.Select
 	body                                     *bodyEditor
 	sapoHint                                 *widget.Label
+	// notice is the top of the form: the editor's request for changes,
+	// in plain sight where the correspondent writes.
+	notice *fyne.Container
 
 	// article holds what the form does not: ID, creation time, status.
 	article fielddesk.Article
@@ -102,7 +105,8 @@ func newEditor(u *UI) *editor {
 	e.sapoHint.Importance = widget.WarningImportance
 	e.sapoHint.Wrapping = fyne.TextWrapWord
 	e.sapoHint.Hide()
-	form := container.NewVBox(withScrollPass(e.headline, docScroll), withScrollPass(e.sapo, docScroll), e.sapoHint, meta, widget.NewSeparator(), bodyLabel, e.body.box, newTail(e.body))
+	e.notice = container.NewVBox()
+	form := container.NewVBox(e.notice, withScrollPass(e.headline, docScroll), withScrollPass(e.sapo, docScroll), e.sapoHint, meta, widget.NewSeparator(), bodyLabel, e.body.box, newTail(e.body))
 	e.content = container.NewVScroll(container.NewPadded(form))
 	e.body.attachScroll(e.content)
 	return e

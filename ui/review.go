@@ -158,6 +158,7 @@ func (u *UI) loadReview() {
 func (u *UI) drawReview(r fielddesk.Review) {
 	p := u.review
 	p.article, p.review = u.ed.article.ID, r
+	u.ed.notice.RemoveAll()
 	if r.Status == "" {
 		r.Status = u.ed.article.Status
 	}
@@ -184,6 +185,11 @@ func (u *UI) drawReview(r fielddesk.Review) {
 			text += "\n" + lang.L("Revise the article, then send it again (Ctrl+Enter).")
 		}
 		p.banner.Add(bannerCard(text, theme.WarningIcon()))
+		if n := countParagraphComments(r.Events); n > 0 {
+			text += "\n" + fmt.Sprintf(lang.L("%d comment(s) on paragraphs: shown under them, in the body."), n)
+		}
+		// The same, at the top of the form the correspondent revises.
+		u.ed.notice.Add(widget.NewCard("", "", bannerCard(text, theme.WarningIcon())))
 	case fielddesk.StatusKilled:
 		last := lastDecision(r.Events, fielddesk.ActionKill)
 		p.banner.Add(bannerCard(fmt.Sprintf(lang.L("Withdrawn after publication: %s"), last.Text), theme.ErrorIcon(), widget.DangerImportance))
@@ -389,6 +395,41 @@ func conflictPlace(c fielddesk.Conflict) string {
 	return fieldTitle(c.Field)
 }
 
+// countParagraphComments counts the comments about a paragraph.
+func countParagraphComments(events []fielddesk.Event) int {
+	n := 0
+	for _, e := range events {
+		if e.Kind == fielddesk.EventComment && e.ReplyTo == "" && e.Paragraph > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// showNotesInBody puts each comment about a paragraph under that
+// paragraph in the body being edited, with its replies.
+func (u *UI) showNotesInBody(roots []fielddesk.Event, replies map[fielddesk.ID][]fielddesk.Event, body string) {
+	notes := map[int][]string{}
+	for _, e := range roots {
+		if e.Kind != fielddesk.EventComment {
+			continue
+		}
+		a := fielddesk.AnchorComment(e, body)
+		if a.Paragraph <= 0 || a.Gone {
+			continue
+		}
+		who := e.Author
+		if who == "" {
+			who = lang.L("unknown")
+		}
+		notes[a.Paragraph] = append(notes[a.Paragraph], fmt.Sprintf("%s: %s", who, e.Text))
+		for _, r := range replies[e.ID] {
+			notes[a.Paragraph] = append(notes[a.Paragraph], fmt.Sprintf("    ↳ %s: %s", r.Author, r.Text))
+		}
+	}
+	u.ed.body.SetNotes(notes)
+}
+
 // drawThreads shows the comments: general ones first, then by paragraph,
 // each with its replies, and fills the paragraph picker.
 func (u *UI) drawThreads() {
@@ -417,6 +458,7 @@ func (u *UI) drawThreads() {
 			roots = append(roots, e) // decisions with a note are part of the conversation
 		}
 	}
+	u.showNotesInBody(roots, replies, body)
 	if len(roots) == 0 {
 		empty := widget.NewLabel(lang.L("No comments yet."))
 		empty.Importance = widget.LowImportance

@@ -224,6 +224,18 @@ func TestCorrespondentSeesTheDecisionAndResolvesAConflict(t *testing.T) {
 	if !h.u.editorPane.Visible() {
 		t.Error("a correspondent cannot edit the article")
 	}
+	// In plain sight where the correspondent writes: the note at the top
+	// of the form, the comment under its paragraph in the body.
+	if top := labelTexts(t, h.u.ed.notice); !strings.Contains(top, "Bổ sung số hộ.") || !strings.Contains(top, "1 comment(s) on paragraphs") {
+		t.Errorf("the top of the editor says %q", top)
+	}
+	second := h.u.ed.body.blocks[1].(*textBlock)
+	if !second.note.Visible() || second.note.Text != "bientap: Bao nhiêu hộ?" {
+		t.Errorf("under paragraph 2: %q (shown %v)", second.note.Text, second.note.Visible())
+	}
+	if first := h.u.ed.body.blocks[0].(*textBlock); first.note.Visible() {
+		t.Errorf("a comment under paragraph 1: %q", first.note.Text)
+	}
 	if h.u.sendButton.Text != "Send again" || h.u.sendButton.Disabled() {
 		t.Errorf("send button %q disabled=%v", h.u.sendButton.Text, h.u.sendButton.Disabled())
 	}
