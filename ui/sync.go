@@ -65,13 +65,17 @@ func (u *UI) newSyncPanel() *syncPanel {
 	for _, l := range []*widget.Label{p.state, p.waiting, p.last, p.problem} {
 		l.Wrapping = fyne.TextWrapWord
 	}
+	// The details in small type: the list above keeps its room.
+	for _, l := range []*widget.Label{p.waiting, p.last} {
+		l.SizeName = theme.SizeNameCaptionText
+	}
 	p.state.TextStyle.Bold = true
 	p.problem.Importance = widget.DangerImportance
 	p.now = widget.NewButtonWithIcon(lang.L("Sync now"), theme.ViewRefreshIcon(), u.syncNow)
 	p.login = widget.NewButtonWithIcon(lang.L("Connect to the newsroom…"), theme.LoginIcon(), u.showLogin)
 	// Only one of the two buttons shows at a time: a VBox gives the
 	// column the width of the one shown (a grid would double it).
-	p.box = container.NewVBox(widget.NewSeparator(), p.state, p.waiting, p.photos, p.last, p.problem, p.now, p.login)
+	p.box = container.New(tightRows{}, widget.NewSeparator(), p.state, p.waiting, p.photos, p.last, p.problem, p.now, p.login)
 	return p
 }
 
