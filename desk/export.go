@@ -215,3 +215,10 @@ func writeFileAtomic(path string, data []byte) error {
 	}
 	return os.Rename(tmp.Name(), path)
 }
+
+// ExportFile writes the latest revision of an article to the file path in
+// a format (FormatMarkdown, FormatHTML, FormatNinJS), its photos beside
+// it: the window's File › Export, with the code of the export command.
+func (d *Desk) ExportFile(ctx context.Context, id fielddesk.ID, format, path string) error {
+	return d.Export(ctx, id, ExportOptions{Format: format, Out: path}, nil)
+}

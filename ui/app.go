@@ -278,6 +278,7 @@ func (u *UI) menu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		item(lang.L("Add photo…"), shortcut(fyne.KeyI, ctrl|fyne.KeyModifierShift), u.addPhotoDialog),
 		item(lang.L("History…"), shortcut(fyne.KeyH, ctrl), u.showHistory),
+		item(lang.L("Export…"), shortcut(fyne.KeyE, ctrl|fyne.KeyModifierShift), u.showExport),
 		fyne.NewMenuItemSeparator(),
 		item(lang.L("Send to newsroom"), shortcut(fyne.KeyReturn, ctrl), u.send),
 		item(lang.L("Sync now"), shortcut(fyne.KeyR, ctrl|fyne.KeyModifierShift), u.syncNow),

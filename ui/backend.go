@@ -45,6 +45,9 @@ type Backend interface {
 	Settings() (map[string]string, error)
 	// SetSetting stores one setting durably; an empty value removes it.
 	SetSetting(key, value string) error
+	// ExportFile writes an article to path as "md" (a bundle), "html" (a
+	// page) or "ninjs", its photos beside it.
+	ExportFile(ctx context.Context, id fielddesk.ID, format, path string) error
 	// Clock is the store's time and what it thinks of the system clock
 	// (in memory: safe on the UI goroutine).
 	Clock() fielddesk.ClockState
