@@ -36,6 +36,10 @@ type SyncStatus struct {
 	News []Event
 	// Originals is the policy for full-size photos: never, unmetered, always.
 	Originals string
+	// LinkCostUnknown: originals wait for an unmetered link, and the
+	// system cannot tell whether this one is (no NetworkManager), so they
+	// would wait for ever unless the person decides.
+	LinkCostUnknown bool
 }
 
 // SyncErrorKind is a kind of sync failure a person can act on.

@@ -78,6 +78,8 @@ type UI struct {
 	menuRole fielddesk.Role // the role the Review menu was made for
 	// clockWarned: the wrong system clock was reported (once a session).
 	clockWarned bool
+	// linkCostAsking: the question about links of unknown cost is open.
+	linkCostAsking bool
 	// headlines are the headlines seen in the list, by article, to name an
 	// article the list does not show now (a search, the queue).
 	headlines map[fielddesk.ID]string

@@ -217,6 +217,7 @@ func (u *UI) showSync(s fielddesk.SyncStatus) {
 	p.problem.SetText(strings.Join(problems, "\n"))
 	p.problem.Hidden = len(problems) == 0
 	p.problem.Refresh()
+	u.askLinkCost(s)
 	// Articles may have arrived (an editor's device): list them.
 	touched := u.notify(s.News)
 	if !s.LastSync.IsZero() && !s.LastSync.Equal(p.lastSeen) {
@@ -483,4 +484,49 @@ func (u *UI) updateSendButton() {
 		u.sendButton.SetText(lang.L("Sent"))
 		u.sendButton.Disable()
 	}
+}
+
+// prefLinkCostAsked: the person answered whether originals go on links of
+// unknown cost (once a data folder).
+const prefLinkCostAsked = "link_cost_asked"
+
+// askLinkCost asks, the first time originals wait because the system cannot
+// tell what this link costs (no NetworkManager), whether to send them on
+// any link: otherwise they would wait for ever without a word.
+func (u *UI) askLinkCost(s fielddesk.SyncStatus) {
+	if !s.LinkCostUnknown || u.linkCostAsking || u.setting(prefLinkCostAsked) != "" || u.syncer == nil {
+		return
+	}
+	var n int
+	var size int64
+	for _, ph := range s.Photos {
+		if !ph.Rendition && ph.Waiting != "" {
+			n++
+			size += ph.Total - ph.Done
+		}
+	}
+	if n == 0 {
+		return
+	}
+	u.linkCostAsking = true
+	msg := fmt.Sprintf(lang.L("FieldDesk cannot tell whether this connection is charged by the megabyte (this computer does not say). %s full-size photo(s), %s, wait for a connection known to be free; the newsroom already has their small copies, and an editor's request for one is sent at once. Send full-size photos on any connection from now on? Settings can change this later."),
+		vietnamese.FormatInt(n, uiLanguage()), sizeText(size, uiLanguage()))
+	d := dialog.NewConfirm(lang.L("Send full-size photos on this connection?"), msg, func(send bool) {
+		u.linkCostAsking = false
+		u.setSetting(prefLinkCostAsked, "yes", false)
+		if !send {
+			return
+		}
+		var err error
+		u.background(func() { err = u.syncer.SetOriginals(u.ctx, "always") }, func() {
+			if err != nil {
+				u.showError(lang.L("Could not change the photo setting"), err)
+				return
+			}
+			u.syncer.SyncNow()
+		})
+	}, u.win)
+	d.SetConfirmText(lang.L("Send on any connection"))
+	d.SetDismissText(lang.L("Keep them waiting"))
+	d.Show()
 }

@@ -322,3 +322,32 @@ func TestMenusAndNamesFollowThePerson(t *testing.T) {
 		t.Errorf("an empty article's counts: %q", h.u.words.Text)
 	}
 }
+
+// The first time originals wait because this computer cannot tell what
+// the link costs, the window asks once; "Send on any connection" sets the
+// policy to always.
+func TestAsksOnceAboutALinkOfUnknownCost(t *testing.T) {
+	h := newHarness(t)
+	s := &fakeSyncer{status: fielddesk.SyncStatus{Configured: true, Server: "https://toasoan.example.vn", User: "lethib", Role: fielddesk.RoleCorrespondent,
+		Originals: "unmetered", LinkCostUnknown: true,
+		Photos: []fielddesk.PhotoProgress{{Hash: strings.Repeat("b", 64), Total: 4 << 20, Waiting: "original waits: this link's cost is unknown"}}}}
+	h.u.SetSyncer(s)
+	h.settle()
+	txt := labelTexts(t, h.u.win.Canvas().Overlays().Top())
+	if !strings.Contains(txt, "1 full-size photo(s), 4.0 MB") {
+		t.Fatalf("no question, or it says %q", txt)
+	}
+	test.Tap(findButton(h.u.win.Canvas(), "Send on any connection"))
+	h.settle()
+	s.mu.Lock()
+	policy, kicks := s.policy, s.kicks
+	s.mu.Unlock()
+	if policy != "always" || kicks == 0 {
+		t.Errorf("policy %q, syncs asked %d", policy, kicks)
+	}
+	h.u.showSync(s.SyncStatus())
+	h.settle()
+	if h.u.win.Canvas().Overlays().Top() != nil {
+		t.Error("asked twice")
+	}
+}

@@ -45,9 +45,12 @@ type Options struct {
 	MinBackoff, MaxBackoff time.Duration
 	// Interval is how often Run looks for news when nothing waits (default 2 min).
 	Interval time.Duration
-	// Metered reports whether the link costs by the byte (nil: ask
-	// NetworkManager; unknown counts as metered).
+	// Metered reports whether the link costs by the byte (nil: LinkCost).
 	Metered func() bool
+	// LinkCost reports whether the link costs by the byte and whether
+	// that is known (nil: ask NetworkManager, see LinkCost; unknown counts
+	// as metered, and the status says so).
+	LinkCost func() (metered, known bool)
 	// OnStatus is called after every change of Status (from the engine's goroutine).
 	OnStatus func(fielddesk.SyncStatus)
 	// BatchSize is how many mutations go in one push (default 100).
@@ -124,8 +127,13 @@ func New(db *store.DB, opt Options) *Client {
 	if opt.BatchSize <= 0 || opt.BatchSize > wire.MaxMutations {
 		opt.BatchSize = 100
 	}
-	if opt.Metered == nil {
-		opt.Metered = LinkMetered
+	switch {
+	case opt.LinkCost != nil:
+	case opt.Metered != nil:
+		metered := opt.Metered
+		opt.LinkCost = func() (bool, bool) { return metered(), true }
+	default:
+		opt.LinkCost = LinkCost
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now

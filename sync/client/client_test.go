@@ -329,3 +329,57 @@ func TestSyncSetsAWrongClockRight(t *testing.T) {
 		t.Errorf("saved at %s", r.Saved)
 	}
 }
+
+// Without NetworkManager the link's cost is unknown: originals wait (and
+// the status says why, for the window to ask), an editor's request still
+// goes at once, and once the person chooses "always" they go.
+func TestOriginalsOnALinkOfUnknownCost(t *testing.T) {
+	n := startNewsroom(t)
+	ctx := context.Background()
+	c := &device{t: t, dir: t.TempDir()}
+	c.opt = client.Options{DeviceName: "máy", Stall: 2 * time.Second, MinBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond,
+		LinkCost: func() (bool, bool) { return true, false }}
+	c.open()
+	t.Cleanup(c.close)
+	if _, err := c.c.Login(ctx, n.URL, "lethib", password); err != nil {
+		t.Fatal(err)
+	}
+	r := c.write("Ruộng bậc thang", 2400, 2400)
+	c.send(r.Article.ID)
+	if _, err := c.c.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	first, second := r.Article.Photos[0].Hash, r.Article.Photos[1].Hash
+	st := c.c.Status()
+	if !st.LinkCostUnknown || len(st.Photos) != 2 || st.Photos[0].Waiting != "original waits: this link's cost is unknown" {
+		t.Fatalf("status: unknown %v, photos %+v", st.LinkCostUnknown, st.Photos)
+	}
+	if s, _ := n.photoState(first); s.Complete {
+		t.Fatal("an original went on a link of unknown cost")
+	}
+	e := newDevice(t, n, "bientap", store.OriginalsAlways)
+	if _, err := e.c.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.c.WantOriginals(ctx, []string{first}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.c.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := n.photoState(first); !s.Complete {
+		t.Error("the editor's request was not honoured on a link of unknown cost")
+	}
+	if s, _ := n.photoState(second); s.Complete {
+		t.Error("an original nobody asked for went")
+	}
+	if err := c.c.SetOriginals(ctx, store.OriginalsAlways); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.c.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := n.photoState(second); !s.Complete || c.c.Status().LinkCostUnknown {
+		t.Errorf("after choosing always: complete %v, unknown %v", s.Complete, c.c.Status().LinkCostUnknown)
+	}
+}

@@ -91,22 +91,23 @@ func (c *progressConn) Close() error {
 	return c.Conn.Close()
 }
 
-// LinkMetered reports whether the active connection costs by the byte, as
-// NetworkManager sees it (a phone hotspot, a mobile modem). Without
-// NetworkManager the answer is unknown and taken as metered, so originals
-// wait rather than spend someone's data.
-func LinkMetered() bool {
+// LinkCost reports whether the active connection costs by the byte, as
+// NetworkManager sees it (a phone hotspot, a mobile modem), and whether
+// that is known. Without NetworkManager it is not known: the caller takes
+// it as metered, so originals wait rather than spend someone's data, and
+// asks the person.
+func LinkCost() (metered, known bool) {
 	path, err := exec.LookPath("nmcli")
 	if err != nil {
-		return true
+		return true, false
 	}
 	cmd := exec.Command(path, "-t", "-f", "GENERAL.STATE,GENERAL.METERED", "device", "show")
 	cmd.Env = append(os.Environ(), "LC_ALL=C")
 	out, err := cmd.Output()
 	if err != nil {
-		return true
+		return true, false
 	}
-	return meteredFromNmcli(string(out))
+	return meteredFromNmcli(string(out)), true
 }
 
 // meteredFromNmcli reads `nmcli -t -f GENERAL.STATE,GENERAL.METERED device

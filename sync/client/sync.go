@@ -430,19 +430,28 @@ func (c *Client) sendPhotos(ctx context.Context, acct store.Account, rep *Report
 		}
 	}
 	policy := acct.Originals
-	if policy == store.OriginalsUnmetered && c.opt.Metered() {
-		policy = store.OriginalsNever
+	unknown := false
+	if policy == store.OriginalsUnmetered {
+		metered, known := c.opt.LinkCost()
+		if metered {
+			policy = store.OriginalsNever
+			unknown = !known
+		}
 	}
 	c.waiting = map[string]string{}
 	for _, u := range originals {
 		if policy == store.OriginalsNever {
 			progress[u.progressSlot].Waiting = "original waits for an unmetered link"
-			if acct.Originals == store.OriginalsNever {
+			switch {
+			case acct.Originals == store.OriginalsNever:
 				progress[u.progressSlot].Waiting = "originals are not sent (setting)"
+			case unknown:
+				progress[u.progressSlot].Waiting = "original waits: this link's cost is unknown"
 			}
 			c.waiting[u.hash] = progress[u.progressSlot].Waiting
 		}
 	}
+	c.update(func(s *fielddesk.SyncStatus) { s.LinkCostUnknown = unknown && len(originals) > 0 })
 	c.refresh(ctx, progress)
 	c.update(func(s *fielddesk.SyncStatus) { s.Phase = fielddesk.PhaseRendition })
 	for _, u := range renditions {
@@ -716,7 +725,7 @@ func (c *Client) receivePhotos(ctx context.Context, acct store.Account, rep *Rep
 		return nil
 	}
 	policy := acct.Originals
-	if policy == store.OriginalsUnmetered && c.opt.Metered() {
+	if metered, _ := c.opt.LinkCost(); policy == store.OriginalsUnmetered && metered {
 		policy = store.OriginalsNever
 	}
 	for _, j := range todo {
