@@ -81,7 +81,13 @@ type RevisionInfo struct {
 	// Received: the revision came from the newsroom (an editor's edit, or a
 	// merge), not from this device.
 	Received bool `json:"received,omitempty"`
+	// Name is what a person called this version ("sent to the desk",
+	// "before cuts"); empty for most.
+	Name string `json:"name,omitempty"`
 }
+
+// MaxVersionName bounds a version's name, in characters.
+const MaxVersionName = 80
 
 // Summary is what lists show of an article: its latest revision in brief.
 type Summary struct {

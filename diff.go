@@ -236,3 +236,23 @@ func DiffArticles(old, new Article) []FieldDiff {
 	add("body", old.Body, new.Body)
 	return out
 }
+
+// ChangeGist sums up what changed between two versions in a line's worth:
+// the words added to and removed from every field, and the fields other
+// than the body that changed.
+func ChangeGist(old, new Article) (added, removed int, fields []string) {
+	for _, d := range DiffArticles(old, new) {
+		if d.Field != "body" {
+			fields = append(fields, d.Field)
+		}
+		for _, s := range d.Spans {
+			switch s.Op {
+			case DiffInsert:
+				added += WordCount(s.Text)
+			case DiffDelete:
+				removed += WordCount(s.Text)
+			}
+		}
+	}
+	return added, removed, fields
+}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -544,4 +545,27 @@ func mapErr(err error) error {
 		return fielddesk.ErrNotFound
 	}
 	return err
+}
+
+// NameRevision gives a version of an article a name a person chose (an
+// empty name takes it off). The name is this desk's: it is not sent.
+func (s *DB) NameRevision(ctx context.Context, article, rev fielddesk.ID, name string) error {
+	name = strings.Join(strings.Fields(fielddesk.NFC(name)), " ")
+	if utf8.RuneCountInString(name) > fielddesk.MaxVersionName {
+		return fmt.Errorf("a version's name has at most %d characters: %w", fielddesk.MaxVersionName, fielddesk.ErrInvalid)
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	err := s.update(func(txn *badger.Txn) error {
+		var info fielddesk.RevisionInfo
+		if err := getJSON(txn, historyKey(article, rev), &info); err != nil {
+			return err
+		}
+		info.Name = name
+		return setJSON(txn, historyKey(article, rev), info)
+	})
+	if err != nil {
+		return fmt.Errorf("name version %s of %s: %w", rev, article, mapErr(err))
+	}
+	return nil
 }

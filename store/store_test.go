@@ -257,3 +257,27 @@ func TestSaveRefusedInAStateThatForbidsEditing(t *testing.T) {
 		t.Errorf("restore in a published article: %v, want ErrNotAllowed", err)
 	}
 }
+
+// A version can be named (NFC, spaces tidied), the name taken off, and a
+// name too long is refused with ErrInvalid.
+func TestNameRevision(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	r, err := db.Save(ctx, fielddesk.Article{Headline: "Tin", Body: "x"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.NameRevision(ctx, r.Article.ID, r.ID, "  bản   gửi\u0300 "); err != nil {
+		t.Fatal(err)
+	}
+	hist, _ := db.History(ctx, r.Article.ID)
+	if want := "bản gửì"; hist[0].Name != want {
+		t.Errorf("name %q", hist[0].Name)
+	}
+	if err := db.NameRevision(ctx, r.Article.ID, r.ID, strings.Repeat("x", fielddesk.MaxVersionName+1)); !errors.Is(err, fielddesk.ErrInvalid) {
+		t.Errorf("a long name: %v", err)
+	}
+	if err := db.NameRevision(ctx, r.Article.ID, fielddesk.NewID(), "x"); !errors.Is(err, fielddesk.ErrNotFound) {
+		t.Errorf("an unknown version: %v", err)
+	}
+}

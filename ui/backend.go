@@ -22,6 +22,8 @@ type Backend interface {
 	Save(ctx context.Context, a fielddesk.Article, base fielddesk.ID) (fielddesk.Revision, error)
 	History(ctx context.Context, id fielddesk.ID) ([]fielddesk.RevisionInfo, error)
 	Restore(ctx context.Context, article, rev fielddesk.ID) (fielddesk.Revision, error)
+	// NameRevision names a version (empty: no name).
+	NameRevision(ctx context.Context, article, rev fielddesk.ID, name string) error
 	// AddPhoto checks, stores and thumbnails an image.
 	AddPhoto(ctx context.Context, name string, r io.Reader) (fielddesk.Photo, error)
 	// Thumbnail returns the path of a photo's upright thumbnail, making it if needed.

@@ -294,6 +294,13 @@ func TestHistoryRestore(t *testing.T) {
 	if list == nil {
 		t.Fatal("the history dialog shows no list")
 	}
+	// Both versions were saved within a second: one session; every
+	// version is one tap away.
+	if list.Length() != 1 {
+		t.Errorf("%d sessions, want 1", list.Length())
+	}
+	test.Tap(findWhere(u.win.Canvas(), func(c *widget.Check) bool { return c.Text == "Every version" }))
+	h.settle()
 	list.Select(1) // the older version
 	h.settle()
 	restore := findButton(u.win.Canvas(), "Restore this version")
