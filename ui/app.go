@@ -54,6 +54,7 @@ type UI struct {
 	preview      *widget.RichText
 	previewPane  fyne.CanvasObject
 	main         *container.Split
+	right        *container.Split // the preview over the review pane
 	previewShown bool
 	previewTimer *time.Timer
 	thumbs       map[string]string // photo hash -> thumbnail file, UI goroutine only
@@ -239,6 +240,7 @@ func (u *UI) build() {
 	u.review = u.newReviewPane()
 	right := container.NewVSplit(u.previewPane, u.review.scroll)
 	right.Offset = 0.62
+	u.right = right
 	u.main = container.NewHSplit(u.editorPane, right)
 	u.main.Offset = 0.55
 	if !u.previewShown {
@@ -492,6 +494,22 @@ func (u *UI) togglePreview() {
 			u.main.SetOffset(0.7)
 		}
 	}
+	u.fitRight()
+}
+
+// fitRight hides the right-hand column when neither the preview nor the
+// review pane is in it, so the editor takes the window instead of leaving
+// an empty strip beside it.
+func (u *UI) fitRight() {
+	if u.right == nil {
+		return
+	}
+	if u.previewPane.Visible() || u.review.scroll.Visible() {
+		u.right.Show()
+	} else {
+		u.right.Hide()
+	}
+	u.main.Refresh()
 }
 
 // showQueue lists the review queue, oldest submitted first.

@@ -165,9 +165,11 @@ func (u *UI) drawReview(r fielddesk.Review) {
 	// A draft nobody has commented on has nothing to review yet.
 	if r.Status == fielddesk.StatusDraft && len(r.Events) == 0 && len(u.ed.conflicts) == 0 {
 		p.scroll.Hide()
+		u.fitRight()
 		return
 	}
 	p.scroll.Show()
+	u.fitRight()
 	p.status.SetText(fmt.Sprintf(lang.L("Status: %s"), statusName(r.Status)))
 
 	p.banner.RemoveAll()

@@ -134,3 +134,26 @@ func TestWindowAndArticleComeBack(t *testing.T) {
 		t.Errorf("after closing on a new article, %q was opened", h.u.ed.article.ID)
 	}
 }
+
+// Ctrl+P on a draft with nothing to review gives the editor the whole
+// width: no empty strip is left where the preview was.
+func TestHidingThePreviewLeavesNoEmptyStrip(t *testing.T) {
+	h := newHarness(t)
+	u := h.u
+	test.Type(u.ed.headline, "Tin")
+	h.settle()
+	before := u.editorPane.Size().Width
+	h.shortcut(fyne.KeyP, fyne.KeyModifierShortcutDefault)
+	h.settle()
+	if u.right.Visible() {
+		t.Error("the empty right column is still there")
+	}
+	if after := u.editorPane.Size().Width; after <= before*1.3 {
+		t.Errorf("the editor is %v wide with the preview hidden, %v with it", after, before)
+	}
+	h.shortcut(fyne.KeyP, fyne.KeyModifierShortcutDefault)
+	h.settle()
+	if !u.right.Visible() || !u.previewPane.Visible() {
+		t.Error("Ctrl+P again does not bring the preview back")
+	}
+}
