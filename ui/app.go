@@ -123,6 +123,14 @@ func newUI(a fyne.App, backend Backend, do func(func())) *UI {
 	return u
 }
 
+// DataChanged tells the window that something else changed the data
+// folder (a headless command run through the window): it lists the
+// articles again and reloads the open one. Call it on the UI goroutine.
+func (u *UI) DataChanged() {
+	u.refreshList()
+	u.reloadOpen(true)
+}
+
 // Window is the main window.
 func (u *UI) Window() fyne.Window { return u.win }
 

@@ -107,7 +107,16 @@ func runGUI(dir string) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	syncDone := make(chan struct{})
 	go func() { defer close(syncDone); engine.Run(ctx) }()
-	defer func() { cancel(); <-syncDone }()
+	// Headless commands run while the window is open come here (the
+	// window holds the folder) and run on its open store.
+	serveDone := make(chan struct{})
+	go func() {
+		defer close(serveDone)
+		if err := cli.Serve(ctx, d, cli.Options{}, func() { engine.Kick(); fyne.Do(u.DataChanged) }); err != nil {
+			fyne.LogError("headless commands cannot reach this window", err)
+		}
+	}()
+	defer func() { cancel(); <-syncDone; <-serveDone }()
 	// A session ending or Ctrl+C in a terminal closes the window the way
 	// the close button does: what is being written is saved first.
 	stop := make(chan os.Signal, 1)

@@ -276,3 +276,21 @@ func TestIdleWindowDoesNotRepaint(t *testing.T) {
 	}
 	t.Logf("idle: %.2f CPU-seconds in 10 s", used)
 }
+
+// The real window answers headless commands on its data folder: an import
+// from a terminal while the window is open goes in, and the window lists it.
+func TestHeadlessImportWhileTheWindowIsOpen(t *testing.T) {
+	a := startApp(t)
+	src := filepath.Join(t.TempDir(), "bai.md")
+	os.WriteFile(src, []byte("---\nheadline: \"Nhập khi cửa sổ đang mở\"\n---\nNội dung.\n"), 0o644)
+	var out, errOut bytes.Buffer
+	if code := cli.Run([]string{"--data", a.data, "import", src}, nil, &out, &errOut, nil); code != 0 {
+		t.Fatalf("import with the window open: exit %d: %s\n%s", code, errOut.String(), a.out.String())
+	}
+	// The window lists it: its title shows once the list is clicked.
+	time.Sleep(2 * time.Second)
+	a.click(140, 166)
+	waitFor(t, 20*time.Second, "the imported article in the window", func() bool {
+		return a.xdo("search", "--name", "Nhập khi cửa sổ đang mở") != ""
+	})
+}

@@ -135,13 +135,31 @@ func RunWith(opt Options, args []string, stdin io.Reader, stdout, stderr io.Writ
 		}
 		return 0
 	}
-	if run, ok := syncCommands[cmd]; ok {
-		d, err := desk.Open(dir)
-		if err != nil {
-			return fail(stderr, err)
+	if _, ok := syncCommands[cmd]; !ok {
+		if _, ok := commands[cmd]; !ok {
+			return fail(stderr, fmt.Errorf("unknown command %q (see fielddesk help)", cmd))
 		}
-		defer d.Close()
-		if err := run(context.Background(), d, opt.Sync, cmdArgs, stdin, stdout); err != nil {
+	}
+	d, err := desk.Open(dir)
+	if errors.Is(err, fielddesk.ErrInUse) {
+		// The window has the folder: the command runs there.
+		if code, ok := runInApp(dir, cmd, cmdArgs, stdout, stderr); ok {
+			return code
+		}
+	}
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer d.Close()
+	return Dispatch(context.Background(), d, opt, cmd, cmdArgs, stdin, stdout, stderr)
+}
+
+// Dispatch runs one command (not help, convert or the window) on an open
+// data folder and returns the exit code: the headless commands, and the
+// same commands sent to a running window (Serve).
+func Dispatch(ctx context.Context, d *desk.Desk, opt Options, cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if run, ok := syncCommands[cmd]; ok {
+		if err := run(ctx, d, opt.Sync, args, stdin, stdout); err != nil {
 			return fail(stderr, err)
 		}
 		return 0
@@ -150,12 +168,7 @@ func RunWith(opt Options, args []string, stdin io.Reader, stdout, stderr io.Writ
 	if !ok {
 		return fail(stderr, fmt.Errorf("unknown command %q (see fielddesk help)", cmd))
 	}
-	d, err := desk.Open(dir)
-	if err != nil {
-		return fail(stderr, err)
-	}
-	defer d.Close()
-	if err := run(context.Background(), d, cmdArgs, stdout); err != nil {
+	if err := run(ctx, d, args, stdout); err != nil {
 		return fail(stderr, err)
 	}
 	if err := d.DB.IndexProblem(); err != nil {
