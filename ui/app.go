@@ -81,6 +81,10 @@ type UI struct {
 	clockWarned bool
 	// linkCostAsking: the question about links of unknown cost is open.
 	linkCostAsking bool
+	// awaitingDelivery: the status line says something goes with the next
+	// sync (one after deliverySince); the sync that sends it says so.
+	awaitingDelivery bool
+	deliverySince    time.Time
 	// headlines are the headlines seen in the list, by article, to name an
 	// article the list does not show now (a search, the queue).
 	headlines map[fielddesk.ID]string

@@ -591,6 +591,7 @@ func (u *UI) postComment() {
 		u.status.SetText(lang.L("Comment added: it goes to the newsroom with the next sync."))
 		u.loadReview()
 		u.kickSync()
+		u.awaitDelivery()
 	})
 }
 
@@ -743,6 +744,7 @@ func (u *UI) decide(a fielddesk.Action, note string) {
 		u.refreshList()
 		u.status.SetText(fmt.Sprintf(lang.L("%s: the article is now “%s”. It goes to the newsroom with the next sync."), actionLabel(a), statusName(ev.To)))
 		u.kickSync()
+		u.awaitDelivery()
 	})
 }
 

@@ -220,6 +220,10 @@ func (u *UI) showSync(s fielddesk.SyncStatus) {
 	u.askLinkCost(s)
 	// Articles may have arrived (an editor's device): list them.
 	touched := u.notify(s.News)
+	if u.awaitingDelivery && s.LastSync.After(u.deliverySince) && s.ArticlesWaiting == 0 && !s.Syncing {
+		u.awaitingDelivery = false
+		u.status.SetText(fmt.Sprintf(lang.L("Delivered to the newsroom at %s."), s.LastSync.Local().Format("15:04")))
+	}
 	if !s.LastSync.IsZero() && !s.LastSync.Equal(p.lastSeen) {
 		p.lastSeen = s.LastSync
 		u.refreshList()
@@ -463,9 +467,20 @@ func (u *UI) send() {
 			msg = lang.L("Queued for the newsroom: connect to the newsroom to send it.")
 		} else {
 			u.syncer.SyncNow()
+			u.awaitDelivery()
 		}
 		u.status.SetText(msg)
 	})
+}
+
+// awaitDelivery notes that the status line says something goes "with the
+// next sync": once a sync has sent everything, the line says it went.
+func (u *UI) awaitDelivery() {
+	u.deliverySince = time.Now()
+	if u.syncer != nil {
+		u.deliverySince = u.syncer.SyncStatus().LastSync
+	}
+	u.awaitingDelivery = true
 }
 
 // updateSendButton shows whether the open article can be sent.

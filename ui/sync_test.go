@@ -116,6 +116,19 @@ func TestSendToNewsroom(t *testing.T) {
 	if !strings.Contains(h.u.status.Text, "next sync") {
 		t.Errorf("status line: %q", h.u.status.Text)
 	}
+	// The sync that sends it says so: the line no longer says "next sync".
+	st := s.SyncStatus()
+	st.ArticlesWaiting = 1
+	st.LastSync = time.Now().Add(time.Second)
+	h.u.showSync(st)
+	if !strings.Contains(h.u.status.Text, "next sync") {
+		t.Errorf("a sync that left the article waiting: %q", h.u.status.Text)
+	}
+	st.ArticlesWaiting, st.LastSync = 0, time.Now().Add(2*time.Second)
+	h.u.showSync(st)
+	if want := "Delivered to the newsroom at " + st.LastSync.Local().Format("15:04"); h.u.status.Text != want+"." {
+		t.Errorf("after the sync that sent it: %q, want %q", h.u.status.Text, want)
+	}
 	// An edit after sending keeps the status and queues itself.
 	test.Type(h.u.ed.headline, " (cập nhật)")
 	h.settle()
