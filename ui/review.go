@@ -150,7 +150,7 @@ func (u *UI) loadReview() {
 		}
 		u.review.small = small
 		u.drawReview(r)
-		u.drawChanged(id, hist)
+		u.drawChanged(id, hist, authorsOf(r))
 	})
 }
 
@@ -335,7 +335,7 @@ func (u *UI) drawOriginals() {
 
 // drawChanged offers what changed when the newest revision came from the
 // newsroom (an editor's edit, or a merge): the words, not a guess.
-func (u *UI) drawChanged(id fielddesk.ID, hist []fielddesk.RevisionInfo) {
+func (u *UI) drawChanged(id fielddesk.ID, hist []fielddesk.RevisionInfo, authors map[fielddesk.ID]string) {
 	p := u.review
 	p.changed.RemoveAll()
 	if len(hist) < 2 || !hist[0].Received {
@@ -347,7 +347,13 @@ func (u *UI) drawChanged(id fielddesk.ID, hist []fielddesk.RevisionInfo) {
 			older = h.ID
 		}
 	}
-	b := widget.NewButtonWithIcon(lang.L("Changed in the newsroom: see what changed"), theme.HistoryIcon(), func() { u.showChanges(id, older, newer) })
+	// Named by who changed it (the correspondent's own edit, seen on an
+	// editor's desk, is the correspondent's, not "the newsroom's").
+	label := lang.L("Changed in the newsroom: see what changed")
+	if by := authors[newer]; by != "" {
+		label = fmt.Sprintf(lang.L("Changed by %s: see what changed"), by)
+	}
+	b := widget.NewButtonWithIcon(label, theme.HistoryIcon(), func() { u.showChanges(id, older, newer) })
 	p.changed.Add(b)
 }
 

@@ -459,3 +459,26 @@ func TestPublishAndSpikeAskFirst(t *testing.T) {
 		t.Errorf("after the confirmation: %s", status())
 	}
 }
+
+// A change that came from the newsroom is named by who made it: on an
+// editor's desk, the correspondent's own revision is the correspondent's.
+func TestChangedByNamesTheAuthor(t *testing.T) {
+	h := newHarness(t)
+	h.u.SetSyncer(&fakeSyncer{status: fielddesk.SyncStatus{Configured: true, User: "bientap", Role: fielddesk.RoleEditor}})
+	h.login(fielddesk.RoleEditor)
+	first := h.arrive(fielddesk.Article{Headline: "Lũ ở Yên Bái", Body: "Nước lên."}, fielddesk.StatusSubmitted)
+	a := first.Article
+	a.Body = "Nước lên nhanh."
+	rev := fielddesk.Revision{ID: fielddesk.NewID(), Base: first.ID, Saved: time.Now().UTC(), Article: a}
+	if _, _, err := h.desk.ApplyPulled(context.Background(), []store.Pulled{{Revision: rev, Status: fielddesk.StatusSubmitted,
+		Audit: []fielddesk.AuditEntry{{At: rev.Saved, User: "lethib", Kind: "revision", Revision: rev.ID}}}}, "c2"); err != nil {
+		t.Fatal(err)
+	}
+	h.u.refreshList()
+	h.settle()
+	h.u.list.Select(0)
+	h.settle()
+	if b := button(t, h.u.review.scroll, "Changed by lethib"); b == nil {
+		t.Error("the change is not named by its author")
+	}
+}
