@@ -56,9 +56,12 @@ type UI struct {
 	main         *container.Split
 	right        *container.Split // the preview over the review pane
 	previewShown bool
-	previewTimer *time.Timer
-	thumbs       map[string]string // photo hash -> thumbnail file, UI goroutine only
-	thumbsAsked  map[string]bool
+	// previewNarrowed: the window is too narrow, the preview stepped aside;
+	// previewForced: Ctrl+P brought it back all the same.
+	previewNarrowed, previewForced bool
+	previewTimer                   *time.Timer
+	thumbs                         map[string]string // photo hash -> thumbnail file, UI goroutine only
+	thumbsAsked                    map[string]bool
 
 	// method is the Vietnamese typing method of every field; lastMethod
 	// is the one Alt+Z turns back on.
@@ -259,7 +262,7 @@ func (u *UI) build() {
 		u.previewPane.Hide()
 		u.main.Offset = 0.7
 	}
-	outer := container.NewHSplit(left, u.main)
+	outer := container.NewHSplit(left, container.New(narrowEditor{u}, u.main))
 	outer.Offset = 0.22
 	statusBar := container.NewBorder(nil, nil, nil, container.NewHBox(u.busy, u.words), u.status)
 	u.win.SetContent(container.NewBorder(nil, statusBar, nil, nil, outer))
@@ -493,7 +496,12 @@ func (u *UI) newArticle() {
 func (u *UI) saveNow() { u.ed.saveNow() }
 
 func (u *UI) togglePreview() {
-	u.previewShown = !u.previewShown
+	if u.previewNarrowed {
+		// Stepped aside for a narrow window: the person wants it anyway.
+		u.previewNarrowed, u.previewForced = false, true
+	} else {
+		u.previewShown = !u.previewShown
+	}
 	if u.previewShown {
 		u.previewPane.Show()
 		if !u.review.reading {

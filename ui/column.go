@@ -71,3 +71,35 @@ func (tightRows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		y += h - theme.InnerPadding()
 	}
 }
+
+// narrowEditor holds the editor and its preview: below minPreviewWidth
+// the preview steps aside by itself (the editor would be squeezed into a
+// strip beside a column of single letters), and comes back when the room
+// does, unless the person hid it.
+type narrowEditor struct {
+	u *UI
+}
+
+// minPreviewWidth is the width of the editor and preview together below
+// which the preview hides itself.
+const minPreviewWidth = 700
+
+func (n narrowEditor) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0].MinSize() }
+
+func (n narrowEditor) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	u := n.u
+	switch {
+	case size.Width < minPreviewWidth && u.previewShown && u.previewPane.Visible() && !u.previewForced:
+		u.previewPane.Hide()
+		u.previewNarrowed = true
+		u.fitRight()
+	case size.Width >= minPreviewWidth && (u.previewNarrowed || u.previewForced):
+		u.previewNarrowed, u.previewForced = false, false
+		if u.previewShown {
+			u.previewPane.Show()
+			u.fitRight()
+		}
+	}
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(size)
+}

@@ -157,3 +157,37 @@ func TestHidingThePreviewLeavesNoEmptyStrip(t *testing.T) {
 		t.Error("Ctrl+P again does not bring the preview back")
 	}
 }
+
+// In a narrow window the preview steps aside by itself, and comes back
+// when the window is wide again.
+func TestPreviewStepsAsideInANarrowWindow(t *testing.T) {
+	h := newHarness(t)
+	u := h.u
+	u.win.Resize(fyne.NewSize(820, 600))
+	h.settle()
+	if u.previewPane.Visible() {
+		t.Errorf("at 820 wide the preview is %v wide beside the editor", u.previewPane.Size().Width)
+	}
+	// Ctrl+P brings it back all the same, and it stays.
+	h.shortcut(fyne.KeyP, fyne.KeyModifierShortcutDefault)
+	h.settle()
+	if !u.previewPane.Visible() {
+		t.Error("Ctrl+P in a narrow window does not show the preview")
+	}
+	h.shortcut(fyne.KeyP, fyne.KeyModifierShortcutDefault)
+	h.settle()
+	u.win.Resize(fyne.NewSize(1280, 760))
+	h.settle()
+	if u.previewPane.Visible() {
+		t.Error("hidden by Ctrl+P, the preview came back by itself")
+	}
+	h.shortcut(fyne.KeyP, fyne.KeyModifierShortcutDefault)
+	h.settle()
+	u.win.Resize(fyne.NewSize(820, 600))
+	h.settle()
+	u.win.Resize(fyne.NewSize(1280, 760))
+	h.settle()
+	if !u.previewPane.Visible() {
+		t.Error("the preview did not come back when the window widened")
+	}
+}

@@ -154,10 +154,11 @@ func Serve(ctx context.Context, d *desk.Desk, opt Options, changed func()) error
 				code = Dispatch(ctx, d, opt, req.Args[0], req.Args[1:], strings.NewReader(""), &stdout, &stderr)
 				mu.Unlock()
 			}
-			json.NewEncoder(conn).Encode(answer{Stdout: stdout.String(), Stderr: stderr.String(), Code: code})
+			// The window hears of it before the command returns.
 			if changed != nil {
 				changed()
 			}
+			json.NewEncoder(conn).Encode(answer{Stdout: stdout.String(), Stderr: stderr.String(), Code: code})
 		}()
 	}
 }
