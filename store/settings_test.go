@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -42,5 +43,23 @@ func TestSettingsLiveWithTheDataFolder(t *testing.T) {
 	}
 	if o, _ := other.Settings(); len(o) != 0 {
 		t.Errorf("another data folder has %q", o)
+	}
+}
+
+// BenchmarkSetSetting is the durable write the window makes beside an
+// autosave when the place being edited changed.
+func BenchmarkSetSetting(b *testing.B) {
+	dir := b.TempDir()
+	db, err := Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	i := 0
+	for b.Loop() {
+		i++
+		if err := db.SetSetting("last_open", strings.Repeat("x", 26)+" body 3 0 "+strconv.Itoa(i)); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -73,8 +73,7 @@ func (t *textBlock) remember() { t.last, t.lastRow, t.lastCol = t.Text, t.Cursor
 // and joins, by word), Ctrl+A over the whole body, and marks pastes.
 func (t *textBlock) TypedShortcut(s fyne.Shortcut) {
 	e := t.ed
-	switch {
-	case isRedo(s):
+	if isRedo(s) {
 		e.Redo()
 		return
 	}
@@ -91,12 +90,9 @@ func (t *textBlock) TypedShortcut(s fyne.Shortcut) {
 			return
 		}
 	case *fyne.ShortcutPaste:
-		if e.allSelected {
-			e.replaceAll("")
-			if f := e.FirstText(); f != nil && f != t {
-				f.TypedShortcut(s)
-				return
-			}
+		if into := e.typeOverAll(t); into != t {
+			into.TypedShortcut(s)
+			return
 		}
 		t.pasting = true
 		defer func() { t.pasting = false }()
@@ -118,12 +114,9 @@ func (t *textBlock) FocusLost() {
 
 // TypedRune replaces the whole body when Ctrl+A selected it.
 func (t *textBlock) TypedRune(r rune) {
-	if t.ed.allSelected {
-		t.ed.replaceAll("")
-		if f := t.ed.FirstText(); f != nil && f != t {
-			f.TypedRune(r)
-			return
-		}
+	if into := t.ed.typeOverAll(t); into != t {
+		into.TypedRune(r)
+		return
 	}
 	t.growEntry.TypedRune(r)
 }

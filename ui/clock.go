@@ -24,8 +24,8 @@ func (u *UI) checkClock() {
 		return
 	}
 	u.clockWarned = true
-	msg := fmt.Sprintf(lang.L("This computer's clock says %s, far behind the last time FieldDesk saw (%s): its clock battery may be flat. FieldDesk keeps your versions in order and dates them from %s meanwhile; please set the date and time of the computer (and turn on setting them automatically)."),
-		c.System.Local().Format("02/01/2006 15:04"), c.Trusted.Local().Format("02/01/2006 15:04"), c.Trusted.Local().Format("02/01/2006 15:04"))
+	msg := fmt.Sprintf(lang.L("This computer's clock says %s, far behind the last time FieldDesk saw (%s): its clock battery may be flat. Meanwhile FieldDesk keeps your versions in order and dates them from that last time; please set the date and time of the computer (and turn on setting them automatically)."),
+		c.System.Local().Format("02/01/2006 15:04"), c.Trusted.Local().Format("02/01/2006 15:04"))
 	u.status.SetText(lang.L("The computer's clock is wrong: see the message."))
 	dialog.ShowInformation(lang.L("The computer's clock is wrong"), msg, u.win)
 }

@@ -42,7 +42,8 @@ func (c sideColumn) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 
 // tightRows stacks objects with no room between them beyond their own
 // inner padding, half of which it takes back: a list line of a headline
-// and its details in as little height as reads well.
+// and its details in as little height as reads well. Its rows must not
+// wrap (a wrapped label's height depends on a width MinSize cannot know).
 type tightRows struct{}
 
 func (tightRows) MinSize(objs []fyne.CanvasObject) fyne.Size {

@@ -112,12 +112,21 @@ func newEditor(u *UI) *editor {
 	return e
 }
 
-// fields are the form's one-line and sapo fields by the names the
-// settings use for the place being edited.
-func (e *editor) fields() map[string]*widget.Entry {
-	return map[string]*widget.Entry{
-		"headline": &e.headline.Entry, "sapo": &e.sapo.Entry, "agency": &e.agency.Entry, "byline": &e.byline.Entry,
-		"category": &e.category.Entry, "location": &e.location.Entry, "tags": &e.tags.Entry,
+// namedField is a field of the form by the name the settings use for
+// the place being edited: the widget that takes the focus and its Entry.
+type namedField struct {
+	name  string
+	w     fyne.Focusable
+	entry *widget.Entry
+}
+
+// fields are the form's fields other than the body.
+func (e *editor) fields() []namedField {
+	return []namedField{
+		{"headline", e.headline, &e.headline.Entry}, {"sapo", e.sapo, &e.sapo.Entry},
+		{"agency", e.agency, &e.agency.Entry}, {"byline", e.byline, &e.byline.Entry},
+		{"category", e.category, &e.category.Entry}, {"location", e.location, &e.location.Entry},
+		{"tags", e.tags, &e.tags.Entry},
 	}
 }
 
@@ -125,36 +134,15 @@ func (e *editor) fields() map[string]*widget.Entry {
 // headline's start when the focus is elsewhere).
 func (e *editor) place() editPlace {
 	focused := e.u.win.Canvas().Focused()
-	for name, f := range e.fields() {
-		if focused != nil && focused == e.fieldWidget(name) {
-			return editPlace{field: name, row: f.CursorRow, col: f.CursorColumn}
+	for _, f := range e.fields() {
+		if focused != nil && focused == f.w {
+			return editPlace{field: f.name, row: f.entry.CursorRow, col: f.entry.CursorColumn}
 		}
 	}
 	if t := e.body.focused; t != nil && focused == fyne.Focusable(t) {
 		return editPlace{field: "body", block: e.body.index(t), row: t.CursorRow, col: t.CursorColumn}
 	}
 	return editPlace{field: "headline"}
-}
-
-// fieldWidget is the focusable widget of a named field.
-func (e *editor) fieldWidget(name string) fyne.Focusable {
-	switch name {
-	case "headline":
-		return e.headline
-	case "sapo":
-		return e.sapo
-	case "agency":
-		return e.agency
-	case "byline":
-		return e.byline
-	case "category":
-		return e.category
-	case "location":
-		return e.location
-	case "tags":
-		return e.tags
-	}
-	return nil
 }
 
 // goTo puts the keyboard focus and the cursor back at a place, and
@@ -173,9 +161,12 @@ func (e *editor) goTo(p editPlace) {
 				break
 			}
 		}
-	} else if f := e.fieldWidget(p.field); f != nil {
-		target, entry = f, e.fields()[p.field]
-		obj = f.(fyne.CanvasObject)
+	} else {
+		for _, f := range e.fields() {
+			if f.name == p.field {
+				target, entry, obj = f.w, f.entry, f.w.(fyne.CanvasObject)
+			}
+		}
 	}
 	if target == nil {
 		target, entry, obj, p = e.headline, &e.headline.Entry, fyne.CanvasObject(e.headline), editPlace{}
@@ -395,10 +386,10 @@ func (e *editor) saveBlocking() error {
 	if errors.Is(err, fielddesk.ErrNotAllowed) && a.ID != "" {
 		// The article can no longer change here (a sync brought a state
 		// that forbids it): the text is kept as a new draft.
-		a.ID, a.Status, a.Created, a.Conflicts = "", "", time.Time{}, nil
-		e.session++
-		e.article, e.base = fielddesk.Article{Status: fielddesk.StatusDraft}, ""
-		rev, err = e.u.backend.Save(e.u.ctx, a, "")
+		e.becomeNewDraft()
+		if rev, err = e.u.backend.Save(e.u.ctx, e.collect(), ""); err == nil {
+			e.u.keptAsDraft(fmt.Sprintf(lang.L("“%s” can no longer change: the newsroom moved it on. What you typed is kept as a new draft."), a.Headline))
+		}
 	}
 	if err != nil {
 		return err

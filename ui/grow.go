@@ -118,9 +118,8 @@ func newLineField(onGrow func(), vn vnInput, next func()) *lineField {
 // TypedKey moves on to the next field on Enter.
 func (f *lineField) TypedKey(k *fyne.KeyEvent) {
 	if k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter {
-		f.vn.apply(&f.Entry, f.vn.current(&f.Entry).Finish())
 		if f.next != nil {
-			f.next()
+			f.next() // leaving the field finishes its word (FocusLost)
 		}
 		return
 	}

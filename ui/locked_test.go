@@ -109,3 +109,40 @@ func TestSaveRefusedByTheStateBecomesADraft(t *testing.T) {
 		t.Errorf("the draft holds %q", rev.Article.Body)
 	}
 }
+
+// The same when the form is left before the autosave (another article
+// opened, the window closed): the words go into a new draft, and the
+// person is told.
+func TestLeavingALockedArticleKeepsTheWordsAsADraft(t *testing.T) {
+	h := newHarness(t)
+	h.u.AutosaveDelay, h.u.AutosaveMaxWait = time.Hour, time.Hour
+	h.login(fielddesk.RoleCorrespondent)
+	sent := h.arrive(fielddesk.Article{Headline: "Giá lúa tăng", Body: "Đoạn một."}, fielddesk.StatusSubmitted)
+	h.u.refreshList()
+	h.settle()
+	h.u.list.Select(0)
+	h.settle()
+	h.arrive(sent.Article, fielddesk.StatusPublished)
+	first := h.u.ed.body.FirstText()
+	h.u.win.Canvas().Focus(first)
+	first.CursorColumn = len([]rune(first.Text))
+	typeKeys(first, " Câu cuối.")
+	h.u.newArticle() // saves what is in the form first
+	h.settle()
+	list, _ := h.desk.List(context.Background())
+	if len(list) != 2 {
+		t.Fatalf("%d articles, want the published one and a draft", len(list))
+	}
+	for _, s := range list {
+		rev, _ := h.desk.Latest(context.Background(), s.ID)
+		if s.ID == sent.Article.ID && rev.Article.Body != "Đoạn một." {
+			t.Errorf("the published article became %q", rev.Article.Body)
+		}
+		if s.ID != sent.Article.ID && (rev.Article.Body != "Đoạn một. Câu cuối." || rev.Article.Status != fielddesk.StatusDraft) {
+			t.Errorf("the draft: %q (%s)", rev.Article.Body, rev.Article.Status)
+		}
+	}
+	if txt := labelTexts(t, h.u.win.Canvas().Overlays().Top()); !strings.Contains(txt, "kept as a new draft") {
+		t.Errorf("the person was told %q", txt)
+	}
+}

@@ -1015,7 +1015,21 @@ func (e *editor) lockedByNewsroom(rev fielddesk.Revision) {
 		}
 		return
 	}
-	headline := rev.Article.Headline
+	e.becomeNewDraft()
+	if u.review.reading {
+		u.setReading(false)
+	}
+	u.list.UnselectAll()
+	e.changed()
+	u.keptAsDraft(fmt.Sprintf(lang.L("The newsroom made “%s” %s while you were writing. What you typed is kept here, as a new draft; the newsroom's article is unchanged."),
+		rev.Article.Headline, strings.ToLower(statusName(rev.Article.Status))))
+	u.loadReview()
+}
+
+// becomeNewDraft makes the form a new article holding what it shows (the
+// article it came from can no longer change): no save, retry or answer
+// for the old article applies to it any more.
+func (e *editor) becomeNewDraft() {
 	if e.timer != nil {
 		e.timer.Stop()
 	}
@@ -1027,18 +1041,15 @@ func (e *editor) lockedByNewsroom(rev fielddesk.Revision) {
 	e.article = fielddesk.Article{Status: fielddesk.StatusDraft}
 	e.base, e.savedAt, e.conflicts = "", time.Time{}, nil
 	e.saving, e.again = false, false
-	u.updateSendButton()
-	u.setTitle("")
-	if u.review.reading {
-		u.setReading(false)
-	}
-	u.list.UnselectAll()
-	e.changed()
-	msg := fmt.Sprintf(lang.L("The newsroom made “%s” %s while you were writing. What you typed is kept here, as a new draft; the newsroom's article is unchanged."),
-		headline, strings.ToLower(statusName(rev.Article.Status)))
+	e.u.updateSendButton()
+	e.u.setTitle("")
+}
+
+// keptAsDraft tells the person, in the status line and a message, that
+// their words went into a new draft.
+func (u *UI) keptAsDraft(msg string) {
 	u.status.SetText(msg)
 	dialog.ShowInformation(lang.L("Kept as a new draft"), msg, u.win)
-	u.loadReview()
 }
 
 // queueLine is the list's second line for an article in the review queue.

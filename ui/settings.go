@@ -60,23 +60,34 @@ func (u *UI) settingInt(key string, fallback int) int {
 	return fallback
 }
 
+// changeSetting sets a setting in memory and reports whether it changed.
+func (u *UI) changeSetting(key, value string) bool {
+	u.settings.mu.Lock()
+	defer u.settings.mu.Unlock()
+	if u.settings.values[key] == value {
+		return false
+	}
+	u.settings.values[key] = value
+	return true
+}
+
+// writeSetting stores the newest value of a setting in the data folder,
+// one write at a time so that an older value never lands after a newer.
+func (u *UI) writeSetting(key string) error {
+	u.settings.wmu.Lock()
+	defer u.settings.wmu.Unlock()
+	return u.backend.SetSetting(key, u.setting(key))
+}
+
 // setSetting changes a setting now and stores it in the data folder in the
 // background. With loud, a failure is shown; otherwise (the window's place,
 // the article last open) it is only logged.
 func (u *UI) setSetting(key, value string, loud bool) {
-	u.settings.mu.Lock()
-	if u.settings.values[key] == value {
-		u.settings.mu.Unlock()
+	if !u.changeSetting(key, value) {
 		return
 	}
-	u.settings.values[key] = value
-	u.settings.mu.Unlock()
 	var err error
-	u.work.run(func() {
-		u.settings.wmu.Lock()
-		defer u.settings.wmu.Unlock()
-		err = u.backend.SetSetting(key, u.setting(key))
-	}, func() {
+	u.work.run(func() { err = u.writeSetting(key) }, func() {
 		if err == nil {
 			return
 		}
@@ -91,16 +102,10 @@ func (u *UI) setSetting(key, value string, loud bool) {
 // saveSettingNow changes a setting and writes it at once, on the
 // calling goroutine (the window is closing).
 func (u *UI) saveSettingNow(key, value string) {
-	u.settings.mu.Lock()
-	same := u.settings.values[key] == value
-	u.settings.values[key] = value
-	u.settings.mu.Unlock()
-	if same {
+	if !u.changeSetting(key, value) {
 		return
 	}
-	u.settings.wmu.Lock()
-	defer u.settings.wmu.Unlock()
-	if err := u.backend.SetSetting(key, value); err != nil {
+	if err := u.writeSetting(key); err != nil {
 		fyne.LogError("save the setting "+key, err)
 	}
 }

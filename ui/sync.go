@@ -75,7 +75,7 @@ func (u *UI) newSyncPanel() *syncPanel {
 	p.login = widget.NewButtonWithIcon(lang.L("Connect to the newsroom…"), theme.LoginIcon(), u.showLogin)
 	// Only one of the two buttons shows at a time: a VBox gives the
 	// column the width of the one shown (a grid would double it).
-	p.box = container.New(tightRows{}, widget.NewSeparator(), p.state, p.waiting, p.photos, p.last, p.problem, p.now, p.login)
+	p.box = container.NewVBox(widget.NewSeparator(), p.state, p.waiting, p.photos, p.last, p.problem, p.now, p.login)
 	return p
 }
 
@@ -476,11 +476,9 @@ func (u *UI) send() {
 // awaitDelivery notes that the status line says something goes "with the
 // next sync": once a sync has sent everything, the line says it went.
 func (u *UI) awaitDelivery() {
-	u.deliverySince = time.Now()
 	if u.syncer != nil {
-		u.deliverySince = u.syncer.SyncStatus().LastSync
+		u.deliverySince, u.awaitingDelivery = u.syncer.SyncStatus().LastSync, true
 	}
-	u.awaitingDelivery = true
 }
 
 // updateSendButton shows whether the open article can be sent.

@@ -213,6 +213,20 @@ func (e *bodyEditor) copyAll(s fyne.Shortcut) {
 	}
 }
 
+// typeOverAll empties the body when Ctrl+A selected it and something is
+// typed or pasted over it, and returns the paragraph that takes the input
+// (t itself when nothing was selected).
+func (e *bodyEditor) typeOverAll(t *textBlock) *textBlock {
+	if !e.allSelected {
+		return t
+	}
+	e.replaceAll("")
+	if f := e.FirstText(); f != nil {
+		return f
+	}
+	return t
+}
+
 // replaceAll replaces the whole body with md, as one undoable step.
 func (e *bodyEditor) replaceAll(md string) {
 	e.checkpoint()
