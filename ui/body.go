@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fielddesk/fielddesk"
@@ -41,8 +43,12 @@ type bodyEditor struct {
 	legacy func(d vietnamese.Detection, text string, paste func(string))
 	// history is the body's undo and redo (undo.go).
 	history bodyHistory
-	// allSelected: Ctrl+A selected the whole body (every paragraph).
-	allSelected bool
+	// span is a selection across paragraphs (selection.go), or nil.
+	span *bodySpan
+	// spanMoving: the selection itself is moving the focus (it goes on).
+	spanMoving bool
+	// shift: a Shift key is held down.
+	shift bool
 }
 
 type bodyBlock interface {
@@ -56,41 +62,50 @@ type textBlock struct {
 	ed *bodyEditor
 	// view is the entry with the wheel passed on to the document's scroll.
 	view fyne.CanvasObject
-	// last is the text (and lastRow, lastCol the cursor) after the last
-	// change, which the undo history keeps when a new step starts.
-	last             string
-	lastRow, lastCol int
+	// last is the text (and lastOff the cursor) after the last change,
+	// which the undo history keeps when a new step starts.
+	last    string
+	lastOff int
 	// pasting: the change under way is a paste (a step of its own).
 	pasting bool
 	// note shows the review's comments on this paragraph, under it.
 	note *widget.Label
+	// marks shows the part of a selection across paragraphs that is in
+	// this one while another has the focus (an Entry draws its own
+	// selection only while focused).
+	marks *fyne.Container
+	// pass takes the paragraph's drags and wheel.
+	pass *dragPass
 }
 
 // remember notes the text and cursor as they are now for the undo history.
-func (t *textBlock) remember() { t.last, t.lastRow, t.lastCol = t.Text, t.CursorRow, t.CursorColumn }
+func (t *textBlock) remember() { t.last, t.lastOff = t.Text, t.CursorTextOffset() }
 
 // TypedShortcut gives the body's undo and redo (across paragraphs, splits
-// and joins, by word), Ctrl+A over the whole body, and marks pastes.
+// and joins, by word), Ctrl+A over the whole body, copy, cut and paste of
+// a selection across paragraphs, and marks pastes.
 func (t *textBlock) TypedShortcut(s fyne.Shortcut) {
 	e := t.ed
 	if isRedo(s) {
+		e.unselectAll()
 		e.Redo()
 		return
 	}
 	switch s.(type) {
 	case *fyne.ShortcutUndo:
+		e.unselectAll()
 		e.Undo()
 		return
 	case *fyne.ShortcutSelectAll:
 		e.selectAll()
 		return
 	case *fyne.ShortcutCopy, *fyne.ShortcutCut:
-		if e.allSelected {
-			e.copyAll(s)
+		if e.hasSpan() {
+			e.copySpan(s)
 			return
 		}
 	case *fyne.ShortcutPaste:
-		if into := e.typeOverAll(t); into != t {
+		if into := e.typeOverSpan(t); into != t {
 			into.TypedShortcut(s)
 			return
 		}
@@ -100,21 +115,84 @@ func (t *textBlock) TypedShortcut(s fyne.Shortcut) {
 	t.growEntry.TypedShortcut(s)
 }
 
-// MouseDown ends a Ctrl+A selection: a click places the cursor.
+// MouseDown places the cursor, ending a selection across paragraphs; with
+// Shift it selects from the cursor in another paragraph to here.
 func (t *textBlock) MouseDown(m *desktop.MouseEvent) {
+	if m.Modifier&fyne.KeyModifierShift != 0 && m.Button == desktop.MouseButtonPrimary && t.ed.clickSpan(t, m) {
+		return
+	}
 	t.ed.unselectAll()
 	t.growEntry.MouseDown(m)
 }
 
-// FocusLost ends a Ctrl+A selection.
+// dragPass lies over a paragraph and takes its mouse drags (the Entry's
+// inner content would take them and never tell the paragraph) and the
+// wheel (for the document's scroll). Taps and clicks pass through to the
+// Entry.
+type dragPass struct {
+	widget.BaseWidget
+	t *textBlock
+}
+
+func newDragPass(t *textBlock) *dragPass {
+	p := &dragPass{t: t}
+	p.ExtendBaseWidget(p)
+	return p
+}
+
+func (p *dragPass) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(layout.NewSpacer())
+}
+
+// Scrolled scrolls the document.
+func (p *dragPass) Scrolled(ev *fyne.ScrollEvent) {
+	if s := p.t.ed.scroll; s != nil {
+		s.Scrolled(ev)
+	}
+}
+
+// Dragged selects as the Entry does, and on into the paragraphs the
+// pointer reaches above or below this one.
+func (p *dragPass) Dragged(d *fyne.DragEvent) {
+	t := p.t
+	if t.ed.dragSpan(t, d.Position) {
+		return
+	}
+	inner := *d // the Entry takes positions in its text's place, under its border
+	inner.Position = d.Position.SubtractXY(0, theme.InputBorderSize())
+	t.Entry.Dragged(&inner)
+}
+
+// DragEnd ends the Entry's drag.
+func (p *dragPass) DragEnd() { p.t.Entry.DragEnd() }
+
+// KeyDown and KeyUp follow the Shift keys for selections across paragraphs.
+func (t *textBlock) KeyDown(k *fyne.KeyEvent) {
+	if isShiftKey(k.Name) {
+		t.ed.shift = true
+	}
+	t.growEntry.KeyDown(k)
+}
+
+func (t *textBlock) KeyUp(k *fyne.KeyEvent) {
+	if isShiftKey(k.Name) {
+		t.ed.shift = false
+	}
+	t.growEntry.KeyUp(k)
+}
+
+// FocusLost ends a selection across paragraphs (unless it moved the focus).
 func (t *textBlock) FocusLost() {
 	t.ed.unselectAll()
+	if !t.ed.spanMoving {
+		t.ed.shift = false
+	}
 	t.growEntry.FocusLost()
 }
 
-// TypedRune replaces the whole body when Ctrl+A selected it.
+// TypedRune replaces a selection across paragraphs with what is typed.
 func (t *textBlock) TypedRune(r rune) {
-	if into := t.ed.typeOverAll(t); into != t {
+	if into := t.ed.typeOverSpan(t); into != t {
 		into.TypedRune(r)
 		return
 	}
@@ -136,17 +214,26 @@ func (t *textBlock) FocusGained() {
 	t.Entry.FocusGained()
 }
 
-// TypedKey joins this paragraph to the previous one on Backspace at its start.
+// TypedKey joins this paragraph to the previous one on Backspace at its
+// start, and carries a selection made with Shift on past its edges.
 func (t *textBlock) TypedKey(k *fyne.KeyEvent) {
-	if t.ed.allSelected {
-		switch k.Name {
-		case fyne.KeyBackspace, fyne.KeyDelete:
-			t.ed.replaceAll("")
+	e := t.ed
+	if e.hasSpan() {
+		if e.spanKey(k) {
 			return
-		case desktop.KeyShiftLeft, desktop.KeyShiftRight, desktop.KeyControlLeft, desktop.KeyControlRight, desktop.KeyAltLeft, desktop.KeyAltRight:
-		default:
-			t.ed.unselectAll()
 		}
+		if f := e.focused; f != nil && f != t {
+			f.TypedKey(k) // the selection ended in another paragraph
+			return
+		}
+	}
+	if e.shift && isMoveKey(k.Name) {
+		before, anchor := t.CursorTextOffset(), t.anchorOffset()
+		t.growEntry.TypedKey(k)
+		if t.CursorTextOffset() == before {
+			e.extendPast(t, anchor, k.Name)
+		}
+		return
 	}
 	if k.Name == fyne.KeyBackspace && t.CursorRow == 0 && t.CursorColumn == 0 && t.SelectedText() == "" {
 		if t.ed.joinWithPrevious(t) {
@@ -201,7 +288,7 @@ func (e *bodyEditor) SetText(md string) {
 	e.blocks = nil
 	e.focused = nil
 	e.clearHistory()
-	e.allSelected = false
+	e.span = nil
 	for _, part := range splitBlocks(md) {
 		e.blocks = append(e.blocks, e.newBlock(part))
 	}
@@ -258,7 +345,9 @@ func (e *bodyEditor) newText(md string) *textBlock {
 	t.note.Importance = widget.WarningImportance
 	t.note.TextStyle.Italic = true
 	t.note.Hide()
-	t.view = container.NewVBox(withScrollPass(t, func() *container.Scroll { return e.scroll }), t.note)
+	t.marks = container.NewWithoutLayout()
+	t.pass = newDragPass(t)
+	t.view = container.NewVBox(container.NewStack(t, t.marks, t.pass), t.note)
 	return t
 }
 
@@ -292,7 +381,7 @@ func (e *bodyEditor) changed(t *textBlock, s string) {
 	t.remember()
 	if hasBlankLine(s) {
 		parts := splitBlocks(s)
-		if strings.Join(parts, "\n\n") != s {
+		if len(parts) > 1 || strings.Join(parts, "\n\n") != s {
 			trailing := strings.HasSuffix(strings.TrimRight(s, " \t"), "\n\n") && len(parts) > 0
 			e.replace(t, parts, trailing)
 		}
@@ -366,15 +455,14 @@ func (e *bodyEditor) joinWithPrevious(t *textBlock) bool {
 	}
 	e.checkpoint()
 	joined := joinText(prev.Text, t.Text)
-	lines := strings.Split(joined[:len(joined)-len(t.Text)], "\n")
-	row, col := len(lines)-1, len([]rune(lines[len(lines)-1]))
+	at := len([]rune(joined)) - len([]rune(t.Text))
 	prev.OnChanged = nil
 	prev.SetText(joined)
 	prev.OnChanged = func(s string) { e.changed(prev, s) }
 	prev.fit()
 	e.blocks = append(e.blocks[:i], e.blocks[i+1:]...)
 	e.relayout()
-	prev.CursorRow, prev.CursorColumn = row, col
+	setCursorOffset(&prev.Entry, at)
 	prev.remember()
 	if e.focus != nil {
 		e.focus(prev)
@@ -511,8 +599,7 @@ func (t *tail) Tapped(*fyne.PointEvent) {
 		e.blocks = append(e.blocks, last)
 		e.relayout()
 	}
-	lines := strings.Split(last.Text, "\n")
-	last.CursorRow, last.CursorColumn = len(lines)-1, len([]rune(lines[len(lines)-1]))
+	setCursorOffset(&last.Entry, len([]rune(last.Text)))
 	if e.focus != nil {
 		e.focus(last)
 	}

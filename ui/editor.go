@@ -136,11 +136,11 @@ func (e *editor) place() editPlace {
 	focused := e.u.win.Canvas().Focused()
 	for _, f := range e.fields() {
 		if focused != nil && focused == f.w {
-			return editPlace{field: f.name, row: f.entry.CursorRow, col: f.entry.CursorColumn}
+			return editPlace{field: f.name, off: f.entry.CursorTextOffset()}
 		}
 	}
 	if t := e.body.focused; t != nil && focused == fyne.Focusable(t) {
-		return editPlace{field: "body", block: e.body.index(t), row: t.CursorRow, col: t.CursorColumn}
+		return editPlace{field: "body", block: e.body.index(t), off: t.CursorTextOffset()}
 	}
 	return editPlace{field: "headline"}
 }
@@ -156,7 +156,7 @@ func (e *editor) goTo(p editPlace) {
 			if t, ok := e.body.blocks[i].(*textBlock); ok {
 				target, entry, obj = t, &t.Entry, t.view
 				if i != p.block {
-					p.row, p.col = 0, 0
+					p.off = 0
 				}
 				break
 			}
@@ -171,29 +171,14 @@ func (e *editor) goTo(p editPlace) {
 	if target == nil {
 		target, entry, obj, p = e.headline, &e.headline.Entry, fyne.CanvasObject(e.headline), editPlace{}
 	}
-	lines := strings.Split(entry.Text, "\n")
-	entry.CursorRow = max(0, min(p.row, len(lines)-1))
-	entry.CursorColumn = max(0, min(p.col, len([]rune(lines[entry.CursorRow]))))
+	setCursorOffset(entry, p.off)
 	e.scrollTo(obj)
 	e.u.win.Canvas().Focus(target)
 	entry.Refresh()
 }
 
 // scrollTo scrolls the form so that obj is in view, a little below the top.
-func (e *editor) scrollTo(obj fyne.CanvasObject) {
-	d := fyne.CurrentApp().Driver()
-	if d.CanvasForObject(obj) == nil || d.CanvasForObject(e.content) == nil {
-		return
-	}
-	y := d.AbsolutePositionForObject(obj).Y - d.AbsolutePositionForObject(e.content.Content).Y
-	view := e.content.Size().Height
-	if y >= e.content.Offset.Y && y+min(obj.Size().Height, view/2) <= e.content.Offset.Y+view {
-		return
-	}
-	e.content.Offset.Y = max(0, min(y-view/4, e.content.Content.MinSize().Height-view))
-	e.content.Refresh()
-	e.body.updateVisible()
-}
+func (e *editor) scrollTo(obj fyne.CanvasObject) { e.body.reveal(obj) }
 
 // formGrid lays out label/field pairs in two columns of pairs.
 type formGrid struct{}

@@ -17,9 +17,9 @@ import (
 // strings are shared between steps, so a step costs a few bytes a block)
 // and where the cursor was.
 type bodyStep struct {
-	blocks   []string
-	block    int // the text block with the cursor
-	row, col int
+	blocks []string
+	block  int // the text block with the cursor
+	off    int // and the cursor's offset in it
 }
 
 type bodyHistory struct {
@@ -41,19 +41,19 @@ const (
 	burstPause = time.Second
 )
 
-// step is the body as it is now, or (with t) as it was before t's last
-// change: t's text then was old, with the cursor at row, col.
-func (e *bodyEditor) step(t *textBlock, old string, row, col int) bodyStep {
+// snapshot is the body as it is now, or (with t) as it was before t's
+// last change: t's text then was old, with the cursor at offset off.
+func (e *bodyEditor) snapshot(t *textBlock, old string, off int) bodyStep {
 	s := bodyStep{blocks: make([]string, len(e.blocks)), block: -1}
 	for i, b := range e.blocks {
 		s.blocks[i] = b.markdown()
 		if tb, ok := b.(*textBlock); ok && tb == t {
-			s.blocks[i], s.block, s.row, s.col = old, i, row, col
+			s.blocks[i], s.block, s.off = old, i, off
 		}
 	}
 	if s.block < 0 {
 		if f := e.focused; f != nil {
-			s.block, s.row, s.col = e.index(f), f.CursorRow, f.CursorColumn
+			s.block, s.off = e.index(f), f.CursorTextOffset()
 		}
 	}
 	return s
@@ -75,7 +75,7 @@ func (e *bodyEditor) push(s bodyStep) {
 // checkpoint records the body as it is now, before a change that is a
 // step of its own (a join, a photo moved), and ends the typing burst.
 func (e *bodyEditor) checkpoint() {
-	e.push(e.step(nil, "", 0, 0))
+	e.push(e.snapshot(nil, "", 0))
 	e.history.burst = nil
 }
 
@@ -86,7 +86,7 @@ func (e *bodyEditor) typed(t *textBlock, now string) {
 	spaces, lines := strings.Count(now, " "), strings.Count(now, "\n")
 	newline := h.burst == t && lines > h.lines
 	if h.burst != t || time.Since(h.at) > burstPause || spaces != h.spaces || t.pasting || (newline && !h.newline) {
-		e.push(e.step(t, t.last, t.lastRow, t.lastCol))
+		e.push(e.snapshot(t, t.last, t.lastOff))
 		h.burst = t
 		if t.pasting {
 			h.burst = nil // a paste is a step of its own
@@ -108,13 +108,14 @@ func (e *bodyEditor) travel(from, to *[]bodyStep) {
 	}
 	s := (*from)[len(*from)-1]
 	*from = (*from)[:len(*from)-1]
-	*to = append(*to, e.step(nil, "", 0, 0))
+	*to = append(*to, e.snapshot(nil, "", 0))
 	e.history.burst = nil
 	e.restore(s)
 }
 
 // restore puts a step's blocks back, with the cursor where it was.
 func (e *bodyEditor) restore(s bodyStep) {
+	e.span = nil
 	e.blocks = nil
 	e.focused = nil
 	for _, md := range s.blocks {
@@ -127,9 +128,7 @@ func (e *bodyEditor) restore(s bodyStep) {
 	i := min(max(s.block, 0), len(e.blocks)-1)
 	for ; i < len(e.blocks); i++ {
 		if t, ok := e.blocks[i].(*textBlock); ok {
-			lines := strings.Split(t.Text, "\n")
-			t.CursorRow = min(max(s.row, 0), len(lines)-1)
-			t.CursorColumn = min(max(s.col, 0), len([]rune(lines[t.CursorRow])))
+			setCursorOffset(&t.Entry, s.off)
 			t.remember()
 			if e.focus != nil {
 				e.focus(t)
@@ -163,81 +162,4 @@ func joinText(a, b string) string {
 		return a + b
 	}
 	return a + " " + b
-}
-
-// selectAll selects the whole body (Ctrl+A): every paragraph shows
-// selected, and copy, cut, typing, Backspace and paste act on all of it.
-func (e *bodyEditor) selectAll() {
-	e.allSelected = true
-	for _, b := range e.blocks {
-		if t, ok := b.(*textBlock); ok {
-			t.Entry.TypedShortcut(&fyne.ShortcutSelectAll{})
-		}
-	}
-}
-
-// unselectAll ends a Ctrl+A selection.
-func (e *bodyEditor) unselectAll() {
-	if !e.allSelected {
-		return
-	}
-	e.allSelected = false
-	for _, b := range e.blocks {
-		if t, ok := b.(*textBlock); ok && t.SelectedText() != "" {
-			// A cursor move drops an Entry's selection; keep the cursor.
-			row, col := t.CursorRow, t.CursorColumn
-			t.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEnd})
-			t.CursorRow, t.CursorColumn = row, col
-			t.Refresh()
-		}
-	}
-}
-
-// copyAll copies (or, for a cut, cuts) the whole body as Markdown.
-func (e *bodyEditor) copyAll(s fyne.Shortcut) {
-	var cb fyne.Clipboard
-	cut := false
-	switch x := s.(type) {
-	case *fyne.ShortcutCopy:
-		cb = x.Clipboard
-	case *fyne.ShortcutCut:
-		cb, cut = x.Clipboard, true
-	}
-	if cb != nil {
-		cb.SetContent(e.Text())
-	}
-	if cut {
-		e.replaceAll("")
-	} else {
-		e.unselectAll()
-	}
-}
-
-// typeOverAll empties the body when Ctrl+A selected it and something is
-// typed or pasted over it, and returns the paragraph that takes the input
-// (t itself when nothing was selected).
-func (e *bodyEditor) typeOverAll(t *textBlock) *textBlock {
-	if !e.allSelected {
-		return t
-	}
-	e.replaceAll("")
-	if f := e.FirstText(); f != nil {
-		return f
-	}
-	return t
-}
-
-// replaceAll replaces the whole body with md, as one undoable step.
-func (e *bodyEditor) replaceAll(md string) {
-	e.checkpoint()
-	e.allSelected = false
-	h := e.history
-	e.SetText(md)
-	e.history = h
-	if f := e.FirstText(); f != nil && e.focus != nil {
-		e.focus(f)
-	}
-	if e.onChange != nil {
-		e.onChange()
-	}
 }

@@ -109,3 +109,45 @@ func (p *scrollPass) Scrolled(ev *fyne.ScrollEvent) {
 func withScrollPass(obj fyne.CanvasObject, target func() *container.Scroll) fyne.CanvasObject {
 	return container.NewStack(obj, newScrollPass(target))
 }
+
+// reveal scrolls the form so that obj is in view, a little below the top
+// (nothing moves when it is in view already).
+func (e *bodyEditor) reveal(obj fyne.CanvasObject) {
+	if e.scroll == nil || fyne.CurrentApp() == nil {
+		return
+	}
+	d := fyne.CurrentApp().Driver()
+	if d.CanvasForObject(obj) == nil || d.CanvasForObject(e.scroll) == nil {
+		return
+	}
+	y := d.AbsolutePositionForObject(obj).Y - d.AbsolutePositionForObject(e.scroll.Content).Y
+	view := e.scroll.Size().Height
+	if y >= e.scroll.Offset.Y && y+min(obj.Size().Height, view/2) <= e.scroll.Offset.Y+view {
+		return
+	}
+	e.scrollToY(y - view/4)
+}
+
+// followPointer scrolls the form when a drag in t reaches above or below
+// the part in view (p in t's coordinates), so a selection can go on.
+func (e *bodyEditor) followPointer(t *textBlock, p fyne.Position) {
+	if e.scroll == nil || fyne.CurrentApp() == nil {
+		return
+	}
+	d := fyne.CurrentApp().Driver()
+	if d.CanvasForObject(t) == nil {
+		return
+	}
+	y := d.AbsolutePositionForObject(t).Y + p.Y - d.AbsolutePositionForObject(e.scroll).Y
+	if view := e.scroll.Size().Height; y < 0 {
+		e.scrollToY(e.scroll.Offset.Y + y)
+	} else if y > view {
+		e.scrollToY(e.scroll.Offset.Y + y - view)
+	}
+}
+
+func (e *bodyEditor) scrollToY(y float32) {
+	e.scroll.Offset.Y = max(0, min(y, e.scroll.Content.MinSize().Height-e.scroll.Size().Height))
+	e.scroll.Refresh()
+	e.updateVisible()
+}

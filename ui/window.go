@@ -136,13 +136,13 @@ func (u *UI) rememberPlacement(now bool) {
 // editPlace is where someone was writing: a field of the form (a body
 // paragraph by its place in the body) and the cursor in it.
 type editPlace struct {
-	field    string // "headline", "sapo", "byline", …, or "body" with block
-	block    int
-	row, col int
+	field string // "headline", "sapo", "byline", …, or "body" with block
+	block int
+	off   int // the cursor, in runes into the field's (or paragraph's) text
 }
 
 // lastOpen is the article open and the place being edited, as the
-// settings keep them ("ID field block row col").
+// settings keep them ("ID field block offset").
 type lastOpen struct {
 	id    string
 	place editPlace
@@ -152,12 +152,12 @@ func (l lastOpen) String() string {
 	if l.id == "" {
 		return ""
 	}
-	return fmt.Sprintf("%s %s %d %d %d", l.id, l.place.field, l.place.block, l.place.row, l.place.col)
+	return fmt.Sprintf("%s %s %d %d", l.id, l.place.field, l.place.block, l.place.off)
 }
 
 func parseLastOpen(s string) (lastOpen, bool) {
 	var l lastOpen
-	n, _ := fmt.Sscanf(s, "%s %s %d %d %d", &l.id, &l.place.field, &l.place.block, &l.place.row, &l.place.col)
+	n, _ := fmt.Sscanf(s, "%s %s %d %d", &l.id, &l.place.field, &l.place.block, &l.place.off)
 	return l, n >= 1 && l.id != ""
 }
 
