@@ -81,6 +81,14 @@ type textBlock struct {
 // remember notes the text and cursor as they are now for the undo history.
 func (t *textBlock) remember() { t.last, t.lastOff = t.Text, t.CursorTextOffset() }
 
+// noteCursor keeps where the cursor is before a change, when it moved
+// since the last one: undoing the change puts it back there.
+func (t *textBlock) noteCursor() {
+	if t.Text == t.last {
+		t.lastOff = t.CursorTextOffset()
+	}
+}
+
 // TypedShortcut gives the body's undo and redo (across paragraphs, splits
 // and joins, by word), Ctrl+A over the whole body, copy, cut and paste of
 // a selection across paragraphs, and marks pastes.
@@ -112,6 +120,7 @@ func (t *textBlock) TypedShortcut(s fyne.Shortcut) {
 		t.pasting = true
 		defer func() { t.pasting = false }()
 	}
+	t.noteCursor()
 	t.growEntry.TypedShortcut(s)
 }
 
@@ -196,6 +205,7 @@ func (t *textBlock) TypedRune(r rune) {
 		into.TypedRune(r)
 		return
 	}
+	t.noteCursor()
 	t.growEntry.TypedRune(r)
 }
 
@@ -240,6 +250,7 @@ func (t *textBlock) TypedKey(k *fyne.KeyEvent) {
 			return
 		}
 	}
+	t.noteCursor()
 	t.growEntry.TypedKey(k)
 }
 

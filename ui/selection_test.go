@@ -291,3 +291,31 @@ func TestOffsetAtFollowsWrappedRows(t *testing.T) {
 		}
 	}
 }
+
+// Undo puts the cursor back where the undone typing was, also on the
+// third drawn row of a word-wrapped paragraph (a cursor kept as row and
+// column of the text's lines came back on the first row).
+func TestUndoPutsTheCursorBackInAWrappedParagraph(t *testing.T) {
+	h := newHarness(t)
+	long := strings.TrimSpace(strings.Repeat("Người dân xã Tà Xùa vui mừng đón mùa lúa mới. ", 12))
+	body := bodyOf(h, long, 0, 0)
+	p := body.blocks[0].(*textBlock)
+	h.settle()
+	if rows := len(rowStarts(&p.Entry)); rows < 3 {
+		t.Fatalf("the paragraph has %d rows, the test needs a wrapped one", rows)
+	}
+	at := rowStarts(&p.Entry)[2] + 5
+	setCursorOffset(&p.Entry, at)
+	typeKeys(p, "X")
+	if got := []rune(body.Text())[at]; got != 'X' {
+		t.Fatalf("typed %q at %d", got, at)
+	}
+	p.TypedShortcut(&fyne.ShortcutUndo{})
+	p = body.blocks[0].(*textBlock)
+	if body.Text() != long {
+		t.Fatalf("undo left %q", body.Text())
+	}
+	if got := p.CursorTextOffset(); got != at {
+		t.Errorf("after undo the cursor is at %d, want %d (row %d)", got, at, p.CursorRow)
+	}
+}
