@@ -25,4 +25,5 @@
 //	p/<sha256>/<article>/<rev>   a revision refers to a photo (empty value)
 //	e/, al/, qe/                 decisions and comments, audit log, events to send (review.go, decide.go)
 //	pub/, pubs/, pubt/, pubp/    what the server published (publish.go)
+//	tr/<article>                 the article is in the trash, since (trash.go)
 package store

@@ -108,13 +108,21 @@ func (s *DB) sweep() error {
 				return fmt.Errorf("sweep photos: %w", err)
 			}
 			if !used {
-				os.Remove(filepath.Join(s.dir, "photos", shard.Name(), hash))
-				matches, _ := filepath.Glob(filepath.Join(s.CacheDir(), hash+"*"))
-				for _, m := range matches {
-					os.Remove(m)
-				}
+				s.dropPhoto(hash)
 			}
 		}
+	}
+	return nil
+}
+
+// dropPhoto deletes a photo file and its cached derivatives.
+func (s *DB) dropPhoto(hash string) error {
+	if err := os.Remove(s.PhotoPath(hash)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("delete photo %s: %w", short(hash), err)
+	}
+	matches, _ := filepath.Glob(filepath.Join(s.CacheDir(), hash+"*"))
+	for _, m := range matches {
+		os.Remove(m)
 	}
 	return nil
 }

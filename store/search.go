@@ -503,9 +503,15 @@ func (s *DB) Search(ctx context.Context, query string) ([]fielddesk.Hit, error) 
 			id fielddesk.ID
 			c  *cand
 		}
+		trashed, err := trashedSet(txn)
+		if err != nil {
+			return err
+		}
 		var order []ranked
 		for id, c := range cands {
-			order = append(order, ranked{id, c})
+			if _, gone := trashed[id]; !gone {
+				order = append(order, ranked{id, c})
+			}
 		}
 		sort.Slice(order, func(i, j int) bool {
 			a, b := order[i].c, order[j].c

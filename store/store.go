@@ -472,12 +472,19 @@ func (s *DB) Restore(ctx context.Context, article, rev fielddesk.ID) (fielddesk.
 	return s.save(ctx, old.Article, "", rev, "", false)
 }
 
-// List returns a summary of every article, most recently changed first.
+// List returns a summary of every article but those in the trash, most
+// recently changed first.
 func (s *DB) List(ctx context.Context) ([]fielddesk.Summary, error) {
 	var out []fielddesk.Summary
 	err := s.view(func(txn *badger.Txn) error {
+		trashed, err := trashedSet(txn)
+		if err != nil {
+			return err
+		}
 		return eachSummary(ctx, txn, func(r summaryRecord) error {
-			out = append(out, r.Summary)
+			if _, gone := trashed[r.ID]; !gone {
+				out = append(out, r.Summary)
+			}
 			return nil
 		})
 	})

@@ -298,6 +298,7 @@ func (u *UI) menu() *fyne.MainMenu {
 		item(lang.L("Add photo…"), shortcut(fyne.KeyI, ctrl|fyne.KeyModifierShift), u.addPhotoDialog),
 		item(lang.L("History…"), shortcut(fyne.KeyH, ctrl), u.showHistory),
 		item(lang.L("Export…"), shortcut(fyne.KeyE, ctrl|fyne.KeyModifierShift), u.showExport),
+		item(lang.L("Move to the trash"), shortcut(fyne.KeyDelete, ctrl), u.trashOpen),
 		fyne.NewMenuItemSeparator(),
 		item(lang.L("Send to newsroom"), shortcut(fyne.KeyReturn, ctrl), u.send),
 		item(lang.L("Sync now"), shortcut(fyne.KeyR, ctrl|fyne.KeyModifierShift), u.syncNow),
@@ -326,6 +327,7 @@ func (u *UI) menu() *fyne.MainMenu {
 		item(lang.L("Find"), shortcut(fyne.KeyF, ctrl), u.focusFilter),
 		item(lang.L("Preview"), shortcut(fyne.KeyP, ctrl), u.togglePreview),
 		item(lang.L("Review queue"), shortcut(fyne.KeyQ, ctrl|fyne.KeyModifierShift), u.showQueue),
+		fyne.NewMenuItem(lang.L("Trash…"), u.showTrash),
 	)
 	alt := fyne.KeyModifierAlt
 	review := fyne.NewMenu(lang.L("Review"))

@@ -50,6 +50,15 @@ type Backend interface {
 	// ExportFile writes an article to path as "md" (a bundle), "html" (a
 	// page) or "ninjs", its photos beside it.
 	ExportFile(ctx context.Context, id fielddesk.ID, format, path string) error
+	// Trash moves a draft to the trash (an error wrapping
+	// fielddesk.ErrNotAllowed: it is not a draft, or something of it
+	// waits to be sent); Untrash brings it back; Trashed lists the trash
+	// (each with its Trashed time; zero: being deleted); EmptyTrash
+	// deletes what is there for good and says how many went.
+	Trash(ctx context.Context, id fielddesk.ID) error
+	Untrash(ctx context.Context, id fielddesk.ID) error
+	Trashed(ctx context.Context) ([]fielddesk.Summary, error)
+	EmptyTrash(ctx context.Context) (int, error)
 	// Clock is the store's time and what it thinks of the system clock
 	// (in memory: safe on the UI goroutine).
 	Clock() fielddesk.ClockState

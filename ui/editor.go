@@ -440,7 +440,15 @@ func (e *editor) reopenLast() bool {
 	}
 	var rev fielddesk.Revision
 	var err error
-	e.u.background(func() { rev, err = e.u.backend.Latest(e.u.ctx, fielddesk.ID(last.id)) }, func() {
+	e.u.background(func() {
+		rev, err = e.u.backend.Latest(e.u.ctx, fielddesk.ID(last.id))
+		trashed, terr := e.u.backend.Trashed(e.u.ctx)
+		for _, s := range trashed {
+			if s.ID == rev.Article.ID && terr == nil {
+				err = fmt.Errorf("article %s is in the trash: %w", s.ID, fielddesk.ErrNotFound)
+			}
+		}
+	}, func() {
 		if e.article.ID != "" || e.dirty() {
 			return // meanwhile the person opened or began another
 		}

@@ -80,6 +80,10 @@ Commands:
                                               combination you write
   diff ID [--from REV] [--to REV]             what changed, word by word ([-removed-] {+added+});
                                               default: the newest revision against the one before
+  trash ID... | --list [--json] | --restore ID... | --empty
+                                              move drafts to the trash (sent articles are
+                                              withdrawn first), list it, bring articles back,
+                                              or delete what is there for good
   help                                        show this help
 
 --data DIR  the data folder (default: %s)

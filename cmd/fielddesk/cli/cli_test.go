@@ -150,3 +150,43 @@ func TestConvert(t *testing.T) {
 		t.Errorf("English text: %d %q", code, errOut)
 	}
 }
+
+// trash moves a draft out of the list, --list shows it, --restore brings
+// it back, --empty deletes it for good; a bad ID is refused by name.
+func TestTrashCommand(t *testing.T) {
+	data := t.TempDir()
+	src := filepath.Join(t.TempDir(), "a.md")
+	if err := os.WriteFile(src, []byte("---\nheadline: Bài bỏ\n---\nChữ.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := run(t, "--data", data, "import", src)
+	if code != 0 {
+		t.Fatalf("import: %s", errOut)
+	}
+	id := strings.TrimSpace(out)
+	if _, e, code := run(t, "--data", data, "trash", id); code != 0 {
+		t.Fatalf("trash: %s", e)
+	}
+	if out, _, _ := run(t, "--data", data, "list"); strings.Contains(out, "Bài bỏ") {
+		t.Errorf("list after trash:\n%s", out)
+	}
+	if out, _, _ := run(t, "--data", data, "trash", "--list"); !strings.Contains(out, id) || !strings.Contains(out, "Bài bỏ") {
+		t.Errorf("trash --list:\n%s", out)
+	}
+	if _, e, code := run(t, "--data", data, "trash", "--restore", id); code != 0 {
+		t.Fatalf("trash --restore: %s", e)
+	}
+	if out, _, _ := run(t, "--data", data, "list"); !strings.Contains(out, "Bài bỏ") {
+		t.Errorf("list after restore:\n%s", out)
+	}
+	run(t, "--data", data, "trash", id)
+	if out, e, code := run(t, "--data", data, "trash", "--empty"); code != 0 || !strings.Contains(out, "1 articles deleted") {
+		t.Errorf("trash --empty: %q %q", out, e)
+	}
+	if _, e, code := run(t, "--data", data, "history", id); code == 0 || !strings.Contains(e, "not found") {
+		t.Errorf("history of a deleted article: %q (exit %d)", e, code)
+	}
+	if _, e, code := run(t, "--data", data, "trash", "nonsense"); code == 0 || !strings.Contains(e, "nonsense") {
+		t.Errorf("trash nonsense: %q (exit %d)", e, code)
+	}
+}
