@@ -31,6 +31,10 @@ type SyncStatus struct {
 	NextTry time.Time
 	// Problems are articles the server did not take, with the reason.
 	Problems map[ID]string
+	// KeptAsDraft maps an article the newsroom had moved on (approved,
+	// published) while this device changed it to the new draft that keeps
+	// what was typed here.
+	KeptAsDraft map[ID]ID
 	// News are the latest decisions and comments of others that arrived
 	// (at most MaxNews, oldest first), for notifications.
 	News []Event

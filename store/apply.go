@@ -30,9 +30,16 @@ import (
 type Outcome struct {
 	Result Result `json:"result"`
 	Reason string `json:"reason,omitempty"`
+	// Code names a rejection the sender acts on (CodeLocked).
+	Code string `json:"code,omitempty"`
 	// Head is the article's newest revision after the mutation.
 	Head fielddesk.ID `json:"head,omitempty"`
 }
+
+// CodeLocked rejects a revision of an article whose state no longer
+// lets its sender change the text (approved, published, …): the sender
+// keeps what was typed as a new draft (Acknowledge).
+const CodeLocked = "locked"
 
 // Result names an Outcome.
 type Result string
@@ -274,7 +281,7 @@ func applyOne(txn *badger.Txn, device, user string, m Mutation) (Outcome, error)
 		if err := getJSON(txn, outcomeKey(device, id), &first); err != nil {
 			return out, err
 		}
-		return Outcome{Result: Duplicate, Reason: string(first.Result), Head: first.Head}, nil
+		return Outcome{Result: Duplicate, Reason: string(first.Result), Code: first.Code, Head: first.Head}, nil
 	case id > last+1:
 		return out, fmt.Errorf("%w: device %s sent mutation %d after %d", ErrOutOfOrder, device, id, last)
 	}

@@ -83,6 +83,10 @@ type Problem struct {
 	Result   Result       `json:"result"` // Conflict or Rejected
 	Reason   string       `json:"reason"`
 	Revision fielddesk.ID `json:"revision"`
+	// Draft is the new draft that keeps what was typed when the
+	// newsroom had locked the article (Code CodeLocked).
+	Code  string       `json:"code,omitempty"`
+	Draft fielddesk.ID `json:"draft,omitempty"`
 }
 
 // PhotoJob is a photo on its way to or from the server.
@@ -325,6 +329,8 @@ type Ack struct {
 	ID     uint64
 	Result Result
 	Reason string
+	// Code names a rejection (CodeLocked).
+	Code string
 }
 
 // Acknowledge records the server's answers. An applied mutation (or a
@@ -377,7 +383,15 @@ func (s *DB) Acknowledge(ctx context.Context, acks []Ack) error {
 						return err
 					}
 				}
-			case Conflict, Rejected:
+			case Rejected:
+				if a.Code == CodeLocked {
+					if err := s.keepLockedAsDraft(txn, id, o.Revision.ID, a.Reason); err != nil {
+						return err
+					}
+					break
+				}
+				fallthrough
+			case Conflict:
 				if err := setJSON(txn, problemKey(id), Problem{Result: result, Reason: a.Reason, Revision: o.Revision.ID}); err != nil {
 					return err
 				}

@@ -105,7 +105,7 @@ func applyRevision(txn *badger.Txn, a actor, rev fielddesk.Revision) (Outcome, e
 			return out, nil // the same revision by another route
 		}
 		if err := fielddesk.CanEdit(a.role, prev.Status); err != nil && !a.trusted {
-			return Outcome{Result: Rejected, Reason: err.Error(), Head: prev.Head}, nil
+			return Outcome{Result: Rejected, Code: CodeLocked, Reason: err.Error(), Head: prev.Head}, nil
 		}
 		rev.Article.Status = prev.Status
 		// Conflicts come only from the server's merges: a revision keeps

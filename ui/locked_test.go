@@ -146,3 +146,36 @@ func TestLeavingALockedArticleKeepsTheWordsAsADraft(t *testing.T) {
 		t.Errorf("the person was told %q", txt)
 	}
 }
+
+// When the engine kept an edit the newsroom refused as a new draft, the
+// window says so once, naming the article, also across restarts.
+func TestKeptAsDraftIsToldOnce(t *testing.T) {
+	dir := t.TempDir()
+	h := newHarnessIn(t, dir)
+	s := &fakeSyncer{status: fielddesk.SyncStatus{Configured: true, Server: "https://toasoan.example.vn", User: "lethib", Online: true}}
+	h.u.SetSyncer(s)
+	orig := h.arrive(fielddesk.Article{Headline: "Lũ quét ở Bát Xát", Body: "Chữ."}, fielddesk.StatusApproved)
+	h.u.refreshList()
+	h.settle()
+	st := s.SyncStatus()
+	st.KeptAsDraft = map[fielddesk.ID]fielddesk.ID{orig.Article.ID: fielddesk.NewID()}
+	h.u.showSync(st)
+	if !strings.Contains(h.u.status.Text, "“Lũ quét ở Bát Xát” can no longer change: the newsroom moved it on while") || !strings.Contains(h.u.status.Text, "new draft") {
+		t.Fatalf("status line: %q", h.u.status.Text)
+	}
+	h.u.status.SetText("")
+	h.u.showSync(st)
+	if h.u.status.Text != "" {
+		t.Errorf("told twice: %q", h.u.status.Text)
+	}
+	h.settle()
+	h.close()
+
+	h = newHarnessIn(t, dir)
+	h.u.SetSyncer(s)
+	h.u.status.SetText("")
+	h.u.showSync(st)
+	if h.u.status.Text != "" {
+		t.Errorf("told again after a restart: %q", h.u.status.Text)
+	}
+}

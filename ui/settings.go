@@ -20,6 +20,7 @@ const (
 	prefReadingSpeed = "reading_speed"
 	prefWindow       = "window"    // the window's size and place, see placement
 	prefLastOpen     = "last_open" // the article open and the place being edited, see lastOpen
+	prefKeptTold     = "kept_told" // the drafts made of edits the newsroom refused, already told of
 )
 
 // PersonalSettings are the keys an older FieldDesk kept in the app's

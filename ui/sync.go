@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -218,6 +219,7 @@ func (u *UI) showSync(s fielddesk.SyncStatus) {
 	p.problem.Hidden = len(problems) == 0
 	p.problem.Refresh()
 	u.askLinkCost(s)
+	u.tellKeptAsDraft(s.KeptAsDraft)
 	// Articles may have arrived (an editor's device): list them.
 	touched := u.notify(s.News)
 	if u.awaitingDelivery && s.LastSync.After(u.deliverySince) && s.ArticlesWaiting == 0 && !s.Syncing {
@@ -231,6 +233,31 @@ func (u *UI) showSync(s fielddesk.SyncStatus) {
 	} else if touched {
 		u.reloadOpen(true)
 	}
+}
+
+// tellKeptAsDraft says once (kept in the data folder) of each article the
+// newsroom had moved on while this computer changed it: what was typed
+// here is a new draft, in the list.
+func (u *UI) tellKeptAsDraft(kept map[fielddesk.ID]fielddesk.ID) {
+	told := strings.Fields(u.setting(prefKeptTold))
+	var lines []string
+	for article, draft := range kept {
+		if slices.Contains(told, string(draft)) {
+			continue
+		}
+		told = append(told, string(draft))
+		lines = append(lines, fmt.Sprintf(lang.L("%s can no longer change: the newsroom moved it on while this computer changed it. What you typed is kept as a new draft, in the list."), u.headlineOf(article)))
+	}
+	if len(lines) == 0 {
+		return
+	}
+	const keep = 50 // the newest are enough: an answer is not repeated
+	told = told[max(0, len(told)-keep):]
+	u.setSetting(prefKeptTold, strings.Join(told, " "), false)
+	msg := strings.Join(lines, "\n")
+	u.status.SetText(msg)
+	u.app.SendNotification(fyne.NewNotification(lang.L("Kept as a new draft"), msg))
+	u.refreshList()
 }
 
 // explainSync says the engine's last failure in the person's language by
@@ -279,7 +306,6 @@ func sizeText(n int64, lg string) string {
 	return vietnamese.FormatInt(int(n), lg) + " B"
 }
 
-// headlineOf names an article from the list (or by its ID).
 // headlineOf names an article by its headline for the sync area, never
 // by its ID.
 func (u *UI) headlineOf(id fielddesk.ID) string {

@@ -111,7 +111,14 @@ func (c *Client) refresh(ctx context.Context, progress []fielddesk.PhotoProgress
 		return
 	}
 	problems := map[fielddesk.ID]string{}
+	kept := map[fielddesk.ID]fielddesk.ID{}
 	for id, p := range box.Problems {
+		if p.Code == store.CodeLocked {
+			if p.Draft != "" {
+				kept[id] = p.Draft
+			}
+			continue // settled: what was typed is a draft of its own
+		}
 		problems[id] = p.Reason
 	}
 	for _, j := range box.Photos {
@@ -137,7 +144,7 @@ func (c *Client) refresh(ctx context.Context, progress []fielddesk.PhotoProgress
 		}
 	}
 	c.update(func(s *fielddesk.SyncStatus) {
-		s.ArticlesWaiting, s.Problems, s.Photos = len(box.Articles), problems, slices.Clone(progress)
+		s.ArticlesWaiting, s.Problems, s.KeptAsDraft, s.Photos = len(box.Articles), problems, kept, slices.Clone(progress)
 	})
 }
 
@@ -193,7 +200,11 @@ func (c *Client) push(ctx context.Context, acct store.Account, rep *Report) erro
 			default:
 				return fmt.Errorf("the server answered %q for mutation %d", r.Result, r.ID)
 			}
-			acks = append(acks, store.Ack{ID: r.ID, Result: store.Result(r.Result), Reason: r.Reason})
+			ack := store.Ack{ID: r.ID, Result: store.Result(r.Result), Reason: r.Reason}
+			if r.Code == wire.CodeLocked {
+				ack.Code = store.CodeLocked
+			}
+			acks = append(acks, ack)
 		}
 		if err := c.db.Acknowledge(ctx, acks); err != nil {
 			return err

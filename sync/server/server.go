@@ -351,7 +351,10 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) (any, error) {
 	for i, out := range outs {
 		s.stats.mutation(string(out.Result))
 		res := wire.MutationResult{ID: muts[i].ID, Result: wire.Result(out.Result), Reason: out.Reason, Head: out.Head}
-		if out.Result == store.Rejected {
+		switch {
+		case out.Code == store.CodeLocked:
+			res.Code = wire.CodeLocked // the device keeps what was typed as a new draft
+		case out.Result == store.Rejected:
 			res.Code = wire.CodeBadRequest
 			if strings.HasSuffix(out.Reason, "not found") {
 				res.Code = wire.CodeNotFound

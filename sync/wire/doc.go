@@ -38,7 +38,11 @@
 // changed differently are kept as conflicts in the article); duplicate;
 // conflict (the base is a revision the server never saw: nothing is
 // overwritten); or rejected (with a reason and a code, e.g. a decision the
-// workflow does not allow, naming the role and the state). A client
+// workflow does not allow, naming the role and the state; code "locked"
+// for a revision of an article whose state no longer lets its sender
+// change the text: the device keeps what was typed as a new draft, puts
+// the article back to the newsroom's newest revision and sends nothing
+// more of it). A client
 // counts a mutation delivered only on that typed result, never on a bare 200
 // (captive portals answer 200 to anything). A push is at most MaxBatchBytes
 // decompressed; a client sizes its batches by bytes, and a 413 (the

@@ -85,6 +85,10 @@ const (
 	// photos on their way as the server allows; finish those first.
 	CodeTooManyUploads = "too_many_uploads"
 	CodeInternal       = "internal"
+	// CodeLocked (in a MutationResult): the article's state no longer
+	// lets this person change its text (approved, published, …); the
+	// device keeps what was typed as a new draft.
+	CodeLocked = "locked"
 )
 
 // Error is every error answer's body.
