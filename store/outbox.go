@@ -712,7 +712,11 @@ func deletePrefix(txn *badger.Txn, prefix []byte) error {
 }
 
 // hasPending reports whether an article has edits queued or awaiting an answer.
-func hasPending(txn *badger.Txn, id fielddesk.ID) (bool, error) {
+func hasPending(txn *badger.Txn, id fielddesk.ID) (bool, error) { return pendingOf(txn, id, false) }
+
+// pendingOf is hasPending, counting decisions and comments in flight too
+// with events.
+func pendingOf(txn *badger.Txn, id fielddesk.ID, events bool) (bool, error) {
 	if _, err := txn.Get(queueKey(id)); err == nil {
 		return true, nil
 	} else if !errors.Is(err, badger.ErrKeyNotFound) {
@@ -720,7 +724,7 @@ func hasPending(txn *badger.Txn, id fielddesk.ID) (bool, error) {
 	}
 	found := errors.New("found")
 	err := eachJSON(txn, []byte("f/"), func(o *Outgoing) error {
-		if o.Revision.Article.ID == id {
+		if o.Revision.Article.ID == id || (events && o.Article() == id) {
 			return found
 		}
 		return nil

@@ -64,22 +64,8 @@ func (s *DB) Trash(ctx context.Context, id fielddesk.ID) error {
 // waitsToBeSent reports whether an edit or a decision of an article is
 // queued or awaiting the newsroom's answer.
 func waitsToBeSent(txn *badger.Txn, id fielddesk.ID) (bool, error) {
-	if _, err := txn.Get(queueKey(id)); err == nil {
-		return true, nil
-	} else if !errors.Is(err, badger.ErrKeyNotFound) {
-		return false, err
-	}
-	found := errors.New("found")
-	err := eachJSON(txn, []byte("f/"), func(o *Outgoing) error {
-		if o.Article() == id {
-			return found
-		}
-		return nil
-	})
-	if errors.Is(err, found) {
-		return true, nil
-	} else if err != nil {
-		return false, err
+	if pending, err := pendingOf(txn, id, true); err != nil || pending {
+		return pending, err
 	}
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("qe/")})
 	defer it.Close()

@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -139,25 +138,14 @@ func (t *textBlock) MouseDown(m *desktop.MouseEvent) {
 // wheel (for the document's scroll). Taps and clicks pass through to the
 // Entry.
 type dragPass struct {
-	widget.BaseWidget
+	scrollPass
 	t *textBlock
 }
 
 func newDragPass(t *textBlock) *dragPass {
-	p := &dragPass{t: t}
+	p := &dragPass{scrollPass: scrollPass{target: func() *container.Scroll { return t.ed.scroll }}, t: t}
 	p.ExtendBaseWidget(p)
 	return p
-}
-
-func (p *dragPass) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(layout.NewSpacer())
-}
-
-// Scrolled scrolls the document.
-func (p *dragPass) Scrolled(ev *fyne.ScrollEvent) {
-	if s := p.t.ed.scroll; s != nil {
-		s.Scrolled(ev)
-	}
 }
 
 // Dragged selects as the Entry does, and on into the paragraphs the

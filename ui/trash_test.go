@@ -16,20 +16,7 @@ import (
 // topButton is the button labelled label in the topmost dialog.
 func topButton(t *testing.T, c fyne.Canvas, label string) *widget.Button {
 	t.Helper()
-	top := c.Overlays().Top()
-	if top == nil {
-		t.Fatalf("no dialog is open (looking for %q)", label)
-	}
-	var found *widget.Button
-	walk(t, top, func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && found == nil && b.Text == label {
-			found = b
-		}
-	})
-	if found == nil {
-		t.Fatalf("the dialog has no button %q", label)
-	}
-	return found
+	return button(t, c.Overlays().Top(), label)
 }
 
 // Ctrl+Delete moves the open draft to the trash (out of the list, the
