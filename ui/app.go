@@ -29,6 +29,8 @@ type UI struct {
 	win     fyne.Window
 	backend Backend
 	work    worker
+	// tips names the toolbar icons under the pointer (tooltip.go).
+	tips *tips
 	ctx     context.Context
 
 	// AutosaveDelay is how long after the last keystroke the article is saved.
@@ -237,15 +239,21 @@ func (u *UI) build() {
 	u.preview.Wrapping = fyne.TextWrapWord
 	u.previewPane = container.NewVScroll(container.NewPadded(u.preview))
 
+	u.tips = newTips(u.work.do)
+	tool := func(icon fyne.Resource, name, keys string, action func()) widget.ToolbarItem {
+		return newTipButton(u.tips, icon, func() string {
+			return strings.TrimSuffix(lang.L(name), "…") + " (" + keys + ")"
+		}, action)
+	}
 	toolbar := widget.NewToolbar(
-		widget.NewToolbarAction(theme.DocumentCreateIcon(), u.newArticle),
-		widget.NewToolbarAction(theme.DocumentSaveIcon(), u.saveNow),
-		widget.NewToolbarAction(theme.FileImageIcon(), u.addPhotoDialog),
-		widget.NewToolbarAction(theme.HistoryIcon(), u.showHistory),
+		tool(theme.DocumentCreateIcon(), "New article", "Ctrl+N", u.newArticle),
+		tool(theme.DocumentSaveIcon(), "Save now", "Ctrl+S", u.saveNow),
+		tool(theme.FileImageIcon(), "Add photo…", "Ctrl+Shift+I", u.addPhotoDialog),
+		tool(theme.HistoryIcon(), "History…", "Ctrl+H", u.showHistory),
 		widget.NewToolbarSeparator(),
-		widget.NewToolbarAction(theme.VisibilityIcon(), u.togglePreview),
+		tool(theme.VisibilityIcon(), "Preview", "Ctrl+P", u.togglePreview),
 		widget.NewToolbarSpacer(),
-		widget.NewToolbarAction(theme.SettingsIcon(), u.showSettings),
+		tool(theme.SettingsIcon(), "Settings…", "Ctrl+,", u.showSettings),
 	)
 	u.methodButton = widget.NewButton(methodLabel(u.method), u.cycleMethod)
 	u.methodButton.Importance = widget.LowImportance
@@ -265,7 +273,7 @@ func (u *UI) build() {
 	outer := container.NewHSplit(left, container.New(narrowEditor{u}, u.main))
 	outer.Offset = 0.22
 	statusBar := container.NewBorder(nil, nil, nil, container.NewHBox(u.busy, u.words), u.status)
-	u.win.SetContent(container.NewBorder(nil, statusBar, nil, nil, outer))
+	u.win.SetContent(container.NewStack(container.NewBorder(nil, statusBar, nil, nil, outer), u.tips.layer))
 	u.win.SetMainMenu(u.menu())
 	if current != "" {
 		u.ed.open(current)

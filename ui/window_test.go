@@ -3,9 +3,12 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/fielddesk/fielddesk"
@@ -190,4 +193,49 @@ func TestPreviewStepsAsideInANarrowWindow(t *testing.T) {
 	if !u.previewPane.Visible() {
 		t.Error("the preview did not come back when the window widened")
 	}
+}
+
+// The toolbar's icons say what they do and their shortcut when the
+// pointer rests on one, and the tip goes when it leaves or clicks.
+func TestToolbarIconsHaveTips(t *testing.T) {
+	h := newHarness(t)
+	h.u.tips.delay = 10 * time.Millisecond
+	var icons []*tipButton
+	walk(t, h.u.win.Content(), func(o fyne.CanvasObject) {
+		if b, ok := o.(*tipButton); ok {
+			icons = append(icons, b)
+		}
+	})
+	if len(icons) != 6 {
+		t.Fatalf("%d toolbar icons with tips, want 6", len(icons))
+	}
+	var names []string
+	for _, b := range icons {
+		b.MouseIn(&desktop.MouseEvent{})
+		h.pumpFor(50 * time.Millisecond)
+		names = append(names, h.u.tips.text())
+		b.MouseOut()
+		if got := h.u.tips.text(); got != "" {
+			t.Errorf("the tip %q stays after the pointer left", got)
+		}
+	}
+	want := []string{"New article (Ctrl+N)", "Save now (Ctrl+S)", "Add photo (Ctrl+Shift+I)", "History (Ctrl+H)", "Preview (Ctrl+P)", "Settings (Ctrl+,)"}
+	if strings.Join(names, "|") != strings.Join(want, "|") {
+		t.Errorf("tips %q, want %q", names, want)
+	}
+	// Under the icon, inside the window.
+	icons[5].MouseIn(&desktop.MouseEvent{})
+	h.pumpFor(50 * time.Millisecond)
+	tip := h.u.tips.shown
+	if tip == nil {
+		t.Fatal("no tip on the last icon")
+	}
+	if right := tip.Position().X + tip.Size().Width; right > h.u.win.Canvas().Size().Width {
+		t.Errorf("the tip ends at %v, past the window's %v", right, h.u.win.Canvas().Size().Width)
+	}
+	test.Tap(icons[0]) // a click takes it away and acts
+	if h.u.tips.text() != "" {
+		t.Error("the tip stays after a click")
+	}
+	icons[5].MouseOut()
 }
