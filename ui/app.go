@@ -31,7 +31,7 @@ type UI struct {
 	work    worker
 	// tips names the toolbar icons under the pointer (tooltip.go).
 	tips *tips
-	ctx     context.Context
+	ctx  context.Context
 
 	// AutosaveDelay is how long after the last keystroke the article is saved.
 	AutosaveDelay time.Duration
