@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -595,6 +597,11 @@ func (e *editor) addPhoto(name string, open func() (io.ReadCloser, error)) {
 }
 
 func (u *UI) addPhotoDialog() {
+	remember := func(path string) {
+		if dir := filepath.Dir(path); dir != "" && dir != u.setting(prefPhotoDir) {
+			u.setSetting(prefPhotoDir, dir, false)
+		}
+	}
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
 			u.showError(lang.L("Could not open the file"), err)
@@ -603,11 +610,14 @@ func (u *UI) addPhotoDialog() {
 		if r == nil {
 			return
 		}
+		remember(r.URI().Path())
 		u.ed.addPhoto(r.URI().Name(), func() (io.ReadCloser, error) { return r, nil })
 	}, u.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".JPG", ".JPEG", ".png", ".PNG", ".gif", ".webp"}))
-	d.Resize(fyne.NewSize(800, 560))
-	d.Show()
+	u.showFileDialog(d, u.picturesDir(), func(path string) {
+		remember(path)
+		u.ed.addPhoto(filepath.Base(path), func() (io.ReadCloser, error) { return os.Open(path) })
+	})
 }
 
 // dropped adds pictures dragged onto the window.

@@ -72,8 +72,7 @@ func (u *UI) chooseExportFile(format, ext string) {
 	}, u.win)
 	d.SetFileName(name + ext)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
-	d.Resize(fyne.NewSize(800, 560))
-	d.Show()
+	u.showFileDialog(d, "", nil) // a save dialog has its own name field
 }
 
 // exportTo exports the open article to path in the background.

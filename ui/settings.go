@@ -21,6 +21,7 @@ const (
 	prefWindow       = "window"    // the window's size and place, see placement
 	prefLastOpen     = "last_open" // the article open and the place being edited, see lastOpen
 	prefKeptTold     = "kept_told" // the drafts made of edits the newsroom refused, already told of
+	prefPhotoDir     = "photo_dir" // the folder photos were last added from
 )
 
 // PersonalSettings are the keys an older FieldDesk kept in the app's
