@@ -394,8 +394,12 @@ func diffSegments(older, newer fielddesk.Revision) []widget.RichTextSegment {
 	head := &widget.TextSegment{Style: captionStyle(false), Text: fmt.Sprintf(lang.L("From %s to %s. Removed words are red, added words green."),
 		older.Saved.Local().Format("02/01 15:04:05"), newer.Saved.Local().Format("02/01 15:04:05"))}
 	out := []widget.RichTextSegment{head}
-	fields := fielddesk.DiffArticles(older.Article, newer.Article)
-	if len(fields) == 0 {
+	fields, formatting := readableDiff(older.Article, newer.Article)
+	if formatting {
+		out = append(out, &widget.TextSegment{Style: widget.RichTextStyleSubHeading, Text: fieldTitle("body")},
+			&widget.TextSegment{Style: widget.RichTextStyleParagraph, Text: lang.L("Only the formatting changed (bold, italics, headings, lists, quotes or links).")})
+	}
+	if len(fields) == 0 && !formatting {
 		return append(out, &widget.TextSegment{Style: widget.RichTextStyleParagraph, Text: lang.L("The text is the same.")})
 	}
 	for _, f := range fields {

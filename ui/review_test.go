@@ -482,3 +482,38 @@ func TestChangedByNamesTheAuthor(t *testing.T) {
 		t.Error("the change is not named by its author")
 	}
 }
+
+// The diff reads as the article reads: a photo by its caption and credit,
+// never its hash; a made-bold word is a change of formatting, not a
+// rewrite; a heading's and a list's marks are not words.
+func TestDiffShowsTheTextNotItsMarkdown(t *testing.T) {
+	hash := strings.Repeat("ab", 32)
+	fig := fielddesk.Figure{Hash: hash, Caption: "Cầu treo bị cuốn trôi", Credit: "(Ảnh: Lê Thị B)"}.Markdown()
+	older := fielddesk.Revision{Article: fielddesk.Article{Headline: "Lũ", Body: "Có 100 hộ bị cô lập.\n\n## Cứu hộ\n\n- Thuyền"}}
+	newer := fielddesk.Revision{Article: fielddesk.Article{Headline: "Lũ", Body: "Có 120 hộ bị cô lập.\n\n## Cứu hộ\n\n- Thuyền\n\n" + fig}}
+	text := func(segs []widget.RichTextSegment) string {
+		var b strings.Builder
+		for _, s := range segs {
+			if ts, ok := s.(*widget.TextSegment); ok {
+				b.WriteString(ts.Text + "|")
+			}
+		}
+		return b.String()
+	}
+	got := text(diffSegments(older, newer))
+	for _, bad := range []string{hash[:12], "](photo:", "## ", "- Thuyền"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("the diff shows %q: %s", bad, got)
+		}
+	}
+	for _, want := range []string{"Cầu treo bị cuốn trôi", "(Ảnh: Lê Thị B)", "• Thuyền", "Cứu hộ"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the diff lacks %q: %s", want, got)
+		}
+	}
+	bolder := fielddesk.Revision{Article: fielddesk.Article{Headline: "Lũ", Body: "Có **120** hộ bị cô lập.\n\n## Cứu hộ\n\n- Thuyền\n\n" + fig}}
+	got = text(diffSegments(newer, bolder))
+	if !strings.Contains(got, "Only the formatting changed") || strings.Contains(got, "The text is the same.") {
+		t.Errorf("a word made bold: %s", got)
+	}
+}
