@@ -31,7 +31,9 @@ type UI struct {
 	work    worker
 	// tips names the toolbar icons under the pointer (tooltip.go).
 	tips *tips
-	ctx  context.Context
+	// outer splits the list from the editor (main) and the preview (right).
+	outer *container.Split
+	ctx   context.Context
 
 	// AutosaveDelay is how long after the last keystroke the article is saved.
 	AutosaveDelay time.Duration
@@ -229,9 +231,16 @@ func (u *UI) build() {
 	u.sync = u.newSyncPanel()
 	left := newSideColumn(container.NewVBox(newBtn, u.filter, order, u.queueLabel), u.list, u.sync.box)
 
+	// A rebuild (the language changed) keeps the article, the place
+	// being edited and the panes' sizes as the person left them.
 	var current fielddesk.ID
+	var place editPlace
 	if u.ed != nil {
-		current = u.ed.article.ID
+		current, place = u.ed.article.ID, u.ed.place()
+	}
+	offsets := []float64{0.22, 0.55, 0.62}
+	if u.outer != nil {
+		offsets = []float64{u.outer.Offset, u.main.Offset, u.right.Offset}
 	}
 	u.ed = newEditor(u)
 
@@ -262,21 +271,24 @@ func (u *UI) build() {
 	u.editorPane = container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(u.sendButton, u.methodButton), toolbar), nil, nil, nil, u.ed.content)
 	u.review = u.newReviewPane()
 	right := container.NewVSplit(u.previewPane, u.review.scroll)
-	right.Offset = 0.62
+	right.Offset = offsets[2]
 	u.right = right
 	u.main = container.NewHSplit(u.editorPane, right)
-	u.main.Offset = 0.55
+	u.main.Offset = offsets[1]
 	if !u.previewShown {
 		u.previewPane.Hide()
-		u.main.Offset = 0.7
+		if u.outer == nil {
+			u.main.Offset = 0.7
+		}
 	}
 	outer := container.NewHSplit(left, container.New(narrowEditor{u}, u.main))
-	outer.Offset = 0.22
+	outer.Offset = offsets[0]
+	u.outer = outer
 	statusBar := container.NewBorder(nil, nil, nil, container.NewHBox(u.busy, u.words), u.status)
 	u.win.SetContent(container.NewStack(container.NewBorder(nil, statusBar, nil, nil, outer), u.tips.layer))
 	u.win.SetMainMenu(u.menu())
 	if current != "" {
-		u.ed.open(current)
+		u.ed.openAt(current, place)
 	} else {
 		u.ed.clear()
 	}

@@ -409,7 +409,11 @@ func (e *editor) clear() {
 }
 
 // open loads the newest revision of an article, after saving the current one.
-func (e *editor) open(id fielddesk.ID) {
+func (e *editor) open(id fielddesk.ID) { e.openAt(id, editPlace{}) }
+
+// openAt opens an article with the cursor at a place (the zero place: the
+// form's top, no focus).
+func (e *editor) openAt(id fielddesk.ID, at editPlace) {
 	if !e.flush() {
 		e.u.selectCurrent()
 		return
@@ -422,6 +426,9 @@ func (e *editor) open(id fielddesk.ID) {
 			return
 		}
 		e.opened(rev)
+		if at != (editPlace{}) {
+			e.goTo(at)
+		}
 	})
 }
 

@@ -239,3 +239,36 @@ func TestToolbarIconsHaveTips(t *testing.T) {
 	}
 	icons[5].MouseOut()
 }
+
+// Switching the interface language rebuilds the window as the person left
+// it: the panes' sizes, the open article and the place being edited.
+func TestLanguageSwitchKeepsTheWindowAsItWas(t *testing.T) {
+	h := newHarness(t)
+	u := h.u
+	u.win.Canvas().Focus(u.ed.headline)
+	typeLikeDriver(&u.ed.headline.vnEntry, "Mua lua")
+	first := u.ed.body.FirstText()
+	u.win.Canvas().Focus(first)
+	typeKeys(first, "Đoạn một.\n\nĐoạn hai có chữ.")
+	second := u.ed.body.blocks[1].(*textBlock)
+	u.win.Canvas().Focus(second)
+	setCursorOffset(&second.Entry, 5)
+	h.settle()
+	id := u.ed.article.ID
+	u.outer.SetOffset(0.3)
+	u.main.SetOffset(0.4)
+	u.right.SetOffset(0.8)
+
+	u.build() // what Settings does after SetLanguage
+	h.settle()
+	if u.ed.article.ID != id {
+		t.Fatalf("after the rebuild the open article is %q, want %q", u.ed.article.ID, id)
+	}
+	if got := []float64{u.outer.Offset, u.main.Offset, u.right.Offset}; got[0] != 0.3 || got[1] != 0.4 || got[2] != 0.8 {
+		t.Errorf("pane sizes after the rebuild: %v, want [0.3 0.4 0.8]", got)
+	}
+	focused, ok := u.win.Canvas().Focused().(*textBlock)
+	if !ok || u.ed.body.index(focused) != 1 || focused.CursorTextOffset() != 5 {
+		t.Errorf("the cursor after the rebuild: %T", u.win.Canvas().Focused())
+	}
+}
