@@ -198,4 +198,7 @@ type Review struct {
 	Submitted time.Time
 	Events    []Event
 	Audit     []AuditEntry
+	// Slug is where the newsroom published it (/articles/{slug} on its
+	// server), when it is published.
+	Slug string
 }

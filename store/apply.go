@@ -468,6 +468,13 @@ func (s *DB) ChangesWithReview(ctx context.Context, cursor uint64, limit int, ke
 				continue
 			}
 			p := Pulled{Seq: seq, Revision: rev, Status: sum.Status, Submitted: sum.Submitted}
+			if sum.Status == fielddesk.StatusPublished {
+				var pub Publication
+				if err := getJSON(txn, publicationKey(id), &pub); err != nil && !errors.Is(err, fielddesk.ErrNotFound) {
+					return err
+				}
+				p.Slug = pub.Slug
+			}
 			if err := scanJSON(events, []byte("e/"+string(id)+"/"), func(e *fielddesk.Event) { p.Events = append(p.Events, *e) }); err != nil {
 				return err
 			}

@@ -20,6 +20,10 @@ import (
 
 func queuedEventKey(id fielddesk.ID) []byte { return []byte("qe/" + string(id)) }
 
+// publishedAtKey holds, on a desk, where the newsroom published an
+// article (its slug), as the last pull said.
+func publishedAtKey(id fielddesk.ID) []byte { return []byte("ps/" + string(id)) }
+
 // role is this device's role at the newsroom (a correspondent before login).
 func (s *DB) role(ctx context.Context) (fielddesk.Role, string, error) {
 	acc, err := s.Account(ctx)
@@ -198,6 +202,9 @@ type Pulled struct {
 	Submitted time.Time
 	Events    []fielddesk.Event
 	Audit     []fielddesk.AuditEntry
+	// Slug is the address the newsroom published it under (published
+	// articles only).
+	Slug string
 }
 
 // applyReview stores what the server says about an article's review in
@@ -244,6 +251,13 @@ func applyReview(txn *badger.Txn, p Pulled, me string) ([]fielddesk.Event, error
 	}
 	if !p.Status.Valid() {
 		return news, nil
+	}
+	if p.Slug != "" {
+		if err := txn.Set(publishedAtKey(id), []byte(p.Slug)); err != nil {
+			return nil, err
+		}
+	} else if err := txn.Delete(publishedAtKey(id)); err != nil {
+		return nil, err
 	}
 	waiting, err := decisionWaits(txn, id)
 	if err != nil || waiting {

@@ -26,4 +26,5 @@
 //	e/, al/, qe/                 decisions and comments, audit log, events to send (review.go, decide.go)
 //	pub/, pubs/, pubt/, pubp/    what the server published (publish.go)
 //	tr/<article>                 the article is in the trash, since (trash.go)
+//	ps/<article>                 on a desk: where the newsroom published it (its slug)
 package store

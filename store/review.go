@@ -344,6 +344,9 @@ func (s *DB) ReviewState(ctx context.Context, id fielddesk.ID, withAudit bool) (
 			return err
 		}
 		r.Status, r.Submitted = sum.Status, sum.Submitted
+		if r.Slug, err = getString(txn, publishedAtKey(id)); err != nil {
+			return err
+		}
 		if err := eachJSON(txn, []byte("e/"+string(id)+"/"), func(e *fielddesk.Event) error {
 			r.Events = append(r.Events, *e)
 			return nil

@@ -243,7 +243,7 @@ func (s *DB) purge(id fielddesk.ID, photos map[string]bool) error {
 			}
 		}
 		it.Close()
-		keys = append(keys, termsKey(id), dirtyKey(id), serverHeadKey(id), problemKey(id), queueKey(id), ownerKey(id))
+		keys = append(keys, termsKey(id), dirtyKey(id), serverHeadKey(id), problemKey(id), queueKey(id), ownerKey(id), publishedAtKey(id))
 		return nil
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -48,6 +49,19 @@ type reviewPane struct {
 	// small lists the open article's photos this device holds only as
 	// small copies (read off the UI goroutine by loadReview).
 	small []string
+}
+
+// publishedLink is the address of a published article on the newsroom's
+// site (nil when it is not known: no slug yet, or no server).
+func (u *UI) publishedLink(slug string) *url.URL {
+	if slug == "" || u.syncer == nil {
+		return nil
+	}
+	base, err := url.Parse(strings.TrimRight(u.syncer.SyncStatus().Server, "/"))
+	if err != nil || base.Host == "" {
+		return nil
+	}
+	return base.JoinPath("articles", slug)
 }
 
 // actionKeys are the review shortcuts: Alt and the action's first letter.
@@ -197,6 +211,9 @@ func (u *UI) drawReview(r fielddesk.Review) {
 		p.banner.Add(bannerCard(fmt.Sprintf(lang.L("Withdrawn after publication: %s"), last.Text), theme.ErrorIcon(), widget.DangerImportance))
 	case fielddesk.StatusPublished:
 		p.banner.Add(bannerCard(lang.L("Published."), theme.ConfirmIcon(), widget.SuccessImportance))
+		if link := u.publishedLink(r.Slug); link != nil {
+			p.banner.Add(widget.NewHyperlink(lang.L("Read it on the newsroom's site"), link))
+		}
 	}
 
 	p.actions.RemoveAll()

@@ -517,3 +517,41 @@ func TestDiffShowsTheTextNotItsMarkdown(t *testing.T) {
 		t.Errorf("a word made bold: %s", got)
 	}
 }
+
+// A published article links to its page on the newsroom's site, at the
+// address the pull brought; a killed one no longer does.
+func TestPublishedArticleLinksToItsPage(t *testing.T) {
+	h := newHarness(t)
+	h.login(fielddesk.RoleCorrespondent)
+	h.u.SetSyncer(&fakeSyncer{status: fielddesk.SyncStatus{Configured: true, Server: "https://toasoan.example.vn/", User: "lethib", Online: true}})
+	a := fielddesk.Article{ID: fielddesk.NewID(), Headline: "Lũ quét", Body: "Chữ.", Language: "vi", Status: fielddesk.StatusPublished}
+	rev := fielddesk.Revision{ID: fielddesk.NewID(), Saved: time.Now().UTC(), Article: a}
+	pull := func(status fielddesk.Status, slug string) {
+		t.Helper()
+		if _, _, err := h.desk.ApplyPulled(context.Background(), []store.Pulled{{Revision: rev, Status: status, Slug: slug}}, "c"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link := func() *widget.Hyperlink {
+		var found *widget.Hyperlink
+		walk(t, h.u.review.banner, func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Hyperlink); ok {
+				found = l
+			}
+		})
+		return found
+	}
+	pull(fielddesk.StatusPublished, "lu-quet-01m8")
+	h.u.ed.open(a.ID)
+	h.settle()
+	l := link()
+	if l == nil || l.URL.String() != "https://toasoan.example.vn/articles/lu-quet-01m8" {
+		t.Fatalf("the link: %+v", l)
+	}
+	pull(fielddesk.StatusKilled, "")
+	h.u.ed.open(a.ID)
+	h.settle()
+	if l := link(); l != nil {
+		t.Errorf("a killed article still links to %v", l.URL)
+	}
+}

@@ -196,6 +196,12 @@ func TestEditorialLoop(t *testing.T) {
 		t.Fatalf("published: %+v %v", pubs, err)
 	}
 	page := get(t, n.URL+"/articles/"+pubs[0].Slug)
+	// Both devices know where it was published (the window links to it).
+	for _, d := range []*device{reporter, editor} {
+		if r, err := d.desk.ReviewOf(ctx, id); err != nil || r.Slug != pubs[0].Slug {
+			t.Errorf("the device holds the address %q (%v), want %q", r.Slug, err, pubs[0].Slug)
+		}
+	}
 	feed := get(t, n.URL+"/feed.atom")
 	ninjs := get(t, n.URL+"/v1/published")
 	for name, doc := range map[string]string{"page": page, "feed": feed, "ninjs": ninjs} {

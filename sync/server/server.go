@@ -433,7 +433,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) (any, error) {
 			continue
 		}
 		change := wire.Change{Revision: rev, MissingPhotos: missing, Status: ch.Status,
-			Submitted: ch.Submitted, Events: ch.Events, Audit: ch.Audit}
+			Submitted: ch.Submitted, Events: ch.Events, Audit: ch.Audit, Slug: ch.Slug}
 		// Answers are sized by bytes: long articles go a few at a time, and
 		// one alone however long (up to wire.MaxPullBytes).
 		enc, err := json.Marshal(change)

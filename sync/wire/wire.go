@@ -175,6 +175,9 @@ type Change struct {
 	Events []fielddesk.Event `json:"events,omitempty"`
 	// Audit is its audit log (editors and admins only).
 	Audit []fielddesk.AuditEntry `json:"audit,omitempty"`
+	// Slug is where a published article is on the newsroom's site:
+	// /articles/{slug}.
+	Slug string `json:"slug,omitempty"`
 }
 
 // PullResponse answers a pull.
