@@ -391,7 +391,9 @@ func (u *UI) nameVersion(id, rev fielddesk.ID, hist []fielddesk.RevisionInfo, do
 // diffSegments shows what changed between two revisions, field by field,
 // word by word: removed words in red italics, added words in green bold.
 func diffSegments(older, newer fielddesk.Revision) []widget.RichTextSegment {
-	head := &widget.TextSegment{Style: captionStyle(false), Text: fmt.Sprintf(lang.L("From %s to %s. Removed words are red, added words green."),
+	headStyle := captionStyle(false)
+	headStyle.Inline = false // a line of its own: the field titles start below it
+	head := &widget.TextSegment{Style: headStyle, Text: fmt.Sprintf(lang.L("From %s to %s. Removed words are red, added words green."),
 		older.Saved.Local().Format("02/01 15:04:05"), newer.Saved.Local().Format("02/01 15:04:05"))}
 	out := []widget.RichTextSegment{head}
 	fields, formatting := readableDiff(older.Article, newer.Article)

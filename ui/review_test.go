@@ -345,6 +345,17 @@ func TestDiffSegmentsColourChanges(t *testing.T) {
 	if del != "100" || ins != "120" {
 		t.Errorf("deleted %q inserted %q", del, ins)
 	}
+	// Every field's title starts a line of its own, after the line that
+	// says what the colours mean (it ran into "Body").
+	segs := diffSegments(older, newer)
+	if segs[0].Inline() {
+		t.Errorf("the first line is inline: the first field's title runs into it")
+	}
+	for _, s := range segs {
+		if ts, ok := s.(*widget.TextSegment); ok && ts.Text == "Body" && ts.Inline() {
+			t.Error("the field title is inline")
+		}
+	}
 }
 
 // A decision the workflow forbids is explained in the user's words, and a
