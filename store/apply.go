@@ -41,6 +41,10 @@ type Outcome struct {
 // keeps what was typed as a new draft (Acknowledge).
 const CodeLocked = "locked"
 
+// CodeNotFound rejects a mutation about an article the sender may not see
+// (answered as if it did not exist).
+const CodeNotFound = "not_found"
+
 // Result names an Outcome.
 type Result string
 

@@ -68,7 +68,7 @@ func mayTouch(txn *badger.Txn, a actor, owner string) (bool, error) {
 }
 
 func notFound(id fielddesk.ID) Outcome {
-	return Outcome{Result: Rejected, Reason: "article " + string(id) + " not found"}
+	return Outcome{Result: Rejected, Code: CodeNotFound, Reason: "article " + string(id) + " not found"}
 }
 
 // applyRevision applies a revision from a device (see Apply): a new

@@ -354,11 +354,10 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) (any, error) {
 		switch {
 		case out.Code == store.CodeLocked:
 			res.Code = wire.CodeLocked // the device keeps what was typed as a new draft
+		case out.Code == store.CodeNotFound:
+			res.Code = wire.CodeNotFound
 		case out.Result == store.Rejected:
 			res.Code = wire.CodeBadRequest
-			if strings.HasSuffix(out.Reason, "not found") {
-				res.Code = wire.CodeNotFound
-			}
 		}
 		resp.Results = append(resp.Results, res)
 	}
