@@ -31,12 +31,11 @@ func readableBody(md string) string {
 		}
 		lines := strings.Split(p, "\n")
 		for j, l := range lines {
-			bullet := strings.HasPrefix(l, "- ") || strings.HasPrefix(l, "* ") || strings.HasPrefix(l, "+ ")
-			l = lineMarks.ReplaceAllString(l, "")
-			l = linkMarks.ReplaceAllString(l, "$1 ($2)")
+			mark := lineMarks.FindString(l)
+			l = linkMarks.ReplaceAllString(l[len(mark):], "$1 ($2)")
 			l = emphasisMarks.ReplaceAllString(l, "")
-			if bullet {
-				l = "• " + l
+			if len(mark) == 2 && strings.ContainsAny(mark[:1], "-*+") {
+				l = "• " + l // a list item keeps its bullet
 			}
 			lines[j] = l
 		}

@@ -688,10 +688,7 @@ func (u *UI) act(a fielddesk.Action) {
 // (publishing puts the article before readers at once; a spike takes it
 // out of the queue), naming the article, with the safe choice focused.
 func (u *UI) confirmDecision(a fielddesk.Action) {
-	headline := u.ed.article.Headline
-	if h := strings.TrimSpace(u.ed.headline.Text); h != "" {
-		headline = h
-	}
+	headline := u.openHeadline()
 	title, msg, yes := lang.L("Publish this article?"), lang.L("“%s” goes on the newsroom's site, feed and partners at once."), lang.L("Publish")
 	if a == fielddesk.ActionSpike {
 		title, msg, yes = lang.L("Spike this article?"), lang.L("“%s” leaves the review queue and will not be published; its correspondent is told."), lang.L("Spike")

@@ -75,14 +75,6 @@ func (t *tips) hide() {
 	}
 }
 
-// text is the tip shown, or "".
-func (t *tips) text() string {
-	if t.shown == nil {
-		return ""
-	}
-	return t.shown.(*fyne.Container).Objects[1].(*widget.Label).Text
-}
-
 // tipButton is a toolbar icon that names what it does, and its shortcut,
 // when the pointer rests on it.
 type tipButton struct {
