@@ -29,6 +29,14 @@ var (
 	// write-protected card, a disk the system made read-only after
 	// errors); what was saved can be read, nothing was written.
 	ErrReadOnly = errors.New("the disk is read-only")
+	// ErrFileBusy means another program (on Windows, usually an antivirus
+	// or a backup tool scanning a new file) held a file FieldDesk had to
+	// replace; nothing was written over, and trying again succeeds once it
+	// lets go.
+	ErrFileBusy = errors.New("a file is held by another program")
+	// ErrDiskGone means the disk holding the data folder went away (a USB
+	// drive or memory card pulled out); what was saved before is on it.
+	ErrDiskGone = errors.New("the disk holding the data folder is not there")
 )
 
 // DiskFullError is a write refused because the disk is (nearly) full.

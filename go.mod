@@ -62,3 +62,7 @@ require (
 )
 
 replace fielddesk.local/earlyenv => ./internal/earlyenv
+
+// Badger's SyncWrites reaches the disk on Windows only with this patch of
+// ristretto's msync (an empty stub upstream): see third_party/README.md.
+replace github.com/dgraph-io/ristretto/v2 => ./third_party/ristretto

@@ -14,6 +14,7 @@ import (
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/bundle"
+	"github.com/fielddesk/fielddesk/internal/durable"
 	"github.com/fielddesk/fielddesk/photo"
 	"github.com/fielddesk/fielddesk/render"
 )
@@ -150,70 +151,36 @@ func copyFile(src, dst string, clean bool) error {
 		return err
 	}
 	defer in.Close()
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(dst), ".export-*")
+	out, err := durable.Create(dst, 0o644)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
+	defer out.Abort()
 	copied := false
 	if clean {
-		if err := photo.Clean(tmp, in); err == nil {
+		if err := photo.Clean(out, in); err == nil {
 			copied = true
 		} else if !errors.Is(err, photo.ErrCannotClean) {
-			tmp.Close()
 			return err
 		} else if _, err := in.Seek(0, io.SeekStart); err != nil {
-			tmp.Close()
 			return err
-		} else if err := tmp.Truncate(0); err != nil {
-			tmp.Close()
+		} else if err := out.Truncate(0); err != nil {
 			return err
 		}
 	}
 	if !copied {
-		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-			tmp.Close()
+		if _, err := out.Seek(0, io.SeekStart); err != nil {
 			return err
 		}
-		if _, err := io.Copy(tmp, in); err != nil {
-			tmp.Close()
+		if _, err := io.Copy(out, in); err != nil {
 			return err
 		}
 	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), dst)
+	return out.Commit()
 }
 
 func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, ".export-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return durable.WriteFile(path, data, 0o644)
 }
 
 // ExportFile writes the latest revision of an article to the file path in

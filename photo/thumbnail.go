@@ -6,9 +6,8 @@ import (
 	"image"
 	"image/jpeg"
 	"io"
-	"os"
-	"path/filepath"
 
+	"github.com/fielddesk/fielddesk/internal/durable"
 	"golang.org/x/image/draw"
 )
 
@@ -105,25 +104,20 @@ func orient(img image.Image, o int) image.Image {
 // WriteJPEG writes img to path as a JPEG, atomically: a reader sees the old
 // file or the whole new one.
 func WriteJPEG(path string, img image.Image, quality int) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	f, err := durable.Create(path, 0o600)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	defer os.Remove(tmp.Name())
-	bw := bufio.NewWriter(tmp)
+	defer f.Abort()
+	bw := bufio.NewWriter(f)
 	if err := jpeg.Encode(bw, img, &jpeg.Options{Quality: quality}); err != nil {
-		tmp.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := bw.Flush(); err != nil {
-		tmp.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := tmp.Close(); err != nil {
+	if err := f.Commit(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return os.Rename(tmp.Name(), path)
+	return nil
 }

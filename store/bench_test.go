@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/internal/durable"
 )
 
 // body20KB is about 20 KB of Vietnamese text.
@@ -64,7 +65,7 @@ func BenchmarkPlainWrite20KB(b *testing.B) {
 		if err := os.Rename(f.Name(), filepath.Join(dir, fmt.Sprintf("rev-%d.json", i%64))); err != nil {
 			b.Fatal(err)
 		}
-		if err := syncFolder(dir); err != nil {
+		if err := durable.SyncDir(dir); err != nil {
 			b.Fatal(err)
 		}
 	}

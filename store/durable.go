@@ -3,22 +3,25 @@ package store
 import (
 	"os"
 	"path/filepath"
+
+	"github.com/fielddesk/fielddesk/internal/durable"
 )
 
 // Writing files durably: every photo, upload and state file goes through
-// these, so that "flushed before acknowledged" holds in one place (and a
-// test can count the flushes: onFlush).
+// these, over internal/durable (which knows what each system needs), so
+// that "flushed before acknowledged" holds in one place and a test can
+// count the flushes (onFlush).
 
 // syncFile flushes a file's bytes to the disk.
 func (s *DB) syncFile(f *os.File) error {
-	err := f.Sync()
+	err := durable.Sync(f)
 	s.flushed("file", f.Name())
 	return err
 }
 
-// syncDir makes the entries of a folder (a rename into it) durable.
+// syncDir makes the entries of a folder (a file created in it) durable.
 func (s *DB) syncDir(dir string) error {
-	err := syncFolder(dir)
+	err := durable.SyncDir(dir)
 	s.flushed("folder", dir)
 	return err
 }
@@ -30,26 +33,19 @@ func (s *DB) flushed(kind, path string) {
 }
 
 // writeSynced writes a small file whole: to a temporary name, flushed,
-// renamed into place.
+// moved into place durably (the folder is flushed with the move).
 func (s *DB) writeSynced(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
+	f, err := durable.Create(path, 0o600)
 	if err != nil {
 		return err
 	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = s.syncFile(f)
+	defer f.Abort()
+	if _, err := f.Write(data); err != nil {
+		return err
 	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp) // a half-written file (a full disk) gives its space back
-	}
+	err = f.Commit()
+	s.flushed("file", path)
+	s.flushed("folder", filepath.Dir(path))
 	return err
 }
 
@@ -58,8 +54,7 @@ func (s *DB) placeFile(tmp, final string) error {
 	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, final); err != nil {
-		return err
-	}
-	return s.syncDir(filepath.Dir(final))
+	err := durable.Rename(tmp, final)
+	s.flushed("folder", filepath.Dir(final))
+	return err
 }

@@ -63,8 +63,8 @@ func TestEverythingIsFlushedBeforeItIsAcknowledged(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := flushes.take()
-	if want := []string{"file", "file", "file", "folder"}; strings.Join(got, ",") != strings.Join(want, ",") {
-		t.Errorf("a first chunk flushed %v before its acknowledgement; want the upload's record, the chunk, its hash state and the folder", got)
+	if want := []string{"file", "folder", "file", "file", "folder"}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("a first chunk flushed %v before its acknowledgement; want the upload's record (with its folder), the chunk, its hash state and the folder", got)
 	}
 	if st, err := db.AppendUpload(up, h, 10000, int64(len(photo)), "", bytes.NewReader(photo[10000:]), 1<<20, nil); err != nil || !st.Complete {
 		t.Fatalf("the last chunk: %+v %v", st, err)

@@ -68,14 +68,8 @@ func (s *DB) PutPhoto(r io.Reader) (hash string, size int64, err error) {
 		os.Remove(tmp.Name())
 		return hash, size, nil
 	}
-	if err = os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
-		return "", 0, fmt.Errorf("store photo: %w", err)
-	}
-	if err = os.Rename(tmp.Name(), final); err != nil {
-		return "", 0, fmt.Errorf("store photo: %w", err)
-	}
-	if err = s.syncDir(filepath.Dir(final)); err != nil {
-		return "", 0, fmt.Errorf("store photo: flush folder: %w", err)
+	if err = s.placeFile(tmp.Name(), final); err != nil {
+		return "", 0, fmt.Errorf("store photo: %w", diskErr(err))
 	}
 	return hash, size, nil
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/internal/durable"
 )
 
 // A full disk must never reach Badger: its memtable and value log are
@@ -33,14 +34,20 @@ func (s *DB) roomFor(n int64) error {
 	return nil
 }
 
-// diskErr turns an error of a file write that ran out of space into a
-// *fielddesk.DiskFullError; others are returned as they are.
+// diskErr turns an error of a file write into the domain's words for it:
+// a *fielddesk.DiskFullError when the disk ran out of space, and errors
+// wrapping fielddesk.ErrReadOnly, ErrFileBusy or ErrDiskGone; others are
+// returned as they are.
 func diskErr(err error) error {
 	switch {
 	case errors.Is(err, syscall.ENOSPC) || isDiskFullOS(err):
 		return &fielddesk.DiskFullError{Need: spaceReserve}
 	case errors.Is(err, syscall.EROFS):
 		return fmt.Errorf("%w: %v", fielddesk.ErrReadOnly, err)
+	case errors.Is(err, durable.ErrBusy):
+		return fmt.Errorf("%w: %v", fielddesk.ErrFileBusy, err)
+	case isDiskGoneOS(err):
+		return fmt.Errorf("%w: %v", fielddesk.ErrDiskGone, err)
 	}
 	return err
 }

@@ -2,7 +2,10 @@
 
 package store
 
-import "syscall"
+import (
+	"errors"
+	"syscall"
+)
 
 // freeBytes is the space free for this process's writes on dir's disk.
 func freeBytes(dir string) (int64, error) {
@@ -14,3 +17,9 @@ func freeBytes(dir string) (int64, error) {
 }
 
 func isDiskFullOS(error) bool { return false }
+
+// isDiskGoneOS: a pulled-out USB drive or card answers with an I/O error,
+// or says there is no such device any more.
+func isDiskGoneOS(err error) bool {
+	return errors.Is(err, syscall.EIO) || errors.Is(err, syscall.ENODEV) || errors.Is(err, syscall.ENXIO)
+}

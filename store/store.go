@@ -71,12 +71,19 @@ func Open(dir string) (*DB, error) {
 	if err := probeWritable(dbDir); errors.Is(err, fielddesk.ErrReadOnly) {
 		readOnly = true // a disk that takes no writes: read what is there
 	}
+	wantedReadOnly := readOnly
+	if !canOpenReadOnly {
+		readOnly = false // Windows: try for writing, and say what stopped it
+	}
 	bdb, err := badger.Open(badgerOptions(dbDir, readOnly))
 	if err != nil {
-		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
+		if heldByAnother(dbDir) {
 			return nil, fmt.Errorf("the data folder %s is open in another FieldDesk window or process; close it first: %w", dir, fielddesk.ErrInUse)
 		}
-		if readOnly {
+		if wantedReadOnly {
+			if werr := probeWritable(dbDir); werr != nil {
+				return nil, fmt.Errorf("cannot open the data folder %s: %w", dir, werr)
+			}
 			free, _ := freeBytes(dir)
 			return nil, fmt.Errorf("cannot open the data folder %s: %w", dir, &fielddesk.DiskFullError{Free: free, Need: spaceReserve})
 		}

@@ -212,9 +212,6 @@ func (s *DB) appendChunk(u partialUpload, st PhotoState, offset, size int64, chu
 		if err := s.writeSynced(u.path+".state", append(binary.BigEndian.AppendUint64(nil, uint64(have)), saved...)); err != nil {
 			return state, fmt.Errorf("photo %s: %w", hash[:12], diskErr(err))
 		}
-		if err := s.syncDir(dir); err != nil {
-			return state, fmt.Errorf("photo %s: %w", hash[:12], err)
-		}
 		return PhotoState{Hash: hash, Have: have}, nil
 	}
 	os.Remove(u.path + ".state")

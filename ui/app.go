@@ -689,6 +689,12 @@ func explain(err error) string {
 		return msg
 	case errors.Is(err, fielddesk.ErrNotFound):
 		return lang.L("It is no longer in the data folder.") + "\n" + err.Error()
+	case errors.Is(err, fielddesk.ErrFileBusy):
+		return lang.L("Another program (often an antivirus scanning a new file) is holding a file FieldDesk needs. Nothing saved before is lost; FieldDesk tries again by itself.") + "\n" + err.Error()
+	case errors.Is(err, fielddesk.ErrReadOnly):
+		return lang.L("The disk holding the data folder takes no writes (a write-protected card, or a disk the system made read-only). What was saved can still be read.") + "\n" + err.Error()
+	case errors.Is(err, fielddesk.ErrDiskGone):
+		return lang.L("The disk holding the data folder is not there (a USB drive or memory card pulled out?). Put it back: what was saved is on it.") + "\n" + err.Error()
 	}
 	return err.Error()
 }
