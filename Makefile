@@ -5,7 +5,7 @@ BIN     := bin
 ARGS    ?=
 export LANG := $(if $(filter-out C POSIX,$(LANG)),$(LANG),C.UTF-8)
 
-.PHONY: run build server deps test-deps test vet fmt-check bench fuzz clean
+.PHONY: run build server deps test-deps test test-windows vet fmt-check bench fuzz clean
 
 ## run: install missing system packages, build, open the app on its embedded store
 run: build
@@ -24,10 +24,16 @@ deps:
 test-deps:
 	@scripts/deps.sh test
 
-## test: everything CI checks
+## test: everything CI checks (the Windows build's tests under Wine among it)
 test: test-deps fmt-check vet
 	$(GO) test -race -tags $(TAGS) -count=1 ./...
 	cd internal/earlyenv && $(GO) vet . && $(GO) test -race -count=1 .
+	GOOS=windows $(GO) vet -tags $(TAGS) $$(GOOS=windows $(GO) list -e -f '{{if .GoFiles}}{{.ImportPath}}{{end}}' ./... | grep -v '/cmd/fielddesk$$')
+	TAGS=$(TAGS) scripts/test-windows.sh
+
+## test-windows: the Windows build's tests, cross-compiled and run under Wine
+test-windows: test-deps
+	TAGS=$(TAGS) scripts/test-windows.sh
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -3,12 +3,16 @@
 #   scripts/deps.sh build   the desktop build (cgo, OpenGL and X11 headers)
 #   scripts/deps.sh test    the build, plus Xvfb and xdotool for the window smoke test and
 #                           headless Chromium for the published-page tests, and nginx for
-#                           the tests behind a reverse proxy
+#                           the tests behind a reverse proxy, and mingw and Wine for the
+#                           Windows build's tests (make test-windows), fuse3 for the
+#                           power-cut test
+#   scripts/deps.sh dist    the build, plus mingw and NSIS for the Windows installer
 set -euo pipefail
 want=(gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev)
-if [ "${1:-build}" = test ]; then
-  want+=(xvfb xdotool x11-utils chromium chromium-driver nginx-light)
-fi
+case "${1:-build}" in
+test) want+=(xvfb xdotool x11-utils chromium chromium-driver nginx-light gcc-mingw-w64-x86-64 wine64 fuse3) ;;
+dist) want+=(gcc-mingw-w64-x86-64 nsis imagemagick) ;;
+esac
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -17,7 +17,8 @@ func heldByAnother(dir string) bool {
 	if err != nil {
 		return false
 	}
-	h, err := windows.CreateFile(p, 0, 0, nil, windows.OPEN_EXISTING, windows.FILE_ATTRIBUTE_NORMAL, 0)
+	h, err := windows.CreateFile(p, windows.GENERIC_READ, windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE|windows.FILE_SHARE_DELETE,
+		nil, windows.OPEN_EXISTING, windows.FILE_ATTRIBUTE_NORMAL, 0)
 	if err != nil {
 		return errors.Is(err, windows.ERROR_SHARING_VIOLATION)
 	}

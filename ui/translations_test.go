@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fielddesk/fielddesk/internal/wintest"
+
 	"github.com/fielddesk/fielddesk/assets"
 )
 
@@ -102,6 +104,7 @@ func TestEveryStringIsTranslated(t *testing.T) {
 // TestFyneStringsInVietnamese checks that vi.json translates every string
 // Fyne itself shows (Cancel, Yes, No, the file dialog…).
 func TestFyneStringsInVietnamese(t *testing.T) {
+	wintest.LinuxTool(t, "the go command")
 	// The go command runs these tests, so it is here: a failure to find
 	// Fyne is a failure, never a silent skip.
 	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "fyne.io/fyne/v2").Output()

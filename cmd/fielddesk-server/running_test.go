@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fielddesk/fielddesk/internal/wintest"
+
 	"github.com/fielddesk/fielddesk/sync/wire"
 )
 
@@ -20,6 +22,7 @@ import (
 // changed (and a password of spaces refused), all without a stop; the
 // access log is JSON with who and from where.
 func TestAdminCommandsOnARunningServer(t *testing.T) {
+	wintest.UnixSockets(t)
 	data := t.TempDir()
 	pw := filepath.Join(t.TempDir(), "pw")
 	os.WriteFile(pw, []byte("mật khẩu đủ dài\n"), 0o600)

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fielddesk/fielddesk/internal/wintest"
+
 	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/internal/faultnet"
 )
@@ -33,6 +35,7 @@ const nginxSettings = `
 // settings or with extra ones, and returns its address.
 func startNginx(t *testing.T, upstream, extra string) string {
 	t.Helper()
+	wintest.LinuxTool(t, "nginx")
 	bin, err := exec.LookPath("nginx")
 	if err != nil {
 		if _, err = os.Stat("/usr/sbin/nginx"); err != nil {

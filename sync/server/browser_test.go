@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fielddesk/fielddesk/internal/wintest"
+
 	"github.com/chromedp/chromedp"
 )
 
@@ -28,6 +30,7 @@ func chromium(t *testing.T) string {
 // browser starts a headless Chromium for the test.
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	wintest.LinuxTool(t, "Chromium")
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium(t)),
 		chromedp.Flag("headless", true),

@@ -725,8 +725,11 @@ func (s *Server) photoGet(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
+		if !ok {
+			return nil, fail(http.StatusNotFound, wire.CodeNotFound, "photo %s not found", short(hash))
+		}
 		f, err := os.Open(path)
-		if !ok || err != nil {
+		if err != nil {
 			return nil, fail(http.StatusNotFound, wire.CodeNotFound, "photo %s not found", short(hash))
 		}
 		defer f.Close()

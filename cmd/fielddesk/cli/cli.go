@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -183,7 +184,14 @@ func Dispatch(ctx context.Context, d *desk.Desk, opt Options, cmd string, args [
 }
 
 func fail(stderr io.Writer, err error) int {
-	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
+	msg := err.Error()
+	// A missing file in the same words on every system (Windows says
+	// "GetFileAttributesEx …: The system cannot find the path specified").
+	var pe *fs.PathError
+	if errors.As(err, &pe) && errors.Is(pe.Err, fs.ErrNotExist) {
+		msg = strings.Replace(msg, pe.Error(), pe.Path+": no such file or folder", 1)
+	}
+	msg = strings.ReplaceAll(msg, "\n", "; ")
 	fmt.Fprintln(stderr, "fielddesk: "+msg)
 	return 1
 }
