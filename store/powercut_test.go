@@ -4,7 +4,7 @@ package store
 
 import (
 	"bufio"
-	"cmp"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,7 +13,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,11 +24,12 @@ import (
 	"github.com/fielddesk/fielddesk/internal/powercut"
 )
 
-var powerCuts = flag.Int("powercut.n", 100, "power cuts per model in the power-cut test")
+var powerCuts = flag.Int("powercut.n", 80, "power cuts per model in the desktop power-cut test (half as many for the server)")
 
 const (
 	powerChildEnv    = "FIELDDESK_POWERCUT_CHILD_DIR"
 	powerCheckEnv    = "FIELDDESK_POWERCUT_CHECK_DIR"
+	powerServerEnv   = "FIELDDESK_POWERCUT_SERVER_DIR"
 	powerFlushOffEnv = "FIELDDESK_POWERCUT_FLUSH_OFF"
 )
 
@@ -37,6 +40,10 @@ const (
 func init() {
 	if dir := os.Getenv(powerCheckEnv); dir != "" {
 		checkAfterCut(dir)
+		os.Exit(0)
+	}
+	if dir := os.Getenv(powerServerEnv); dir != "" {
+		serverPushChild(dir)
 		os.Exit(0)
 	}
 	dir := os.Getenv(powerChildEnv)
@@ -103,6 +110,19 @@ func checkAfterCut(dir string) {
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
 		n++
+		switch f[0] {
+		case "mut":
+			checkMutation(ctx, db, f[1:])
+			continue
+		case "photo":
+			if b, err := os.ReadFile(db.PhotoPath(f[1])); err != nil {
+				fmt.Printf("lost photo %s: %v\n", f[1][:12], err)
+			} else if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != f[1] {
+				fmt.Printf("lost photo %s: %d bytes that are not the photo\n", f[1][:12], len(b))
+			}
+			continue
+		}
+		f = f[1:]
 		a := powerAck{fielddesk.ID(f[0]), fielddesk.ID(f[1]), "Bản tin số " + f[2], strings.TrimPrefix(f[3], "-")}
 		rev, err := db.Revision(ctx, a.article, a.rev)
 		switch {
@@ -121,6 +141,105 @@ func checkAfterCut(dir string) {
 	fmt.Println("checked", n)
 }
 
+// serverPushChild is the server's side: three devices push batches of new
+// articles at once (committed together, as the server does), and a fourth
+// sends articles with a photo of about 200 KB each, the text first, then
+// the photo in 64 KB chunks. It prints
+// "mut <device> <id> <article> <revision> <result>" for each outcome and
+// "photo <hash>" for each photo whole, as soon as the store returns them.
+func serverPushChild(dir string) {
+	flushOff = os.Getenv(powerFlushOffEnv)
+	db, err := Open(dir)
+	if err != nil {
+		fmt.Println("open-error", err)
+		os.Exit(3)
+	}
+	ctx := context.Background()
+	var mu sync.Mutex
+	say := func(format string, args ...any) {
+		mu.Lock()
+		fmt.Printf(format+"\n", args...)
+		mu.Unlock()
+	}
+	for g := range 3 {
+		go func() {
+			device := fmt.Sprintf("dev-%d-%d", os.Getpid(), g)
+			rng := rand.New(rand.NewPCG(uint64(os.Getpid()), uint64(g)))
+			for id := uint64(1); ; {
+				n := 1 + rng.IntN(3)
+				var muts []Mutation
+				for i := range n {
+					rev := remoteRevision(fielddesk.NewID(), "", fmt.Sprintf("Tin %s %d", device, id+uint64(i)))
+					rev.Article.Body = strings.Repeat("Mưa lớn kéo dài ở vùng cao. ", 20+rng.IntN(200))
+					muts = append(muts, Mutation{ID: id + uint64(i), Revision: rev})
+				}
+				outs, err := db.ApplyBatch(ctx, device, "", muts)
+				for i, o := range outs {
+					say("mut %s %d %s %s %s", device, muts[i].ID, muts[i].Revision.Article.ID, muts[i].Revision.ID, o.Result)
+				}
+				if err != nil {
+					say("apply-error %v", err)
+					return
+				}
+				id += uint64(n)
+			}
+		}()
+	}
+	rng := rand.New(rand.NewPCG(uint64(os.Getpid()), 9))
+	up := Uploader{User: "lethib", Device: fmt.Sprintf("dev-%d-photos", os.Getpid())}
+	var photoID uint64
+	for {
+		pic := make([]byte, 150<<10+rng.IntN(100<<10))
+		for i := range pic {
+			pic[i] = byte(rng.Uint32())
+		}
+		sum := sha256.Sum256(pic)
+		hash := hex.EncodeToString(sum[:])
+		// Text first, as devices send it: the article naming the photo.
+		rev := remoteRevision(fielddesk.NewID(), "", "Ảnh "+hash[:8])
+		rev.Article.Body = "![Ảnh](photo:" + hash + ` "Mưa lũ")`
+		rev.Article.Photos = []fielddesk.Photo{{Hash: hash, Name: "lu.jpg", Size: int64(len(pic))}}
+		photoID++
+		outs, err := db.ApplyBatch(ctx, up.Device, "", []Mutation{{ID: photoID, Revision: rev}})
+		if err != nil {
+			say("apply-error %v", err)
+			select {}
+		}
+		say("mut %s %d %s %s %s", up.Device, photoID, rev.Article.ID, rev.ID, outs[0].Result)
+		for off := 0; off < len(pic); off += 64 << 10 {
+			end := min(off+64<<10, len(pic))
+			st, err := db.AppendUpload(up, hash, int64(off), int64(len(pic)), "", bytes.NewReader(pic[off:end]), 1<<20, nil)
+			if err != nil {
+				say("upload-error %v", err)
+				select {} // wait for the cut
+			}
+			if st.Complete {
+				say("photo %s", hash)
+			}
+		}
+	}
+}
+
+// checkMutation checks an acknowledged mutation ("device id article
+// revision result"): its revision is there, and sent again it is a
+// duplicate with the same first result.
+func checkMutation(ctx context.Context, db *DB, f []string) {
+	device, article, rev, result := f[0], fielddesk.ID(f[2]), fielddesk.ID(f[3]), f[4]
+	id, _ := strconv.ParseUint(f[1], 10, 64)
+	if Result(result) == Applied {
+		if _, err := db.Revision(ctx, article, rev); err != nil {
+			fmt.Printf("lost revision %s of mutation %s/%d: %v\n", rev, device, id, err)
+			return
+		}
+	}
+	again := remoteRevision(article, "", "gửi lại")
+	again.ID = rev
+	o, err := db.Apply(ctx, device, "", id, again)
+	if err != nil || o.Result != Duplicate || o.Reason != result {
+		fmt.Printf("lost outcome of mutation %s/%d (was %s): sent again %+v %v\n", device, id, result, o, err)
+	}
+}
+
 type powerAck struct {
 	article, rev fielddesk.ID
 	headline     string
@@ -137,14 +256,14 @@ type cutResult struct {
 // the power at a random moment, cuts times, checking after each cut that
 // the store opens and holds every revision (and photo) the child was told
 // was saved.
-func runPowerCuts(t *testing.T, model powercut.Model, cuts int, off string) cutResult {
+func runPowerCuts(t *testing.T, child string, model powercut.Model, cuts int, off string) cutResult {
 	pfs := powercut.Mount(t, model)
 	dir := pfs.Dir() + "/data"
-	var acked []powerAck
+	var acked []string // the lines the child printed for what it was told is saved
 	res := cutResult{}
 	for round := range cuts {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), powerChildEnv+"="+dir, powerFlushOffEnv+"="+off)
+		cmd.Env = append(os.Environ(), child+"="+dir, powerFlushOffEnv+"="+off)
 		var stderr strings.Builder
 		cmd.Stderr = &stderr
 		stdout, err := cmd.StdoutPipe()
@@ -165,14 +284,13 @@ func runPowerCuts(t *testing.T, model powercut.Model, cuts int, off string) cutR
 		var deadline <-chan time.Time
 		cut := false
 		for line := range lines {
-			f := strings.Fields(line)
-			if f[0] != "ack" {
+			if kind, _, _ := strings.Cut(line, " "); kind != "ack" && kind != "mut" && kind != "photo" {
 				if cut {
 					continue // the cut made a save fail: never acknowledged
 				}
 				t.Fatalf("round %d: the child said %q", round, line)
 			}
-			acked = append(acked, powerAck{fielddesk.ID(f[1]), fielddesk.ID(f[2]), "Bản tin số " + f[3], strings.TrimPrefix(f[4], "-")})
+			acked = append(acked, line)
 			if deadline == nil {
 				deadline = time.After(time.Duration(rand.IntN(150)) * time.Millisecond)
 			}
@@ -199,11 +317,7 @@ func runPowerCuts(t *testing.T, model powercut.Model, cuts int, off string) cutR
 		// there stops the Go runtime with the server inside it.
 		check := exec.Command(os.Args[0], "-test.run=^$")
 		check.Env = append(os.Environ(), powerCheckEnv+"="+dir)
-		var in strings.Builder
-		for _, a := range acked {
-			fmt.Fprintf(&in, "%s %s %s %s\n", a.article, a.rev, strings.TrimPrefix(a.headline, "Bản tin số "), cmp.Or(a.photo, "-"))
-		}
-		check.Stdin = strings.NewReader(in.String())
+		check.Stdin = strings.NewReader(strings.Join(acked, "\n") + "\n")
 		out, err := check.Output()
 		if err != nil {
 			t.Fatalf("the check after cut %d: %v\n%s", round+1, err, out)
@@ -239,7 +353,7 @@ func TestPowerCutKeepsEveryAcknowledgedSave(t *testing.T) {
 	}
 	for _, model := range []powercut.Model{powercut.DataOnly, powercut.SizesToo} {
 		t.Run(model.String(), func(t *testing.T) {
-			r := runPowerCuts(t, model, *powerCuts, "")
+			r := runPowerCuts(t, powerChildEnv, model, *powerCuts, "")
 			if r.first != "" {
 				t.Fatalf("%s (%d cuts, %d acknowledged saves, %d lost, %d failed opens)", r.first, r.cuts, r.acked, r.lost, r.failedOpens)
 			}
@@ -259,11 +373,37 @@ func TestPowerCutCatchesAMissingFlush(t *testing.T) {
 	}
 	for _, off := range []string{"database", "files"} {
 		t.Run(off, func(t *testing.T) {
-			r := runPowerCuts(t, powercut.DataOnly, 30, off)
+			r := runPowerCuts(t, powerChildEnv, powercut.DataOnly, 30, off)
 			if r.lost == 0 && r.failedOpens == 0 {
 				t.Fatalf("with the %s flush removed, %d cuts lost none of %d acknowledged saves: the test cannot see a missing flush", off, r.cuts, r.acked)
 			}
 			t.Logf("without the %s flush: %s", off, r.first)
 		})
 	}
+}
+
+// The server's side of the same promise: devices pushing at once (group
+// commits) and photo uploads in chunks; after every cut the store opens,
+// every acknowledged mutation's revision and outcome is there (sent again,
+// it is a duplicate with its first result), and every photo said whole is.
+func TestPowerCutKeepsEveryAcknowledgedPush(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	for _, model := range []powercut.Model{powercut.DataOnly, powercut.SizesToo} {
+		t.Run(model.String(), func(t *testing.T) {
+			r := runPowerCuts(t, powerServerEnv, model, *powerCuts/2, "")
+			if r.first != "" {
+				t.Fatalf("%s (%d cuts, %d acknowledgements, %d lost, %d failed opens)", r.first, r.cuts, r.acked, r.lost, r.failedOpens)
+			}
+			t.Logf("%d power cuts (losing %s), %d acknowledged mutations and photos, all there after every cut", r.cuts, model, r.acked)
+		})
+	}
+	t.Run("without the database flush", func(t *testing.T) {
+		r := runPowerCuts(t, powerServerEnv, powercut.DataOnly, 30, "database")
+		if r.lost == 0 && r.failedOpens == 0 {
+			t.Fatalf("with SyncWrites off, %d cuts lost none of %d acknowledged pushes: the test cannot see it", r.cuts, r.acked)
+		}
+		t.Logf("without the database flush: %s", r.first)
+	})
 }
