@@ -54,7 +54,10 @@ func Parse(data []byte) (Bundle, error) {
 		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
 		return Bundle{}, fmt.Errorf("%w: line %d is not UTF-8 text (save the file as UTF-8; legacy TCVN3/VNI files need converting first)", ErrFormat, line)
 	}
-	text := fielddesk.NFC(strings.TrimPrefix(string(data), "\ufeff"))
+	// A file from Notepad starts with a BOM and ends its lines with CRLF.
+	text := strings.TrimPrefix(string(data), "\ufeff")
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = fielddesk.NFC(text)
 	if !strings.HasPrefix(text, "---\n") {
 		return Bundle{}, fmt.Errorf("%w: line 1 must be --- to open the front matter", ErrFormat)
 	}

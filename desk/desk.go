@@ -158,9 +158,11 @@ func (d *Desk) Import(ctx context.Context, path string, legacy Legacy) (fielddes
 	var files []checked
 	photos := map[string]fielddesk.Photo{}
 	for _, ref := range b.Photos {
+		// A bundle written on Windows names photos\duong.jpg: on every
+		// system a backslash in a relative photo path separates folders.
 		file := ref
 		if !filepath.IsAbs(file) {
-			file = filepath.Join(dir, filepath.FromSlash(ref))
+			file = filepath.Join(dir, filepath.FromSlash(strings.ReplaceAll(ref, `\`, "/")))
 		}
 		p, err := inspectFile(file)
 		if err != nil {

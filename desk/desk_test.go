@@ -322,3 +322,26 @@ func TestSharedExportsLeaveLocationOut(t *testing.T) {
 		}
 	}
 }
+
+// A bundle saved by Notepad on Windows (a BOM, CRLF line ends, photos named
+// with backslashes) imports as the same article as the one written on Linux.
+func TestWindowsWrittenBundleImports(t *testing.T) {
+	d := openDesk(t)
+	ctx := context.Background()
+	windows := "\ufeff" + strings.ReplaceAll(strings.ReplaceAll(bundleText, "photos/", `photos\`), "\n", "\r\n")
+	r, err := d.Import(ctx, writeBundle(t, windows), LegacyAsk)
+	if err != nil {
+		t.Fatalf("a Windows-written bundle: %v", err)
+	}
+	want, err := d.Import(ctx, writeBundle(t, bundleText), LegacyAsk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := r.Article, want.Article
+	if a.Headline != b.Headline || a.Sapo != b.Sapo || a.Body != b.Body || len(a.Photos) != 2 || a.Photos[0].Hash != b.Photos[0].Hash {
+		t.Errorf("imported from Windows:\n%+v\nwant as from Linux:\n%+v", a, b)
+	}
+	if strings.Contains(a.Body, "\r") {
+		t.Error("a carriage return stayed in the body")
+	}
+}
