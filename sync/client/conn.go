@@ -2,8 +2,6 @@ package client
 
 import (
 	"net"
-	"os"
-	"os/exec"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -91,23 +89,19 @@ func (c *progressConn) Close() error {
 	return c.Conn.Close()
 }
 
-// LinkCost reports whether the active connection costs by the byte, as
-// NetworkManager sees it (a phone hotspot, a mobile modem), and whether
-// that is known. Without NetworkManager it is not known: the caller takes
-// it as metered, so originals wait rather than spend someone's data, and
-// asks the person.
-func LinkCost() (metered, known bool) {
-	path, err := exec.LookPath("nmcli")
-	if err != nil {
-		return true, false
+// meteredFromCostType reads the NetworkCostType Windows gives for the
+// connection to the internet (what the person set in Settings › Network, and
+// metered by default for a mobile link): Fixed and Variable cost by the
+// byte, Unrestricted does not; None (no connection) counts as metered, and
+// anything else as not known.
+func meteredFromCostType(out string) (metered, known bool) {
+	switch strings.TrimSpace(out) {
+	case "Unrestricted":
+		return false, true
+	case "Fixed", "Variable", "None":
+		return true, true
 	}
-	cmd := exec.Command(path, "-t", "-f", "GENERAL.STATE,GENERAL.METERED", "device", "show")
-	cmd.Env = append(os.Environ(), "LC_ALL=C")
-	out, err := cmd.Output()
-	if err != nil {
-		return true, false
-	}
-	return meteredFromNmcli(string(out)), true
+	return true, false
 }
 
 // meteredFromNmcli reads `nmcli -t -f GENERAL.STATE,GENERAL.METERED device
