@@ -5,7 +5,7 @@ BIN     := bin
 ARGS    ?=
 export LANG := $(if $(filter-out C POSIX,$(LANG)),$(LANG),C.UTF-8)
 
-.PHONY: run build server deps test-deps test test-windows vet fmt-check bench fuzz clean
+.PHONY: run build server deps test-deps test test-windows dist vet fmt-check bench fuzz clean
 
 ## run: install missing system packages, build, open the app on its embedded store
 run: build
@@ -30,6 +30,10 @@ test: test-deps fmt-check vet
 	cd internal/earlyenv && $(GO) vet . && $(GO) test -race -count=1 .
 	GOOS=windows $(GO) vet -tags $(TAGS) $$(GOOS=windows $(GO) list -e -f '{{if .GoFiles}}{{.ImportPath}}{{end}}' ./... | grep -v '/cmd/fielddesk$$')
 	TAGS=$(TAGS) scripts/test-windows.sh
+
+## dist: the Windows installer and programs, and the Linux .deb and tarball, in dist/out
+dist:
+	TAGS=$(TAGS) scripts/dist.sh
 
 ## test-windows: the Windows build's tests, cross-compiled and run under Wine
 test-windows: test-deps

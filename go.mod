@@ -19,7 +19,7 @@ require (
 	gopkg.in/yaml.v3 v3.0.1
 )
 
-require github.com/hanwen/go-fuse/v2 v2.12.1 // indirect
+require github.com/hanwen/go-fuse/v2 v2.12.1
 
 require (
 	fielddesk.local/earlyenv v0.0.0
