@@ -26,7 +26,7 @@ test-deps:
 
 ## test: everything CI checks (the Windows build's tests under Wine among it)
 test: test-deps fmt-check vet
-	$(GO) test -race -tags $(TAGS) -count=1 ./...
+	$(GO) test -race -timeout 30m -tags $(TAGS) -count=1 ./...
 	cd internal/earlyenv && $(GO) vet . && $(GO) test -race -count=1 .
 	GOOS=windows $(GO) vet -tags $(TAGS) $$(GOOS=windows $(GO) list -e -f '{{if .GoFiles}}{{.ImportPath}}{{end}}' ./... | grep -v '/cmd/fielddesk$$')
 	TAGS=$(TAGS) scripts/test-windows.sh

@@ -24,7 +24,7 @@ import (
 	"github.com/fielddesk/fielddesk/internal/powercut"
 )
 
-var powerCuts = flag.Int("powercut.n", 80, "power cuts per model in the desktop power-cut test (half as many for the server)")
+var powerCuts = flag.Int("powercut.n", 60, "power cuts per model in the desktop power-cut test (half as many for the server)")
 
 const (
 	powerChildEnv    = "FIELDDESK_POWERCUT_CHILD_DIR"
