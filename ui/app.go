@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -28,7 +27,6 @@ import (
 type UI struct {
 	app     fyne.App
 	win     fyne.Window
-	closed  atomic.Bool // the window was closed (Closed)
 	backend Backend
 	work    worker
 	// tips names the toolbar icons under the pointer (tooltip.go).
@@ -714,26 +712,13 @@ func (u *UI) closeWindow() {
 			explain(err)+"\n\n"+lang.L("Close anyway and lose the latest changes?"),
 			func(ok bool) {
 				if ok {
-					u.closed.Store(true)
 					u.win.Close()
 				}
 			}, u.win)
 		return
 	}
 	u.rememberOpen(true)
-	u.closed.Store(true)
 	u.win.Close()
-}
-
-// Closed says whether the window was closed (by the person, or by a
-// session ending). When the app's run loop returns and the window was
-// never closed, it never opened: the graphics driver could not make it.
-func (u *UI) Closed() bool { return u.closed.Load() }
-
-// GraphicsFailed is what to tell a person whose computer could not open
-// the window, in their language.
-func GraphicsFailed() string {
-	return lang.L("FieldDesk could not open its window: this computer's graphics driver does not offer OpenGL 2.1, which the window needs. Update the graphics driver (from the maker of the laptop or of its graphics chip), or, on a virtual machine or remote desktop, turn on 3D acceleration. Your articles are safe in the data folder, and the fielddesk commands (fielddesk help) work without a window.")
 }
 
 // settings

@@ -26,17 +26,3 @@ func TestFileTroublesAreExplained(t *testing.T) {
 		}
 	}
 }
-
-// The window counts as closed only once it was closed: the app tells a
-// run loop that ended without that from a window that never opened.
-func TestClosedOnlyOnceTheWindowWasClosed(t *testing.T) {
-	h := newHarness(t)
-	if h.u.Closed() {
-		t.Fatal("an open window counts as closed")
-	}
-	h.u.Close()
-	h.settle()
-	if !h.u.Closed() {
-		t.Error("a window closed by Close does not count as closed")
-	}
-}
