@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -71,5 +73,41 @@ func TestEverythingIsFlushedBeforeItIsAcknowledged(t *testing.T) {
 	}
 	if got := strings.Join(flushes.take(), ","); got != "file,folder" {
 		t.Errorf("the last chunk flushed %q before the photo counted as whole; want the chunk, then the folder it was moved into", got)
+	}
+}
+
+// A crash in the middle of a durable write leaves its temporary file; the
+// next Open deletes it (the ballast's is 16 MB), and nothing else.
+func TestOpenSweepsTemporaryFilesACrashLeft(t *testing.T) {
+	db, dir := openTemp(t)
+	up := Uploader{User: "lethib", Device: "d"}
+	photo := bytes.Repeat([]byte("ảnh "), 5000)
+	if _, err := db.AppendUpload(up, hashOf(photo), 0, int64(len(photo)), "", bytes.NewReader(photo[:4000]), 1<<20, nil); err != nil {
+		t.Fatal(err)
+	}
+	partial := filepath.Dir(db.uploadPath("lethib", hashOf(photo)))
+	db.Close()
+	left := []string{
+		filepath.Join(dir, ".reserve.space.tmp-123"),
+		filepath.Join(partial, "."+hashOf(photo)+".state.tmp-456"),
+		filepath.Join(dir, "cache", ".thumb.jpg.tmp-789"),
+	}
+	for _, p := range left {
+		if err := os.WriteFile(p, []byte("nửa chừng"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, p := range left {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s outlived the next open", p)
+		}
+	}
+	if st, _, err := db.UploadStatus(up.User, hashOf(photo)); err != nil || st.Have != 4000 {
+		t.Errorf("the upload under way after the sweep: %+v %v", st, err)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/internal/durable"
 )
 
 // DB is an open data folder. Its methods are safe for concurrent use.
@@ -99,6 +100,7 @@ func Open(dir string) (*DB, error) {
 		return nil, err
 	}
 	s.SweepUploads()
+	s.sweepTemporary()
 	// Photos a server received before holders were recorded get them;
 	// a failure (a full disk) is tried again at the next open.
 	_ = s.migrateHolders()
@@ -116,6 +118,27 @@ func Open(dir string) (*DB, error) {
 // ("database": Badger's SyncWrites; "files": photo and upload files) to
 // show that the test catches its absence.
 var flushOff string
+
+// sweepTemporary deletes the temporary files a crash in the middle of a
+// durable write left (the ballast's among them, 16 MB): at Open nothing
+// of this store is writing yet.
+func (s *DB) sweepTemporary() {
+	if entries, err := os.ReadDir(s.dir); err == nil {
+		for _, e := range entries {
+			if durable.IsTemp(e.Name()) {
+				os.Remove(filepath.Join(s.dir, e.Name()))
+			}
+		}
+	}
+	for _, dir := range []string{s.CacheDir(), filepath.Join(s.dir, "photos", "partial")} {
+		filepath.WalkDir(dir, func(path string, e os.DirEntry, err error) error {
+			if err == nil && !e.IsDir() && durable.IsTemp(e.Name()) {
+				os.Remove(path)
+			}
+			return nil
+		})
+	}
+}
 
 // badgerOptions are the store's Badger settings: small footprint, every
 // commit flushed before it is acknowledged.

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // ErrBusy means another program holds a file FieldDesk must replace (on
@@ -49,6 +50,15 @@ func Rename(oldPath, newPath string) error {
 	return SyncDir(filepath.Dir(newPath))
 }
 
+const tempInfix = ".tmp-"
+
+// IsTemp says whether a file name is one of Create's temporary files: a
+// crash between Create and Commit leaves one behind, for its owner to
+// sweep when it next starts.
+func IsTemp(name string) bool {
+	return strings.HasPrefix(name, ".") && strings.Contains(name, tempInfix)
+}
+
 // File is a file being written that replaces its final path only at
 // Commit: until then the final path keeps what it had.
 type File struct {
@@ -64,7 +74,7 @@ func Create(final string, perm os.FileMode) (*File, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(final)+".tmp-*")
+	f, err := os.CreateTemp(dir, "."+filepath.Base(final)+tempInfix+"*")
 	if err != nil {
 		return nil, err
 	}
