@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -53,12 +54,18 @@ type DB struct {
 // files no revision refers to (left by a crash between writing a photo and
 // saving the revision).
 func Open(dir string) (*DB, error) {
+	if err := finishRebuild(dir); err != nil {
+		return nil, err
+	}
 	for _, sub := range []string{"db", "photos/tmp", "cache"} {
 		if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
 			return nil, fmt.Errorf("cannot create the data folder %s: %w", dir, err)
 		}
 	}
 	dbDir := filepath.Join(dir, "db")
+	if heldByAnother(dbDir) {
+		return nil, fmt.Errorf("the data folder %s is open in another FieldDesk window or process; close it first: %w", dir, fielddesk.ErrInUse)
+	}
 	if err := repairAfterKill(dbDir); err != nil {
 		return nil, err
 	}
@@ -76,7 +83,17 @@ func Open(dir string) (*DB, error) {
 	if !canOpenReadOnly {
 		readOnly = false // Windows: try for writing, and say what stopped it
 	}
-	bdb, err := badger.Open(badgerOptions(dbDir, readOnly))
+	bdb, err := openBadger(dbDir, readOnly)
+	var recovered bool
+	if err != nil && !wantedReadOnly && damaged(err) {
+		// The files are damaged: rebuild from what they still hold rather
+		// than refuse to start (salvage.go).
+		if _, serr := salvage(dir, err, time.Now()); serr != nil {
+			return nil, fmt.Errorf("cannot open the data folder %s (%v), nor rebuild it: %w", dir, err, serr)
+		}
+		recovered = true
+		bdb, err = openBadger(dbDir, false)
+	}
 	if err != nil {
 		if heldByAnother(dbDir) {
 			return nil, fmt.Errorf("the data folder %s is open in another FieldDesk window or process; close it first: %w", dir, fielddesk.ErrInUse)
@@ -95,9 +112,13 @@ func Open(dir string) (*DB, error) {
 		bdb.Close()
 		return nil, fmt.Errorf("open the data folder %s: %w", dir, err)
 	}
-	if err := s.sweep(); err != nil {
-		bdb.Close()
-		return nil, err
+	// After a rebuild, a photo whose revision was lost stays: nothing
+	// refers to it any more, but it is the person's work.
+	if !recovered {
+		if err := s.sweep(); err != nil {
+			bdb.Close()
+			return nil, err
+		}
 	}
 	s.SweepUploads()
 	s.sweepTemporary()
@@ -112,6 +133,40 @@ func Open(dir string) (*DB, error) {
 	s.spaceDone, s.spaceStopped = make(chan struct{}), make(chan struct{})
 	go func() { defer close(s.spaceStopped); s.watchSpace(s.spaceDone) }()
 	return s, nil
+}
+
+// openBadger opens Badger's folder after checking the tables it will
+// open (checkTables), and turns a panic of Badger's own into an error
+// wrapping errDamaged.
+func openBadger(dbDir string, readOnly bool) (db *badger.DB, err error) {
+	if err := checkTables(dbDir); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			db, err = nil, fmt.Errorf("%w: %.300s", errDamaged, fmt.Sprint(r))
+		}
+	}()
+	return badger.Open(badgerOptions(dbDir, readOnly))
+}
+
+// damaged says whether an error opening Badger's folder comes from its
+// files (rebuild from them) rather than from the disk or the system (a
+// full, read-only, busy or missing disk, a folder not allowed: say so and
+// leave the files alone).
+func damaged(err error) bool {
+	if errors.Is(err, errDamaged) {
+		return true
+	}
+	var full *fielddesk.DiskFullError
+	mapped := diskErr(err)
+	switch {
+	case errors.As(mapped, &full), errors.Is(mapped, fielddesk.ErrReadOnly), errors.Is(mapped, fielddesk.ErrFileBusy),
+		errors.Is(mapped, fielddesk.ErrDiskGone), errors.Is(err, os.ErrPermission),
+		errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE), errors.Is(err, syscall.ENOMEM):
+		return false
+	}
+	return true
 }
 
 // flushOff, set only by the power-cut test's child, removes one flush
