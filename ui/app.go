@@ -154,6 +154,7 @@ func (u *UI) Show() {
 		u.win.Canvas().Focus(u.ed.headline)
 	}
 	u.checkClock()
+	u.checkRecovery()
 }
 
 // build makes the window's content and menu in the current language.

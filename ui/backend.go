@@ -59,6 +59,11 @@ type Backend interface {
 	Untrash(ctx context.Context, id fielddesk.ID) error
 	Trashed(ctx context.Context) ([]fielddesk.Summary, error)
 	EmptyTrash(ctx context.Context) (int, error)
+	// Recovery is the report of a rebuild of the data folder's database
+	// after its files were found damaged (nil: none); DismissRecovery
+	// forgets it once the person has read it.
+	Recovery() *fielddesk.Recovery
+	DismissRecovery() error
 	// Clock is the store's time and what it thinks of the system clock
 	// (in memory: safe on the UI goroutine).
 	Clock() fielddesk.ClockState

@@ -238,6 +238,14 @@ type serveOptions struct {
 // flight finish (up to 30 s) before the store closes.
 func serve(ctx context.Context, db *store.DB, data string, o serveOptions, stderr io.Writer) error {
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	if r := db.Recovery(); r != nil {
+		// Said once, where the operator reads: the rebuild's report.
+		log.Warn("the database's files were damaged and it was rebuilt from everything still readable",
+			"articles", r.Articles, "records", r.Records, "unreadable", r.Unreadable, "damaged_files_kept_in", r.Kept, "cause", r.Cause)
+		if err := db.DismissRecovery(); err != nil {
+			log.Error("forget the rebuild's report", "err", err)
+		}
+	}
 	if (o.cert == "") != (o.key == "") {
 		return errors.New("serve: --tls-cert and --tls-key go together: give both files, or neither")
 	}

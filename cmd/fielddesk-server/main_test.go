@@ -134,3 +134,46 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// A server whose database had to be rebuilt at start (its files damaged by
+// a power cut) logs it once, with what came back and where the damaged
+// files are kept, and serves the accounts it still has.
+func TestServeLogsARebuiltDatabase(t *testing.T) {
+	data := t.TempDir()
+	pw := filepath.Join(t.TempDir(), "pw")
+	os.WriteFile(pw, []byte("mật khẩu đủ dài\n"), 0o600)
+	for _, name := range []string{"lethib", "bientap"} {
+		if _, e, code := cli(t, "", "user", "add", name, "--role", "editor", "--password-file", pw, "--data", data); code != 0 {
+			t.Fatalf("user add: %s", e)
+		}
+	}
+	if err := os.Remove(filepath.Join(data, "db", "MANIFEST")); err != nil {
+		t.Fatal(err)
+	}
+	serveOnce := func() string {
+		addr, opsAddr := freeAddr(t), freeAddr(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan int)
+		var errb lockedBuffer
+		go func() {
+			done <- run(ctx, []string{"serve", "--data", data, "--listen", addr, "--ops-listen", opsAddr}, nil, &bytes.Buffer{}, &errb)
+		}()
+		waitUp(t, "http://"+opsAddr+"/healthz")
+		cancel()
+		if code := <-done; code != 0 {
+			t.Fatalf("serve exited %d: %s", code, errb.String())
+		}
+		return errb.String()
+	}
+	log := serveOnce()
+	if !strings.Contains(log, `"msg":"the database's files were damaged and it was rebuilt from everything still readable"`) ||
+		!strings.Contains(log, `"damaged_files_kept_in":"`+filepath.Join(data, "db-damaged-")) {
+		t.Fatalf("no structured log of the rebuild: %s", log)
+	}
+	if out, _, _ := cli(t, "", "user", "list", "--data", data); !strings.Contains(out, "lethib") || !strings.Contains(out, "bientap") {
+		t.Errorf("accounts after the rebuild:\n%s", out)
+	}
+	if log := serveOnce(); strings.Contains(log, "rebuilt") {
+		t.Errorf("logged again at the next start: %s", log)
+	}
+}

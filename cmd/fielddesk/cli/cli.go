@@ -156,6 +156,7 @@ func RunWith(opt Options, args []string, stdin io.Reader, stdout, stderr io.Writ
 		return fail(stderr, err)
 	}
 	defer d.Close()
+	tellRecovery(d, stderr)
 	return Dispatch(context.Background(), d, opt, cmd, cmdArgs, stdin, stdout, stderr)
 }
 
@@ -406,4 +407,20 @@ func writeJSON(out io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+// tellRecovery says once, on stderr, that the data folder's database was
+// rebuilt after its files were found damaged, and where they are kept.
+func tellRecovery(d *desk.Desk, stderr io.Writer) {
+	r := d.Recovery()
+	if r == nil {
+		return
+	}
+	fmt.Fprintf(stderr, "fielddesk: the saved work could not be opened as it was (damaged files, most likely a power cut while they were written): rebuilt from everything still readable, %d articles; the damaged files are kept in %s\n", r.Articles, r.Kept)
+	if len(r.Unreadable) > 0 {
+		fmt.Fprintf(stderr, "fielddesk: could not be read: %s (what was only there may be missing)\n", strings.Join(r.Unreadable, ", "))
+	}
+	if err := d.DismissRecovery(); err != nil {
+		fmt.Fprintln(stderr, "fielddesk: warning: "+err.Error())
+	}
 }

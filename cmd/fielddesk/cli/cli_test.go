@@ -190,3 +190,32 @@ func TestTrashCommand(t *testing.T) {
 		t.Errorf("trash nonsense: %q (exit %d)", e, code)
 	}
 }
+
+// A command run on a data folder whose database had to be rebuilt says so
+// once on stderr, with where the damaged files are kept, and does its work.
+func TestHeadlessCommandSaysTheDatabaseWasRebuilt(t *testing.T) {
+	data := t.TempDir()
+	src := filepath.Join(t.TempDir(), "bai.md")
+	for _, h := range []string{"Lũ quét ở Bát Xát", "Đường lên Pha Long"} {
+		os.WriteFile(src, []byte("---\nheadline: \""+h+"\"\n---\nNước rút dần.\n"), 0o644)
+		if _, errOut, code := run(t, "--data", data, "import", src); code != 0 {
+			t.Fatalf("import: %d %s", code, errOut)
+		}
+	}
+	if err := os.Remove(filepath.Join(data, "db", "MANIFEST")); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := run(t, "--data", data, "list")
+	if code != 0 {
+		t.Fatalf("list: %d %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "rebuilt from everything still readable, 2 articles") || !strings.Contains(errOut, filepath.Join(data, "db-damaged-")) {
+		t.Fatalf("stderr does not tell of the rebuild: %q", errOut)
+	}
+	if !strings.Contains(out, "Bát Xát") || !strings.Contains(out, "Pha Long") {
+		t.Fatalf("list after the rebuild: %q", out)
+	}
+	if _, errOut, _ := run(t, "--data", data, "list"); errOut != "" {
+		t.Fatalf("said again: %q", errOut)
+	}
+}
