@@ -150,6 +150,30 @@ func BenchmarkOpen10k(b *testing.B) {
 		}
 		benchOpen(b, dir, true)
 	})
+	// The part of an open that checks the tables Badger will open
+	// (salvage.go): what the check for damaged files costs every start.
+	b.Run("tables-check/warm", func(b *testing.B) { benchCheckTables(b, dir, false) })
+	b.Run("tables-check/cold", func(b *testing.B) {
+		if err := dropCaches(); err != nil {
+			b.Skipf("cannot drop the page cache: %v", err)
+		}
+		benchCheckTables(b, dir, true)
+	})
+}
+
+func benchCheckTables(b *testing.B, dir string, cold bool) {
+	for b.Loop() {
+		if cold {
+			b.StopTimer()
+			if err := dropCaches(); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+		}
+		if err := checkTables(filepath.Join(dir, "db")); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 func dropCaches() error {
