@@ -722,6 +722,12 @@ func (u *UI) closeWindow() {
 	u.win.Close()
 }
 
+// GraphicsFailed is what to tell a person whose computer cannot open the
+// window (its graphics driver offers no OpenGL 2.1), in their language.
+func GraphicsFailed() string {
+	return lang.L("FieldDesk could not open its window: this computer's graphics driver does not offer OpenGL 2.1, which the window needs. Update the graphics driver (from the maker of the laptop or of its graphics chip), or, on a virtual machine or remote desktop, turn on 3D acceleration. Your articles are safe in the data folder, and the fielddesk commands (fielddesk help) work without a window.")
+}
+
 // settings
 func (u *UI) showSettings() {
 	names := map[string]string{"": lang.L("Follow the system"), "vi": "Tiếng Việt", "en": "English"}

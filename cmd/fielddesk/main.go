@@ -83,6 +83,11 @@ func runGUI(dir string) error {
 	a := app.NewWithID(cli.AppID)
 	a.SetIcon(fyne.NewStaticResource("fielddesk.png", assets.Icon))
 	ui.SetLanguage(a.Preferences().String("language"))
+	if err := graphicsProblem(); err != nil {
+		msg := ui.GraphicsFailed()
+		tellGraphicsFailed(a, msg)
+		return fmt.Errorf("%s (%w)", msg, err)
+	}
 
 	d, err := desk.Open(dir)
 	if err != nil {

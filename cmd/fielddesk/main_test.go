@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -113,17 +114,10 @@ func startAppWith(t *testing.T, setup func(data string)) *runningApp {
 			t.Skipf("%s is not installed (make test installs it)", tool)
 		}
 	}
-	a := &runningApp{t: t, disp: fmt.Sprintf(":%d", 100+rand.IntN(800)), out: &bytes.Buffer{}, data: t.TempDir(), exited: make(chan error, 1)}
-	xvfb := exec.Command("Xvfb", a.disp, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
-	if err := xvfb.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { xvfb.Process.Kill(); xvfb.Wait() })
+	a := &runningApp{t: t, disp: startXvfb(t), out: &bytes.Buffer{}, data: t.TempDir(), exited: make(chan error, 1)}
 	if setup != nil {
 		setup(a.data)
 	}
-	sock := "/tmp/.X11-unix/X" + a.disp[1:]
-	waitFor(t, 10*time.Second, "Xvfb", func() bool { _, err := os.Stat(sock); return err == nil })
 	a.cmd = exec.Command(os.Args[0], "--data", a.data)
 	a.cmd.Env = append(os.Environ(), "FIELDDESK_RUN_MAIN=1", "DISPLAY="+a.disp, "LANGUAGE=en", "LANG=C.UTF-8",
 		"HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir())
@@ -150,6 +144,61 @@ func startAppWith(t *testing.T, setup func(data string)) *runningApp {
 	a.xdo("windowfocus", "--sync", a.win)
 	time.Sleep(3 * time.Second)
 	return a
+}
+
+// startXvfb starts a private Xvfb (with the extra arguments) and returns
+// its display once it takes connections.
+func startXvfb(t *testing.T, extra ...string) string {
+	t.Helper()
+	disp := fmt.Sprintf(":%d", 100+rand.IntN(800))
+	xvfb := exec.Command("Xvfb", append([]string{disp, "-screen", "0", "1280x800x24", "-nolisten", "tcp"}, extra...)...)
+	if err := xvfb.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { xvfb.Process.Kill(); xvfb.Wait() })
+	sock := "/tmp/.X11-unix/X" + disp[1:]
+	waitFor(t, 10*time.Second, "Xvfb", func() bool { _, err := os.Stat(sock); return err == nil })
+	return disp
+}
+
+// On a display without OpenGL (an old graphics driver, a virtual machine
+// or remote desktop without 3D; here Xvfb without GLX) the app says so in
+// the person's language and ends, without touching the data folder; it
+// used to log "window creation error" and hang, holding the folder.
+func TestNoOpenGLIsSaidAndTheAppEnds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Xvfb and the app")
+	}
+	if _, err := exec.LookPath("Xvfb"); err != nil {
+		t.Skip("Xvfb is not installed (make test installs it)")
+	}
+	disp := startXvfb(t, "-extension", "GLX")
+	data := filepath.Join(t.TempDir(), "data")
+	cmd := exec.Command(os.Args[0], "--data", data)
+	cmd.Env = append(os.Environ(), "FIELDDESK_RUN_MAIN=1", "DISPLAY="+disp, "LANGUAGE=vi", "LANG=C.UTF-8",
+		"HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir())
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case err := <-exited:
+		if err == nil {
+			t.Fatalf("the app ended well without a window:\n%s", out.String())
+		}
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("the app neither opened a window nor ended:\n%s", out.String())
+	}
+	if s := out.String(); !strings.Contains(s, "FieldDesk không mở được cửa sổ") || !strings.Contains(s, "OpenGL 2.1") {
+		t.Fatalf("the app did not say why, in Vietnamese:\n%s", s)
+	}
+	if _, err := os.Stat(data); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the data folder was made or opened: %v", err)
+	}
 }
 
 // Ten seconds of typing without a pause, then the process is killed
