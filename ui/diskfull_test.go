@@ -49,3 +49,40 @@ func TestTypingOnAFullDisk(t *testing.T) {
 		t.Errorf("status once space is back = %q", h.u.status.Text)
 	}
 }
+
+// A data folder on a disk that takes no writes (a write-protected card):
+// the window opens with what was saved, and typing says at once that
+// nothing can be saved and why, in the status line; once the disk takes
+// writes again, saving resumes by itself.
+func TestTypingOnAReadOnlyDisk(t *testing.T) {
+	fs := smallfs.Mount(t, 48<<20)
+	data := filepath.Join(fs, "data")
+	h := newHarnessIn(t, data)
+	test.Type(h.u.ed.headline, "Lũ quét")
+	h.settle()
+	first := h.latest()
+	h.close()
+
+	smallfs.ReadOnly(t, fs, true)
+	defer smallfs.ReadOnly(t, fs, false)
+	h = newHarnessIn(t, data)
+	h.u.RetryDelay = 300 * time.Millisecond
+	if got := h.u.ed.headline.Text; got != "Lũ quét" {
+		t.Fatalf("the saved article did not reopen: headline %q", got)
+	}
+	test.Type(h.u.ed.headline, " ở Bát Xát")
+	h.pumpFor(2 * time.Second)
+	h.settle()
+	if st := h.u.status.Text; !strings.Contains(st, "Not saved") || !strings.Contains(st, "takes no writes") {
+		t.Fatalf("status = %q; want the read-only disk named", st)
+	}
+	if got := h.latest(); got.ID != first.ID {
+		t.Error("the stored head changed on a read-only disk")
+	}
+	smallfs.ReadOnly(t, fs, false)
+	h.pumpFor(time.Second) // the retry timer fires
+	h.settle()
+	if got := h.latest(); got.Article.Headline != "Lũ quét ở Bát Xát" {
+		t.Errorf("once the disk takes writes the store holds %q", got.Article.Headline)
+	}
+}
