@@ -31,9 +31,11 @@ test: test-deps fmt-check vet
 	GOOS=windows $(GO) vet -tags $(TAGS) $$(GOOS=windows $(GO) list -e -f '{{if .GoFiles}}{{.ImportPath}}{{end}}' ./... | grep -v '/cmd/fielddesk$$')
 	TAGS=$(TAGS) scripts/test-windows.sh
 
-## dist: the Windows installer and programs, and the Linux .deb and tarball, in dist/out
+## dist: the Windows installer and programs, and the Linux .deb and tarball, in dist/out;
+## then the installer is installed, upgraded and uninstalled under Wine (scripts/dist-check.sh)
 dist:
 	TAGS=$(TAGS) scripts/dist.sh
+	scripts/dist-check.sh
 
 ## test-windows: the Windows build's tests, cross-compiled and run under Wine
 test-windows: test-deps

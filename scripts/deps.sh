@@ -6,12 +6,13 @@
 #                           the tests behind a reverse proxy, and mingw and Wine for the
 #                           Windows build's tests (make test-windows), fuse3 for the
 #                           power-cut test
-#   scripts/deps.sh dist    the build, plus mingw and NSIS for the Windows installer
+#   scripts/deps.sh dist    the build, plus mingw and NSIS for the Windows installer,
+#                           and Wine to install it once as a check (dist-check.sh)
 set -euo pipefail
 want=(gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev)
 case "${1:-build}" in
 test) want+=(xvfb xdotool x11-utils chromium chromium-driver nginx-light gcc-mingw-w64-x86-64 wine64 fuse3) ;;
-dist) want+=(gcc-mingw-w64-x86-64 nsis imagemagick) ;;
+dist) want+=(gcc-mingw-w64-x86-64 nsis imagemagick wine64) ;;
 esac
 missing=()
 for p in "${want[@]}"; do

@@ -70,7 +70,7 @@ func (u *UI) showFileDialog(d *dialog.FileDialog, dir string, pick func(path str
 		places.UpdateItem = func(id widget.ListItemID, item fyne.CanvasObject) {
 			update(id, item)
 			if c, ok := item.(*fyne.Container); ok && len(c.Objects) > 1 {
-				if l, ok := c.Objects[1].(*widget.Label); ok {
+				if l, ok := c.Objects[1].(*widget.Label); ok && fynePlaces[l.Text] {
 					l.SetText(lang.L(l.Text))
 				}
 			}
@@ -135,3 +135,8 @@ func (u *UI) picturesDir() string {
 	}
 	return ""
 }
+
+// fynePlaces are the names Fyne's file dialog gives its places, which it
+// does not translate; the others are drives (C:, Z:) and stay as they are.
+var fynePlaces = map[string]bool{"Home": true, "Computer": true, "Desktop": true, "Documents": true,
+	"Downloads": true, "Music": true, "Pictures": true, "Videos": true}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/go-gl/glfw/v3.3/glfw"
@@ -25,6 +26,11 @@ func graphicsProblem() error {
 	glfw.DefaultWindowHints()
 	if err != nil {
 		return fmt.Errorf("make an OpenGL 2.1 window: %w", err)
+	}
+	if w == nil {
+		// A platform error (Windows without an OpenGL driver: "WGL: Failed
+		// to set pixel format"): go-gl logs it and returns no error.
+		return errors.New("make an OpenGL 2.1 window: the graphics driver made none")
 	}
 	w.Destroy()
 	return nil

@@ -3,7 +3,9 @@
 ; install replaces the program and never touches the data, which lives in
 ; %APPDATA%\fyne\org.fielddesk.app. scripts/dist.sh passes VERSION, SRC
 ; (the folder with the .exe files and the icon) and OUT.
-Unicode true
+; A 64-bit installer for the 64-bit programs (Debian's NSIS ships the
+; amd64 stubs): it runs where FieldDesk runs, Wine's wine64 among them.
+Target amd64-unicode
 ManifestDPIAware true
 RequestExecutionLevel user
 SetCompressor /SOLID lzma
