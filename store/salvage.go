@@ -33,7 +33,9 @@ import (
 // the files themselves (tables, memtable logs, value logs, each entry
 // checked against its checksum), writes the newest version of each into a
 // new database, keeps the damaged folder as it was, and leaves a report
-// (fielddesk.Recovery) for the person until they have read it.
+// (fielddesk.Recovery) for the person until they have read it. What was
+// only in an unreadable file is lost (a record deleted only there comes
+// back); the report names those files.
 
 // errDamaged marks a database whose files Badger cannot use.
 var errDamaged = errors.New("the database's files are damaged")
@@ -334,6 +336,12 @@ func salvage(dir string, cause error, now time.Time) (*fielddesk.Recovery, error
 	if err := os.RemoveAll(rebuild); err != nil {
 		return nil, fmt.Errorf("rebuild the database: %w", err)
 	}
+	swapped := false
+	defer func() {
+		if !swapped {
+			os.RemoveAll(rebuild) // the damaged database stays as it was
+		}
+	}()
 	ndb, err := badger.Open(badgerOptions(rebuild, false))
 	if err != nil {
 		return nil, fmt.Errorf("rebuild the database: %w", diskErr(err))
@@ -385,7 +393,6 @@ func salvage(dir string, cause error, now time.Time) (*fielddesk.Recovery, error
 	slices.Sort(sv.unreadable)
 	rec.Unreadable = sv.unreadable
 	if rec.Records == 0 && len(rec.Unreadable) > 0 {
-		os.RemoveAll(rebuild)
 		return nil, fmt.Errorf("nothing could be read from %s (%s): %w", dbDir, strings.Join(rec.Unreadable, ", "), errDamaged)
 	}
 	rec.Kept = filepath.Join(dir, damagedDir+now.UTC().Format("20060102-150405"))
@@ -401,8 +408,11 @@ func salvage(dir string, cause error, now time.Time) (*fielddesk.Recovery, error
 		return nil, fmt.Errorf("keep the damaged database aside: %w", diskErr(err))
 	}
 	if err := os.Rename(rebuild, dbDir); err != nil {
+		// finishRebuild puts it in place at the next open.
+		swapped = true
 		return nil, fmt.Errorf("put the rebuilt database in place: %w", diskErr(err))
 	}
+	swapped = true
 	if err := durable.SyncDir(dir); err != nil {
 		return nil, fmt.Errorf("put the rebuilt database in place: %w", diskErr(err))
 	}
