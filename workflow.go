@@ -8,7 +8,8 @@ import (
 // The editorial workflow. An article starts as a draft on the
 // correspondent's laptop; sending submits it to the newsroom, where an
 // editor of its desk takes it for review, asks for changes or approves it,
-// and publishes it. Spiked means withdrawn before publication, killed
+// and publishes it. Spiked means withdrawn before publication (an editor
+// can restore it to its correspondent as a draft, saying why), killed
 // withdrawn after it (with a reason). Transitions is the one table that
 // says who may move an article from which state to which; the desktop and
 // the server both check it.
@@ -28,8 +29,9 @@ var Statuses = []Status{StatusDraft, StatusSubmitted, StatusInReview, StatusChan
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool { return slices.Contains(Statuses, s) }
 
-// Final reports whether nothing more happens to an article in s but, for a
-// published one, a kill.
+// Final reports whether an article in s left the workflow (spiked or
+// killed): its text no longer changes, and only a restore brings a spiked
+// one back.
 func (s Status) Final() bool { return s == StatusSpiked || s == StatusKilled }
 
 // Action is what a person does to move an article: its name is what the
@@ -46,11 +48,13 @@ const (
 	ActionPublish        Action = "publish"
 	ActionSpike          Action = "spike"
 	ActionKill           Action = "kill"
+	ActionRestore        Action = "restore"
 )
 
 // Transition is one row of the workflow table: Action moves an article from
 // any of From to To, for the roles listed. NeedsComment: the action is
-// refused without a comment (what to change, why it was killed).
+// refused without a comment (what to change, why it was killed, why it
+// comes back).
 type Transition struct {
 	Action       Action
 	From         []Status
@@ -78,6 +82,7 @@ var Transitions = []Transition{
 	{ActionPublish, []Status{StatusApproved}, StatusPublished, editors, false},
 	{ActionSpike, []Status{StatusSubmitted, StatusInReview, StatusChangesRequested, StatusApproved}, StatusSpiked, editors, false},
 	{ActionKill, []Status{StatusPublished}, StatusKilled, editors, true},
+	{ActionRestore, []Status{StatusSpiked}, StatusDraft, editors, true},
 }
 
 // Actions lists the actions in the table's order.
@@ -111,8 +116,11 @@ type TransitionError struct {
 
 func (e *TransitionError) Error() string {
 	if e.MissingComment {
-		if e.Action == ActionKill {
+		switch e.Action {
+		case ActionKill:
 			return "a killed article needs a reason: say why it is withdrawn"
+		case ActionRestore:
+			return "a restored article needs a reason: say why it comes back"
 		}
 		return fmt.Sprintf("%s needs a comment that says what to change", e.Action)
 	}

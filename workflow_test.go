@@ -24,6 +24,7 @@ editor in_review spike spiked
 editor changes_requested spike spiked
 editor approved spike spiked
 editor published kill killed
+editor spiked restore draft
 admin draft send submitted
 admin changes_requested send submitted
 admin submitted withdraw draft
@@ -37,6 +38,7 @@ admin in_review spike spiked
 admin changes_requested spike spiked
 admin approved spike spiked
 admin published kill killed
+admin spiked restore draft
 `
 
 func TestEveryTransitionForEveryRole(t *testing.T) {
@@ -97,7 +99,7 @@ func TestActionsThatNeedAComment(t *testing.T) {
 	for _, c := range []struct {
 		from   Status
 		action Action
-	}{{StatusPublished, ActionKill}, {StatusInReview, ActionRequestChanges}} {
+	}{{StatusPublished, ActionKill}, {StatusInReview, ActionRequestChanges}, {StatusSpiked, ActionRestore}} {
 		for _, empty := range []string{"", "   ", " – "} {
 			_, err := CheckTransition(RoleEditor, c.from, c.action, empty)
 			var te *TransitionError
@@ -112,6 +114,10 @@ func TestActionsThatNeedAComment(t *testing.T) {
 	_, err := CheckTransition(RoleEditor, StatusPublished, ActionKill, "")
 	if err == nil || !strings.Contains(err.Error(), "reason") {
 		t.Errorf("kill without a reason: %v", err)
+	}
+	_, err = CheckTransition(RoleEditor, StatusSpiked, ActionRestore, "")
+	if err == nil || !strings.Contains(err.Error(), "why it comes back") {
+		t.Errorf("restore without a reason: %v", err)
 	}
 }
 

@@ -69,6 +69,7 @@ var actionKeys = map[fielddesk.Action]fyne.KeyName{
 	fielddesk.ActionTake: fyne.KeyT, fielddesk.ActionRequestChanges: fyne.KeyR, fielddesk.ActionApprove: fyne.KeyA,
 	fielddesk.ActionPublish: fyne.KeyP, fielddesk.ActionSpike: fyne.KeyS, fielddesk.ActionKill: fyne.KeyK,
 	fielddesk.ActionWithdraw: fyne.KeyW, fielddesk.ActionSend: fyne.KeyEnter,
+	fielddesk.ActionRestore: fyne.KeyU, // un-spike (R is request changes)
 }
 
 func actionLabel(a fielddesk.Action) string {
@@ -89,6 +90,8 @@ func actionLabel(a fielddesk.Action) string {
 		return lang.L("Spike")
 	case fielddesk.ActionKill:
 		return lang.L("Kill…")
+	case fielddesk.ActionRestore:
+		return lang.L("Restore to its correspondent…")
 	}
 	return string(a)
 }
@@ -673,7 +676,7 @@ func (u *UI) act(a fielddesk.Action) {
 		u.showError(lang.L("Could not save"), err)
 		return
 	}
-	if a == fielddesk.ActionRequestChanges || a == fielddesk.ActionKill {
+	if a == fielddesk.ActionRequestChanges || a == fielddesk.ActionKill || a == fielddesk.ActionRestore {
 		u.askNote(a) // the note's dialog is the confirmation
 		return
 	}
@@ -716,8 +719,11 @@ func contains(list []fielddesk.Action, a fielddesk.Action) bool {
 // askNote asks for the note a decision needs (what to change; why it is killed).
 func (u *UI) askNote(a fielddesk.Action) {
 	prompt := lang.L("What should change? The correspondent sees this beside the article.")
-	if a == fielddesk.ActionKill {
+	switch a {
+	case fielddesk.ActionKill:
 		prompt = lang.L("Why is the article withdrawn? Readers and partners are told.")
+	case fielddesk.ActionRestore:
+		prompt = lang.L("Why does the article come back? Its correspondent gets it as a draft, with this note.")
 	}
 	entry := u.newEntry(prompt)
 	entry.MultiLine = true
@@ -725,8 +731,11 @@ func (u *UI) askNote(a fielddesk.Action) {
 	entry.SetMinRowsVisible(4)
 	entry.Validator = func(s string) error {
 		if fielddesk.WordCount(s) == 0 {
-			if a == fielddesk.ActionKill {
+			switch a {
+			case fielddesk.ActionKill:
 				return errors.New(lang.L("A kill needs a reason."))
+			case fielddesk.ActionRestore:
+				return errors.New(lang.L("Say why the article comes back."))
 			}
 			return errors.New(lang.L("Say what should change."))
 		}

@@ -566,3 +566,57 @@ func TestPublishedArticleLinksToItsPage(t *testing.T) {
 		t.Errorf("a killed article still links to %v", l.URL)
 	}
 }
+
+// An editor restores a spiked article to its correspondent from the
+// review pane or Alt+U: the dialog insists on a reason, and the article
+// becomes a draft with the decision waiting to be sent.
+func TestEditorRestoresASpikedArticle(t *testing.T) {
+	h := newHarness(t)
+	h.u.SetSyncer(&fakeSyncer{status: fielddesk.SyncStatus{Configured: true, Server: "https://toasoan.example.vn", User: "bientap", Role: fielddesk.RoleEditor, Online: true}})
+	h.login(fielddesk.RoleEditor)
+	spiked := h.arrive(fielddesk.Article{Headline: "Sạt lở ở Y Tý", Body: fielddesk.JoinParagraphs(reviewParas)}, fielddesk.StatusSpiked)
+	h.u.ed.open(spiked.Article.ID)
+	h.settle()
+	button(t, h.u.review.scroll, "Restore to its correspondent… (Alt+U)")
+	h.shortcut(fyne.KeyU, fyne.KeyModifierAlt)
+	h.settle()
+	overlay := h.u.win.Canvas().Overlays().Top()
+	if overlay == nil {
+		t.Fatal("no dialog for the reason")
+	}
+	if !strings.Contains(labelTexts(t, overlay), "Why does the article come back?") && !strings.Contains(placeholders(t, overlay), "Why does the article come back?") {
+		t.Errorf("the dialog does not ask why the article comes back")
+	}
+	confirm := button(t, overlay, "Restore to its correspondent…")
+	if !confirm.Disabled() {
+		t.Error("the dialog can be confirmed without a reason")
+	}
+	var note *vnEntry
+	walk(t, overlay, func(o fyne.CanvasObject) {
+		if e, ok := o.(*vnEntry); ok && note == nil {
+			note = e
+		}
+	})
+	test.Type(note, "Có diễn biến mới, viết tiếp.")
+	h.settle()
+	test.Tap(confirm)
+	h.settle()
+	r, _ := h.desk.Latest(context.Background(), spiked.Article.ID)
+	if r.Article.Status != fielddesk.StatusDraft {
+		t.Fatalf("after the restore: %s", r.Article.Status)
+	}
+	if box, _ := h.desk.Outbox(context.Background()); len(box.Articles) != 1 {
+		t.Errorf("the restore does not wait to be sent: %+v", box)
+	}
+}
+
+// placeholders are the placeholder texts of the entries in o.
+func placeholders(t *testing.T, o fyne.CanvasObject) string {
+	var b strings.Builder
+	walk(t, o, func(o fyne.CanvasObject) {
+		if e, ok := o.(*vnEntry); ok {
+			b.WriteString(e.PlaceHolder + "\n")
+		}
+	})
+	return b.String()
+}

@@ -267,3 +267,70 @@ func latest(t *testing.T, d *device, id fielddesk.ID) fielddesk.Revision {
 func status(t *testing.T, d *device, id fielddesk.ID) fielddesk.Status {
 	return latest(t, d, id).Article.Status
 }
+
+// A spiked article comes back: the desk's editor restores it to its
+// correspondent with a reason (refused without one, on the editor's laptop
+// already); the correspondent's laptop gets it as a draft with the reason
+// among the news, edits it and sends it again; the audit log says who
+// restored it and why.
+func TestASpikedArticleIsRestoredToItsCorrespondent(t *testing.T) {
+	n := startNewsroom(t)
+	ctx := context.Background()
+	reporter := newDevice(t, n, "lethib", store.OriginalsAlways)
+	editor := newDevice(t, n, "bientap", store.OriginalsAlways)
+	paras := []string{"(TTXVN) – Sạt lở đất ở xã Y Tý.", "Chưa có thiệt hại về người."}
+	rev, err := reporter.desk.Save(ctx, fielddesk.Article{Headline: "Sạt lở ở Y Tý", Body: fielddesk.JoinParagraphs(paras), Language: "vi"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := rev.Article.ID
+	act(t, reporter, id, fielddesk.ActionSend, "")
+	reporter.syncUntilDone(3)
+	editor.syncUntilDone(3)
+	act(t, editor, id, fielddesk.ActionTake, "")
+	act(t, editor, id, fielddesk.ActionSpike, "")
+	editor.syncUntilDone(3)
+	reporter.syncUntilDone(3)
+	if st := status(t, reporter, id); st != fielddesk.StatusSpiked {
+		t.Fatalf("the reporter sees %s after the spike", st)
+	}
+	if _, err := reporter.desk.Act(ctx, id, fielddesk.ActionRestore, "Tôi muốn viết tiếp."); !errors.Is(err, fielddesk.ErrNotAllowed) {
+		t.Fatalf("a correspondent restores: %v", err)
+	}
+	if _, err := editor.desk.Act(ctx, id, fielddesk.ActionRestore, " "); !errors.Is(err, fielddesk.ErrNotAllowed) || !strings.Contains(err.Error(), "why it comes back") {
+		t.Fatalf("a restore without a reason: %v", err)
+	}
+	reason := "Sự việc có diễn biến mới: viết tiếp, bổ sung số hộ phải di dời."
+	act(t, editor, id, fielddesk.ActionRestore, reason)
+	editor.syncUntilDone(3)
+	srv, err := n.db.ReviewOf(ctx, id)
+	if err != nil || srv.Status != fielddesk.StatusDraft {
+		t.Fatalf("the server holds %s after the restore (%v)", srv.Status, err)
+	}
+	last := srv.Audit[len(srv.Audit)-1]
+	if last.Action != fielddesk.ActionRestore || last.User != "bientap" || last.Note != reason || last.From != fielddesk.StatusSpiked || last.To != fielddesk.StatusDraft {
+		t.Fatalf("the audit log's last entry: %+v", last)
+	}
+
+	_, rep := reporter.syncUntilDone(3)
+	if st := status(t, reporter, id); st != fielddesk.StatusDraft {
+		t.Fatalf("the reporter sees %s after the restore", st)
+	}
+	if !slices.ContainsFunc(rep.News, func(e fielddesk.Event) bool {
+		return e.Action == fielddesk.ActionRestore && e.Author == "bientap" && e.Text == reason
+	}) {
+		t.Errorf("the restore and its reason are not among the news: %+v", rep.News)
+	}
+	paras = append(paras, "Khoảng 30 hộ dân phải di dời khẩn cấp.")
+	edit(t, reporter, id, paras)
+	act(t, reporter, id, fielddesk.ActionSend, "")
+	reporter.syncUntilDone(3)
+	editor.syncUntilDone(3)
+	q, err := editor.desk.Queue(ctx, nil)
+	if err != nil || len(q) != 1 || q[0].ID != id || q[0].Status != fielddesk.StatusSubmitted {
+		t.Fatalf("the editor's queue after it was sent again: %+v, %v", q, err)
+	}
+	if got := latest(t, editor, id); got.Article.Body != fielddesk.JoinParagraphs(paras) {
+		t.Errorf("the editor has %q", got.Article.Body)
+	}
+}

@@ -192,13 +192,14 @@ func TestReviewAuthorizationMatrix(t *testing.T) {
 		fielddesk.ActionPublish:        {fielddesk.ActionTake, fielddesk.ActionApprove},
 		fielddesk.ActionSpike:          nil,
 		fielddesk.ActionKill:           {fielddesk.ActionTake, fielddesk.ActionApprove, fielddesk.ActionPublish},
+		fielddesk.ActionRestore:        {fielddesk.ActionTake, fielddesk.ActionSpike},
 	}
 	allowed := map[string][]fielddesk.Action{
 		"owner":                     {fielddesk.ActionSend, fielddesk.ActionWithdraw},
 		"another correspondent":     nil,
 		"an editor of another desk": nil,
 		"the desk's editor": {fielddesk.ActionTake, fielddesk.ActionRequestChanges, fielddesk.ActionApprove,
-			fielddesk.ActionPublish, fielddesk.ActionSpike, fielddesk.ActionKill},
+			fielddesk.ActionPublish, fielddesk.ActionSpike, fielddesk.ActionKill, fielddesk.ActionRestore},
 		"an admin": fielddesk.Actions(),
 	}
 	hidden := map[string]bool{"another correspondent": true, "an editor of another desk": true}

@@ -71,7 +71,8 @@ Commands:
   queue [--json]                              the review queue: oldest submitted first, with counts
   review ID ACTION [--comment TEXT]           a decision: take, request-changes (needs --comment),
                                               approve, publish, spike, kill (needs --comment: why),
-                                              withdraw, send
+                                              restore (a spiked article back to its correspondent
+                                              as a draft; needs --comment: why), withdraw, send
   comment ID [--paragraph N] [--reply CID] TEXT
                                               comment on paragraph N (none: the whole article)
   comments ID [--json]                        the decisions and comments on an article
