@@ -36,8 +36,11 @@ grep -E 'Windows build under Wine|upstream ristretto.s msync' "$log" || true
 # Each package's result, and each skip with its reason (the line before it).
 awk '/^(ok|FAIL|panic:)/ {print} /--- SKIP/ {print; print prev} {prev=$0}' "$log"
 if [ "$status" -ne 0 ]; then
-  echo "test-windows: failures above; the whole log:" >&2
-  grep -E -A20 -- '--- FAIL' "$log" | head -200 >&2
+  echo "test-windows: what failed:" >&2
+  # Each failed test with what follows it, and the lines before a package
+  # that failed without one (a crash of the test program).
+  { grep -E -A20 -- '--- FAIL|^panic:|timed out' "$log" || true; } | head -200 >&2
+  { grep -E -B40 '^FAIL[[:space:]]' "$log" || true; } | tail -120 >&2
 fi
 echo "test-windows: $(grep -c -- '--- PASS' "$log") passed, $(grep -c -- '--- SKIP' "$log") skipped, $(grep -c -- '--- FAIL' "$log") failed (under $(/usr/lib/wine/wine64 --version))"
 exit "$status"
