@@ -79,7 +79,7 @@ func checkTables(dbDir string) error {
 	for id, tm := range m.Tables {
 		path := table.NewFilename(id, dbDir)
 		if err := readTable(path, tm.Compression, options.NoVerification, nil); err != nil {
-			return fmt.Errorf("%w: %v", errDamaged, err)
+			return err
 		}
 	}
 	return nil
@@ -87,23 +87,28 @@ func checkTables(dbDir string) error {
 
 // readTable opens the table at path and, when fn is not nil, gives it each
 // entry (key with its version, value as stored), checking each block's
-// checksum as it goes. A table that cannot be read, wholly or from some
-// block on, is an error naming it; entries read before still went to fn.
+// checksum as it goes. A table missing, or that cannot be read wholly or
+// from some block on, is an error wrapping errDamaged naming it (entries
+// read before still went to fn); an error of the disk itself (EIO: a card
+// pulled out) is returned as it is: that is no damage to rebuild from.
 func readTable(path string, compression options.CompressionType, chk options.ChecksumVerificationMode, fn func(key []byte, v y.ValueStruct)) (err error) {
 	mf, err := z.OpenMmapFile(path, os.O_RDONLY, 0)
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("%w: table %s is missing", errDamaged, filepath.Base(path))
+	}
 	if err != nil {
 		return fmt.Errorf("table %s: %w", filepath.Base(path), err)
 	}
 	defer func() {
 		if r := recover(); r != nil {
 			// Badger panics on an index it cannot parse (a table of zeros).
-			err = fmt.Errorf("table %s cannot be read: %.200s", filepath.Base(path), fmt.Sprint(r))
+			err = fmt.Errorf("%w: table %s cannot be read: %.200s", errDamaged, filepath.Base(path), fmt.Sprint(r))
 		}
 		mf.Close(-1)
 	}()
 	t, err := table.OpenTable(mf, table.Options{ReadOnly: true, BlockSize: 4 << 10, Compression: compression, ChkMode: chk})
 	if err != nil {
-		return fmt.Errorf("table %s: %w", filepath.Base(path), err)
+		return fmt.Errorf("%w: table %s: %v", errDamaged, filepath.Base(path), err)
 	}
 	if fn == nil {
 		return nil
@@ -116,7 +121,7 @@ func readTable(path string, compression options.CompressionType, chk options.Che
 		n++
 	}
 	if n < int(t.KeyCount()) {
-		return fmt.Errorf("table %s: %d of its %d entries could not be read", filepath.Base(path), int(t.KeyCount())-n, t.KeyCount())
+		return fmt.Errorf("%w: table %s: %d of its %d entries could not be read", errDamaged, filepath.Base(path), int(t.KeyCount())-n, t.KeyCount())
 	}
 	return nil
 }
@@ -135,6 +140,10 @@ type salvager struct {
 	dir        string
 	newest     map[string]salvaged
 	unreadable []string
+	// diskErr is the first error of the disk itself met while reading: the
+	// salvage stops (rebuilding from what a failing disk let through would
+	// lose what it did not).
+	diskErr error
 }
 
 // take keeps a record's version if it is the newest seen.
@@ -172,19 +181,25 @@ func (sv *salvager) read() {
 			err := readTable(path, c, options.OnBlockRead, func(key []byte, v y.ValueStruct) {
 				sv.take(y.ParseKey(key), y.ParseTs(key), v.Meta, v.UserMeta, v.Value)
 			})
-			if err != nil {
+			switch {
+			case errors.Is(err, errDamaged):
 				sv.unreadable = append(sv.unreadable, e.Name())
+			case err != nil:
+				sv.diskErr = err
+				return
 			}
 		case ".mem":
 			if err := sv.readLog(path); err != nil {
-				sv.unreadable = append(sv.unreadable, e.Name())
+				sv.diskErr = err // a log's damage only ends it; this is the disk
+				return
 			}
 		}
 	}
 }
 
 // readLog gathers the committed entries of a memtable log: entries of a
-// transaction count once the entry closing it is there, whole.
+// transaction count once the entry closing it is there, whole. It returns
+// only errors of the disk: the log's damage is where it ends.
 func (sv *salvager) readLog(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -196,6 +211,9 @@ func (sv *salvager) readLog(path string) error {
 	var txnVersion uint64
 	for {
 		e, err := readLogEntry(r)
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, errDamaged) {
+			return err // the disk's, not the log's
+		}
 		if err != nil || e.zero() {
 			return nil // the end of what was written whole
 		}
@@ -312,12 +330,18 @@ func (sv *salvager) value(s salvaged) ([]byte, error) {
 	offset := binary.LittleEndian.Uint32(s.value[8:12])
 	name := fmt.Sprintf("%06d.vlog", fid)
 	f, err := os.Open(filepath.Join(sv.dir, name))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%w: value log %s is missing", errDamaged, name)
+	}
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	e, err := readLogEntry(io.NewSectionReader(f, int64(offset), int64(length)))
 	if err != nil {
+		if errors.Is(err, errDamaged) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("%w: value log %s at %d: %v", errDamaged, name, offset, err)
+		}
 		return nil, fmt.Errorf("value log %s at %d: %w", name, offset, err)
 	}
 	return e.value, nil
@@ -332,6 +356,9 @@ func salvage(dir string, cause error, now time.Time) (*fielddesk.Recovery, error
 	dbDir := filepath.Join(dir, "db")
 	sv := &salvager{dir: dbDir, newest: map[string]salvaged{}}
 	sv.read()
+	if sv.diskErr != nil {
+		return nil, fmt.Errorf("read the damaged database: %w", diskErr(sv.diskErr))
+	}
 	rebuild := filepath.Join(dir, rebuildDir)
 	if err := os.RemoveAll(rebuild); err != nil {
 		return nil, fmt.Errorf("rebuild the database: %w", err)
@@ -360,6 +387,11 @@ func salvage(dir string, cause error, now time.Time) (*fielddesk.Recovery, error
 			continue
 		}
 		v, err := sv.value(s)
+		if err != nil && !errors.Is(err, errDamaged) {
+			wb.Cancel()
+			ndb.Close()
+			return nil, fmt.Errorf("read the damaged database: %w", diskErr(err))
+		}
 		if err != nil {
 			if name := fmt.Sprintf("%06d.vlog", binary.LittleEndian.Uint32(s.value[:4])); len(s.value) >= 4 && !lostValues[name] {
 				lostValues[name] = true

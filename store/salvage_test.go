@@ -289,3 +289,29 @@ func copyAsACrashLeavesIt(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// A file the disk itself cannot read (here a folder where a table should
+// be) is no damage to rebuild from: Open says so and moves nothing, so
+// that nothing is rebuilt from what a failing disk let through.
+func TestARebuildStopsAtAnErrorOfTheDisk(t *testing.T) {
+	dir := t.TempDir()
+	saveSession(t, dir, "sáng", 2)
+	dbDir := filepath.Join(dir, "db")
+	if err := os.Remove(filepath.Join(dbDir, "MANIFEST")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dbDir, "000999.sst"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadDir(dbDir)
+	if _, err := Open(dir); err == nil {
+		t.Fatal("Open rebuilt from a folder the disk could not read whole")
+	}
+	after, _ := os.ReadDir(dbDir)
+	if len(after) != len(before) {
+		t.Fatalf("files moved: %d before, %d after", len(before), len(after))
+	}
+	if kept, _ := filepath.Glob(filepath.Join(dir, damagedDir+"*")); len(kept) != 0 {
+		t.Errorf("the database was set aside: %v", kept)
+	}
+}
