@@ -46,6 +46,11 @@ type UI struct {
 	FilterDelay time.Duration
 	// RetryDelay is how long after a failed save it is tried again.
 	RetryDelay time.Duration
+	// SpellDelay is how long after the last keystroke the spelling is checked again.
+	SpellDelay time.Duration
+	// spellCheck is the spell check with the person's words (spellWith).
+	spellCheck *vietnamese.Speller
+	spellWith  string
 
 	filter      *vnEntry
 	sortAZ      bool // list by headline in Vietnamese order instead of newest first
@@ -114,8 +119,8 @@ func newUI(a fyne.App, backend Backend, do func(func())) *UI {
 	u := &UI{
 		app: a, backend: backend, ctx: context.Background(),
 		AutosaveDelay: 1500 * time.Millisecond, AutosaveMaxWait: 1500 * time.Millisecond, PreviewDelay: 250 * time.Millisecond, FilterDelay: 250 * time.Millisecond,
-		RetryDelay: 5 * time.Second,
-		thumbs:     map[string]string{}, thumbsAsked: map[string]bool{}, notified: map[fielddesk.ID]bool{},
+		RetryDelay: 5 * time.Second, SpellDelay: 400 * time.Millisecond,
+		thumbs: map[string]string{}, thumbsAsked: map[string]bool{}, notified: map[fielddesk.ID]bool{},
 		headlines:    map[fielddesk.ID]string{},
 		previewShown: true,
 	}
@@ -335,6 +340,8 @@ func (u *UI) menu() *fyne.MainMenu {
 		item(lang.L("List"), shortcut(fyne.KeyL, ctrl|fyne.KeyModifierShift), u.bullets),
 		fyne.NewMenuItem(lang.L("Quote"), u.quote),
 		item(lang.L("Link…"), shortcut(fyne.KeyK, ctrl), u.link),
+		fyne.NewMenuItemSeparator(),
+		item(lang.L("Check spelling…"), shortcut(fyne.KeyF7, fyne.KeyModifierAlt), u.showSpelling),
 	)
 	typing := fyne.NewMenu(lang.L("Typing"),
 		item(lang.L("Vietnamese typing on/off"), shortcut(fyne.KeyZ, fyne.KeyModifierAlt), u.toggleMethod),

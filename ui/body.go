@@ -246,6 +246,8 @@ func (t *textBlock) TypedKey(k *fyne.KeyEvent) {
 type figureBlock struct {
 	fig  fielddesk.Figure
 	card fyne.CanvasObject
+	// caption is the card's caption field (the spell check reads it).
+	caption *growEntry
 }
 
 func (f *figureBlock) markdown() string          { return f.fig.Markdown() }
@@ -346,7 +348,7 @@ func (e *bodyEditor) newText(md string) *textBlock {
 	t.note.Hide()
 	t.marks = container.NewWithoutLayout()
 	t.pass = newDragPass(t)
-	t.view = container.NewVBox(container.NewStack(t, t.marks, t.pass), t.note)
+	t.view = container.NewVBox(container.NewStack(t, t.marks, t.spellLayer(), t.pass), t.note)
 	return t
 }
 

@@ -60,6 +60,8 @@ type editor struct {
 	maxWait *time.Timer
 	retry   *time.Timer
 	cards   map[string][]*canvas.Image // photo hash -> card images waiting for the thumbnail
+	// spellTimer checks the spelling again after a pause in typing.
+	spellTimer *time.Timer
 }
 
 func newEditor(u *UI) *editor {
@@ -108,7 +110,8 @@ func newEditor(u *UI) *editor {
 	e.sapoHint.Wrapping = fyne.TextWrapWord
 	e.sapoHint.Hide()
 	e.notice = container.NewVBox()
-	form := container.NewVBox(e.notice, withScrollPass(e.headline, docScroll), withScrollPass(e.sapo, docScroll), e.sapoHint, meta, widget.NewSeparator(), bodyLabel, e.body.box, newTail(e.body))
+	form := container.NewVBox(e.notice, withScrollPass(container.NewStack(e.headline, e.headline.spellLayer()), docScroll),
+		withScrollPass(container.NewStack(e.sapo, e.sapo.spellLayer()), docScroll), e.sapoHint, meta, widget.NewSeparator(), bodyLabel, e.body.box, newTail(e.body))
 	e.content = container.NewVScroll(container.NewPadded(form))
 	e.body.attachScroll(e.content)
 	return e
@@ -230,6 +233,7 @@ func (e *editor) changed() {
 		e.maxWait = time.AfterFunc(e.u.AutosaveMaxWait, func() { e.u.work.do(e.autosave) })
 	}
 	e.u.schedulePreview()
+	e.spellingChanged()
 }
 
 func (e *editor) dirty() bool { return e.edits != e.saved }
@@ -520,6 +524,7 @@ func (e *editor) show(rev fielddesk.Revision) {
 	e.u.setTitle(a.Headline)
 	e.conflicts = a.Conflicts
 	e.u.renderPreview()
+	e.checkSpelling(false)
 	switch {
 	case e.u.editLocked() != nil:
 		e.u.setReading(true) // its text can no longer change
@@ -562,7 +567,8 @@ func (e *editor) photoCard(f fielddesk.Figure, fb *figureBlock) fyne.CanvasObjec
 	down := widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { e.body.MoveFigure(fb, +1) })
 	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { e.body.RemoveFigure(fb) })
 	buttons := container.NewVBox(up, down, remove)
-	captionView := withScrollPass(caption, func() *container.Scroll { return e.content })
+	fb.caption = &caption.growEntry
+	captionView := withScrollPass(container.NewStack(caption, caption.spellLayer()), func() *container.Scroll { return e.content })
 	return widget.NewCard("", "", container.NewBorder(nil, nil, img, buttons, container.NewVBox(info, captionView, credit)))
 }
 

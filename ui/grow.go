@@ -18,6 +18,7 @@ type growEntry struct {
 	onGrow   func() // called when the height changed, to lay out the parent again
 	lastText string
 	lastW    float32
+	spell    spellState // words that cannot be Vietnamese (spell.go)
 }
 
 func (g *growEntry) initGrow(minRows int, onGrow func()) {
