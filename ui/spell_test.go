@@ -16,7 +16,7 @@ func underlineCount(g *growEntry) int {
 	if g.spell.lines == nil {
 		return 0
 	}
-	return len(g.spell.lines.CreateRenderer().(*spellRenderer).s.g.underlines())
+	return len(g.underlines())
 }
 
 // A word that cannot be Vietnamese is underlined after a pause in typing,
