@@ -92,11 +92,18 @@ func checkTables(dbDir string) error {
 // read before still went to fn); an error of the disk itself (EIO: a card
 // pulled out) is returned as it is: that is no damage to rebuild from.
 func readTable(path string, compression options.CompressionType, chk options.ChecksumVerificationMode, fn func(key []byte, v y.ValueStruct)) (err error) {
-	mf, err := z.OpenMmapFile(path, os.O_RDONLY, 0)
+	fd, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("%w: table %s is missing", errDamaged, filepath.Base(path))
 	}
 	if err != nil {
+		return fmt.Errorf("table %s: %w", filepath.Base(path), err)
+	}
+	// Opened here, not by z.OpenMmapFile, which keeps the file open when
+	// the mapping fails (on Windows nothing could then move or delete it).
+	mf, err := z.OpenMmapFileUsing(fd, 0, false)
+	if err != nil {
+		fd.Close()
 		return fmt.Errorf("table %s: %w", filepath.Base(path), err)
 	}
 	defer func() {

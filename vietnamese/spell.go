@@ -139,6 +139,11 @@ func (s *Speller) skip(text string, start, end int, word string, atStart bool) b
 	if s.ignore[strings.ToLower(norm.NFC.String(word))] {
 		return true
 	}
+	for _, r := range word {
+		if unicode.IsLetter(r) && !unicode.Is(unicode.Latin, r) {
+			return true // Chinese, Russian, Lao…: not meant as Vietnamese
+		}
+	}
 	upper := 0
 	for _, r := range word {
 		if unicode.IsUpper(r) {

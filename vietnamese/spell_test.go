@@ -174,6 +174,7 @@ func TestWhatIsLeftAlone(t *testing.T) {
 		"Anh ấy nói: the show must go on, rồi cười.",
 		"Nhạc pốp được giới trẻ yêu thích.",
 		"Bài hát có tên Let It Be rất nổi tiếng.",
+		"Hai chữ 北京 và слово được trích nguyên văn.",
 	} {
 		if ms := s.Check(text); len(ms) != 0 {
 			t.Errorf("%q: flagged %+v", text, ms)
