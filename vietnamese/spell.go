@@ -78,13 +78,19 @@ func scanWords(text string) []scanned {
 	var out []scanned
 	sentenceStart := true
 	line := 0
+	inCode := false // inside a Markdown code span: not prose
 	for i := 0; i < len(text); {
 		r, n := utf8.DecodeRuneInString(text[i:])
 		if !isLetterOrMark(r) {
 			switch {
+			case r == '`':
+				inCode = !inCode
 			case r == '\n':
 				line++
 				sentenceStart = true
+				if i+n < len(text) && text[i+n] == '\n' {
+					inCode = false // a code span ends with its paragraph
+				}
 			case r == '.' || r == '!' || r == '?' || r == ':':
 				sentenceStart = true
 			case r == '#' || r == '*' || r == '>' || r == '-' || r == '–' || r == '(' || r == '"' || r == '“' || r == '[' || unicode.IsSpace(r):
@@ -102,6 +108,9 @@ func scanWords(text string) []scanned {
 				break
 			}
 			i += n
+		}
+		if inCode {
+			continue
 		}
 		w := scanned{start: start, end: i, line: line, atStart: sentenceStart}
 		w.marked = hasVietnameseMarks(strings.ToLower(norm.NFC.String(text[start:i])))

@@ -175,6 +175,7 @@ func TestWhatIsLeftAlone(t *testing.T) {
 		"Nhạc pốp được giới trẻ yêu thích.",
 		"Bài hát có tên Let It Be rất nổi tiếng.",
 		"Hai chữ 北京 và слово được trích nguyên văn.",
+		"Lỗi gõ như `nguời` hay `tiếnh` được gạch chân.",
 	} {
 		if ms := s.Check(text); len(ms) != 0 {
 			t.Errorf("%q: flagged %+v", text, ms)
