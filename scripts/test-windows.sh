@@ -16,6 +16,12 @@ pkgs=$(go list -e -tags "$tags" -f '{{if .GoFiles}}{{.ImportPath}}{{end}}' ./...
 log="$(mktemp)"
 bin="$(mktemp -d)"
 trap 'rm -f "$log"; rm -rf "$bin"; /usr/lib/wine/wineserver -k 2>/dev/null || true' EXIT
+# Wine's own processes (services.exe, explorer.exe…) start with the first
+# Windows program and inherit its output: a test program that started them
+# saw its output held open long after it ended ("Test I/O incomplete").
+# Started here with no output, and kept for the whole run.
+/usr/lib/wine/wineserver -p
+/usr/lib/wine/wine64 cmd /c exit </dev/null >/dev/null 2>&1 || true
 status=0
 go test -overlay "$overlay" -tags "$tags" -count=1 -v "$@" $pkgs >"$log" 2>&1 || status=$?
 # The Windows flush path over real power cuts: the Linux power-cut test
