@@ -162,6 +162,16 @@ func BenchmarkOpen10k(b *testing.B) {
 }
 
 func benchCheckTables(b *testing.B, dir string, cold bool) {
+	loopCold(b, cold, func() {
+		if err := checkTables(filepath.Join(dir, "db")); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// loopCold runs fn in a benchmark loop, the page cache dropped before each
+// run when cold (not timed).
+func loopCold(b *testing.B, cold bool, fn func()) {
 	for b.Loop() {
 		if cold {
 			b.StopTimer()
@@ -170,9 +180,7 @@ func benchCheckTables(b *testing.B, dir string, cold bool) {
 			}
 			b.StartTimer()
 		}
-		if err := checkTables(filepath.Join(dir, "db")); err != nil {
-			b.Fatal(err)
-		}
+		fn()
 	}
 }
 
@@ -184,14 +192,7 @@ func dropCaches() error {
 }
 
 func benchOpen(b *testing.B, dir string, cold bool) {
-	for b.Loop() {
-		if cold {
-			b.StopTimer()
-			if err := dropCaches(); err != nil {
-				b.Fatal(err)
-			}
-			b.StartTimer()
-		}
+	loopCold(b, cold, func() {
 		db, err := Open(dir)
 		if err != nil {
 			b.Fatal(err)
@@ -199,7 +200,7 @@ func benchOpen(b *testing.B, dir string, cold bool) {
 		b.StopTimer()
 		db.Close()
 		b.StartTimer()
-	}
+	})
 }
 
 // BenchmarkList10k lists 10,000 articles, newest first.

@@ -162,7 +162,6 @@ func (e *editor) spellingChanged() {
 func (u *UI) showSpelling() {
 	u.ed.checkSpelling(false)
 	list := container.NewVBox()
-	var d dialog.Dialog
 	var fill func()
 	fill = func() {
 		list.RemoveAll()
@@ -179,8 +178,7 @@ func (u *UI) showSpelling() {
 	fill()
 	scroll := container.NewVScroll(list)
 	scroll.SetMinSize(fyne.NewSize(520, 320))
-	d = dialog.NewCustom(lang.L("Check spelling"), lang.L("Close"), scroll, u.win)
-	d.Show()
+	dialog.NewCustom(lang.L("Check spelling"), lang.L("Close"), scroll, u.win).Show()
 }
 
 // spellRow is one word of the list: where it is, in its context, its fixes
