@@ -102,6 +102,9 @@ type Summary struct {
 	Submitted time.Time `json:"submitted,omitzero"`
 	// Conflicts counts parts that wait for a person to pick a version.
 	Conflicts int `json:"conflicts,omitempty"`
+	// Holder is the editor who holds the article (hold.go), since Held.
+	Holder string    `json:"holder,omitempty"`
+	Held   time.Time `json:"held,omitzero"`
 	// Trashed is when the article was moved to the trash (zero: it is not
 	// there; set only in the trash's list).
 	Trashed time.Time `json:"trashed,omitzero"`

@@ -44,6 +44,8 @@ type Event struct {
 	// the comment was made, to find it again after edits.
 	Paragraph int    `json:"paragraph,omitempty"`
 	Quote     string `json:"quote,omitempty"`
+	// Assignee is the editor an assign hands the article to.
+	Assignee string `json:"assignee,omitempty"`
 	// ReplyTo is the comment this one answers.
 	ReplyTo ID `json:"reply_to,omitempty"`
 	// Revision is the revision of the article the person was looking at.
@@ -59,6 +61,7 @@ type Event struct {
 func (e Event) Normalized() Event {
 	e.Text = strings.TrimSpace(cleanText(e.Text))
 	e.Quote = strings.TrimSpace(cleanText(e.Quote))
+	e.Assignee = strings.TrimSpace(NFC(e.Assignee))
 	return e
 }
 
@@ -88,7 +91,17 @@ func (e Event) Validate() error {
 		if e.Paragraph != 0 || e.ReplyTo != "" {
 			add("paragraph", "a decision is about the whole article")
 		}
+		if e.Action == ActionAssign && e.Assignee == "" {
+			add("assignee", "say which editor the article goes to")
+		} else if e.Action != ActionAssign && e.Assignee != "" {
+			add("assignee", "only an assign names an editor")
+		} else if len(e.Assignee) > 64 || strings.ContainsAny(e.Assignee, " /\\") {
+			add("assignee", "%q is not a user name", e.Assignee)
+		}
 	case EventComment:
+		if e.Assignee != "" {
+			add("assignee", "a comment hands the article to nobody")
+		}
 		if WordCount(e.Text) == 0 {
 			add("text", "a comment needs some words")
 		}
@@ -98,7 +111,7 @@ func (e Event) Validate() error {
 	default:
 		add("kind", "%q is not a kind of event (transition or comment)", e.Kind)
 	}
-	if !utf8.ValidString(e.Text + e.Quote) {
+	if !utf8.ValidString(e.Text + e.Quote + e.Assignee) {
 		add("text", "is not valid UTF-8 text")
 	} else if n := utf8.RuneCountInString(e.Text); n > MaxCommentRunes {
 		add("text", "is %d characters long; the limit is %d", n, MaxCommentRunes)
@@ -188,6 +201,8 @@ type AuditEntry struct {
 	To       Status `json:"to,omitempty"`
 	// Note: the conflicts a merge left, or a decision's comment.
 	Note string `json:"note,omitempty"`
+	// Holder: who holds the article after a take or an assign.
+	Holder string `json:"holder,omitempty"`
 }
 
 // Review is what people decided and said about an article: its workflow
@@ -201,4 +216,7 @@ type Review struct {
 	// Slug is where the newsroom published it (/articles/{slug} on its
 	// server), when it is published.
 	Slug string
+	// Holder is the editor who holds it (hold.go), since Held.
+	Holder string
+	Held   time.Time
 }

@@ -49,12 +49,13 @@ const (
 	ActionSpike          Action = "spike"
 	ActionKill           Action = "kill"
 	ActionRestore        Action = "restore"
+	ActionAssign         Action = "assign"
 )
 
 // Transition is one row of the workflow table: Action moves an article from
-// any of From to To, for the roles listed. NeedsComment: the action is
-// refused without a comment (what to change, why it was killed, why it
-// comes back).
+// any of From to To (empty: it stays in the state it is in), for the roles
+// listed. NeedsComment: the action is refused without a comment (what to
+// change, why it was killed, why it comes back).
 type Transition struct {
 	Action       Action
 	From         []Status
@@ -83,6 +84,9 @@ var Transitions = []Transition{
 	{ActionSpike, []Status{StatusSubmitted, StatusInReview, StatusChangesRequested, StatusApproved}, StatusSpiked, editors, false},
 	{ActionKill, []Status{StatusPublished}, StatusKilled, editors, true},
 	{ActionRestore, []Status{StatusSpiked}, StatusDraft, editors, true},
+	// Handing an article to another editor of the desk (hold.go) changes
+	// who holds it, not its state.
+	{ActionAssign, []Status{StatusSubmitted, StatusInReview, StatusChangesRequested, StatusApproved}, "", editors, false},
 }
 
 // Actions lists the actions in the table's order.
@@ -157,6 +161,9 @@ func CheckTransition(role Role, from Status, action Action, comment string) (Sta
 	}
 	if t.NeedsComment && WordCount(comment) == 0 {
 		return "", &TransitionError{Role: role, From: from, Action: action, MissingComment: true}
+	}
+	if t.To == "" {
+		return from, nil
 	}
 	return t.To, nil
 }

@@ -25,6 +25,10 @@ editor changes_requested spike spiked
 editor approved spike spiked
 editor published kill killed
 editor spiked restore draft
+editor submitted assign submitted
+editor in_review assign in_review
+editor changes_requested assign changes_requested
+editor approved assign approved
 admin draft send submitted
 admin changes_requested send submitted
 admin submitted withdraw draft
@@ -39,6 +43,10 @@ admin changes_requested spike spiked
 admin approved spike spiked
 admin published kill killed
 admin spiked restore draft
+admin submitted assign submitted
+admin in_review assign in_review
+admin changes_requested assign changes_requested
+admin approved assign approved
 `
 
 func TestEveryTransitionForEveryRole(t *testing.T) {

@@ -17,8 +17,17 @@ import (
 // for the server. Keys, besides e/ and al/ (review.go):
 //
 //	qe/<event>   the event waits to be sent (value: the article's ID)
+//	hb/<event>   who held the article before the decision (heldBefore,
+//	             JSON): put back if the newsroom refuses it
 
 func queuedEventKey(id fielddesk.ID) []byte { return []byte("qe/" + string(id)) }
+func heldBeforeKey(id fielddesk.ID) []byte  { return []byte("hb/" + string(id)) }
+
+// heldBefore is who held an article before a decision made here changed it.
+type heldBefore struct {
+	Holder string    `json:"holder,omitempty"`
+	Held   time.Time `json:"held,omitzero"`
+}
 
 // publishedAtKey holds, on a desk, where the newsroom published an
 // article (its slug), as the last pull said.
@@ -43,8 +52,24 @@ func (s *DB) role(ctx context.Context) (fielddesk.Role, string, error) {
 // against the workflow for this device's role and the article's state
 // (an error wrapping ErrNotAllowed names both), moves the article and
 // queues the decision for the newsroom, in one transaction. comment is the
-// note that goes with it (required to request changes or to kill).
+// note that goes with it (required to request changes or to kill). The
+// decisions an editor holds (hold.go) are refused with a
+// *fielddesk.HolderError while another editor holds the article.
 func (s *DB) Act(ctx context.Context, id fielddesk.ID, action fielddesk.Action, comment string) (fielddesk.Event, error) {
+	if action == fielddesk.ActionAssign {
+		return fielddesk.Event{}, fmt.Errorf("assign article %s: say which editor it goes to: %w", id, fielddesk.ErrInvalid)
+	}
+	return s.act(ctx, id, action, comment, "")
+}
+
+// Assign hands an article to another editor of its desk (editor: their
+// user name), with an optional note; the newsroom checks that they can
+// hold it and tells them.
+func (s *DB) Assign(ctx context.Context, id fielddesk.ID, editor, comment string) (fielddesk.Event, error) {
+	return s.act(ctx, id, fielddesk.ActionAssign, comment, editor)
+}
+
+func (s *DB) act(ctx context.Context, id fielddesk.ID, action fielddesk.Action, comment, assignee string) (fielddesk.Event, error) {
 	role, user, err := s.role(ctx)
 	if err != nil {
 		return fielddesk.Event{}, err
@@ -62,7 +87,7 @@ func (s *DB) Act(ctx context.Context, id fielddesk.ID, action fielddesk.Action, 
 		}
 	}
 	e := fielddesk.Event{ID: fielddesk.NewID(), Article: id, Kind: fielddesk.EventTransition, Action: action,
-		Text: comment, At: s.clock().UTC(), Author: user, Role: role}.Normalized()
+		Text: comment, Assignee: assignee, At: s.clock().UTC(), Author: user, Role: role}.Normalized()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	err = s.update(func(txn *badger.Txn) error {
@@ -77,9 +102,24 @@ func (s *DB) Act(ctx context.Context, id fielddesk.ID, action fielddesk.Action, 
 		if action == fielddesk.ActionPublish && sum.Conflicts > 0 {
 			return fmt.Errorf("the article has %d unresolved conflicts; resolve them before publishing: %w", sum.Conflicts, fielddesk.ErrNotAllowed)
 		}
+		if err := fielddesk.CheckHolder(action, user, role, sum.Holder, sum.Held); err != nil {
+			return err
+		}
+		if action == fielddesk.ActionAssign && e.Assignee != "" && e.Assignee == sum.Holder {
+			return fmt.Errorf("%s already holds the article: %w", e.Assignee, fielddesk.ErrInvalid)
+		}
 		e.From, e.To, e.Revision = sum.Status, to, sum.Head
 		if err := e.Validate(); err != nil {
 			return err
+		}
+		if next := fielddesk.NextHolder(action, user, e.Assignee, sum.Holder); next != sum.Holder {
+			if err := setJSON(txn, heldBeforeKey(e.ID), heldBefore{sum.Holder, sum.Held}); err != nil {
+				return err
+			}
+			sum.Holder, sum.Held = next, e.At
+			if next == "" {
+				sum.Held = time.Time{}
+			}
 		}
 		if err := setStatus(txn, sum, to, e.At); err != nil {
 			return err
@@ -205,6 +245,9 @@ type Pulled struct {
 	// Slug is the address the newsroom published it under (published
 	// articles only).
 	Slug string
+	// Holder is the editor who holds it, since Held.
+	Holder string
+	Held   time.Time
 }
 
 // applyReview stores what the server says about an article's review in
@@ -269,8 +312,8 @@ func applyReview(txn *badger.Txn, p Pulled, me string) ([]fielddesk.Event, error
 	} else if err != nil {
 		return nil, err
 	}
-	if sum.Status != p.Status || !sum.Submitted.Equal(p.Submitted) {
-		sum.Status, sum.Submitted = p.Status, p.Submitted
+	if sum.Status != p.Status || !sum.Submitted.Equal(p.Submitted) || sum.Holder != p.Holder || !sum.Held.Equal(p.Held) {
+		sum.Status, sum.Submitted, sum.Holder, sum.Held = p.Status, p.Submitted, p.Holder, p.Held
 		if err := txn.Set(articleKey(id), sum.encode()); err != nil {
 			return nil, err
 		}
@@ -323,6 +366,19 @@ func findEvent(txn *badger.Txn, ev fielddesk.ID) (fielddesk.Event, error) {
 // a refused one is taken back here (a decision moves the article back)
 // and the reason is kept for the user with the text that did not go.
 func acknowledgeEvent(txn *badger.Txn, e fielddesk.Event, result Result, reason string) error {
+	var before *heldBefore
+	if e.Kind == fielddesk.EventTransition {
+		var hb heldBefore
+		switch err := getJSON(txn, heldBeforeKey(e.ID), &hb); {
+		case err == nil:
+			before = &hb
+			if err := txn.Delete(heldBeforeKey(e.ID)); err != nil {
+				return err
+			}
+		case !errors.Is(err, fielddesk.ErrNotFound):
+			return err
+		}
+	}
 	if result == Applied || result == Merged {
 		return nil
 	}
@@ -338,6 +394,9 @@ func acknowledgeEvent(txn *badger.Txn, e fielddesk.Event, result Result, reason 
 		}
 		if err == nil && sum.Status == e.To {
 			sum.Status = e.From
+			if before != nil {
+				sum.Holder, sum.Held = before.Holder, before.Held
+			}
 			if err := txn.Set(articleKey(e.Article), sum.encode()); err != nil {
 				return err
 			}

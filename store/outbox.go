@@ -638,7 +638,8 @@ func reviewPieces(p Pulled) [][]Pulled {
 		}
 		out = append(out, []Pulled{piece})
 	}
-	out[len(out)-1][0].Status = p.Status
+	last := &out[len(out)-1][0]
+	last.Status, last.Holder, last.Held = p.Status, p.Holder, p.Held
 	return out
 }
 

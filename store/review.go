@@ -272,6 +272,19 @@ func applyEvent(txn *badger.Txn, a actor, e fielddesk.Event) (Outcome, error) {
 		if e.Action == fielddesk.ActionPublish && prev.Conflicts > 0 {
 			return Outcome{Result: Rejected, Reason: fmt.Sprintf("the article has %d unresolved conflicts; resolve them before publishing", prev.Conflicts), Head: prev.Head}, nil
 		}
+		holder, refusal, err := checkHold(txn, a, e, owner, prev)
+		if err != nil || refusal != "" {
+			return Outcome{Result: Rejected, Reason: refusal, Head: prev.Head}, err
+		}
+		if next := fielddesk.NextHolder(e.Action, a.user, e.Assignee, holder); next != prev.Holder {
+			prev.Holder, prev.Held = next, now
+			if next == "" {
+				prev.Held = time.Time{}
+			}
+		}
+		if e.Action == fielddesk.ActionTake || e.Action == fielddesk.ActionAssign {
+			entry.Holder = prev.Holder
+		}
 		e.From, e.To = prev.Status, to
 		entry.Action, entry.From, entry.To, entry.Note = e.Action, e.From, e.To, e.Text
 		if err := setStatus(txn, prev, to, now); err != nil {
@@ -296,6 +309,57 @@ func applyEvent(txn *badger.Txn, a actor, e fielddesk.Event) (Outcome, error) {
 		return Outcome{}, err
 	}
 	return Outcome{Result: Applied, Head: prev.Head}, audit(txn, id, entry)
+}
+
+// checkHold checks a decision against who holds the article (hold.go):
+// it returns the holder that counts (a holder who is no longer an editor
+// of the article's desk holds nothing), or why the decision is refused
+// (another holds it; an assign to someone who cannot hold it).
+func checkHold(txn *badger.Txn, a actor, e fielddesk.Event, owner string, sum summaryRecord) (holder, refusal string, err error) {
+	holder = sum.Holder
+	if holder != "" {
+		if ok, err := mayHold(txn, holder, owner); err != nil || !ok {
+			holder = ""
+			if err != nil {
+				return "", "", err
+			}
+		}
+	}
+	if !a.trusted {
+		if err := fielddesk.CheckHolder(e.Action, a.user, a.role, holder, sum.Held); err != nil {
+			return holder, err.Error(), nil
+		}
+	}
+	if e.Action == fielddesk.ActionAssign {
+		ok, err := mayHold(txn, e.Assignee, owner)
+		if err != nil {
+			return "", "", err
+		}
+		if !ok {
+			return holder, fmt.Sprintf("%s is not an editor of this article's desk: the article can go only to one", e.Assignee), nil
+		}
+	}
+	return holder, "", nil
+}
+
+// mayHold reports whether user can hold an article owned by owner: an
+// editor of the owner's desk, or an admin.
+func mayHold(txn *badger.Txn, user, owner string) (bool, error) {
+	var u User
+	if err := getJSON(txn, userKey(user), &u); errors.Is(err, fielddesk.ErrNotFound) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	switch {
+	case u.Disabled:
+		return false, nil
+	case u.Role == fielddesk.RoleAdmin:
+		return true, nil
+	case u.Role == fielddesk.RoleEditor:
+		return mayTouch(txn, actor{user: u.Name, role: u.Role, desk: u.Desk}, owner)
+	}
+	return false, nil
 }
 
 func eventKey(article, event fielddesk.ID) []byte {
@@ -343,7 +407,7 @@ func (s *DB) ReviewState(ctx context.Context, id fielddesk.ID, withAudit bool) (
 		if err != nil {
 			return err
 		}
-		r.Status, r.Submitted = sum.Status, sum.Submitted
+		r.Status, r.Submitted, r.Holder, r.Held = sum.Status, sum.Submitted, sum.Holder, sum.Held
 		if r.Slug, err = getString(txn, publishedAtKey(id)); err != nil {
 			return err
 		}

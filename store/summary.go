@@ -22,7 +22,7 @@ type summaryRecord struct {
 	ContentHash string
 }
 
-const summaryVersion = 2
+const summaryVersion = 3
 
 var errSummary = errors.New("damaged article summary")
 
@@ -48,6 +48,12 @@ func (r summaryRecord) encode() []byte {
 	}
 	b = binary.AppendVarint(b, sub)
 	b = binary.AppendUvarint(b, uint64(r.Conflicts))
+	str(r.Holder)
+	var held int64
+	if !r.Held.IsZero() {
+		held = r.Held.UnixNano()
+	}
+	b = binary.AppendVarint(b, held)
 	return b
 }
 
@@ -101,6 +107,12 @@ func decodeSummary(b []byte) (summaryRecord, error) {
 			r.Submitted = time.Unix(0, sub).UTC()
 		}
 		r.Conflicts = int(unum())
+	}
+	if version >= 3 {
+		r.Holder = str()
+		if held := num(); held != 0 {
+			r.Held = time.Unix(0, held).UTC()
+		}
 	}
 	if bad {
 		return summaryRecord{}, errSummary

@@ -334,3 +334,122 @@ func TestASpikedArticleIsRestoredToItsCorrespondent(t *testing.T) {
 		t.Errorf("the editor has %q", got.Article.Body)
 	}
 }
+
+// Who holds an article, between two editors' desktops and a
+// correspondent's: the one who takes it holds it and the other is refused
+// its decisions on their own laptop (offline, at once); the article sent
+// again after changes goes back to the editor who asked, not to the
+// common queue; an assign hands it to the other editor, who is told; a
+// decision refused by the newsroom puts the hold back as it was.
+func TestWhoHoldsAnArticleAcrossDesktops(t *testing.T) {
+	n := startNewsroom(t)
+	ctx := context.Background()
+	if _, err := n.db.AddUser(ctx, "bientap2", fielddesk.RoleEditor, "laocai", password); err != nil {
+		t.Fatal(err)
+	}
+	reporter := newDevice(t, n, "lethib", store.OriginalsAlways)
+	an := newDevice(t, n, "bientap", store.OriginalsAlways)
+	binh := newDevice(t, n, "bientap2", store.OriginalsAlways)
+	rev, err := reporter.desk.Save(ctx, fielddesk.Article{Headline: "Lũ quét ở Bát Xát",
+		Body: "(TTXVN) – Mưa lớn gây lũ quét ở huyện Bát Xát.", Language: "vi"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := rev.Article.ID
+	act(t, reporter, id, fielddesk.ActionSend, "")
+	reporter.syncUntilDone(3)
+	holder := func(d *device) (string, time.Time) {
+		t.Helper()
+		q, err := d.desk.Queue(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range q {
+			if s.ID == id {
+				r, err := d.desk.ReviewOf(ctx, id)
+				if err != nil || r.Holder != s.Holder || !r.Held.Equal(s.Held) {
+					t.Fatalf("the queue says %q since %v, the article %q since %v (%v)", s.Holder, s.Held, r.Holder, r.Held, err)
+				}
+				return s.Holder, s.Held
+			}
+		}
+		t.Fatalf("the article is not in the queue: %+v", q)
+		return "", time.Time{}
+	}
+
+	an.syncUntilDone(3)
+	act(t, an, id, fielddesk.ActionTake, "")
+	if h, since := holder(an); h != "bientap" || since.IsZero() {
+		t.Fatalf("after the take, on the taker's desktop: held by %q since %v", h, since)
+	}
+	an.syncUntilDone(3)
+	binh.syncUntilDone(3)
+	if h, _ := holder(binh); h != "bientap" {
+		t.Fatalf("the other editor sees it held by %q", h)
+	}
+	// Refused on binh's own laptop, naming the holder.
+	var he *fielddesk.HolderError
+	if _, err := binh.desk.Act(ctx, id, fielddesk.ActionApprove, ""); !errors.As(err, &he) || he.Holder != "bientap" || !errors.Is(err, fielddesk.ErrNotAllowed) {
+		t.Fatalf("the other editor approves: %v", err)
+	}
+
+	// Changes requested, sent again: it goes back to bientap.
+	act(t, an, id, fielddesk.ActionRequestChanges, "Bổ sung số hộ bị cô lập.")
+	an.syncUntilDone(3)
+	reporter.syncUntilDone(3)
+	edit(t, reporter, id, []string{"(TTXVN) – Mưa lớn gây lũ quét ở huyện Bát Xát.", "Khoảng 120 hộ dân bị cô lập."})
+	act(t, reporter, id, fielddesk.ActionSend, "")
+	reporter.syncUntilDone(3)
+	binh.syncUntilDone(3)
+	if h, _ := holder(binh); h != "bientap" || status(t, binh, id) != fielddesk.StatusSubmitted {
+		t.Fatalf("the article sent again is held by %q (%s); want it back with bientap", h, status(t, binh, id))
+	}
+	if _, err := binh.desk.Act(ctx, id, fielddesk.ActionTake, ""); !errors.As(err, &he) {
+		t.Fatalf("the other editor takes the article sent back to bientap: %v", err)
+	}
+
+	// bientap hands it to bientap2, who is told.
+	an.syncUntilDone(3)
+	act(t, an, id, fielddesk.ActionTake, "")
+	if _, err := an.desk.Act(ctx, id, fielddesk.ActionAssign, ""); !errors.Is(err, fielddesk.ErrInvalid) {
+		t.Fatalf("an assign to nobody: %v", err)
+	}
+	if _, err := an.desk.Assign(ctx, id, "bientap2", "Anh Bình theo dõi Bát Xát, nhờ anh duyệt."); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := holder(an); h != "bientap2" {
+		t.Fatalf("after the assign, on the assigner's desktop: held by %q", h)
+	}
+	an.syncUntilDone(3)
+	_, rep := binh.syncUntilDone(3)
+	if h, _ := holder(binh); h != "bientap2" {
+		t.Fatalf("the new holder's desktop: held by %q", h)
+	}
+	if !slices.ContainsFunc(rep.News, func(e fielddesk.Event) bool {
+		return e.Action == fielddesk.ActionAssign && e.Assignee == "bientap2" && e.Author == "bientap"
+	}) {
+		t.Errorf("the assign is not among the new holder's news: %+v", rep.News)
+	}
+	if _, err := an.desk.Act(ctx, id, fielddesk.ActionApprove, ""); !errors.As(err, &he) || he.Holder != "bientap2" {
+		t.Fatalf("the former holder approves: %v", err)
+	}
+
+	// An assign the newsroom refuses (not an editor of the desk) puts the
+	// hold back on the desktop that made it.
+	if _, err := binh.desk.Assign(ctx, id, "tranvanc", ""); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := holder(binh); h != "tranvanc" {
+		t.Fatalf("before the newsroom's answer: held by %q", h)
+	}
+	binh.syncUntilDone(3)
+	if h, _ := holder(binh); h != "bientap2" {
+		t.Fatalf("after the newsroom refused the assign: held by %q", h)
+	}
+	act(t, binh, id, fielddesk.ActionApprove, "")
+	act(t, binh, id, fielddesk.ActionPublish, "")
+	binh.syncUntilDone(3)
+	if srv, err := n.db.ReviewOf(ctx, id); err != nil || srv.Status != fielddesk.StatusPublished || srv.Holder != "" {
+		t.Fatalf("the server: %s, held by %q (%v)", srv.Status, srv.Holder, err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -142,7 +143,7 @@ func TestReviewAuthorizationMatrix(t *testing.T) {
 		name string
 		role fielddesk.Role
 		desk string
-	}{{"bientapyb", fielddesk.RoleEditor, "yenbai"}, {"quantri", fielddesk.RoleAdmin, ""}} {
+	}{{"bientapyb", fielddesk.RoleEditor, "yenbai"}, {"quantri", fielddesk.RoleAdmin, ""}, {"bientap2", fielddesk.RoleEditor, "laocai"}} {
 		if _, err := e.db.AddUser(ctx, u.name, u.role, u.desk, "mật khẩu đủ dài"); err != nil {
 			t.Fatal(err)
 		}
@@ -164,7 +165,11 @@ func TestReviewAuthorizationMatrix(t *testing.T) {
 		return pr.Results[0]
 	}
 	event := func(article fielddesk.ID, a fielddesk.Action) *fielddesk.Event {
-		return &fielddesk.Event{ID: fielddesk.NewID(), Article: article, Kind: fielddesk.EventTransition, Action: a, Text: "Lý do cụ thể.", At: time.Now()}
+		e := &fielddesk.Event{ID: fielddesk.NewID(), Article: article, Kind: fielddesk.EventTransition, Action: a, Text: "Lý do cụ thể.", At: time.Now()}
+		if a == fielddesk.ActionAssign {
+			e.Assignee = "bientap2" // the other editor of the owner's desk
+		}
+		return e
 	}
 	// setup brings a new article of the owner to a state by the server's
 	// own hand (a trusted caller).
@@ -193,13 +198,14 @@ func TestReviewAuthorizationMatrix(t *testing.T) {
 		fielddesk.ActionSpike:          nil,
 		fielddesk.ActionKill:           {fielddesk.ActionTake, fielddesk.ActionApprove, fielddesk.ActionPublish},
 		fielddesk.ActionRestore:        {fielddesk.ActionTake, fielddesk.ActionSpike},
+		fielddesk.ActionAssign:         {fielddesk.ActionTake},
 	}
 	allowed := map[string][]fielddesk.Action{
 		"owner":                     {fielddesk.ActionSend, fielddesk.ActionWithdraw},
 		"another correspondent":     nil,
 		"an editor of another desk": nil,
 		"the desk's editor": {fielddesk.ActionTake, fielddesk.ActionRequestChanges, fielddesk.ActionApprove,
-			fielddesk.ActionPublish, fielddesk.ActionSpike, fielddesk.ActionKill, fielddesk.ActionRestore},
+			fielddesk.ActionPublish, fielddesk.ActionSpike, fielddesk.ActionKill, fielddesk.ActionRestore, fielddesk.ActionAssign},
 		"an admin": fielddesk.Actions(),
 	}
 	hidden := map[string]bool{"another correspondent": true, "an editor of another desk": true}
@@ -211,8 +217,12 @@ func TestReviewAuthorizationMatrix(t *testing.T) {
 			after, _ := e.db.ReviewOf(ctx, id)
 			switch {
 			case slices.Contains(allowed[name], action):
-				if res.Result != wire.Applied || after.Status == before.Status {
-					t.Errorf("%s %s: %+v, state %s → %s", name, action, res, before.Status, after.Status)
+				moved := after.Status != before.Status
+				if action == fielddesk.ActionAssign {
+					moved = after.Holder == "bientap2" && after.Status == before.Status
+				}
+				if res.Result != wire.Applied || !moved {
+					t.Errorf("%s %s: %+v, state %s → %s, held by %q", name, action, res, before.Status, after.Status, after.Holder)
 				}
 				last := after.Audit[len(after.Audit)-1]
 				if last.Kind != "transition" || last.User != lr.User || last.Device != lr.DeviceID || last.Action != action {
@@ -223,8 +233,8 @@ func TestReviewAuthorizationMatrix(t *testing.T) {
 					t.Errorf("%s %s: %+v (must look like no such article)", name, action, res)
 				}
 			default:
-				if res.Result != wire.Rejected || after.Status != before.Status || res.Reason == "" {
-					t.Errorf("%s %s: %+v, state %s → %s", name, action, res, before.Status, after.Status)
+				if res.Result != wire.Rejected || after.Status != before.Status || after.Holder != before.Holder || res.Reason == "" {
+					t.Errorf("%s %s: %+v, state %s → %s, held by %q → %q", name, action, res, before.Status, after.Status, before.Holder, after.Holder)
 				}
 			}
 		}
@@ -246,5 +256,132 @@ func TestReviewAuthorizationMatrix(t *testing.T) {
 		if hidden[name] && len(pull.Changes) != 0 {
 			t.Errorf("%s pulls %d of the owner's articles", name, len(pull.Changes))
 		}
+	}
+}
+
+// Who holds an article decides on it: with the article taken by one
+// editor of the desk, another editor of the same desk is refused every
+// decision the holder makes (and told who holds it), the holder and an
+// admin are not; an assign goes only to an editor of the article's desk;
+// the hold follows take, request-changes, send, assign and publish; a
+// holder whose account was disabled holds nothing.
+func TestOnlyTheHolderDecidesOnTheServer(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, u := range []struct {
+		name string
+		role fielddesk.Role
+		desk string
+	}{{"bientap2", fielddesk.RoleEditor, "laocai"}, {"bientapyb", fielddesk.RoleEditor, "yenbai"}, {"quantri", fielddesk.RoleAdmin, ""}} {
+		if _, err := e.db.AddUser(ctx, u.name, u.role, u.desk, "mật khẩu đủ dài"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	owner, holder, other, admin := e.login("lethib"), e.login("bientap"), e.login("bientap2"), e.login("quantri")
+	next := map[string]uint64{}
+	decide := func(lr wire.LoginResponse, id fielddesk.ID, a fielddesk.Action, assignee string) wire.MutationResult {
+		t.Helper()
+		next[lr.DeviceID]++
+		ev := &fielddesk.Event{ID: fielddesk.NewID(), Article: id, Kind: fielddesk.EventTransition, Action: a, Text: "Bổ sung số liệu của huyện.", Assignee: assignee, At: time.Now()}
+		var pr wire.PushResponse
+		if code := e.call("/v1/push", lr.Token, wire.PushRequest{DeviceID: lr.DeviceID, Mutations: []wire.Mutation{{ID: next[lr.DeviceID], Event: ev}}}, &pr); code != 200 || len(pr.Results) != 1 {
+			t.Fatalf("push: %d %+v", code, pr)
+		}
+		return pr.Results[0]
+	}
+	held := func(id fielddesk.ID, status fielddesk.Status, by string) {
+		t.Helper()
+		r, err := e.db.ReviewOf(ctx, id)
+		if err != nil || r.Status != status || r.Holder != by || (by == "") != r.Held.IsZero() {
+			t.Fatalf("%s, held by %q since %v (%v); want %s, held by %q", r.Status, r.Holder, r.Held, err, status, by)
+		}
+	}
+	next[owner.DeviceID]++
+	r := rev(fielddesk.NewID(), "", "Lũ quét ở Bát Xát")
+	var pr wire.PushResponse
+	e.call("/v1/push", owner.Token, wire.PushRequest{DeviceID: owner.DeviceID, Mutations: []wire.Mutation{{ID: next[owner.DeviceID], Revision: r}}}, &pr)
+	id := r.Article.ID
+	held(id, fielddesk.StatusSubmitted, "")
+
+	if res := decide(holder, id, fielddesk.ActionTake, ""); res.Result != wire.Applied {
+		t.Fatalf("take: %+v", res)
+	}
+	held(id, fielddesk.StatusInReview, "bientap")
+	for _, a := range []fielddesk.Action{fielddesk.ActionRequestChanges, fielddesk.ActionApprove, fielddesk.ActionSpike} {
+		if res := decide(other, id, a, ""); res.Result != wire.Rejected || !strings.Contains(res.Reason, "bientap holds") {
+			t.Errorf("another editor of the desk %s an article bientap holds: %+v", a, res)
+		}
+	}
+	if res := decide(other, id, fielddesk.ActionAssign, "bientap2"); res.Result != wire.Rejected {
+		t.Errorf("another editor takes the article by assigning it to themselves: %+v", res)
+	}
+	held(id, fielddesk.StatusInReview, "bientap")
+
+	// Changes requested, sent again: back to the editor who asked.
+	if res := decide(holder, id, fielddesk.ActionRequestChanges, ""); res.Result != wire.Applied {
+		t.Fatalf("request changes: %+v", res)
+	}
+	if res := decide(owner, id, fielddesk.ActionSend, ""); res.Result != wire.Applied {
+		t.Fatalf("send again: %+v", res)
+	}
+	held(id, fielddesk.StatusSubmitted, "bientap")
+	if res := decide(other, id, fielddesk.ActionTake, ""); res.Result != wire.Rejected {
+		t.Errorf("another editor takes the article sent back to bientap: %+v", res)
+	}
+	if res := decide(holder, id, fielddesk.ActionTake, ""); res.Result != wire.Applied {
+		t.Fatalf("the holder takes it again: %+v", res)
+	}
+
+	// Assign: only to an editor of the article's desk.
+	for _, who := range []string{"bientapyb", "lethib", "khongco"} {
+		if res := decide(holder, id, fielddesk.ActionAssign, who); res.Result != wire.Rejected || !strings.Contains(res.Reason, who) {
+			t.Errorf("assign to %s: %+v", who, res)
+		}
+	}
+	if res := decide(holder, id, fielddesk.ActionAssign, "bientap2"); res.Result != wire.Applied {
+		t.Fatalf("assign: %+v", res)
+	}
+	held(id, fielddesk.StatusInReview, "bientap2")
+	rv, _ := e.db.ReviewOf(ctx, id)
+	if last := rv.Audit[len(rv.Audit)-1]; last.Action != fielddesk.ActionAssign || last.User != "bientap" || last.Holder != "bientap2" || last.Note == "" {
+		t.Errorf("the audit log of the assign: %+v", last)
+	}
+	if res := decide(holder, id, fielddesk.ActionApprove, ""); res.Result != wire.Rejected {
+		t.Errorf("the former holder approves: %+v", res)
+	}
+	// The new holder's device pulls who holds it and the assign.
+	var pull wire.PullResponse
+	e.call("/v1/pull", other.Token, wire.PullRequest{}, &pull)
+	if len(pull.Changes) != 1 || pull.Changes[0].Holder != "bientap2" || pull.Changes[0].Held.IsZero() {
+		t.Fatalf("the new holder pulls %+v", pull.Changes)
+	}
+	if ev := pull.Changes[0].Events[len(pull.Changes[0].Events)-1]; ev.Action != fielddesk.ActionAssign || ev.Assignee != "bientap2" || ev.Author != "bientap" {
+		t.Errorf("the assign as pulled: %+v", ev)
+	}
+	// An admin decides whoever holds it.
+	if res := decide(admin, id, fielddesk.ActionApprove, ""); res.Result != wire.Applied {
+		t.Fatalf("an admin approves: %+v", res)
+	}
+	held(id, fielddesk.StatusApproved, "bientap2")
+	if res := decide(other, id, fielddesk.ActionPublish, ""); res.Result != wire.Applied {
+		t.Fatalf("publish: %+v", res)
+	}
+	held(id, fielddesk.StatusPublished, "")
+
+	// A holder whose account was disabled holds nothing.
+	r2 := rev(fielddesk.NewID(), "", "Sạt lở ở Sa Pa")
+	next[owner.DeviceID]++
+	e.call("/v1/push", owner.Token, wire.PushRequest{DeviceID: owner.DeviceID, Mutations: []wire.Mutation{{ID: next[owner.DeviceID], Revision: r2}}}, &pr)
+	if res := decide(other, r2.Article.ID, fielddesk.ActionTake, ""); res.Result != wire.Applied {
+		t.Fatalf("take: %+v", res)
+	}
+	if res := decide(holder, r2.Article.ID, fielddesk.ActionApprove, ""); res.Result != wire.Rejected {
+		t.Errorf("approve an article bientap2 holds: %+v", res)
+	}
+	if err := e.db.DisableUser(ctx, "bientap2"); err != nil {
+		t.Fatal(err)
+	}
+	if res := decide(holder, r2.Article.ID, fielddesk.ActionApprove, ""); res.Result != wire.Applied {
+		t.Errorf("approve an article held by an editor whose account was disabled: %+v", res)
 	}
 }

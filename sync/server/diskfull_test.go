@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -119,7 +120,7 @@ func (e *env) rawPush(lr wire.LoginResponse, req wire.PushRequest) *http.Respons
 	e.t.Helper()
 	b, _ := json.Marshal(req)
 	hr, _ := http.NewRequest("POST", e.url+"/v1/push", strings.NewReader(string(b)))
-	hr.Header.Set(wire.VersionHeader, "2")
+	hr.Header.Set(wire.VersionHeader, strconv.Itoa(wire.ProtocolVersion))
 	hr.Header.Set("Authorization", "Bearer "+lr.Token)
 	resp, err := http.DefaultClient.Do(hr)
 	if err != nil {

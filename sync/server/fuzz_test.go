@@ -274,7 +274,7 @@ func (h *fuzzHarness) op(kind byte, user string, a, b byte) {
 			q = "?offset=0&size=" + strconv.Itoa(len(p)) + "&rendition_of=" + sum(anyPhoto(a+1))
 		}
 		req, _ := http.NewRequest("PUT", h.url+"/v1/photos/"+sum(p)+q, bytes.NewReader(data))
-		req.Header.Set(wire.VersionHeader, "2")
+		req.Header.Set(wire.VersionHeader, strconv.Itoa(wire.ProtocolVersion))
 		req.Header.Set("Authorization", "Bearer "+fuzzTemplate.tokens[user].Token)
 		req.Header.Set("Chunk-SHA256", sum(data))
 		if resp, err := http.DefaultClient.Do(req); err == nil {

@@ -271,7 +271,7 @@ func attack(b *testing.B, base, addr, me, victim string, stop time.Time, n *atom
 			login(fmt.Sprintf("khong-co-%d-%s", i, strings.Repeat("x", 40)), "sai")
 		case 2: // hold a connection with a body trickled a byte at a time
 			if c, err := d.Dial("tcp", strings.TrimPrefix(base, "http://")); err == nil {
-				fmt.Fprintf(c, "POST /v1/login HTTP/1.1\r\nHost: x\r\nFieldDesk-Protocol: 2\r\nContent-Length: 500\r\n\r\n{")
+				fmt.Fprintf(c, "POST /v1/login HTTP/1.1\r\nHost: x\r\nFieldDesk-Protocol: %d\r\nContent-Length: 500\r\n\r\n{", wire.ProtocolVersion)
 				held = append(held, c)
 				n.Add(1)
 			}
@@ -287,7 +287,7 @@ func attack(b *testing.B, base, addr, me, victim string, stop time.Time, n *atom
 			post("/v1/push", mine.Token, body)
 		case 4: // garbage uploads for a hash
 			req, _ := http.NewRequest("PUT", fmt.Sprintf("%s/v1/photos/%064x?offset=0&size=%d", base, i, 64<<20), strings.NewReader(strings.Repeat("rác", 10000)))
-			req.Header.Set(wire.VersionHeader, "2")
+			req.Header.Set(wire.VersionHeader, strconv.Itoa(wire.ProtocolVersion))
 			req.Header.Set("Authorization", "Bearer "+mine.Token)
 			req.Header.Set("Content-Type", wire.ChunksType)
 			if resp, err := client.Do(req); err == nil {

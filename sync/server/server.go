@@ -432,7 +432,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) (any, error) {
 			continue
 		}
 		change := wire.Change{Revision: rev, MissingPhotos: missing, Status: ch.Status,
-			Submitted: ch.Submitted, Events: ch.Events, Audit: ch.Audit, Slug: ch.Slug}
+			Submitted: ch.Submitted, Events: ch.Events, Audit: ch.Audit, Slug: ch.Slug, Holder: ch.Holder, Held: ch.Held}
 		// Answers are sized by bytes: long articles go a few at a time, and
 		// one alone however long (up to wire.MaxPullBytes).
 		enc, err := json.Marshal(change)

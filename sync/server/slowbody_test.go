@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -65,7 +66,7 @@ func TestTrickledBodiesAreGivenUp(t *testing.T) {
 	}()
 	req, _ := http.NewRequest("PUT", fmt.Sprintf("%s/v1/photos/%s?offset=0&size=%d", srv.URL, sum(photo), len(photo)), pr)
 	req.ContentLength = int64(len(photo))
-	req.Header.Set(wire.VersionHeader, "2")
+	req.Header.Set(wire.VersionHeader, strconv.Itoa(wire.ProtocolVersion))
 	req.Header.Set("Authorization", "Bearer "+lr.Token)
 	if len(photo) > wire.MaxChunkBytes {
 		t.Fatalf("the photo is %d bytes: more than one chunk", len(photo))

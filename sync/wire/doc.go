@@ -6,7 +6,7 @@
 // # Transport
 //
 // HTTP/1.1 (TLS in production) under /v1. Every request and response carries
-// the header "FieldDesk-Protocol: 2" (ProtocolVersion). A server that does
+// the header "FieldDesk-Protocol: 3" (ProtocolVersion). A server that does
 // not speak the client's version answers 426 with code "protocol_version"
 // and both sides say so in plain words instead of guessing. JSON bodies may
 // be compressed with zstd (Content-Encoding: zstd); photo bytes never are.

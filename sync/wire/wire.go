@@ -23,8 +23,10 @@ import (
 
 // ProtocolVersion is the version of this protocol; see VersionHeader.
 // Version 2 added decisions and comments as mutations, the merged result
-// and the review state in pulls; a version-1 app is told to update.
-const ProtocolVersion = 2
+// and the review state in pulls; version 3 who holds an article (the
+// assign decision, with its Assignee; Holder in pulls). An app of another
+// version is told to update (or that the server must).
+const ProtocolVersion = 3
 
 // VersionHeader carries ProtocolVersion on every request and response.
 const VersionHeader = "FieldDesk-Protocol"
@@ -178,6 +180,9 @@ type Change struct {
 	// Slug is where a published article is on the newsroom's site:
 	// /articles/{slug}.
 	Slug string `json:"slug,omitempty"`
+	// Holder is the editor who holds the article, since Held.
+	Holder string    `json:"holder,omitempty"`
+	Held   time.Time `json:"held,omitzero"`
 }
 
 // PullResponse answers a pull.
