@@ -31,6 +31,9 @@ type Backend interface {
 	// Act makes a workflow decision (checked against the workflow for this
 	// device's role; an error wrapping fielddesk.ErrNotAllowed says why not).
 	Act(ctx context.Context, id fielddesk.ID, action fielddesk.Action, comment string) (fielddesk.Event, error)
+	// Assign hands an article to another editor of its desk (their user
+	// name), with an optional note.
+	Assign(ctx context.Context, id fielddesk.ID, editor, comment string) (fielddesk.Event, error)
 	// Comment comments on a paragraph (1-based; 0: the whole article) or
 	// answers another comment (replyTo).
 	Comment(ctx context.Context, id fielddesk.ID, paragraph int, text string, replyTo fielddesk.ID) (fielddesk.Event, error)

@@ -70,6 +70,7 @@ var actionKeys = map[fielddesk.Action]fyne.KeyName{
 	fielddesk.ActionPublish: fyne.KeyP, fielddesk.ActionSpike: fyne.KeyS, fielddesk.ActionKill: fyne.KeyK,
 	fielddesk.ActionWithdraw: fyne.KeyW, fielddesk.ActionSend: fyne.KeyEnter,
 	fielddesk.ActionRestore: fyne.KeyU, // un-spike (R is request changes)
+	fielddesk.ActionAssign:  fyne.KeyG, // giao: hand to another editor
 }
 
 func actionLabel(a fielddesk.Action) string {
@@ -92,6 +93,8 @@ func actionLabel(a fielddesk.Action) string {
 		return lang.L("Kill…")
 	case fielddesk.ActionRestore:
 		return lang.L("Restore to its correspondent…")
+	case fielddesk.ActionAssign:
+		return lang.L("Hand to another editor…")
 	}
 	return string(a)
 }
@@ -119,6 +122,14 @@ func (u *UI) newReviewPane() *reviewPane {
 	body := container.NewVBox(p.status, p.banner, p.actions, p.conflicts, p.changed, widget.NewSeparator(), heading, p.threads, form, p.audit)
 	p.scroll = container.NewVScroll(container.NewPadded(body))
 	return p
+}
+
+// me is the user this device is logged in as ("" when it is not).
+func (u *UI) me() string {
+	if u.syncer != nil {
+		return u.syncer.SyncStatus().User
+	}
+	return ""
 }
 
 // role is this device's role at the newsroom (a correspondent when not connected).
@@ -188,6 +199,11 @@ func (u *UI) drawReview(r fielddesk.Review) {
 	p.scroll.Show()
 	u.fitRight()
 	p.status.SetText(fmt.Sprintf(lang.L("Status: %s"), statusName(r.Status)))
+	heldByOther := false
+	if line := u.holderLine(r); line != "" {
+		p.status.SetText(p.status.Text + "\n" + line)
+		heldByOther = r.Holder != u.me() && u.role() == fielddesk.RoleEditor
+	}
 
 	p.banner.RemoveAll()
 	switch r.Status {
@@ -227,6 +243,9 @@ func (u *UI) drawReview(r fielddesk.Review) {
 		if a == fielddesk.ActionSend && r.Status == fielddesk.StatusDraft {
 			continue // the Send button above does this
 		}
+		if heldByOther && fielddesk.CheckHolder(a, u.me(), u.role(), r.Holder, r.Held) != nil {
+			continue // the holder's decisions (said in the status line)
+		}
 		b := widget.NewButton(actionLabel(a)+" ("+shortcutText(a)+")", func() { u.act(a) })
 		if a == fielddesk.ActionApprove || a == fielddesk.ActionPublish || a == fielddesk.ActionSend {
 			b.Importance = widget.HighImportance
@@ -252,6 +271,12 @@ func (u *UI) drawReview(r fielddesk.Review) {
 	}
 	if len(buttons.Objects) > 0 || len(dangerous.Objects) > 0 {
 		p.actions.Add(container.NewBorder(nil, nil, nil, dangerous, buttons))
+	}
+	if heldByOther {
+		held := widget.NewLabel(fmt.Sprintf(lang.L("Only %s (or an admin) decides on this article. To take it over, ask them to hand it to you."), r.Holder))
+		held.Wrapping = fyne.TextWrapWord
+		held.Importance = widget.LowImportance
+		p.actions.Add(held)
 	}
 	if locked != nil {
 		p.actions.Add(locked) // a wrapping label needs the row's width: below the buttons
@@ -672,12 +697,22 @@ func (u *UI) act(a fielddesk.Action) {
 		u.status.SetText(explain(err))
 		return
 	}
+	if r := u.review.review; u.review.article == e.article.ID {
+		if err := fielddesk.CheckHolder(a, u.me(), u.role(), r.Holder, r.Held); err != nil {
+			u.status.SetText(explain(err))
+			return
+		}
+	}
 	if err := e.saveBlocking(); err != nil {
 		u.showError(lang.L("Could not save"), err)
 		return
 	}
 	if a == fielddesk.ActionRequestChanges || a == fielddesk.ActionKill || a == fielddesk.ActionRestore {
 		u.askNote(a) // the note's dialog is the confirmation
+		return
+	}
+	if a == fielddesk.ActionAssign {
+		u.askAssignee()
 		return
 	}
 	if a == fielddesk.ActionPublish || a == fielddesk.ActionSpike {
@@ -752,6 +787,91 @@ func (u *UI) askNote(a fielddesk.Action) {
 	u.win.Canvas().Focus(entry)
 }
 
+// askAssignee asks which editor of the desk gets the open article (the
+// editors this article has seen are offered; any user name can be typed:
+// the newsroom checks it) and a note for them.
+func (u *UI) askAssignee() {
+	r := u.review.review
+	seen := map[string]bool{u.me(): true, r.Holder: true, "": true}
+	var editors []string
+	for _, a := range r.Audit {
+		if (a.Role == fielddesk.RoleEditor || a.Role == fielddesk.RoleAdmin) && !seen[a.User] {
+			seen[a.User] = true
+			editors = append(editors, a.User)
+		}
+	}
+	for _, ev := range r.Events {
+		if (ev.Role == fielddesk.RoleEditor || ev.Role == fielddesk.RoleAdmin) && !seen[ev.Author] {
+			seen[ev.Author] = true
+			editors = append(editors, ev.Author)
+		}
+	}
+	who := widget.NewSelectEntry(editors)
+	who.SetPlaceHolder(lang.L("The editor's user name"))
+	who.Validator = func(s string) error {
+		s = strings.TrimSpace(s)
+		switch {
+		case s == "":
+			return errors.New(lang.L("Say which editor gets the article."))
+		case s == u.me():
+			return errors.New(lang.L("That is you: use Take for review."))
+		case s == r.Holder:
+			return fmt.Errorf(lang.L("%s already holds the article."), s)
+		}
+		return nil
+	}
+	note := u.newEntry(lang.L("A note for them (optional)"))
+	note.MultiLine = true
+	note.Wrapping = fyne.TextWrapWord
+	note.SetMinRowsVisible(3)
+	d := dialog.NewForm(actionLabel(fielddesk.ActionAssign), lang.L("Hand over"), lang.L("Cancel"),
+		[]*widget.FormItem{widget.NewFormItem(lang.L("Editor"), who), widget.NewFormItem(lang.L("Note"), note)}, func(ok bool) {
+			if ok {
+				u.assign(strings.TrimSpace(who.Text), note.Text)
+			}
+		}, u.win)
+	d.Resize(fyne.NewSize(560, 320))
+	d.Show()
+	u.win.Canvas().Focus(who)
+}
+
+// assign hands the open article to another editor through the backend.
+func (u *UI) assign(editor, note string) {
+	e := u.ed
+	id, session := e.article.ID, e.session
+	var err error
+	u.background(func() { _, err = u.backend.Assign(u.ctx, id, editor, note) }, func() {
+		if err != nil {
+			u.showError(lang.L("Could not do that"), err)
+			return
+		}
+		if session == e.session {
+			u.loadReview()
+		}
+		u.refreshList()
+		u.status.SetText(fmt.Sprintf(lang.L("Handed to %s. They are told with the next sync."), editor))
+		u.kickSync()
+		u.awaitDelivery()
+	})
+}
+
+// holderLine says who holds an article and since when ("" when nobody does).
+func (u *UI) holderLine(r fielddesk.Review) string {
+	if r.Holder == "" {
+		return ""
+	}
+	since := r.Held.Local().Format("15:04 02/01")
+	switch {
+	case r.Holder == u.me() && r.Status == fielddesk.StatusSubmitted:
+		return fmt.Sprintf(lang.L("Sent back to you (you hold it since %s)."), since)
+	case r.Holder == u.me():
+		return fmt.Sprintf(lang.L("You hold this article since %s."), since)
+	case r.Status == fielddesk.StatusSubmitted:
+		return fmt.Sprintf(lang.L("Sent back to %s, who holds it since %s."), r.Holder, since)
+	}
+	return fmt.Sprintf(lang.L("Held by %s since %s."), r.Holder, since)
+}
+
 // decide records a decision through the backend and shows the new state.
 func (u *UI) decide(a fielddesk.Action, note string) {
 	e := u.ed
@@ -795,6 +915,11 @@ func (u *UI) editLocked() error {
 
 // explainWorkflow says in the user's language why a decision is refused.
 func explainWorkflow(err error) (string, bool) {
+	var he *fielddesk.HolderError
+	if errors.As(err, &he) {
+		return fmt.Sprintf(lang.L("%s holds this article (since %s): only they or an admin decide on it. Ask them to hand it to you."),
+			he.Holder, he.Since.Local().Format("15:04 02/01")), true
+	}
 	var te *fielddesk.TransitionError
 	if !errors.As(err, &te) {
 		return "", false
@@ -979,6 +1104,17 @@ func (u *UI) notify(news []fielddesk.Event) (touched bool) {
 		if e.Kind != fielddesk.EventTransition {
 			continue
 		}
+		if e.Action == fielddesk.ActionAssign {
+			if e.Assignee != u.me() {
+				continue // tell the one who gets it
+			}
+			body := fmt.Sprintf(lang.L("%s handed it to you."), e.Author)
+			if e.Text != "" {
+				body += " " + e.Text
+			}
+			u.app.SendNotification(fyne.NewNotification(fmt.Sprintf(lang.L("For you: %s"), u.headlineOf(e.Article)), body))
+			continue
+		}
 		title := fmt.Sprintf("%s: %s", statusName(e.To), u.headlineOf(e.Article))
 		body := e.Author
 		if e.Text != "" {
@@ -1080,6 +1216,13 @@ func (u *UI) queueLine(s fielddesk.Summary) string {
 	line := statusName(s.Status)
 	if !s.Submitted.IsZero() {
 		line += " · " + fmt.Sprintf(lang.L("waiting %s"), waited(u.now().Sub(s.Submitted)))
+	}
+	switch {
+	case s.Holder == "":
+	case s.Holder == u.me():
+		line += " · " + fmt.Sprintf(lang.L("held by you for %s"), waited(u.now().Sub(s.Held)))
+	default:
+		line += " · " + fmt.Sprintf(lang.L("held by %s for %s"), s.Holder, waited(u.now().Sub(s.Held)))
 	}
 	line += " · " + u.wordCount(s.Words)
 	if s.Conflicts > 0 {

@@ -44,10 +44,15 @@ func (h *harness) arrive(a fielddesk.Article, status fielddesk.Status, events ..
 	return rev
 }
 
-// login records this device's account at a newsroom with the role.
+// login records this device's account at a newsroom with the role, as
+// the user the fake sync engine says (lethib without one).
 func (h *harness) login(role fielddesk.Role) {
 	h.t.Helper()
-	err := h.desk.SetAccount(context.Background(), store.Account{Server: "https://toasoan.example.vn", User: "lethib", Token: "t", DeviceID: "d1", Role: role})
+	user := "lethib"
+	if s, ok := h.u.syncer.(*fakeSyncer); ok && s.status.User != "" {
+		user = s.status.User
+	}
+	err := h.desk.SetAccount(context.Background(), store.Account{Server: "https://toasoan.example.vn", User: user, Token: "t", DeviceID: "d1", Role: role})
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -619,4 +624,136 @@ func placeholders(t *testing.T, o fyne.CanvasObject) string {
 		}
 	})
 	return b.String()
+}
+
+// Who holds what, in the window of an editor (bientap2): the queue says
+// who holds each article and for how long; an article another editor
+// holds shows who and since when, offers none of the holder's decisions
+// and refuses them by shortcut, saying who to ask; an article sent back
+// to this editor is theirs to take; Alt+G hands one to another editor,
+// who is notified when it arrives on their side.
+func TestTheQueueAndTheArticleSayWhoHoldsIt(t *testing.T) {
+	h := newHarness(t)
+	s := &fakeSyncer{status: fielddesk.SyncStatus{Configured: true, Server: "https://toasoan.example.vn", User: "bientap2", Role: fielddesk.RoleEditor, Online: true}}
+	h.u.SetSyncer(s)
+	h.login(fielddesk.RoleEditor)
+	ctx := context.Background()
+	held := time.Now().UTC().Add(-2 * time.Hour)
+	arrive := func(headline string, status fielddesk.Status, holder string) fielddesk.ID {
+		t.Helper()
+		a := fielddesk.Article{ID: fielddesk.NewID(), Headline: headline, Body: fielddesk.JoinParagraphs(reviewParas), Language: "vi", Status: status}
+		rev := fielddesk.Revision{ID: fielddesk.NewID(), Saved: held.Add(-time.Hour), Article: a}
+		if _, _, err := h.desk.ApplyPulled(ctx, []store.Pulled{{Revision: rev, Status: status, Submitted: rev.Saved,
+			Holder: holder, Held: held}}, "c"); err != nil {
+			t.Fatal(err)
+		}
+		return a.ID
+	}
+	theirs := arrive("Lũ quét ở Bát Xát", fielddesk.StatusInReview, "bientap")
+	mine := arrive("Sạt lở ở Y Tý", fielddesk.StatusSubmitted, "bientap2")
+	free := arrive("Mùa lúa ở Mường Hum", fielddesk.StatusSubmitted, "")
+	h.u.showQueue()
+	h.settle()
+	lines := map[fielddesk.ID]string{}
+	for _, it := range h.u.items {
+		lines[it.ID] = h.u.queueLine(it.Summary)
+	}
+	if !strings.Contains(lines[theirs], "held by bientap for 2 h") || !strings.Contains(lines[mine], "held by you for 2 h") ||
+		strings.Contains(lines[free], "held by") || len(lines) != 3 {
+		t.Errorf("the queue's lines: %q", lines)
+	}
+
+	h.u.ed.open(theirs)
+	h.settle()
+	txt := labelTexts(t, h.u.review.scroll)
+	since := held.Local().Format("15:04 02/01")
+	for _, want := range []string{"Held by bientap since " + since, "Only bientap (or an admin) decides on this article"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("the article another editor holds does not say %q:\n%s", want, txt)
+		}
+	}
+	for _, b := range []string{"Approve", "Request changes", "Spike", "Hand to another editor"} {
+		walk(t, h.u.review.scroll, func(o fyne.CanvasObject) {
+			if bt, ok := o.(*widget.Button); ok && bt.Visible() && strings.HasPrefix(bt.Text, b) {
+				t.Errorf("the article bientap holds offers %q", bt.Text)
+			}
+		})
+	}
+	h.shortcut(fyne.KeyA, fyne.KeyModifierAlt)
+	h.settle()
+	if st := h.u.status.Text; !strings.Contains(st, "bientap holds this article") || !strings.Contains(st, "Ask them to hand it to you") {
+		t.Errorf("Alt+A on an article bientap holds: %q", st)
+	}
+	if sum, _ := h.desk.Latest(ctx, theirs); sum.Article.Status != fielddesk.StatusInReview {
+		t.Errorf("the refused approval moved the article: %s", sum.Article.Status)
+	}
+
+	h.u.ed.open(mine)
+	h.settle()
+	if txt := labelTexts(t, h.u.review.scroll); !strings.Contains(txt, "Sent back to you (you hold it since "+since) {
+		t.Errorf("the article sent back to this editor:\n%s", txt)
+	}
+	button(t, h.u.review.scroll, "Take for review (Alt+T)")
+	button(t, h.u.review.scroll, "Hand to another editor… (Alt+G)")
+	h.shortcut(fyne.KeyG, fyne.KeyModifierAlt)
+	h.settle()
+	overlay := h.u.win.Canvas().Overlays().Top()
+	if overlay == nil {
+		t.Fatal("no dialog for the editor")
+	}
+	handOver := button(t, overlay, "Hand over")
+	var who *widget.SelectEntry
+	var note *vnEntry
+	walk(t, overlay, func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.SelectEntry:
+			who = x
+		case *vnEntry:
+			note = x
+		}
+	})
+	if who == nil || note == nil {
+		t.Fatal("the dialog has no field for the editor or the note")
+	}
+	if !handOver.Disabled() {
+		t.Error("the article can be handed to nobody")
+	}
+	who.SetText("bientap2")
+	h.settle()
+	if !handOver.Disabled() {
+		t.Error("the article can be handed to oneself")
+	}
+	who.SetText("bientap3")
+	test.Type(note, "Anh theo dõi Y Tý, nhờ anh duyệt.")
+	h.settle()
+	test.Tap(handOver)
+	h.settle()
+	r, err := h.desk.ReviewOf(ctx, mine)
+	if err != nil || r.Holder != "bientap3" {
+		t.Fatalf("after the hand-over: held by %q (%v)", r.Holder, err)
+	}
+	last := r.Events[len(r.Events)-1]
+	if last.Action != fielddesk.ActionAssign || last.Assignee != "bientap3" || last.Text != "Anh theo dõi Y Tý, nhờ anh duyệt." {
+		t.Errorf("the hand-over as queued: %+v", last)
+	}
+	if box, _ := h.desk.Outbox(ctx); len(box.Articles) != 1 || box.Articles[0] != mine {
+		t.Errorf("the hand-over does not wait to be sent: %+v", box)
+	}
+	if !strings.Contains(h.u.status.Text, "Handed to bientap3") {
+		t.Errorf("the status line after the hand-over: %q", h.u.status.Text)
+	}
+
+	// On the other side: bientap hands "Lũ quét" to this editor.
+	assign := fielddesk.Event{ID: fielddesk.NewID(), Article: theirs, Kind: fielddesk.EventTransition, Action: fielddesk.ActionAssign,
+		From: fielddesk.StatusInReview, To: fielddesk.StatusInReview, Assignee: "bientap2", Text: "Nhờ anh xem giúp.", Author: "bientap", Role: fielddesk.RoleEditor, At: time.Now().UTC()}
+	other := assign
+	other.ID, other.Assignee = fielddesk.NewID(), "bientap4"
+	st := s.SyncStatus()
+	st.News = []fielddesk.Event{other}
+	test.AssertNotificationSent(t, nil, func() { h.u.showSync(st) }) // not for this editor
+	st.News = []fielddesk.Event{assign}
+	test.AssertNotificationSent(t, fyne.NewNotification("For you: “Lũ quét ở Bát Xát”", "bientap handed it to you. Nhờ anh xem giúp."), func() {
+		h.u.showSync(st)
+		h.settle()
+	})
 }

@@ -68,11 +68,15 @@ Commands:
   sync [--once]                               send what waits and receive what changed; prints
                                               what moved; without --once keeps going until Ctrl+C;
                                               exit code 1 when something did not go
-  queue [--json]                              the review queue: oldest submitted first, with counts
+  queue [--mine] [--json]                     the review queue: oldest submitted first, with counts
+                                              and who holds each article since when (--mine: yours)
   review ID ACTION [--comment TEXT]           a decision: take, request-changes (needs --comment),
                                               approve, publish, spike, kill (needs --comment: why),
                                               restore (a spiked article back to its correspondent
-                                              as a draft; needs --comment: why), withdraw, send
+                                              as a draft; needs --comment: why), withdraw, send;
+                                              the editor who took an article holds it: only they
+                                              (or an admin) decide on it
+  review ID assign USER [--comment TEXT]      hand an article to another editor of its desk
   comment ID [--paragraph N] [--reply CID] TEXT
                                               comment on paragraph N (none: the whole article)
   comments ID [--json]                        the decisions and comments on an article

@@ -34,23 +34,41 @@ func init() {
 type queueLine struct {
 	fielddesk.Summary
 	Waiting string `json:"waiting"` // how long since it was submitted, e.g. "3h20m"
+	// HeldFor: how long its holder has held it ("" when nobody does).
+	HeldFor string `json:"held_for,omitempty"`
 }
 
 func cmdQueue(ctx context.Context, d *desk.Desk, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("queue", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "")
+	mine := fs.Bool("mine", false, "")
 	if _, err := parse(fs, args, 0, "no arguments"); err != nil {
 		return err
+	}
+	var me string
+	if *mine {
+		acct, err := d.Account(ctx)
+		if err != nil {
+			return fmt.Errorf("queue --mine: %w", err)
+		}
+		me = acct.User
 	}
 	q, err := d.Queue(ctx, nil)
 	if err != nil {
 		return err
 	}
 	now := time.Now()
-	lines := make([]queueLine, len(q))
+	lines := make([]queueLine, 0, len(q))
 	counts := map[fielddesk.Status]int{}
-	for i, s := range q {
-		lines[i] = queueLine{Summary: s, Waiting: since(now, s.Submitted)}
+	for _, s := range q {
+		if *mine && s.Holder != me {
+			continue
+		}
+		l := queueLine{Summary: s, Waiting: since(now, s.Submitted)}
+		if s.Holder != "" {
+			l.HeldFor = since(now, s.Held)
+		}
+		lines = append(lines, l)
 		counts[s.Status]++
 	}
 	if *asJSON {
@@ -61,13 +79,17 @@ func cmdQueue(ctx context.Context, d *desk.Desk, args []string, out io.Writer) e
 	}
 	fmt.Fprintf(out, "%d submitted, %d in review, %d changes requested, %d approved\n",
 		counts[fielddesk.StatusSubmitted], counts[fielddesk.StatusInReview], counts[fielddesk.StatusChangesRequested], counts[fielddesk.StatusApproved])
-	if len(q) == 0 {
+	if len(lines) == 0 {
 		return nil
 	}
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATUS\tWAITING\tWORDS\tCONFLICTS\tHEADLINE")
+	fmt.Fprintln(tw, "ID\tSTATUS\tWAITING\tHELD BY\tWORDS\tCONFLICTS\tHEADLINE")
 	for _, l := range lines {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\n", l.ID, l.Status, l.Waiting, l.Words, l.Conflicts, l.Headline)
+		held := "-"
+		if l.Holder != "" {
+			held = l.Holder + " (" + l.HeldFor + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", l.ID, l.Status, l.Waiting, held, l.Words, l.Conflicts, l.Headline)
 	}
 	return tw.Flush()
 }
@@ -82,9 +104,12 @@ func since(now, t time.Time) string {
 func cmdReview(ctx context.Context, d *desk.Desk, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("review", flag.ContinueOnError)
 	comment := fs.String("comment", "", "")
-	pos, err := parse(fs, args, 2, "an article ID and an action: "+actionList())
+	pos, err := parse(fs, args, -1, "")
 	if err != nil {
 		return err
+	}
+	if len(pos) < 2 {
+		return fmt.Errorf("review needs an article ID and an action: %s (see fielddesk help)", actionList())
 	}
 	id, err := articleID(pos[0])
 	if err != nil {
@@ -94,9 +119,24 @@ func cmdReview(ctx context.Context, d *desk.Desk, args []string, out io.Writer) 
 	if err != nil {
 		return err
 	}
-	e, err := d.Act(ctx, id, action, *comment)
+	switch {
+	case action == fielddesk.ActionAssign && len(pos) != 3:
+		return errors.New("review ID assign needs the user name of the editor who gets the article (see fielddesk help)")
+	case action != fielddesk.ActionAssign && len(pos) != 2:
+		return fmt.Errorf("review ID %s takes no more arguments (the note goes with --comment)", action)
+	}
+	var e fielddesk.Event
+	if action == fielddesk.ActionAssign {
+		e, err = d.Assign(ctx, id, pos[2], *comment)
+	} else {
+		e, err = d.Act(ctx, id, action, *comment)
+	}
 	if err != nil {
 		return err
+	}
+	if action == fielddesk.ActionAssign {
+		fmt.Fprintf(out, "%s: handed to %s; it goes to the newsroom with the next sync\n", id, e.Assignee)
+		return nil
 	}
 	fmt.Fprintf(out, "%s: %s → %s; it goes to the newsroom with the next sync\n", id, e.From, e.To)
 	return nil
@@ -160,13 +200,20 @@ func cmdComments(ctx context.Context, d *desk.Desk, args []string, out io.Writer
 		}
 		return writeJSON(out, r.Events)
 	}
-	fmt.Fprintf(out, "%s: %s\n", id, head.Article.Status)
+	fmt.Fprintf(out, "%s: %s", id, head.Article.Status)
+	if r.Holder != "" {
+		fmt.Fprintf(out, ", held by %s since %s", r.Holder, r.Held.Local().Format("2006-01-02 15:04"))
+	}
+	fmt.Fprintln(out)
 	for _, e := range r.Events {
 		who := orDash(e.Author)
 		when := e.At.Local().Format("2006-01-02 15:04")
 		switch {
 		case e.Kind == fielddesk.EventTransition:
 			fmt.Fprintf(out, "%s  %s  %s (%s → %s)", when, who, e.Action, e.From, e.To)
+			if e.Assignee != "" {
+				fmt.Fprintf(out, " to %s", e.Assignee)
+			}
 			if e.Text != "" {
 				fmt.Fprintf(out, ": %s", e.Text)
 			}

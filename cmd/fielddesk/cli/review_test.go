@@ -148,3 +148,79 @@ func openDesk(t *testing.T, dir string) *desk.Desk {
 	}
 	return d
 }
+
+// Who holds what, from scripts: queue shows the holder and since when,
+// another editor's decision is refused naming the holder, review ID assign
+// USER hands the article on, queue --mine lists what one holds.
+func TestHoldAndAssignCommands(t *testing.T) {
+	sdb, srv := newsroom(t)
+	ctx := context.Background()
+	if _, err := sdb.AddUser(ctx, "bientap2", fielddesk.RoleEditor, "laocai", "mật khẩu đủ dài"); err != nil {
+		t.Fatal(err)
+	}
+	pw := filepath.Join(t.TempDir(), "pw")
+	os.WriteFile(pw, []byte("mật khẩu đủ dài\n"), 0o600)
+	must := func(args ...string) string {
+		t.Helper()
+		out, errOut, code := run(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: %d %q", args, code, errOut)
+		}
+		return out
+	}
+	rep, an, binh := t.TempDir(), t.TempDir(), t.TempDir()
+	for dir, user := range map[string]string{rep: "lethib", an: "bientap", binh: "bientap2"} {
+		must("--data", dir, "login", "--server", srv.URL, "--user", user, "--password-file", pw)
+	}
+	src := filepath.Join(t.TempDir(), "bai.md")
+	os.WriteFile(src, []byte("---\nheadline: \"Lũ quét ở Bát Xát\"\n---\nĐoạn một.\n"), 0o644)
+	id := strings.TrimSpace(must("--data", rep, "import", src))
+	must("--data", rep, "send", id)
+	must("--data", rep, "sync", "--once")
+	must("--data", an, "sync", "--once")
+	must("--data", an, "review", id, "take")
+	must("--data", an, "sync", "--once")
+	must("--data", binh, "sync", "--once")
+
+	out := must("--data", binh, "queue")
+	if !strings.Contains(out, "HELD BY") || !strings.Contains(out, "bientap (0s)") {
+		t.Errorf("queue does not say who holds the article:\n%s", out)
+	}
+	var q struct {
+		Articles []queueLine `json:"articles"`
+	}
+	if err := json.Unmarshal([]byte(must("--data", binh, "queue", "--json")), &q); err != nil || len(q.Articles) != 1 ||
+		q.Articles[0].Holder != "bientap" || q.Articles[0].Held.IsZero() || q.Articles[0].HeldFor == "" {
+		t.Fatalf("queue --json: %+v %v", q, err)
+	}
+	if out := must("--data", binh, "queue", "--mine"); strings.Contains(out, id) {
+		t.Errorf("queue --mine lists an article another holds:\n%s", out)
+	}
+	if _, errOut, code := run(t, "--data", binh, "review", id, "approve"); code != 1 || !strings.Contains(errOut, "bientap holds") {
+		t.Errorf("another editor approves: %d %q", code, errOut)
+	}
+	for _, args := range [][]string{{"review", id, "assign"}, {"review", id, "approve", "bientap2"}} {
+		if _, errOut, code := run(t, append([]string{"--data", an}, args...)...); code != 1 || !strings.Contains(errOut, "review ID") {
+			t.Errorf("%v: %d %q", args, code, errOut)
+		}
+	}
+	if out := must("--data", an, "review", id, "assign", "bientap2", "--comment", "Nhờ anh duyệt."); !strings.Contains(out, "handed to bientap2") {
+		t.Errorf("assign says %q", out)
+	}
+	must("--data", an, "sync", "--once")
+	out = must("--data", binh, "sync", "--once")
+	if !strings.Contains(out, "decision: "+id+" handed to bientap2 by bientap: Nhờ anh duyệt.") {
+		t.Errorf("the new holder's sync does not tell of the assign:\n%s", out)
+	}
+	if out := must("--data", binh, "queue", "--mine"); !strings.Contains(out, id) || !strings.Contains(out, "bientap2 (") {
+		t.Errorf("queue --mine of the new holder:\n%s", out)
+	}
+	if out := must("--data", binh, "comments", id); !strings.Contains(out, "held by bientap2 since") || !strings.Contains(out, "assign (in_review → in_review) to bientap2: Nhờ anh duyệt.") {
+		t.Errorf("comments:\n%s", out)
+	}
+	must("--data", binh, "review", id, "approve")
+	must("--data", binh, "sync", "--once")
+	if r, _ := sdb.ReviewOf(ctx, fielddesk.ID(id)); r.Status != fielddesk.StatusApproved || r.Holder != "bientap2" {
+		t.Errorf("server: %s held by %q", r.Status, r.Holder)
+	}
+}

@@ -151,9 +151,12 @@ func printReport(out io.Writer, rep client.Report) {
 	}
 	fmt.Fprintf(out, "received: %d article revision(s), %d photo file(s)\n", rep.Received, rep.PhotosIn)
 	for _, e := range rep.News {
-		if e.Kind == fielddesk.EventTransition {
+		switch {
+		case e.Action == fielddesk.ActionAssign:
+			fmt.Fprintf(out, "decision: %s handed to %s by %s", e.Article, e.Assignee, e.Author)
+		case e.Kind == fielddesk.EventTransition:
 			fmt.Fprintf(out, "decision: %s %s by %s (now %s)", e.Article, e.Action, e.Author, e.To)
-		} else {
+		default:
 			fmt.Fprintf(out, "comment: %s by %s", e.Article, e.Author)
 		}
 		if e.Text != "" {
