@@ -105,6 +105,7 @@ type UI struct {
 	editorPane  fyne.CanvasObject
 	queueMode   bool // the list shows the review queue
 	queueLabel  *widget.Label
+	leftColumn  *fyne.Container // the list's column (laid out again when queueLabel changes)
 	orderSelect *widget.Select
 	notified    map[fielddesk.ID]bool // decisions already notified, UI goroutine only
 }
@@ -236,6 +237,7 @@ func (u *UI) build() {
 	u.queueLabel.Hide()
 	u.sync = u.newSyncPanel()
 	left := newSideColumn(container.NewVBox(newBtn, u.filter, order, u.queueLabel), u.list, u.sync.box)
+	u.leftColumn = left
 
 	// A rebuild (the language changed) keeps the article, the place
 	// being edited and the panes' sizes as the person left them.
@@ -402,6 +404,24 @@ func (u *UI) background(work func(), done func()) {
 	})
 }
 
+// setListNote shows text above the article list (empty: nothing), and
+// gives it its room: the column is laid out again when the note appears,
+// goes or changes (a wrapped line more would cover the list's first article).
+func (u *UI) setListNote(text string) {
+	if text == u.queueLabel.Text && u.queueLabel.Visible() == (text != "") {
+		return
+	}
+	u.queueLabel.SetText(text)
+	if text == "" {
+		u.queueLabel.Hide()
+	} else {
+		u.queueLabel.Show()
+	}
+	if u.leftColumn != nil {
+		u.leftColumn.Layout.Layout(u.leftColumn.Objects, u.leftColumn.Size())
+	}
+}
+
 func (u *UI) refreshList() {
 	q, sortAZ, queue := u.filter.Text, u.sortAZ, u.queueMode
 	var items []fielddesk.Hit
@@ -434,17 +454,15 @@ func (u *UI) refreshList() {
 		}
 		if behind {
 			// The articles are safe and in the list; only the search may miss some.
-			u.queueLabel.SetText(lang.L("This search may miss some articles: the search index could not be updated yet (the articles themselves are safe). FieldDesk keeps trying."))
-			u.queueLabel.Show()
+			u.setListNote(lang.L("This search may miss some articles: the search index could not be updated yet (the articles themselves are safe). FieldDesk keeps trying."))
 		} else if queue && strings.TrimSpace(q) == "" {
 			var sums []fielddesk.Summary
 			for _, h := range items {
 				sums = append(sums, h.Summary)
 			}
-			u.queueLabel.SetText(queueCounts(sums))
-			u.queueLabel.Show()
+			u.setListNote(queueCounts(sums))
 		} else {
-			u.queueLabel.Hide()
+			u.setListNote("")
 		}
 		u.items = items
 		for _, it := range items {

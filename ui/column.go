@@ -27,6 +27,9 @@ func (c sideColumn) MinSize(objs []fyne.CanvasObject) fyne.Size {
 
 func (c sideColumn) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	pad := theme.Padding()
+	// The top holds a wrapping label (the queue's counts, a search
+	// warning): its height is known only once it has the column's width.
+	objs[0].Resize(fyne.NewSize(size.Width, objs[0].MinSize().Height))
 	top := objs[0].MinSize().Height
 	syncScroll := objs[2].(*container.Scroll)
 	want := syncScroll.Content.MinSize().Height
