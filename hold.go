@@ -51,7 +51,7 @@ func CheckHolder(action Action, user string, role Role, holder string, since tim
 // holder held it (assignee: the editor an assign hands it to).
 func NextHolder(action Action, user, assignee, holder string) string {
 	switch action {
-	case ActionTake:
+	case ActionTake, ActionCorrect, ActionUpdate:
 		return user
 	case ActionAssign:
 		return assignee

@@ -186,6 +186,15 @@ func wordSet(s string) map[string]bool {
 	return out
 }
 
+// PublicationNote is a correction or an update of a published article,
+// shown at its end on every surface: what was wrong (a correction) or what
+// is new (an update, optional), and when the version carrying it went out.
+type PublicationNote struct {
+	Action Action    `json:"action"` // ActionCorrect or ActionUpdate
+	Text   string    `json:"text,omitempty"`
+	At     time.Time `json:"at"`
+}
+
 // AuditEntry is one line of an article's audit log: who did what, from
 // which device, when (the server's clock).
 type AuditEntry struct {

@@ -8,9 +8,13 @@ import (
 // The editorial workflow. An article starts as a draft on the
 // correspondent's laptop; sending submits it to the newsroom, where an
 // editor of its desk takes it for review, asks for changes or approves it,
-// and publishes it. Spiked means withdrawn before publication (an editor
-// can restore it to its correspondent as a draft, saying why), killed
-// withdrawn after it (with a reason). Transitions is the one table that
+// and publishes it. A published article is corrected or updated at the
+// same address: an editor reopens it (correcting, with what was wrong;
+// updating, as new facts come in), it stays online as it was meanwhile,
+// and the next publish replaces it with a note at its end. Spiked means
+// withdrawn before publication (an editor can restore it to its
+// correspondent as a draft, saying why), killed withdrawn after it (with a
+// reason). Transitions is the one table that
 // says who may move an article from which state to which; the desktop and
 // the server both check it.
 const (
@@ -20,11 +24,22 @@ const (
 	StatusPublished        Status = "published"
 	StatusSpiked           Status = "spiked"
 	StatusKilled           Status = "killed"
+	// StatusCorrecting and StatusUpdating: published, reopened by an
+	// editor for a correction or an update; online as it was until it is
+	// published again.
+	StatusCorrecting Status = "correcting"
+	StatusUpdating   Status = "updating"
 )
 
 // Statuses lists every state, in the order the workflow goes through them.
 var Statuses = []Status{StatusDraft, StatusSubmitted, StatusInReview, StatusChangesRequested,
-	StatusApproved, StatusPublished, StatusSpiked, StatusKilled}
+	StatusApproved, StatusPublished, StatusCorrecting, StatusUpdating, StatusSpiked, StatusKilled}
+
+// Online reports whether an article in s is on the newsroom's site
+// (published, or reopened for a correction or an update).
+func (s Status) Online() bool {
+	return s == StatusPublished || s == StatusCorrecting || s == StatusUpdating
+}
 
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool { return slices.Contains(Statuses, s) }
@@ -50,6 +65,8 @@ const (
 	ActionKill           Action = "kill"
 	ActionRestore        Action = "restore"
 	ActionAssign         Action = "assign"
+	ActionCorrect        Action = "correct"
+	ActionUpdate         Action = "update"
 )
 
 // Transition is one row of the workflow table: Action moves an article from
@@ -80,13 +97,17 @@ var Transitions = []Transition{
 	{ActionTake, []Status{StatusSubmitted}, StatusInReview, editors, false},
 	{ActionRequestChanges, []Status{StatusInReview, StatusApproved}, StatusChangesRequested, editors, true},
 	{ActionApprove, []Status{StatusInReview}, StatusApproved, editors, false},
-	{ActionPublish, []Status{StatusApproved}, StatusPublished, editors, false},
+	{ActionPublish, []Status{StatusApproved, StatusCorrecting, StatusUpdating}, StatusPublished, editors, false},
 	{ActionSpike, []Status{StatusSubmitted, StatusInReview, StatusChangesRequested, StatusApproved}, StatusSpiked, editors, false},
-	{ActionKill, []Status{StatusPublished}, StatusKilled, editors, true},
+	{ActionKill, []Status{StatusPublished, StatusCorrecting, StatusUpdating}, StatusKilled, editors, true},
 	{ActionRestore, []Status{StatusSpiked}, StatusDraft, editors, true},
 	// Handing an article to another editor of the desk (hold.go) changes
 	// who holds it, not its state.
-	{ActionAssign, []Status{StatusSubmitted, StatusInReview, StatusChangesRequested, StatusApproved}, "", editors, false},
+	{ActionAssign, []Status{StatusSubmitted, StatusInReview, StatusChangesRequested, StatusApproved, StatusCorrecting, StatusUpdating}, "", editors, false},
+	// A correction says what was wrong (the note readers see); an update
+	// may say what is new.
+	{ActionCorrect, []Status{StatusPublished}, StatusCorrecting, editors, true},
+	{ActionUpdate, []Status{StatusPublished}, StatusUpdating, editors, false},
 }
 
 // Actions lists the actions in the table's order.
@@ -125,6 +146,8 @@ func (e *TransitionError) Error() string {
 			return "a killed article needs a reason: say why it is withdrawn"
 		case ActionRestore:
 			return "a restored article needs a reason: say why it comes back"
+		case ActionCorrect:
+			return "a correction needs a note: say what was wrong (readers see it)"
 		}
 		return fmt.Sprintf("%s needs a comment that says what to change", e.Action)
 	}
@@ -182,14 +205,16 @@ func ActionsFor(role Role, from Status) []Action {
 
 // CanEdit says whether a person with role may change the text of an article
 // in state s: correspondents until it is approved, editors until it is
-// published (a published article is corrected by killing it and sending a
-// new one), nobody once it is spiked or killed.
+// published and again while it is reopened for a correction or an update,
+// nobody once it is spiked or killed.
 func CanEdit(role Role, s Status) error {
 	switch {
 	case s.Final():
 		return fmt.Errorf("the article is %s; its text can no longer change: %w", s, ErrNotAllowed)
 	case s == StatusPublished:
-		return fmt.Errorf("the article is published; its text can no longer change: %w", ErrNotAllowed)
+		return fmt.Errorf("the article is published; an editor corrects or updates it (review ID correct|update): %w", ErrNotAllowed)
+	case role == RoleCorrespondent && (s == StatusCorrecting || s == StatusUpdating):
+		return fmt.Errorf("the article is published and the newsroom is %s it: %w", map[Status]string{StatusCorrecting: "correcting", StatusUpdating: "updating"}[s], ErrNotAllowed)
 	case role == RoleCorrespondent && s == StatusApproved:
 		return fmt.Errorf("the article is approved; ask the editor to request changes before editing it: %w", ErrNotAllowed)
 	case !role.Valid():

@@ -29,6 +29,14 @@ editor submitted assign submitted
 editor in_review assign in_review
 editor changes_requested assign changes_requested
 editor approved assign approved
+editor published correct correcting
+editor published update updating
+editor correcting publish published
+editor updating publish published
+editor correcting kill killed
+editor updating kill killed
+editor correcting assign correcting
+editor updating assign updating
 admin draft send submitted
 admin changes_requested send submitted
 admin submitted withdraw draft
@@ -47,6 +55,14 @@ admin submitted assign submitted
 admin in_review assign in_review
 admin changes_requested assign changes_requested
 admin approved assign approved
+admin published correct correcting
+admin published update updating
+admin correcting publish published
+admin updating publish published
+admin correcting kill killed
+admin updating kill killed
+admin correcting assign correcting
+admin updating assign updating
 `
 
 func TestEveryTransitionForEveryRole(t *testing.T) {
@@ -181,5 +197,33 @@ func TestParseAction(t *testing.T) {
 	}
 	if _, err := ParseAction("delete"); err == nil || !strings.Contains(err.Error(), "request-changes") {
 		t.Errorf("ParseAction(delete): %v; want the list of actions", err)
+	}
+}
+
+func TestAReopenedArticleIsTheEditorsToChange(t *testing.T) {
+	for _, s := range []Status{StatusCorrecting, StatusUpdating} {
+		if !s.Online() || !s.Valid() {
+			t.Errorf("%s: online %v, valid %v", s, s.Online(), s.Valid())
+		}
+		if err := CanEdit(RoleEditor, s); err != nil {
+			t.Errorf("an editor cannot change an article that is %s: %v", s, err)
+		}
+		if err := CanEdit(RoleCorrespondent, s); !errors.Is(err, ErrNotAllowed) {
+			t.Errorf("a correspondent changes an article that is %s: %v", s, err)
+		}
+	}
+	if err := CanEdit(RoleEditor, StatusPublished); !errors.Is(err, ErrNotAllowed) || !strings.Contains(err.Error(), "correct") {
+		t.Errorf("editing a published article: %v", err)
+	}
+	if _, err := CheckTransition(RoleEditor, StatusPublished, ActionCorrect, " "); err == nil || !strings.Contains(err.Error(), "what was wrong") {
+		t.Errorf("a correction without a note: %v", err)
+	}
+	if to, err := CheckTransition(RoleEditor, StatusPublished, ActionUpdate, ""); err != nil || to != StatusUpdating {
+		t.Errorf("an update without a note: %s %v", to, err)
+	}
+	for _, s := range []Status{StatusDraft, StatusInReview, StatusKilled, StatusSpiked} {
+		if s.Online() {
+			t.Errorf("%s is online", s)
+		}
 	}
 }

@@ -119,6 +119,9 @@ type HTMLOptions struct {
 	Nav []Link
 	// Notice, on a page, is a message shown above the article (a withdrawal).
 	Notice string
+	// Versions, on a page, links the article's earlier versions (after its
+	// corrections and updates).
+	Versions []Link
 }
 
 // Link is a link in a page's navigation.
@@ -166,6 +169,17 @@ func (d *Document) ArticleHTML(w io.Writer, opts HTMLOptions) error {
 	b.WriteString("</div>\n")
 	if a.Byline != "" {
 		fmt.Fprintf(&b, "<p class=\"byline\">%s</p>\n", esc(a.Byline))
+	}
+	d.writeNotes(&b)
+	if len(opts.Versions) > 0 {
+		b.WriteString(`<p class="versions">`)
+		for i, l := range opts.Versions {
+			if i > 0 {
+				b.WriteString(" · ")
+			}
+			fmt.Fprintf(&b, `<a href="%s">%s</a>`, esc(l.URL), esc(l.Text))
+		}
+		b.WriteString("</p>\n")
 	}
 	if len(a.Tags) > 0 {
 		b.WriteString(`<ul class="tags">`)
@@ -260,4 +274,44 @@ func IndexPage(w io.Writer, title, lang string, nav []Link, entries []IndexEntry
 // DataURL embeds a photo's bytes as a data: URL (for single-file pages).
 func DataURL(mime string, data []byte) string {
 	return "data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(data)
+}
+
+// writeNotes writes the article's corrections and updates, oldest first.
+func (d *Document) writeNotes(b *bytes.Buffer) {
+	if len(d.Notes) == 0 {
+		return
+	}
+	b.WriteString(`<aside class="notes">`)
+	for _, n := range d.Notes {
+		class := "update"
+		if n.Action == fielddesk.ActionCorrect {
+			class = "correction"
+		}
+		fmt.Fprintf(b, "<p class=\"%s\">%s</p>", class, html.EscapeString(NoteLine(n, d.Article.Language)))
+	}
+	b.WriteString("</aside>\n")
+}
+
+// NoteLine is a correction or an update as readers see it, in the
+// article's language, with the newsroom's time of the version that
+// carried it: "Đính chính: … (cập nhật lúc 10:32, 02/12/2026)",
+// "Cập nhật lúc 10:32, 02/12/2026: …"; "Correction: … (updated 10:32,
+// 2 December 2026)", "Updated 10:32, 2 December 2026: …".
+func NoteLine(n fielddesk.PublicationNote, lang string) string {
+	t := n.At.In(vietnamese.Newsroom)
+	vi := lang == "vi" || strings.HasPrefix(lang, "vi-")
+	text := strings.TrimSpace(n.Text)
+	switch {
+	case n.Action == fielddesk.ActionCorrect && vi:
+		return fmt.Sprintf("Đính chính: %s (cập nhật lúc %s)", text, t.Format("15:04, 02/01/2006"))
+	case n.Action == fielddesk.ActionCorrect:
+		return fmt.Sprintf("Correction: %s (updated %s)", text, t.Format("15:04, 2 January 2006"))
+	case vi && text != "":
+		return fmt.Sprintf("Cập nhật lúc %s: %s", t.Format("15:04, 02/01/2006"), text)
+	case vi:
+		return fmt.Sprintf("Cập nhật lúc %s.", t.Format("15:04, 02/01/2006"))
+	case text != "":
+		return fmt.Sprintf("Updated %s: %s", t.Format("15:04, 2 January 2006"), text)
+	}
+	return fmt.Sprintf("Updated %s.", t.Format("15:04, 2 January 2006"))
 }

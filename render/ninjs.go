@@ -93,10 +93,12 @@ type NinJSOptions struct {
 }
 
 // PubStatus is the ninjs pubStatus of an article in a workflow state:
-// usable once published, canceled once killed (or spiked), withheld before.
+// usable once published (also while a correction or an update is being
+// made: the published version stays), canceled once killed (or spiked),
+// withheld before.
 func PubStatus(s fielddesk.Status) string {
 	switch s {
-	case fielddesk.StatusPublished:
+	case fielddesk.StatusPublished, fielddesk.StatusCorrecting, fielddesk.StatusUpdating:
 		return "usable"
 	case fielddesk.StatusKilled, fielddesk.StatusSpiked:
 		return "canceled"
@@ -119,6 +121,7 @@ func (d *Document) NinJS(opts NinJSOptions) (NinJS, error) {
 	if err := d.BodyHTML(&body, HTMLOptions{PhotoURL: photoURL}); err != nil {
 		return NinJS{}, fmt.Errorf("ninjs: %w", err)
 	}
+	d.writeNotes(&body) // partners print the corrections too
 	status := opts.PubStatus
 	if status == "" {
 		status = "withheld"

@@ -107,6 +107,9 @@ type Document struct {
 	Article fielddesk.Article
 	// Time is the moment the dateline shows (the revision's save time).
 	Time   time.Time
+	// Notes are the corrections and updates of a published article,
+	// written at its end on every surface (set before rendering).
+	Notes  []fielddesk.PublicationNote
 	source []byte
 	root   ast.Node
 	photos map[string]fielddesk.Photo

@@ -472,7 +472,7 @@ func (s *DB) ChangesWithReview(ctx context.Context, cursor uint64, limit int, ke
 				continue
 			}
 			p := Pulled{Seq: seq, Revision: rev, Status: sum.Status, Submitted: sum.Submitted, Holder: sum.Holder, Held: sum.Held}
-			if sum.Status == fielddesk.StatusPublished {
+			if sum.Status.Online() {
 				var pub Publication
 				if err := getJSON(txn, publicationKey(id), &pub); err != nil && !errors.Is(err, fielddesk.ErrNotFound) {
 					return err

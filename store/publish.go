@@ -22,6 +22,12 @@ import (
 //	pubs/<slug>               the article published under that address
 //	pubt/<updated>/<article>  publications by the time they last changed (8 bytes, big-endian ns)
 //	pubp/<sha256>/<article>   a published article shows the photo
+//	pubv/<article>/<version>  an earlier version (Publication, JSON; 8 bytes, big-endian)
+//	pubn/<article>            the note of a correction or update in progress (PublicationNote)
+//
+// A correction or an update publishes again at the same address: the
+// version goes up by one, the one before is kept under pubv/, and the
+// note is added to the publication's notes.
 
 // Publication is an article as published: where, which revision, when.
 type Publication struct {
@@ -30,13 +36,21 @@ type Publication struct {
 	Revision fielddesk.ID     `json:"revision"`
 	Category string           `json:"category,omitempty"`
 	Status   fielddesk.Status `json:"status"` // published or killed
-	// Published is when it was published; Updated when it last changed
-	// (published, or killed).
+	// Published is when it was first published; Updated when it last
+	// changed (published again after a correction or an update, killed).
 	Published time.Time `json:"published"`
 	Updated   time.Time `json:"updated"`
 	// Reason is why it was killed.
 	Reason string `json:"reason,omitempty"`
+	// Version counts its publications: 1, then one more for each
+	// correction or update (0 in records from before versions: 1).
+	Version int `json:"version,omitempty"`
+	// Notes are its corrections and updates, oldest first.
+	Notes []fielddesk.PublicationNote `json:"notes,omitempty"`
 }
+
+// VersionNumber is the publication's version (1 for the first).
+func (p Publication) VersionNumber() int { return max(p.Version, 1) }
 
 func publicationKey(id fielddesk.ID) []byte { return []byte("pub/" + string(id)) }
 func slugKey(slug string) []byte            { return []byte("pubs/" + slug) }
@@ -46,14 +60,24 @@ func publishedTimeKey(t time.Time, id fielddesk.ID) []byte {
 func publishedPhotoKey(hash string, id fielddesk.ID) []byte {
 	return []byte("pubp/" + hash + "/" + string(id))
 }
+func publishedVersionKey(id fielddesk.ID, version int) []byte {
+	return binary.BigEndian.AppendUint64([]byte("pubv/"+string(id)+"/"), uint64(version))
+}
+func pendingNoteKey(id fielddesk.ID) []byte { return []byte("pubn/" + string(id)) }
 
-// recordPublication writes the publication of an article's head (publish)
-// or its withdrawal (kill) in txn.
+// recordPublication writes the publication of an article's head (publish,
+// again at the same address after a correction or an update), its
+// withdrawal (kill), or the note of a correction or update it waits for
+// (correct, update) in txn.
 func recordPublication(txn *badger.Txn, sum summaryRecord, action fielddesk.Action, reason string, now time.Time) error {
-	if action != fielddesk.ActionPublish && action != fielddesk.ActionKill {
+	id := sum.ID
+	switch action {
+	case fielddesk.ActionCorrect, fielddesk.ActionUpdate:
+		return setJSON(txn, pendingNoteKey(id), fielddesk.PublicationNote{Action: action, Text: reason})
+	case fielddesk.ActionPublish, fielddesk.ActionKill:
+	default:
 		return nil
 	}
-	id := sum.ID
 	var pub Publication
 	err := getJSON(txn, publicationKey(id), &pub)
 	switch {
@@ -69,6 +93,15 @@ func recordPublication(txn *badger.Txn, sum summaryRecord, action fielddesk.Acti
 	if err := getJSON(txn, revisionKey(id, sum.Head), &head); err != nil {
 		return err
 	}
+	var note fielddesk.PublicationNote
+	switch err := getJSON(txn, pendingNoteKey(id), &note); {
+	case err == nil:
+		if err := txn.Delete(pendingNoteKey(id)); err != nil {
+			return err
+		}
+	case !errors.Is(err, fielddesk.ErrNotFound):
+		return err
+	}
 	switch action {
 	case fielddesk.ActionPublish:
 		if pub.Slug == "" {
@@ -80,8 +113,22 @@ func recordPublication(txn *badger.Txn, sum summaryRecord, action fielddesk.Acti
 				return err
 			}
 		}
+		if pub.Status == fielddesk.StatusPublished {
+			// Published again: a correction or an update. The version
+			// before is kept, readers see the note.
+			if err := setJSON(txn, publishedVersionKey(id, pub.VersionNumber()), pub); err != nil {
+				return err
+			}
+			pub.Version = pub.VersionNumber() + 1
+			if note.Action != "" {
+				note.At = now
+				pub.Notes = append(pub.Notes, note)
+			}
+		} else {
+			pub.Version, pub.Published = 1, now
+		}
 		pub.Article, pub.Revision, pub.Category = id, head.ID, head.Article.Category
-		pub.Status, pub.Published, pub.Updated, pub.Reason = fielddesk.StatusPublished, now, now, ""
+		pub.Status, pub.Updated, pub.Reason = fielddesk.StatusPublished, now, ""
 		for _, p := range head.Article.Photos {
 			if err := txn.Set(publishedPhotoKey(p.Hash, id), nil); err != nil {
 				return err
@@ -185,6 +232,45 @@ func (s *DB) PublishedArticle(ctx context.Context, slug string) (Publication, fi
 	if err != nil {
 		return pub, rev, fmt.Errorf("published article %q: %w", slug, mapErr(err))
 	}
+	rev.Article.Status = pub.Status
+	return pub, rev, nil
+}
+
+// PublishedVersion returns version n of the publication at an address
+// (an earlier one, kept when it was corrected or updated; the newest is
+// PublishedArticle's) and the revision it published, or an error wrapping
+// ErrNotFound.
+func (s *DB) PublishedVersion(ctx context.Context, slug string, n int) (Publication, fielddesk.Revision, error) {
+	var pub, now Publication
+	var rev fielddesk.Revision
+	err := s.view(func(txn *badger.Txn) error {
+		id, err := getString(txn, slugKey(slug))
+		if err != nil {
+			return err
+		}
+		if id == "" {
+			return fielddesk.ErrNotFound
+		}
+		if err := getJSON(txn, publicationKey(fielddesk.ID(id)), &now); err != nil {
+			return err
+		}
+		switch {
+		case n == now.VersionNumber():
+			pub = now
+		case n < 1 || n > now.VersionNumber():
+			return fielddesk.ErrNotFound
+		default:
+			if err := getJSON(txn, publishedVersionKey(fielddesk.ID(id), n), &pub); err != nil {
+				return err
+			}
+		}
+		return getJSON(txn, revisionKey(pub.Article, pub.Revision), &rev)
+	})
+	if err != nil {
+		return pub, rev, fmt.Errorf("version %d of published article %q: %w", n, slug, mapErr(err))
+	}
+	// A withdrawn article is withdrawn in every version.
+	pub.Status, pub.Reason = now.Status, now.Reason
 	rev.Article.Status = pub.Status
 	return pub, rev, nil
 }

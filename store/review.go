@@ -429,7 +429,8 @@ func (s *DB) ReviewState(ctx context.Context, id fielddesk.ID, withAudit bool) (
 }
 
 // Queue lists the articles waiting on editors (submitted, in review,
-// changes requested, approved), oldest submitted first. owners, if not nil,
+// changes requested, approved, reopened for a correction or an update),
+// oldest submitted first. owners, if not nil,
 // keeps only the articles whose owner it accepts (an editor's desk).
 func (s *DB) Queue(ctx context.Context, owners func(owner string) bool) ([]fielddesk.Summary, error) {
 	var out []fielddesk.Summary
@@ -455,10 +456,12 @@ func (s *DB) Queue(ctx context.Context, owners func(owner string) bool) ([]field
 	return out, nil
 }
 
-// inQueue reports whether an article in state s waits on the newsroom.
+// inQueue reports whether an article in state s waits on the newsroom
+// (a published one reopened for a correction or an update among them).
 func inQueue(s fielddesk.Status) bool {
 	return s == fielddesk.StatusSubmitted || s == fielddesk.StatusInReview ||
-		s == fielddesk.StatusChangesRequested || s == fielddesk.StatusApproved
+		s == fielddesk.StatusChangesRequested || s == fielddesk.StatusApproved ||
+		s == fielddesk.StatusCorrecting || s == fielddesk.StatusUpdating
 }
 
 // sortQueue orders a review queue: oldest submitted first (then by ID).

@@ -199,13 +199,16 @@ func TestReviewAuthorizationMatrix(t *testing.T) {
 		fielddesk.ActionKill:           {fielddesk.ActionTake, fielddesk.ActionApprove, fielddesk.ActionPublish},
 		fielddesk.ActionRestore:        {fielddesk.ActionTake, fielddesk.ActionSpike},
 		fielddesk.ActionAssign:         {fielddesk.ActionTake},
+		fielddesk.ActionCorrect:        {fielddesk.ActionTake, fielddesk.ActionApprove, fielddesk.ActionPublish},
+		fielddesk.ActionUpdate:         {fielddesk.ActionTake, fielddesk.ActionApprove, fielddesk.ActionPublish},
 	}
 	allowed := map[string][]fielddesk.Action{
 		"owner":                     {fielddesk.ActionSend, fielddesk.ActionWithdraw},
 		"another correspondent":     nil,
 		"an editor of another desk": nil,
 		"the desk's editor": {fielddesk.ActionTake, fielddesk.ActionRequestChanges, fielddesk.ActionApprove,
-			fielddesk.ActionPublish, fielddesk.ActionSpike, fielddesk.ActionKill, fielddesk.ActionRestore, fielddesk.ActionAssign},
+			fielddesk.ActionPublish, fielddesk.ActionSpike, fielddesk.ActionKill, fielddesk.ActionRestore, fielddesk.ActionAssign,
+			fielddesk.ActionCorrect, fielddesk.ActionUpdate},
 		"an admin": fielddesk.Actions(),
 	}
 	hidden := map[string]bool{"another correspondent": true, "an editor of another desk": true}

@@ -42,6 +42,7 @@ const pageCSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; 
 
 func (s *Server) routePublishing() {
 	s.mux.HandleFunc("GET /articles/{slug}", s.stats.measure("page", s.articlePage))
+	s.mux.HandleFunc("GET /articles/{slug}/versions/{n}", s.stats.measure("page", s.articlePage))
 	s.mux.HandleFunc("GET /articles", s.stats.measure("index", s.indexPage))
 	s.mux.HandleFunc("GET /{$}", s.stats.measure("index", s.indexPage))
 	s.mux.HandleFunc("GET /categories/{slug}", s.stats.measure("index", s.indexPage))
@@ -103,8 +104,25 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, status int, m
 		status, html.EscapeString(msg), siteName)
 }
 
+// articlePage serves a published article at its address, or (with
+// versions/{n}) an earlier version of it, kept when it was corrected or
+// updated.
 func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) {
-	pub, rev, err := s.db.PublishedArticle(r.Context(), r.PathValue("slug"))
+	slug := r.PathValue("slug")
+	var pub store.Publication
+	var rev fielddesk.Revision
+	var err error
+	old := r.PathValue("n") != ""
+	if old {
+		n, convErr := strconv.Atoi(r.PathValue("n"))
+		if convErr != nil || n < 1 {
+			s.pageError(w, r, http.StatusNotFound, "Không có phiên bản này. (No such version.)")
+			return
+		}
+		pub, rev, err = s.db.PublishedVersion(r.Context(), slug, n)
+	} else {
+		pub, rev, err = s.db.PublishedArticle(r.Context(), slug)
+	}
 	if errors.Is(err, fielddesk.ErrNotFound) {
 		s.pageError(w, r, http.StatusNotFound, "Không có bài này. (No such article.)")
 		return
@@ -123,8 +141,28 @@ func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) {
 		nav = append(nav, render.Link{Text: rev.Article.Category, URL: "/categories/" + vietnamese.Slug(rev.Article.Category, 80)})
 	}
 	doc := render.Parse(rev.Article, pub.Published)
+	doc.Notes = pub.Notes
+	opts := render.HTMLOptions{PhotoURL: mediaURL, Srcset: s.srcsetOf(pub.Article), Sizes: "(max-width: 44rem) 100vw, 42rem", Nav: nav}
+	vi := rev.Article.Language == "vi" || strings.HasPrefix(rev.Article.Language, "vi-")
+	if old {
+		opts.Notice = fmt.Sprintf("This is version %d of the article, since corrected or updated.", pub.VersionNumber())
+		latest := "The newest version"
+		if vi {
+			opts.Notice = fmt.Sprintf("Đây là phiên bản %d của bài, đã được đính chính hoặc cập nhật sau đó.", pub.VersionNumber())
+			latest = "Bản mới nhất"
+		}
+		opts.Nav = append(opts.Nav, render.Link{Text: latest, URL: "/articles/" + slug})
+	} else {
+		for n := 1; n < pub.VersionNumber(); n++ {
+			label := fmt.Sprintf("Version %d", n)
+			if vi {
+				label = fmt.Sprintf("Phiên bản %d", n)
+			}
+			opts.Versions = append(opts.Versions, render.Link{Text: label, URL: fmt.Sprintf("/articles/%s/versions/%d", slug, n)})
+		}
+	}
 	var b bytes.Buffer
-	err = doc.Page(&b, render.HTMLOptions{PhotoURL: mediaURL, Srcset: s.srcsetOf(pub.Article), Sizes: "(max-width: 44rem) 100vw, 42rem", Nav: nav})
+	err = doc.Page(&b, opts)
 	if err != nil {
 		s.log.Error("render page", "article", pub.Article, "err", err)
 		s.pageError(w, r, http.StatusInternalServerError, "Lỗi máy chủ; thử lại sau. (Server error; try again later.)")
@@ -237,7 +275,9 @@ func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) {
 	for _, p := range items {
 		a := p.Revision.Article
 		var body bytes.Buffer
-		if err := render.Parse(a, p.Published).ArticleHTML(&body, render.HTMLOptions{PhotoURL: absolute}); err != nil {
+		doc := render.Parse(a, p.Published)
+		doc.Notes = p.Notes
+		if err := doc.ArticleHTML(&body, render.HTMLOptions{PhotoURL: absolute}); err != nil {
 			s.log.Error("feed", "article", p.Article, "err", err)
 			continue
 		}
@@ -302,13 +342,16 @@ func (s *Server) publishedNinJS(w http.ResponseWriter, r *http.Request) {
 	absolute := func(ph fielddesk.Photo) string { return base + mediaURL(ph) }
 	resp := PublishedResponse{Items: []render.NinJS{}}
 	for _, p := range items {
-		item, err := render.Parse(p.Revision.Article, p.Published).NinJS(render.NinJSOptions{
+		doc := render.Parse(p.Revision.Article, p.Published)
+		doc.Notes = p.Notes
+		item, err := doc.NinJS(render.NinJSOptions{
 			PhotoURL: absolute, Revision: p.Revision.ID, PubStatus: render.PubStatus(p.Status)})
 		if err != nil {
 			s.log.Error("published", "article", p.Article, "err", err)
 			continue
 		}
 		item.VersionCreated = p.Updated.UTC().Format(time.RFC3339)
+		item.Version = strconv.Itoa(p.VersionNumber())
 		resp.Items = append(resp.Items, item)
 	}
 	if len(items) > 0 {
