@@ -251,16 +251,62 @@ func (s *DB) NextBatch(ctx context.Context, max int) ([]Outgoing, error) {
 		if len(out) > 0 {
 			return nil
 		}
-		var queued []fielddesk.ID
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("q/")})
-		for it.Rewind(); it.Valid() && len(queued) < max; it.Next() {
-			queued = append(queued, fielddesk.ID(it.Item().Key()[2:]))
-		}
-		it.Close()
 		last, err := readUint(txn, mutKey)
 		if err != nil {
 			return err
 		}
+		// Decisions and comments go after the revisions they are about,
+		// but a decision that opens the article's text to its maker (a
+		// correction, an update, a restore) goes before: the edits made
+		// after it would be refused without it.
+		var first, later []fielddesk.Event
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("qe/")})
+		var events []fielddesk.ID
+		for it.Rewind(); it.Valid(); it.Next() {
+			events = append(events, fielddesk.ID(it.Item().Key()[3:]))
+		}
+		it.Close()
+		for _, ev := range events {
+			e, err := findEvent(txn, ev)
+			switch {
+			case errors.Is(err, fielddesk.ErrNotFound) || e.ID == "":
+				// taken back (refused) before it went
+				if err := txn.Delete(queuedEventKey(ev)); err != nil {
+					return err
+				}
+			case err != nil:
+				return err
+			case opensText(e):
+				first = append(first, e)
+			default:
+				later = append(later, e)
+			}
+		}
+		send := func(o Outgoing) error {
+			if o.Event != nil {
+				if err := txn.Delete(queuedEventKey(o.Event.ID)); err != nil {
+					return err
+				}
+			}
+			last++
+			o.ID = last
+			out = append(out, o)
+			return setJSON(txn, flightKey(o.ID), o)
+		}
+		for i := range first {
+			if len(out) == max {
+				break
+			}
+			if err := send(Outgoing{Event: &first[i]}); err != nil {
+				return err
+			}
+		}
+		var queued []fielddesk.ID
+		it = txn.NewIterator(badger.IteratorOptions{Prefix: []byte("q/")})
+		for it.Rewind(); it.Valid() && len(out)+len(queued) < max; it.Next() {
+			queued = append(queued, fielddesk.ID(it.Item().Key()[2:]))
+		}
+		it.Close()
 		for _, id := range queued {
 			if err := txn.Delete(queueKey(id)); err != nil {
 				return err
@@ -284,37 +330,17 @@ func (s *DB) NextBatch(ctx context.Context, max int) ([]Outgoing, error) {
 				return err
 			}
 			rev.Base = fielddesk.ID(acked) // what the server knows, not the local chain
-			last++
-			o := Outgoing{ID: last, Revision: rev}
-			if err := setJSON(txn, flightKey(o.ID), o); err != nil {
+			if err := send(Outgoing{Revision: rev}); err != nil {
 				return err
 			}
-			out = append(out, o)
 		}
-		// Decisions and comments after the revisions they are about.
-		var events []fielddesk.ID
-		it = txn.NewIterator(badger.IteratorOptions{Prefix: []byte("qe/")})
-		for it.Rewind(); it.Valid() && len(out)+len(events) < max; it.Next() {
-			events = append(events, fielddesk.ID(it.Item().Key()[3:]))
-		}
-		it.Close()
-		for _, ev := range events {
-			e, err := findEvent(txn, ev)
-			if err != nil && !errors.Is(err, fielddesk.ErrNotFound) {
+		for i := range later {
+			if len(out) == max {
+				break
+			}
+			if err := send(Outgoing{Event: &later[i]}); err != nil {
 				return err
 			}
-			if err := txn.Delete(queuedEventKey(ev)); err != nil {
-				return err
-			}
-			if e.ID == "" {
-				continue // taken back (refused) before it went
-			}
-			last++
-			o := Outgoing{ID: last, Event: &e}
-			if err := setJSON(txn, flightKey(o.ID), o); err != nil {
-				return err
-			}
-			out = append(out, o)
 		}
 		return txn.Set(mutKey, binary.BigEndian.AppendUint64(nil, last))
 	})
@@ -322,6 +348,14 @@ func (s *DB) NextBatch(ctx context.Context, max int) ([]Outgoing, error) {
 		return nil, fmt.Errorf("prepare mutations to send: %w", mapErr(err))
 	}
 	return out, nil
+}
+
+// opensText reports whether a decision lets the person who made it change
+// the article's text where they could not before (correct, update, an
+// editor's restore).
+func opensText(e fielddesk.Event) bool {
+	return e.Kind == fielddesk.EventTransition && e.From != "" && e.To != "" &&
+		fielddesk.CanEdit(e.Role, e.From) != nil && fielddesk.CanEdit(e.Role, e.To) == nil
 }
 
 // Ack is the server's typed answer to one mutation.

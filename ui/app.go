@@ -676,6 +676,10 @@ func statusName(s fielddesk.Status) string {
 		return lang.L("Approved")
 	case fielddesk.StatusPublished:
 		return lang.L("Published")
+	case fielddesk.StatusCorrecting:
+		return lang.L("Being corrected")
+	case fielddesk.StatusUpdating:
+		return lang.L("Being updated")
 	case fielddesk.StatusSpiked:
 		return lang.L("Spiked")
 	case fielddesk.StatusKilled:

@@ -71,6 +71,8 @@ var actionKeys = map[fielddesk.Action]fyne.KeyName{
 	fielddesk.ActionWithdraw: fyne.KeyW, fielddesk.ActionSend: fyne.KeyEnter,
 	fielddesk.ActionRestore: fyne.KeyU, // un-spike (R is request changes)
 	fielddesk.ActionAssign:  fyne.KeyG, // giao: hand to another editor
+	fielddesk.ActionCorrect: fyne.KeyC,
+	fielddesk.ActionUpdate:  fyne.KeyD, // diễn biến mới (U is restore)
 }
 
 func actionLabel(a fielddesk.Action) string {
@@ -95,6 +97,10 @@ func actionLabel(a fielddesk.Action) string {
 		return lang.L("Restore to its correspondent…")
 	case fielddesk.ActionAssign:
 		return lang.L("Hand to another editor…")
+	case fielddesk.ActionCorrect:
+		return lang.L("Correct…")
+	case fielddesk.ActionUpdate:
+		return lang.L("Update…")
 	}
 	return string(a)
 }
@@ -230,6 +236,24 @@ func (u *UI) drawReview(r fielddesk.Review) {
 		p.banner.Add(bannerCard(fmt.Sprintf(lang.L("Withdrawn after publication: %s"), last.Text), theme.ErrorIcon(), widget.DangerImportance))
 	case fielddesk.StatusPublished:
 		p.banner.Add(bannerCard(lang.L("Published."), theme.ConfirmIcon(), widget.SuccessImportance))
+		if link := u.publishedLink(r.Slug); link != nil {
+			p.banner.Add(widget.NewHyperlink(lang.L("Read it on the newsroom's site"), link))
+		}
+	case fielddesk.StatusCorrecting, fielddesk.StatusUpdating:
+		last := lastDecision(r.Events, fielddesk.ActionCorrect)
+		text := lang.L("Being corrected")
+		if r.Status == fielddesk.StatusUpdating {
+			last = lastDecision(r.Events, fielddesk.ActionUpdate)
+			text = lang.L("Being updated")
+		}
+		if last.Author != "" {
+			text += " (" + last.Author + ")"
+		}
+		if last.Text != "" {
+			text += ": " + last.Text
+		}
+		text += "\n" + lang.L("Readers see the published version until it is published again (Alt+P); then it is replaced at the same address, with this note at its end.")
+		p.banner.Add(bannerCard(text, theme.WarningIcon()))
 		if link := u.publishedLink(r.Slug); link != nil {
 			p.banner.Add(widget.NewHyperlink(lang.L("Read it on the newsroom's site"), link))
 		}
@@ -707,7 +731,8 @@ func (u *UI) act(a fielddesk.Action) {
 		u.showError(lang.L("Could not save"), err)
 		return
 	}
-	if a == fielddesk.ActionRequestChanges || a == fielddesk.ActionKill || a == fielddesk.ActionRestore {
+	if a == fielddesk.ActionRequestChanges || a == fielddesk.ActionKill || a == fielddesk.ActionRestore ||
+		a == fielddesk.ActionCorrect || a == fielddesk.ActionUpdate {
 		u.askNote(a) // the note's dialog is the confirmation
 		return
 	}
@@ -728,6 +753,9 @@ func (u *UI) act(a fielddesk.Action) {
 func (u *UI) confirmDecision(a fielddesk.Action) {
 	headline := u.openHeadline()
 	title, msg, yes := lang.L("Publish this article?"), lang.L("“%s” goes on the newsroom's site, feed and partners at once."), lang.L("Publish")
+	if st := u.ed.article.Status; a == fielddesk.ActionPublish && (st == fielddesk.StatusCorrecting || st == fielddesk.StatusUpdating) {
+		msg = lang.L("“%s” replaces the published version at the same address, on the site, in the feed and for partners, with the note at its end. The version before stays readable.")
+	}
 	if a == fielddesk.ActionSpike {
 		title, msg, yes = lang.L("Spike this article?"), lang.L("“%s” leaves the review queue and will not be published; its correspondent is told."), lang.L("Spike")
 	}
@@ -759,6 +787,10 @@ func (u *UI) askNote(a fielddesk.Action) {
 		prompt = lang.L("Why is the article withdrawn? Readers and partners are told.")
 	case fielddesk.ActionRestore:
 		prompt = lang.L("Why does the article come back? Its correspondent gets it as a draft, with this note.")
+	case fielddesk.ActionCorrect:
+		prompt = lang.L("What was wrong? Readers see this correction at the end of the article.")
+	case fielddesk.ActionUpdate:
+		prompt = lang.L("What is new (optional)? Readers see it at the end of the article.")
 	}
 	entry := u.newEntry(prompt)
 	entry.MultiLine = true
@@ -767,10 +799,14 @@ func (u *UI) askNote(a fielddesk.Action) {
 	entry.Validator = func(s string) error {
 		if fielddesk.WordCount(s) == 0 {
 			switch a {
+			case fielddesk.ActionUpdate:
+				return nil
 			case fielddesk.ActionKill:
 				return errors.New(lang.L("A kill needs a reason."))
 			case fielddesk.ActionRestore:
 				return errors.New(lang.L("Say why the article comes back."))
+			case fielddesk.ActionCorrect:
+				return errors.New(lang.L("Say what was wrong."))
 			}
 			return errors.New(lang.L("Say what should change."))
 		}
@@ -933,6 +969,8 @@ func explainWorkflow(err error) (string, bool) {
 	switch {
 	case te.MissingComment && te.Action == fielddesk.ActionKill:
 		return lang.L("A kill needs a reason."), true
+	case te.MissingComment && te.Action == fielddesk.ActionCorrect:
+		return lang.L("Say what was wrong."), true
 	case te.MissingComment:
 		return lang.L("Say what should change."), true
 	case !contains(fielddesk.ActionsFor(te.Role, te.From), te.Action) && !roleMay(t, te.Role):

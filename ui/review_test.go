@@ -786,3 +786,65 @@ func TestTheQueueCountsDoNotCoverTheList(t *testing.T) {
 		}
 	}
 }
+
+// An editor corrects a published article in the window: Alt+C asks what
+// was wrong (required), the article becomes theirs to edit while readers
+// keep the published version (said in the pane), and publishing it again
+// asks first, saying it replaces the published version at its address.
+func TestEditorCorrectsAPublishedArticle(t *testing.T) {
+	h := newHarness(t)
+	h.u.SetSyncer(&fakeSyncer{status: fielddesk.SyncStatus{Configured: true, Server: "https://toasoan.example.vn", User: "bientap", Role: fielddesk.RoleEditor, Online: true}})
+	h.login(fielddesk.RoleEditor)
+	ctx := context.Background()
+	pub := h.arrive(fielddesk.Article{Headline: "Lũ quét ở Bát Xát", Body: fielddesk.JoinParagraphs(reviewParas)}, fielddesk.StatusPublished)
+	h.u.ed.open(pub.Article.ID)
+	h.settle()
+	if h.u.editLocked() == nil {
+		t.Fatal("a published article opens for editing")
+	}
+	button(t, h.u.review.scroll, "Correct… (Alt+C)")
+	button(t, h.u.review.scroll, "Update… (Alt+D)")
+	h.shortcut(fyne.KeyC, fyne.KeyModifierAlt)
+	h.settle()
+	overlay := h.u.win.Canvas().Overlays().Top()
+	if overlay == nil || !strings.Contains(placeholders(t, overlay), "What was wrong?") {
+		t.Fatal("no dialog asking what was wrong")
+	}
+	confirm := button(t, overlay, "Correct…")
+	if !confirm.Disabled() {
+		t.Error("a correction can be made without saying what was wrong")
+	}
+	var note *vnEntry
+	walk(t, overlay, func(o fyne.CanvasObject) {
+		if e, ok := o.(*vnEntry); ok && note == nil {
+			note = e
+		}
+	})
+	test.Type(note, "Số hộ bị cô lập là 120.")
+	h.settle()
+	test.Tap(confirm)
+	h.settle()
+	if r, _ := h.desk.Latest(ctx, pub.Article.ID); r.Article.Status != fielddesk.StatusCorrecting {
+		t.Fatalf("after Alt+C: %s", r.Article.Status)
+	}
+	if err := h.u.editLocked(); err != nil {
+		t.Errorf("the article being corrected is locked: %v", err)
+	}
+	txt := labelTexts(t, h.u.review.scroll)
+	for _, want := range []string{"Being corrected (bientap): Số hộ bị cô lập là 120.", "Readers see the published version until it is published again"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("the pane does not say %q:\n%s", want, txt)
+		}
+	}
+	h.shortcut(fyne.KeyP, fyne.KeyModifierAlt)
+	h.settle()
+	overlay = h.u.win.Canvas().Overlays().Top()
+	if overlay == nil || !strings.Contains(labelTexts(t, overlay), "replaces the published version at the same address") {
+		t.Fatal("publishing the correction does not say it replaces the published version")
+	}
+	test.Tap(button(t, overlay, "Publish"))
+	h.settle()
+	if r, _ := h.desk.Latest(ctx, pub.Article.ID); r.Article.Status != fielddesk.StatusPublished {
+		t.Errorf("after publishing the correction: %s", r.Article.Status)
+	}
+}

@@ -3,6 +3,7 @@ package client_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -13,7 +14,9 @@ import (
 	"time"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/render"
 	"github.com/fielddesk/fielddesk/store"
+	"github.com/fielddesk/fielddesk/vietnamese"
 )
 
 // TestEditorialLoop is the whole loop over loopback with real stores: the
@@ -451,5 +454,134 @@ func TestWhoHoldsAnArticleAcrossDesktops(t *testing.T) {
 	binh.syncUntilDone(3)
 	if srv, err := n.db.ReviewOf(ctx, id); err != nil || srv.Status != fielddesk.StatusPublished || srv.Holder != "" {
 		t.Fatalf("the server: %s, held by %q (%v)", srv.Status, srv.Holder, err)
+	}
+}
+
+// A correction and an update at the same address, end to end over a link
+// that cuts every few kilobytes: publish, correct with a note, edit,
+// publish again; the address serves the corrected text with the note, the
+// feed's entry keeps its id with a new updated time, the ninjs item is
+// version 2 and usable, version 1 is still there, the audit log says who
+// corrected what and why; then an update the same way (version 3).
+func TestACorrectionAndAnUpdateKeepTheAddress(t *testing.T) {
+	n := startNewsroom(t)
+	ctx := context.Background()
+	reporter := newDevice(t, n, "lethib", store.OriginalsAlways)
+	editor := newDevice(t, n, "bientap", store.OriginalsAlways)
+	paras := []string{"(TTXVN) – Lũ quét ở huyện Bát Xát làm 12 hộ dân bị cô lập.", "Lực lượng cứu hộ đã có mặt."}
+	rev, err := reporter.desk.Save(ctx, fielddesk.Article{Headline: "Lũ quét ở Bát Xát", Body: fielddesk.JoinParagraphs(paras), Language: "vi"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := rev.Article.ID
+	act(t, reporter, id, fielddesk.ActionSend, "")
+	reporter.syncUntilDone(3)
+	editor.syncUntilDone(3)
+	for _, a := range []fielddesk.Action{fielddesk.ActionTake, fielddesk.ActionApprove, fielddesk.ActionPublish} {
+		act(t, editor, id, a, "")
+	}
+	editor.syncUntilDone(3)
+	pubs, err := n.db.Published(ctx, time.Time{}, 10, nil)
+	if err != nil || len(pubs) != 1 {
+		t.Fatalf("published: %+v %v", pubs, err)
+	}
+	slug, first := pubs[0].Slug, pubs[0]
+	site := "http://" + n.ln.Addr().String() // readers' side: not over the correspondents' link
+	feedID := "<id>urn:fielddesk:article:" + string(id) + "</id>"
+
+	n.proxy.SetCutEvery(3 << 10)
+	n.proxy.SetLatency(20 * time.Millisecond)
+	defer n.proxy.SetCutEvery(0)
+
+	// The editor's app refuses to edit a published article; a correction
+	// needs a note.
+	if _, err := editor.desk.Act(ctx, id, fielddesk.ActionCorrect, ""); !errors.Is(err, fielddesk.ErrNotAllowed) {
+		t.Fatalf("a correction without a note: %v", err)
+	}
+	note := "Số hộ bị cô lập là 120, không phải 12."
+	act(t, editor, id, fielddesk.ActionCorrect, note)
+	if st := status(t, editor, id); st != fielddesk.StatusCorrecting {
+		t.Fatalf("after correct: %s", st)
+	}
+	corrected := []string{"(TTXVN) – Lũ quét ở huyện Bát Xát làm 120 hộ dân bị cô lập.", paras[1]}
+	edit(t, editor, id, corrected)
+	// Meanwhile the article is online as it was.
+	editor.syncUntilDone(30)
+	if page := get(t, site+"/articles/"+slug); !strings.Contains(page, "12 hộ dân") || strings.Contains(page, "Đính chính") {
+		t.Errorf("while the correction is made, the page shows:\n%s", page)
+	}
+	reporter.syncUntilDone(30)
+	if st := status(t, reporter, id); st != fielddesk.StatusCorrecting {
+		t.Errorf("the correspondent sees %s", st)
+	}
+	if _, err := reporter.desk.Save(ctx, latest(t, reporter, id).Article, latest(t, reporter, id).ID); !errors.Is(err, fielddesk.ErrNotAllowed) {
+		t.Errorf("the correspondent edits the article being corrected: %v", err)
+	}
+	act(t, editor, id, fielddesk.ActionPublish, "")
+	editor.syncUntilDone(30)
+
+	page := get(t, site+"/articles/"+slug)
+	pub, _, err := n.db.PublishedArticle(ctx, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := pub.Notes[0].At.In(vietnamese.Newsroom).Format("15:04, 02/01/2006")
+	wantNote := "Đính chính: " + note + " (cập nhật lúc " + at + ")"
+	if !strings.Contains(page, "120 hộ dân") || strings.Contains(page, "làm 12 hộ") || !strings.Contains(page, wantNote) {
+		t.Errorf("the corrected page lacks the text or %q:\n%s", wantNote, page)
+	}
+	if pub.VersionNumber() != 2 || !pub.Published.Equal(first.Published) || !pub.Updated.After(first.Updated) {
+		t.Errorf("the publication after the correction: version %d, published %v (was %v), updated %v (was %v)",
+			pub.VersionNumber(), pub.Published, first.Published, pub.Updated, first.Updated)
+	}
+	if v1 := get(t, site+"/articles/"+slug+"/versions/1"); !strings.Contains(v1, "làm 12 hộ") || !strings.Contains(v1, "phiên bản 1") {
+		t.Errorf("version 1:\n%s", v1)
+	}
+	if !strings.Contains(page, `href="/articles/`+slug+`/versions/1"`) {
+		t.Error("the page does not link its earlier version")
+	}
+	feed := get(t, site+"/feed.atom")
+	if strings.Count(feed, feedID) != 1 || !strings.Contains(feed, "<updated>"+pub.Updated.UTC().Format(time.RFC3339)+"</updated>") ||
+		!strings.Contains(feed, "Đính chính: "+note) {
+		t.Errorf("the feed after the correction:\n%s", feed)
+	}
+	var ninjs struct {
+		Items []render.NinJS `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(get(t, site+"/v1/published")), &ninjs); err != nil || len(ninjs.Items) != 1 {
+		t.Fatalf("ninjs: %v %+v", err, ninjs)
+	}
+	if it := ninjs.Items[0]; it.Version != "2" || it.PubStatus != "usable" || !strings.Contains(it.Bodies[0].Value, "Đính chính: "+note) {
+		t.Errorf("the ninjs item after the correction: version %q, %s, body %q", it.Version, it.PubStatus, it.Bodies[0].Value)
+	}
+	srv, _ := n.db.ReviewOf(ctx, id)
+	found := false
+	for _, a := range srv.Audit {
+		found = found || a.Action == fielddesk.ActionCorrect && a.User == "bientap" && a.Note == note && a.From == fielddesk.StatusPublished
+	}
+	if !found {
+		t.Errorf("the audit log does not say who corrected what and why: %+v", srv.Audit)
+	}
+
+	// An update, the same way, with what is new.
+	act(t, editor, id, fielddesk.ActionUpdate, "Thêm số liệu thiệt hại.")
+	edit(t, editor, id, append(slices.Clone(corrected), "Thiệt hại ước tính 5 tỷ đồng."))
+	act(t, editor, id, fielddesk.ActionPublish, "")
+	editor.syncUntilDone(30)
+	page = get(t, site+"/articles/"+slug)
+	pub, _, _ = n.db.PublishedArticle(ctx, slug)
+	upd := "Cập nhật lúc " + pub.Notes[1].At.In(vietnamese.Newsroom).Format("15:04, 02/01/2006") + ": Thêm số liệu thiệt hại."
+	if pub.VersionNumber() != 3 || !strings.Contains(page, "5 tỷ đồng") || !strings.Contains(page, wantNote) || !strings.Contains(page, upd) {
+		t.Errorf("after the update: version %d, page:\n%s", pub.VersionNumber(), page)
+	}
+	if v2 := get(t, site+"/articles/"+slug+"/versions/2"); !strings.Contains(v2, wantNote) || strings.Contains(v2, "5 tỷ đồng") {
+		t.Errorf("version 2:\n%s", v2)
+	}
+	if n.proxy.Cuts.Load() == 0 {
+		t.Error("the link was never cut")
+	}
+	reporter.syncUntilDone(30)
+	if st := status(t, reporter, id); st != fielddesk.StatusPublished {
+		t.Errorf("the correspondent sees %s at the end", st)
 	}
 }
