@@ -106,7 +106,7 @@ func newHTMLRenderer(r *htmlRenderer) renderer.Renderer {
 type Document struct {
 	Article fielddesk.Article
 	// Time is the moment the dateline shows (the revision's save time).
-	Time   time.Time
+	Time time.Time
 	// Notes are the corrections and updates of a published article,
 	// written at its end on every surface (set before rendering).
 	Notes  []fielddesk.PublicationNote
