@@ -73,7 +73,11 @@ Commands:
   review ID ACTION [--comment TEXT]           a decision: take, request-changes (needs --comment),
                                               approve, publish, spike, kill (needs --comment: why),
                                               restore (a spiked article back to its correspondent
-                                              as a draft; needs --comment: why), withdraw, send;
+                                              as a draft; needs --comment: why), withdraw, send,
+                                              correct (needs --comment: what was wrong) and update
+                                              (--comment: what is new) reopen a published article:
+                                              the next publish replaces it at the same address
+                                              with the note at its end;
                                               the editor who took an article holds it: only they
                                               (or an admin) decide on it
   review ID assign USER [--comment TEXT]      hand an article to another editor of its desk

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/desk"
@@ -222,5 +223,59 @@ func TestHoldAndAssignCommands(t *testing.T) {
 	must("--data", binh, "sync", "--once")
 	if r, _ := sdb.ReviewOf(ctx, fielddesk.ID(id)); r.Status != fielddesk.StatusApproved || r.Holder != "bientap2" {
 		t.Errorf("server: %s held by %q", r.Status, r.Holder)
+	}
+}
+
+// A correction from a script: review ID correct needs --comment, the
+// article can then be edited by the editor and published again at the
+// same address, with the note.
+func TestCorrectFromTheCommandLine(t *testing.T) {
+	sdb, srv := newsroom(t)
+	ctx := context.Background()
+	pw := filepath.Join(t.TempDir(), "pw")
+	os.WriteFile(pw, []byte("mật khẩu đủ dài\n"), 0o600)
+	must := func(args ...string) string {
+		t.Helper()
+		out, errOut, code := run(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: %d %q", args, code, errOut)
+		}
+		return out
+	}
+	rep, ed := t.TempDir(), t.TempDir()
+	must("--data", rep, "login", "--server", srv.URL, "--user", "lethib", "--password-file", pw)
+	must("--data", ed, "login", "--server", srv.URL, "--user", "bientap", "--password-file", pw)
+	src := filepath.Join(t.TempDir(), "bai.md")
+	os.WriteFile(src, []byte("---\nheadline: \"Lũ quét ở Bát Xát\"\n---\nLũ làm 12 hộ bị cô lập.\n"), 0o644)
+	id := strings.TrimSpace(must("--data", rep, "import", src))
+	must("--data", rep, "send", id)
+	must("--data", rep, "sync", "--once")
+	must("--data", ed, "sync", "--once")
+	for _, a := range []string{"take", "approve", "publish"} {
+		must("--data", ed, "review", id, a)
+	}
+	must("--data", ed, "sync", "--once")
+	if _, errOut, code := run(t, "--data", ed, "review", id, "correct"); code != 1 || !strings.Contains(errOut, "what was wrong") {
+		t.Errorf("correct without --comment: %d %q", code, errOut)
+	}
+	if out := must("--data", ed, "review", id, "correct", "--comment", "Là 120 hộ, không phải 12."); !strings.Contains(out, "published → correcting") {
+		t.Errorf("correct says %q", out)
+	}
+	d := openDesk(t, ed)
+	head, err := d.Latest(ctx, fielddesk.ID(id))
+	if err == nil {
+		head.Article.Body = "Lũ làm 120 hộ bị cô lập."
+		_, err = d.Save(ctx, head.Article, head.ID)
+	}
+	d.Close()
+	if err != nil {
+		t.Fatalf("the editor edits the article being corrected: %v", err)
+	}
+	must("--data", ed, "review", id, "publish")
+	must("--data", ed, "sync", "--once")
+	pubs, err := sdb.Published(ctx, time.Time{}, 10, nil)
+	if err != nil || len(pubs) != 1 || pubs[0].VersionNumber() != 2 || pubs[0].Revision.Article.Body != "Lũ làm 120 hộ bị cô lập." ||
+		len(pubs[0].Notes) != 1 || pubs[0].Notes[0].Text != "Là 120 hộ, không phải 12." {
+		t.Fatalf("published: %+v %v", pubs, err)
 	}
 }
