@@ -1285,6 +1285,10 @@ func queueCounts(q []fielddesk.Summary) string {
 	for _, s := range q {
 		n[s.Status]++
 	}
-	return fmt.Sprintf(lang.L("%d submitted · %d in review · %d changes requested · %d approved"),
+	line := fmt.Sprintf(lang.L("%d submitted · %d in review · %d changes requested · %d approved"),
 		n[fielddesk.StatusSubmitted], n[fielddesk.StatusInReview], n[fielddesk.StatusChangesRequested], n[fielddesk.StatusApproved])
+	if reopened := n[fielddesk.StatusCorrecting] + n[fielddesk.StatusUpdating]; reopened > 0 {
+		line += " · " + fmt.Sprintf(lang.L("%d being corrected or updated"), reopened)
+	}
+	return line
 }

@@ -836,6 +836,11 @@ func TestEditorCorrectsAPublishedArticle(t *testing.T) {
 			t.Errorf("the pane does not say %q:\n%s", want, txt)
 		}
 	}
+	h.u.showQueue()
+	h.settle()
+	if got := h.u.queueLabel.Text; !strings.Contains(got, "1 being corrected or updated") {
+		t.Errorf("the queue's counts leave out the article being corrected: %q", got)
+	}
 	h.shortcut(fyne.KeyP, fyne.KeyModifierAlt)
 	h.settle()
 	overlay = h.u.win.Canvas().Overlays().Top()

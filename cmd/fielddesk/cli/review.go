@@ -77,8 +77,9 @@ func cmdQueue(ctx context.Context, d *desk.Desk, args []string, out io.Writer) e
 			Articles []queueLine              `json:"articles"`
 		}{counts, lines})
 	}
-	fmt.Fprintf(out, "%d submitted, %d in review, %d changes requested, %d approved\n",
-		counts[fielddesk.StatusSubmitted], counts[fielddesk.StatusInReview], counts[fielddesk.StatusChangesRequested], counts[fielddesk.StatusApproved])
+	fmt.Fprintf(out, "%d submitted, %d in review, %d changes requested, %d approved, %d being corrected or updated\n",
+		counts[fielddesk.StatusSubmitted], counts[fielddesk.StatusInReview], counts[fielddesk.StatusChangesRequested], counts[fielddesk.StatusApproved],
+		counts[fielddesk.StatusCorrecting]+counts[fielddesk.StatusUpdating])
 	if len(lines) == 0 {
 		return nil
 	}
