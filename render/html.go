@@ -120,8 +120,9 @@ type HTMLOptions struct {
 	// Notice, on a page, is a message shown above the article (a withdrawal).
 	Notice string
 	// Versions, on a page, links the article's earlier versions (after its
-	// corrections and updates).
-	Versions []Link
+	// corrections and updates), after VersionsTitle.
+	Versions      []Link
+	VersionsTitle string
 }
 
 // Link is a link in a page's navigation.
@@ -173,6 +174,9 @@ func (d *Document) ArticleHTML(w io.Writer, opts HTMLOptions) error {
 	d.writeNotes(&b)
 	if len(opts.Versions) > 0 {
 		b.WriteString(`<p class="versions">`)
+		if opts.VersionsTitle != "" {
+			b.WriteString(esc(opts.VersionsTitle) + " ")
+		}
 		for i, l := range opts.Versions {
 			if i > 0 {
 				b.WriteString(" · ")

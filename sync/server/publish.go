@@ -153,6 +153,10 @@ func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) {
 		}
 		opts.Nav = append(opts.Nav, render.Link{Text: latest, URL: "/articles/" + slug})
 	} else {
+		opts.VersionsTitle = "Earlier versions:"
+		if vi {
+			opts.VersionsTitle = "Các phiên bản trước:"
+		}
 		for n := 1; n < pub.VersionNumber(); n++ {
 			label := fmt.Sprintf("Version %d", n)
 			if vi {
