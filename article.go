@@ -40,7 +40,11 @@ type Article struct {
 	Tags     []string `json:"tags,omitempty"`
 	Language string   `json:"language"`
 	Photos   []Photo  `json:"photos,omitempty"`
-	Status   Status   `json:"status"`
+	// Urgency is ninjs's: 1 (most urgent) to 9, 0 when not set; 1 to 3
+	// is breaking news ("Tin nóng"): it goes to the newsroom before
+	// everything else queued and tops the editors' queue.
+	Urgency int    `json:"urgency,omitempty"`
+	Status  Status `json:"status"`
 	// Conflicts are parts two people changed differently while apart (see
 	// Merge); an article with conflicts cannot be published.
 	Conflicts []Conflict `json:"conflicts,omitempty"`
@@ -102,6 +106,8 @@ type Summary struct {
 	Submitted time.Time `json:"submitted,omitzero"`
 	// Conflicts counts parts that wait for a person to pick a version.
 	Conflicts int `json:"conflicts,omitempty"`
+	// Urgency is the article's (see Article.Urgency).
+	Urgency int `json:"urgency,omitempty"`
 	// Holder is the editor who holds the article (hold.go), since Held.
 	Holder string    `json:"holder,omitempty"`
 	Held   time.Time `json:"held,omitzero"`
@@ -258,6 +264,9 @@ func (a Article) Validate() error {
 		add("body", "is not valid UTF-8 text")
 	} else if len(a.Body) > MaxBodyBytes {
 		add("body", "is %d bytes long; the limit is %d", len(a.Body), MaxBodyBytes)
+	}
+	if a.Urgency < 0 || a.Urgency > 9 {
+		add("urgency", "is %d; ninjs urgency goes from 1 (most urgent) to 9, or 0 for none", a.Urgency)
 	}
 	if len(a.Tags) > MaxTags {
 		add("tags", "has %d tags; the limit is %d", len(a.Tags), MaxTags)
@@ -494,3 +503,11 @@ func (a Article) Words() int {
 	}
 	return n
 }
+
+// UrgentLevel is the most an article can be urgent and still not be
+// breaking news: urgencies 1 to UrgentLevel are.
+const UrgentLevel = 3
+
+// IsUrgent reports whether an urgency (ninjs: 1 the most urgent, 0 none)
+// is breaking news.
+func IsUrgent(urgency int) bool { return urgency >= 1 && urgency <= UrgentLevel }

@@ -108,6 +108,9 @@ func Merge(base, ours, theirs Article, oursBy, theirsBy MergeSide) Article {
 		}
 	}
 	out.Tags = mergeSets(base.Tags, ours.Tags, theirs.Tags)
+	if ours.Urgency == base.Urgency {
+		out.Urgency = theirs.Urgency
+	}
 
 	switch {
 	case ours.Body == theirs.Body, theirs.Body == base.Body:

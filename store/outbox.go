@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
@@ -282,6 +283,30 @@ func (s *DB) NextBatch(ctx context.Context, max int) ([]Outgoing, error) {
 				later = append(later, e)
 			}
 		}
+		// Breaking news goes alone, before everything else queued: its text
+		// and its decisions in a push of their own (ordered by urgency).
+		var queued, urgent []fielddesk.ID
+		level := map[fielddesk.ID]int{}
+		it = txn.NewIterator(badger.IteratorOptions{Prefix: []byte("q/")})
+		for it.Rewind(); it.Valid(); it.Next() {
+			id := fielddesk.ID(it.Item().KeyCopy(nil)[2:])
+			sum, err := getSummary(txn, id)
+			if err == nil && fielddesk.IsUrgent(sum.Urgency) {
+				urgent = append(urgent, id)
+				level[id] = sum.Urgency
+			} else if len(queued) < max {
+				queued = append(queued, id)
+			}
+		}
+		it.Close()
+		if len(urgent) > 0 {
+			slices.SortStableFunc(urgent, func(a, b fielddesk.ID) int { return level[a] - level[b] })
+			queued = urgent
+			own := func(es []fielddesk.Event) []fielddesk.Event {
+				return slices.DeleteFunc(es, func(e fielddesk.Event) bool { return level[e.Article] == 0 })
+			}
+			first, later = own(first), own(later)
+		}
 		send := func(o Outgoing) error {
 			if o.Event != nil {
 				if err := txn.Delete(queuedEventKey(o.Event.ID)); err != nil {
@@ -301,13 +326,10 @@ func (s *DB) NextBatch(ctx context.Context, max int) ([]Outgoing, error) {
 				return err
 			}
 		}
-		var queued []fielddesk.ID
-		it = txn.NewIterator(badger.IteratorOptions{Prefix: []byte("q/")})
-		for it.Rewind(); it.Valid() && len(out)+len(queued) < max; it.Next() {
-			queued = append(queued, fielddesk.ID(it.Item().Key()[2:]))
-		}
-		it.Close()
 		for _, id := range queued {
+			if len(out) == max {
+				break
+			}
 			if err := txn.Delete(queueKey(id)); err != nil {
 				return err
 			}
@@ -348,6 +370,49 @@ func (s *DB) NextBatch(ctx context.Context, max int) ([]Outgoing, error) {
 		return nil, fmt.Errorf("prepare mutations to send: %w", mapErr(err))
 	}
 	return out, nil
+}
+
+// Unsend puts the mutations prepared for sending back in the queue, when
+// they never left this device (no connection to the server was made: no
+// network at all), and takes their IDs back: the next batch is planned
+// again, breaking news first. Mutations that may have reached the server
+// must never be given to others: the caller knows they did not.
+func (s *DB) Unsend(ctx context.Context) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	err := s.update(func(txn *badger.Txn) error {
+		var flights []Outgoing
+		if err := eachJSON(txn, []byte("f/"), func(o *Outgoing) error { flights = append(flights, *o); return nil }); err != nil {
+			return err
+		}
+		if len(flights) == 0 {
+			return nil
+		}
+		last, err := readUint(txn, mutKey)
+		if err != nil {
+			return err
+		}
+		if flights[len(flights)-1].ID != last {
+			return nil // not the newest IDs: leave them as they are
+		}
+		for _, o := range flights {
+			if err := txn.Delete(flightKey(o.ID)); err != nil {
+				return err
+			}
+			if o.Event != nil {
+				if err := txn.Set(queuedEventKey(o.Event.ID), []byte(o.Event.Article)); err != nil {
+					return err
+				}
+			} else if err := txn.Set(queueKey(o.Revision.Article.ID), nil); err != nil {
+				return err
+			}
+		}
+		return txn.Set(mutKey, binary.BigEndian.AppendUint64(nil, flights[0].ID-1))
+	})
+	if err != nil {
+		return fmt.Errorf("put back what did not go: %w", mapErr(err))
+	}
+	return nil
 }
 
 // opensText reports whether a decision lets the person who made it change
@@ -456,12 +521,30 @@ func addPhotoJob(txn *badger.Txn, j PhotoJob) error {
 	return setJSON(txn, photoJobKey(j.Hash), j)
 }
 
-// PhotoJobs lists the photos still to upload or download.
+// PhotoJobs lists the photos still to upload or download, those of
+// breaking news first (the most urgent first).
 func (s *DB) PhotoJobs(ctx context.Context) ([]PhotoJob, error) {
 	var out []PhotoJob
+	level := map[fielddesk.ID]int{}
 	err := s.view(func(txn *badger.Txn) error {
-		return eachJSON(txn, []byte("pj/"), func(j *PhotoJob) error { out = append(out, *j); return nil })
+		err := eachJSON(txn, []byte("pj/"), func(j *PhotoJob) error { out = append(out, *j); return nil })
+		for _, j := range out {
+			if _, ok := level[j.Article]; ok || err != nil {
+				continue
+			}
+			sum, serr := getSummary(txn, j.Article)
+			switch {
+			case serr == nil && fielddesk.IsUrgent(sum.Urgency):
+				level[j.Article] = sum.Urgency
+			case serr == nil || errors.Is(serr, fielddesk.ErrNotFound):
+				level[j.Article] = fielddesk.UrgentLevel + 1
+			default:
+				err = serr
+			}
+		}
+		return err
 	})
+	slices.SortStableFunc(out, func(a, b PhotoJob) int { return level[a.Article] - level[b.Article] })
 	if err != nil {
 		return nil, fmt.Errorf("list photos to sync: %w", mapErr(err))
 	}

@@ -430,7 +430,7 @@ func (s *DB) ReviewState(ctx context.Context, id fielddesk.ID, withAudit bool) (
 
 // Queue lists the articles waiting on editors (submitted, in review,
 // changes requested, approved, reopened for a correction or an update),
-// oldest submitted first. owners, if not nil,
+// breaking news first, then oldest submitted first. owners, if not nil,
 // keeps only the articles whose owner it accepts (an editor's desk).
 func (s *DB) Queue(ctx context.Context, owners func(owner string) bool) ([]fielddesk.Summary, error) {
 	var out []fielddesk.Summary
@@ -464,9 +464,19 @@ func inQueue(s fielddesk.Status) bool {
 		s == fielddesk.StatusCorrecting || s == fielddesk.StatusUpdating
 }
 
-// sortQueue orders a review queue: oldest submitted first (then by ID).
+// sortQueue orders a review queue: breaking news first (the most urgent
+// first), then oldest submitted first (then by ID).
 func sortQueue(q []fielddesk.Summary) {
 	slices.SortFunc(q, func(a, b fielddesk.Summary) int {
+		ua, ub := fielddesk.IsUrgent(a.Urgency), fielddesk.IsUrgent(b.Urgency)
+		switch {
+		case ua && !ub:
+			return -1
+		case ub && !ua:
+			return 1
+		case ua && ub && a.Urgency != b.Urgency:
+			return a.Urgency - b.Urgency
+		}
 		if c := a.Submitted.Compare(b.Submitted); c != 0 {
 			return c
 		}

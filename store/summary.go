@@ -54,6 +54,7 @@ func (r summaryRecord) encode() []byte {
 		held = r.Held.UnixNano()
 	}
 	b = binary.AppendVarint(b, held)
+	b = binary.AppendUvarint(b, uint64(r.Urgency))
 	return b
 }
 
@@ -113,6 +114,7 @@ func decodeSummary(b []byte) (summaryRecord, error) {
 		if held := num(); held != 0 {
 			r.Held = time.Unix(0, held).UTC()
 		}
+		r.Urgency = int(min(unum(), 9))
 	}
 	if bad {
 		return summaryRecord{}, errSummary

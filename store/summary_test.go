@@ -13,7 +13,7 @@ func TestSummaryRoundTrip(t *testing.T) {
 		Summary: fielddesk.Summary{ID: fielddesk.NewID(), Headline: "Đảng bộ xã Pha Long", Status: fielddesk.StatusDraft,
 			Updated: time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC), Words: 1234, Head: fielddesk.NewID(), Revisions: 77,
 			Submitted: time.Date(2026, 1, 2, 4, 0, 0, 0, time.UTC), Conflicts: 2,
-			Holder: "nguyen.an", Held: time.Date(2026, 1, 2, 4, 30, 0, 0, time.UTC)},
+			Holder: "nguyen.an", Held: time.Date(2026, 1, 2, 4, 30, 0, 0, time.UTC), Urgency: 2},
 		Created: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), ContentHash: "abc123",
 	}
 	out, err := decodeSummary(in.encode())
@@ -27,7 +27,7 @@ func TestSummaryVersion1StillReads(t *testing.T) {
 	v2 := summaryRecord{Summary: fielddesk.Summary{ID: "A", Head: "B", Status: fielddesk.StatusSubmitted, Headline: "Tin",
 		Updated: time.Unix(5, 0).UTC(), Words: 3, Revisions: 2}, Created: time.Unix(4, 0).UTC(), ContentHash: "h"}
 	b := v2.encode()
-	b = b[:len(b)-4] // no submitted time (0), conflicts (0), holder ("") and hold time (0)
+	b = b[:len(b)-5] // no submitted time (0), conflicts (0), holder (""), hold time (0) and urgency (0)
 	b[0] = 1
 	out, err := decodeSummary(b)
 	if err != nil || !reflect.DeepEqual(out, v2) {
@@ -41,7 +41,7 @@ func TestSummaryVersion2StillReads(t *testing.T) {
 		Updated: time.Unix(5, 0).UTC(), Words: 3, Revisions: 2, Submitted: time.Unix(6, 0).UTC(), Conflicts: 1},
 		Created: time.Unix(4, 0).UTC(), ContentHash: "h"}
 	b := v2.encode()
-	b = b[:len(b)-2] // no holder ("") and no hold time (0)
+	b = b[:len(b)-3] // no holder (""), hold time (0) nor urgency (0)
 	b[0] = 2
 	out, err := decodeSummary(b)
 	if err != nil || !reflect.DeepEqual(out, v2) {

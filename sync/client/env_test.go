@@ -42,6 +42,7 @@ type newsroom struct {
 
 	mu  sync.Mutex
 	log []string // "METHOD route" of every request, in order
+	puts []string // the photos (hashes) of every upload request, in order
 }
 
 func startNewsroom(t testing.TB) *newsroom {
@@ -88,6 +89,9 @@ func (n *newsroom) open() {
 	n.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n.mu.Lock()
 		n.log = append(n.log, r.Method+" "+route(r.URL.Path))
+		if r.Method == "PUT" {
+			n.puts = append(n.puts, strings.TrimPrefix(r.URL.Path, "/v1/photos/"))
+		}
 		n.mu.Unlock()
 		api.ServeHTTP(w, r)
 	})}

@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/fielddesk/fielddesk"
@@ -166,7 +168,18 @@ func (c *Client) push(ctx context.Context, acct store.Account, rep *Report) erro
 		req := wire.PushRequest{DeviceID: acct.DeviceID, Mutations: pushable(batch)}
 		batch = batch[:len(req.Mutations)]
 		var resp wire.PushResponse
-		if err := c.call(ctx, acct.Server, acct.Token, "POST", "/v1/push", req, &resp); err != nil {
+		var connected atomic.Bool
+		traced := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { connected.Store(true) }})
+		if err := c.call(traced, acct.Server, acct.Token, "POST", "/v1/push", req, &resp); err != nil {
+			if !connected.Load() && ctx.Err() == nil {
+				// No connection was made (no network): nothing left this
+				// device, so the next push is planned again with whatever
+				// is queued by then (breaking news first).
+				if uerr := c.db.Unsend(ctx); uerr != nil {
+					return errors.Join(err, uerr)
+				}
+				return err
+			}
 			var se *ServerError
 			if errors.As(err, &se) && se.Status == http.StatusRequestEntityTooLarge {
 				if len(batch) > 1 {

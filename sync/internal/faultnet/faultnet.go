@@ -12,7 +12,9 @@ import (
 
 // Proxy forwards connections from its address to a target.
 type Proxy struct {
+	lnMu   sync.Mutex
 	ln     net.Listener
+	addr   string
 	target string
 
 	mu       sync.Mutex
@@ -42,14 +44,42 @@ func Start(target string) (*Proxy, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Proxy{ln: ln, target: target, conns: map[*link]bool{}, wake: make(chan struct{}), chunk: 1024, free: map[*atomic.Int64]time.Time{}}
+	p := &Proxy{ln: ln, addr: ln.Addr().String(), target: target, conns: map[*link]bool{}, wake: make(chan struct{}), chunk: 1024, free: map[*atomic.Int64]time.Time{}}
 	p.wg.Add(1)
-	go p.accept()
+	go p.accept(ln)
 	return p, nil
 }
 
 // Addr is the proxy's host:port.
-func (p *Proxy) Addr() string { return p.ln.Addr().String() }
+func (p *Proxy) Addr() string { return p.addr }
+
+// SetDown takes the link away as having no network does: the proxy stops
+// listening, so connecting fails at once and nothing is sent, and its
+// connections are reset; or it listens again on the same address.
+func (p *Proxy) SetDown(down bool) error {
+	p.lnMu.Lock()
+	defer p.lnMu.Unlock()
+	if down {
+		if p.ln == nil {
+			return nil
+		}
+		err := p.ln.Close()
+		p.ln = nil
+		p.CutAll()
+		return err
+	}
+	if p.ln != nil {
+		return nil
+	}
+	ln, err := net.Listen("tcp", p.addr)
+	if err != nil {
+		return err
+	}
+	p.ln = ln
+	p.wg.Add(1)
+	go p.accept(ln)
+	return nil
+}
 
 // SetTarget sends new connections to another address (a restarted server).
 func (p *Proxy) SetTarget(target string) { p.mu.Lock(); p.target = target; p.mu.Unlock() }
@@ -105,7 +135,13 @@ func (p *Proxy) CutAll() {
 
 // Close stops the proxy and resets its connections.
 func (p *Proxy) Close() error {
-	err := p.ln.Close()
+	p.lnMu.Lock()
+	var err error
+	if p.ln != nil {
+		err = p.ln.Close()
+		p.ln = nil
+	}
+	p.lnMu.Unlock()
 	p.CutAll()
 	p.wg.Wait()
 	return err
@@ -137,10 +173,10 @@ func (l *link) reset() {
 	})
 }
 
-func (p *Proxy) accept() {
+func (p *Proxy) accept(ln net.Listener) {
 	defer p.wg.Done()
 	for {
-		c, err := p.ln.Accept()
+		c, err := ln.Accept()
 		if err != nil {
 			return
 		}
