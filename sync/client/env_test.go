@@ -40,8 +40,8 @@ type newsroom struct {
 	proxy *faultnet.Proxy
 	URL   string // through the proxy
 
-	mu  sync.Mutex
-	log []string // "METHOD route" of every request, in order
+	mu   sync.Mutex
+	log  []string // "METHOD route" of every request, in order
 	puts []string // the photos (hashes) of every upload request, in order
 }
 
