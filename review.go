@@ -21,6 +21,10 @@ type EventKind string
 const (
 	EventTransition EventKind = "transition"
 	EventComment    EventKind = "comment"
+	// EventBreaking is never made nor sent: a pull says with it that
+	// breaking news reached this desk (its ID is the article's, its Text
+	// the headline, Author the byline).
+	EventBreaking EventKind = "breaking"
 )
 
 // MaxCommentRunes bounds a comment (a long one is a mistake: paste the text

@@ -18,6 +18,7 @@ type NinJS struct {
 	FirstCreated    string             `json:"firstCreated,omitempty"`
 	VersionCreated  string             `json:"versionCreated,omitempty"`
 	PubStatus       string             `json:"pubStatus,omitempty"`
+	Urgency         int                `json:"urgency,omitempty"`
 	Language        string             `json:"language,omitempty"`
 	Headlines       []NinJSText        `json:"headlines,omitempty"`
 	Descriptions    []NinJSText        `json:"descriptions,omitempty"`
@@ -134,6 +135,7 @@ func (d *Document) NinJS(opts NinJSOptions) (NinJS, error) {
 		FirstCreated:    a.Created.UTC().Format(time.RFC3339),
 		VersionCreated:  d.Time.UTC().Format(time.RFC3339),
 		PubStatus:       status,
+		Urgency:         a.Urgency,
 		Language:        a.Language,
 		Headlines:       []NinJSText{{Role: "main", ContentType: "text/plain", Value: a.Headline}},
 		By:              a.Byline,

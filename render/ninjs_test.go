@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -84,5 +85,36 @@ func TestPubStatusFollowsTheWorkflow(t *testing.T) {
 		if got := PubStatus(st); got != ps {
 			t.Errorf("%s: %s, want %s", st, got, ps)
 		}
+	}
+}
+
+// Breaking news carries its urgency, a corrected article its notes at the
+// end of the body; both still validate against the ninjs schema.
+func TestNinJSCarriesUrgencyAndCorrections(t *testing.T) {
+	sch := ninjsSchema(t)
+	a := loadCase(t, "testdata/cases/full.json")
+	a.Urgency = 2
+	doc := Parse(a, testTime)
+	at := time.Date(2026, 12, 2, 3, 32, 0, 0, time.UTC) // 10:32 in Hà Nội
+	doc.Notes = []fielddesk.PublicationNote{{Action: fielddesk.ActionCorrect, Text: "Là 120 hộ, không phải 12.", At: at},
+		{Action: fielddesk.ActionUpdate, At: at.Add(time.Hour)}}
+	item, err := doc.NinJS(NinJSOptions{PhotoURL: exampleURL, PubStatus: PubStatus(fielddesk.StatusCorrecting)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := json.Marshal(item)
+	if err := validate(sch, data); err != nil {
+		t.Errorf("ninjs does not validate: %v\n%s", err, data)
+	}
+	body := item.Bodies[0].Value
+	if item.Urgency != 2 || item.PubStatus != "usable" ||
+		!strings.HasSuffix(strings.TrimSpace(body), `<aside class="notes"><p class="correction">Đính chính: Là 120 hộ, không phải 12. (cập nhật lúc 10:32, 02/12/2026)</p><p class="update">Cập nhật lúc 11:32, 02/12/2026.</p></aside>`) {
+		t.Errorf("urgency %d, %s, body ends %q", item.Urgency, item.PubStatus, body[max(0, len(body)-300):])
+	}
+	if got := NoteLine(doc.Notes[0], "en"); got != "Correction: Là 120 hộ, không phải 12. (updated 10:32, 2 December 2026)" {
+		t.Errorf("English correction: %q", got)
+	}
+	if got := NoteLine(fielddesk.PublicationNote{Action: fielddesk.ActionUpdate, Text: "Thêm số liệu.", At: at}, "en"); got != "Updated 10:32, 2 December 2026: Thêm số liệu." {
+		t.Errorf("English update: %q", got)
 	}
 }

@@ -693,12 +693,23 @@ func (s *DB) applyPulled(changes []Pulled, cursor *string, me string) (applied i
 	err = s.update(func(txn *badger.Txn) error {
 		applied, news = 0, nil
 		for _, p := range changes {
+			id := p.Revision.Article.ID
+			_, err := getSummary(txn, id)
+			isNew := errors.Is(err, fielddesk.ErrNotFound)
+			if err != nil && !isNew {
+				return err
+			}
 			n, err := applyPulledRevision(txn, p.Revision, &applied)
 			if err != nil {
 				return err
 			}
 			if !n {
 				continue
+			}
+			if isNew && fielddesk.IsUrgent(p.Revision.Article.Urgency) && p.Status == fielddesk.StatusSubmitted {
+				// Breaking news that reached this desk: said at once.
+				news = append(news, fielddesk.Event{ID: id, Article: id, Kind: fielddesk.EventBreaking,
+					Text: p.Revision.Article.Headline, At: p.Submitted, Author: p.Revision.Article.Byline})
 			}
 			fresh, err := applyReview(txn, p, me)
 			if err != nil {

@@ -276,7 +276,7 @@ func (u *UI) build() {
 	u.methodButton.Importance = widget.LowImportance
 	u.sendButton = widget.NewButtonWithIcon(lang.L("Send to newsroom"), theme.MailSendIcon(), u.send)
 	u.sendButton.Importance = widget.HighImportance
-	u.editorPane = container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(u.sendButton, u.methodButton), toolbar), nil, nil, nil, u.ed.content)
+	u.editorPane = container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(u.ed.urgent, u.sendButton, u.methodButton), toolbar), nil, nil, nil, u.ed.content)
 	u.review = u.newReviewPane()
 	right := container.NewVSplit(u.previewPane, u.review.scroll)
 	right.Offset = offsets[2]

@@ -35,6 +35,8 @@ type editor struct {
 	headline                                 *lineField
 	sapo                                     *growField
 	language                                 *widget.Select
+	// urgent marks breaking news ("Tin nóng", ninjs urgency 1 to 3).
+	urgent *widget.Check
 	body                                     *bodyEditor
 	sapoHint                                 *widget.Label
 	// notice is the top of the form: the editor's request for changes,
@@ -91,6 +93,7 @@ func newEditor(u *UI) *editor {
 	e.location = line(lang.L("Place, province"))
 	e.tags = line(lang.L("tag, tag, …"))
 	e.language = widget.NewSelect([]string{"vi", "en"}, func(string) { e.changed() })
+	e.urgent = widget.NewCheck(lang.L("Breaking news"), func(bool) { e.changed() })
 	e.body = newBodyEditor(e.changed, func(f fyne.Focusable) { u.win.Canvas().Focus(f) })
 	e.body.method = u.typingMethod
 	e.body.legacy = u.askConvert
@@ -238,6 +241,10 @@ func (e *editor) changed() {
 
 func (e *editor) dirty() bool { return e.edits != e.saved }
 
+// urgentDefault is the urgency the Breaking news box gives (ninjs: 1 is
+// kept for the rare flash; 2 is breaking news).
+const urgentDefault = 2
+
 // collect reads the form into an article.
 func (e *editor) collect() fielddesk.Article {
 	a := e.article
@@ -248,6 +255,12 @@ func (e *editor) collect() fielddesk.Article {
 	a.Category = e.category.Text
 	a.Location = e.location.Text
 	a.Language = e.language.Selected
+	switch {
+	case e.urgent.Checked && !fielddesk.IsUrgent(a.Urgency):
+		a.Urgency = urgentDefault
+	case !e.urgent.Checked && fielddesk.IsUrgent(a.Urgency):
+		a.Urgency = 0
+	}
 	a.Body = e.body.Text()
 	a.Tags = nil
 	for _, t := range strings.Split(e.tags.Text, ",") {
@@ -509,6 +522,7 @@ func (e *editor) show(rev fielddesk.Revision) {
 	e.category.SetText(a.Category)
 	e.location.SetText(a.Location)
 	e.tags.SetText(strings.Join(a.Tags, ", "))
+	e.urgent.SetChecked(fielddesk.IsUrgent(a.Urgency))
 	if a.Language == "" {
 		a.Language = fielddesk.DefaultLanguage
 	}

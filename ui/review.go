@@ -1139,6 +1139,14 @@ func (u *UI) notify(news []fielddesk.Event) (touched bool) {
 		if e.Article == u.ed.article.ID {
 			touched = true
 		}
+		if e.Kind == fielddesk.EventBreaking {
+			body := fmt.Sprintf(lang.L("Breaking news for the desk, sent %s."), e.At.Local().Format("15:04"))
+			if e.Author != "" {
+				body = e.Author + ": " + body
+			}
+			u.app.SendNotification(fyne.NewNotification(fmt.Sprintf(lang.L("Breaking news: “%s”"), e.Text), body))
+			continue
+		}
 		if e.Kind != fielddesk.EventTransition {
 			continue
 		}
@@ -1252,6 +1260,9 @@ func (u *UI) keptAsDraft(msg string) {
 // queueLine is the list's second line for an article in the review queue.
 func (u *UI) queueLine(s fielddesk.Summary) string {
 	line := statusName(s.Status)
+	if fielddesk.IsUrgent(s.Urgency) {
+		line = lang.L("BREAKING") + " · " + line
+	}
 	if !s.Submitted.IsZero() {
 		line += " · " + fmt.Sprintf(lang.L("waiting %s"), waited(u.now().Sub(s.Submitted)))
 	}

@@ -853,3 +853,52 @@ func TestEditorCorrectsAPublishedArticle(t *testing.T) {
 		t.Errorf("after publishing the correction: %s", r.Article.Status)
 	}
 }
+
+// Breaking news in the window: the correspondent ticks "Breaking news"
+// beside Send and the saved article carries urgency 2 (ninjs), unticking
+// takes it back; an editor's desk says it at once (a notification, from
+// the pull) and its queue marks it.
+func TestBreakingNewsIsMarkedAndSaid(t *testing.T) {
+	h := newHarness(t)
+	test.Type(h.u.ed.headline, "Vỡ đập thủy điện ở Bát Xát")
+	h.settle()
+	test.Tap(h.u.ed.urgent)
+	h.u.saveNow()
+	h.settle()
+	if rev := h.latest(); rev.Article.Urgency != 2 {
+		t.Fatalf("ticked Breaking news, saved urgency %d", rev.Article.Urgency)
+	}
+	test.Tap(h.u.ed.urgent)
+	h.u.saveNow()
+	h.settle()
+	if rev := h.latest(); rev.Article.Urgency != 0 {
+		t.Fatalf("unticked Breaking news, saved urgency %d", rev.Article.Urgency)
+	}
+
+	ed := newHarness(t)
+	s := &fakeSyncer{status: fielddesk.SyncStatus{Configured: true, Server: "https://toasoan.example.vn", User: "bientap", Role: fielddesk.RoleEditor, Online: true}}
+	ed.u.SetSyncer(s)
+	ed.login(fielddesk.RoleEditor)
+	a := fielddesk.Article{ID: fielddesk.NewID(), Headline: "Vỡ đập thủy điện ở Bát Xát", Body: "Nước tràn xuống xã Y Tý.", Byline: "Lê Thị B", Language: "vi", Urgency: 1}
+	rev := fielddesk.Revision{ID: fielddesk.NewID(), Saved: time.Now().UTC().Add(-5 * time.Minute), Article: a}
+	_, news, err := ed.desk.ApplyPulled(context.Background(), []store.Pulled{{Revision: rev, Status: fielddesk.StatusSubmitted, Submitted: rev.Saved}}, "c")
+	if err != nil || len(news) != 1 || news[0].Kind != fielddesk.EventBreaking {
+		t.Fatalf("the pull of breaking news tells %+v (%v)", news, err)
+	}
+	st := s.SyncStatus()
+	st.News = news
+	test.AssertNotificationSent(t, fyne.NewNotification("Breaking news: “Vỡ đập thủy điện ở Bát Xát”",
+		"Lê Thị B: Breaking news for the desk, sent "+rev.Saved.Local().Format("15:04")+"."), func() {
+		ed.u.showSync(st)
+		ed.settle()
+	})
+	ed.u.showQueue()
+	ed.settle()
+	if len(ed.u.items) != 1 || !strings.HasPrefix(ed.u.queueLine(ed.u.items[0].Summary), "BREAKING · Sent") {
+		t.Errorf("the queue's line for breaking news: %q", ed.u.queueLine(ed.u.items[0].Summary))
+	}
+	// The same article pulled again is not news again.
+	if _, news, _ := ed.desk.ApplyPulled(context.Background(), []store.Pulled{{Revision: rev, Status: fielddesk.StatusSubmitted, Submitted: rev.Saved}}, "c"); len(news) != 0 {
+		t.Errorf("breaking news told twice: %+v", news)
+	}
+}

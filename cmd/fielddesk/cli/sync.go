@@ -152,6 +152,9 @@ func printReport(out io.Writer, rep client.Report) {
 	fmt.Fprintf(out, "received: %d article revision(s), %d photo file(s)\n", rep.Received, rep.PhotosIn)
 	for _, e := range rep.News {
 		switch {
+		case e.Kind == fielddesk.EventBreaking:
+			fmt.Fprintf(out, "breaking news: %s %q\n", e.Article, e.Text)
+			continue
 		case e.Action == fielddesk.ActionAssign:
 			fmt.Fprintf(out, "decision: %s handed to %s by %s", e.Article, e.Assignee, e.Author)
 		case e.Kind == fielddesk.EventTransition:
