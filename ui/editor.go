@@ -36,9 +36,9 @@ type editor struct {
 	sapo                                     *growField
 	language                                 *widget.Select
 	// urgent marks breaking news ("Tin nóng", ninjs urgency 1 to 3).
-	urgent *widget.Check
-	body                                     *bodyEditor
-	sapoHint                                 *widget.Label
+	urgent   *widget.Check
+	body     *bodyEditor
+	sapoHint *widget.Label
 	// notice is the top of the form: the editor's request for changes,
 	// in plain sight where the correspondent writes.
 	notice *fyne.Container
