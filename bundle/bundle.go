@@ -34,9 +34,11 @@ type Meta struct {
 	Location string    `yaml:"location,omitempty"`
 	Language string    `yaml:"language,omitempty"`
 	Tags     []string  `yaml:"tags,omitempty,flow"`
+	// Urgency is ninjs's: 1 (most urgent) to 9; 1 to 3 is breaking news.
+	Urgency int `yaml:"urgency,omitempty"`
 }
 
-var knownKeys = []string{"id", "created", "headline", "sapo", "agency", "byline", "category", "location", "language", "tags"}
+var knownKeys = []string{"id", "created", "headline", "sapo", "agency", "byline", "category", "location", "language", "tags", "urgency"}
 
 // Bundle is a parsed bundle file: its metadata, its body as written and the
 // relative photo paths the body refers to, in order.
@@ -152,7 +154,7 @@ func (b Bundle) Article(photos map[string]fielddesk.Photo) (fielddesk.Article, e
 	a := fielddesk.Article{
 		Headline: b.Meta.Headline, Sapo: b.Meta.Sapo, Agency: b.Meta.Agency,
 		Byline: b.Meta.Byline, Category: b.Meta.Category, Location: b.Meta.Location,
-		Language: b.Meta.Language, Tags: b.Meta.Tags, Created: b.Meta.Created,
+		Language: b.Meta.Language, Tags: b.Meta.Tags, Created: b.Meta.Created, Urgency: b.Meta.Urgency,
 		Status: fielddesk.StatusDraft,
 	}
 	if b.Meta.ID != "" {
@@ -180,7 +182,7 @@ func (b Bundle) Article(photos map[string]fielddesk.Photo) (fielddesk.Article, e
 // the relative paths names gives for each photo hash.
 func Write(a fielddesk.Article, names map[string]string) ([]byte, error) {
 	meta := Meta{ID: string(a.ID), Created: a.Created.UTC(), Headline: a.Headline, Sapo: a.Sapo, Agency: a.Agency,
-		Byline: a.Byline, Category: a.Category, Location: a.Location, Language: a.Language, Tags: a.Tags}
+		Byline: a.Byline, Category: a.Category, Location: a.Location, Language: a.Language, Tags: a.Tags, Urgency: a.Urgency}
 	front, err := yaml.Marshal(meta)
 	if err != nil {
 		return nil, fmt.Errorf("write bundle: %w", err)

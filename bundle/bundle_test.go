@@ -101,7 +101,7 @@ func TestWriteThenParseRoundTrip(t *testing.T) {
 	a := fielddesk.Article{
 		ID: fielddesk.NewID(), Created: time.Date(2024, 5, 1, 2, 3, 4, 0, time.UTC),
 		Headline: `Tít có "ngoặc" và: dấu hai chấm`, Sapo: "Sapo.", Agency: "TTXVN", Byline: "Lê Thị B",
-		Category: "Xã hội", Location: "Sa Pa", Language: "vi", Tags: []string{"a", "b c"}, Status: fielddesk.StatusDraft,
+		Category: "Xã hội", Location: "Sa Pa", Language: "vi", Tags: []string{"a", "b c"}, Status: fielddesk.StatusDraft, Urgency: 2,
 		Body:   "Một.\n\n![Chú thích (có ngoặc)](photo:" + hash + " \"Nguyễn Văn A\")\n\nHai.",
 		Photos: []fielddesk.Photo{{Hash: hash, Name: "ảnh đẹp.jpg"}},
 	}
