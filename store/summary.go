@@ -22,7 +22,7 @@ type summaryRecord struct {
 	ContentHash string
 }
 
-const summaryVersion = 3
+const summaryVersion = 4
 
 var errSummary = errors.New("damaged article summary")
 
@@ -114,6 +114,8 @@ func decodeSummary(b []byte) (summaryRecord, error) {
 		if held := num(); held != 0 {
 			r.Held = time.Unix(0, held).UTC()
 		}
+	}
+	if version >= 4 {
 		r.Urgency = int(min(unum(), 9))
 	}
 	if bad {

@@ -49,6 +49,20 @@ func TestSummaryVersion2StillReads(t *testing.T) {
 	}
 }
 
+func TestSummaryVersion3StillReads(t *testing.T) {
+	// A record written before version 4: no urgency.
+	v3 := summaryRecord{Summary: fielddesk.Summary{ID: "A", Head: "B", Status: fielddesk.StatusInReview, Headline: "Tin",
+		Updated: time.Unix(5, 0).UTC(), Words: 3, Revisions: 2, Submitted: time.Unix(6, 0).UTC(), Holder: "bientap", Held: time.Unix(7, 0).UTC()},
+		Created: time.Unix(4, 0).UTC(), ContentHash: "h"}
+	b := v3.encode()
+	b = b[:len(b)-1] // no urgency (0)
+	b[0] = 3
+	out, err := decodeSummary(b)
+	if err != nil || !reflect.DeepEqual(out, v3) {
+		t.Fatalf("%+v, %v", out, err)
+	}
+}
+
 func FuzzDecodeSummary(f *testing.F) {
 	f.Add(summaryRecord{Summary: fielddesk.Summary{ID: "x", Headline: "y"}}.encode())
 	f.Add([]byte{1, 200})
