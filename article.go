@@ -108,6 +108,10 @@ type Summary struct {
 	Conflicts int `json:"conflicts,omitempty"`
 	// Urgency is the article's (see Article.Urgency).
 	Urgency int `json:"urgency,omitempty"`
+	// Due is when a scheduled article is published (Embargo: the time is
+	// an embargo).
+	Due     time.Time `json:"due,omitzero"`
+	Embargo bool      `json:"embargo,omitempty"`
 	// Holder is the editor who holds the article (hold.go), since Held.
 	Holder string    `json:"holder,omitempty"`
 	Held   time.Time `json:"held,omitzero"`

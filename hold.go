@@ -16,7 +16,8 @@ import (
 
 // heldActions are the decisions only an article's holder (or an admin)
 // makes.
-var heldActions = []Action{ActionTake, ActionRequestChanges, ActionApprove, ActionPublish, ActionSpike, ActionAssign}
+var heldActions = []Action{ActionTake, ActionRequestChanges, ActionApprove, ActionPublish, ActionSpike, ActionAssign,
+	ActionSchedule, ActionUnschedule}
 
 // HolderError says an article is held by another editor.
 type HolderError struct {
@@ -55,7 +56,7 @@ func NextHolder(action Action, user, assignee, holder string) string {
 		return user
 	case ActionAssign:
 		return assignee
-	case ActionPublish, ActionSpike, ActionKill, ActionRestore:
+	case ActionPublish, ActionRelease, ActionSpike, ActionKill, ActionRestore:
 		return ""
 	}
 	return holder

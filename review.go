@@ -50,6 +50,10 @@ type Event struct {
 	Quote     string `json:"quote,omitempty"`
 	// Assignee is the editor an assign hands the article to.
 	Assignee string `json:"assignee,omitempty"`
+	// Due is when a schedule publishes the article; Embargo: the time is
+	// an embargo (said so; it works the same).
+	Due     time.Time `json:"due,omitzero"`
+	Embargo bool      `json:"embargo,omitempty"`
 	// ReplyTo is the comment this one answers.
 	ReplyTo ID `json:"reply_to,omitempty"`
 	// Revision is the revision of the article the person was looking at.
@@ -102,9 +106,14 @@ func (e Event) Validate() error {
 		} else if len(e.Assignee) > 64 || strings.ContainsAny(e.Assignee, " /\\") {
 			add("assignee", "%q is not a user name", e.Assignee)
 		}
+		if e.Action == ActionSchedule && e.Due.IsZero() {
+			add("due", "say when the article is published")
+		} else if e.Action != ActionSchedule && (!e.Due.IsZero() || e.Embargo) {
+			add("due", "only a schedule has a time")
+		}
 	case EventComment:
-		if e.Assignee != "" {
-			add("assignee", "a comment hands the article to nobody")
+		if e.Assignee != "" || !e.Due.IsZero() || e.Embargo {
+			add("assignee", "a comment hands the article to nobody and schedules nothing")
 		}
 		if WordCount(e.Text) == 0 {
 			add("text", "a comment needs some words")
@@ -232,4 +241,7 @@ type Review struct {
 	// Holder is the editor who holds it (hold.go), since Held.
 	Holder string
 	Held   time.Time
+	// Due is when it is scheduled to be published (Embargo: an embargo).
+	Due     time.Time
+	Embargo bool
 }

@@ -29,11 +29,15 @@ const (
 	// published again.
 	StatusCorrecting Status = "correcting"
 	StatusUpdating   Status = "updating"
+	// StatusScheduled: approved, to be published by the server at a set
+	// time (Event.Due), even if no editor is online; nothing of it is
+	// public before.
+	StatusScheduled Status = "scheduled"
 )
 
 // Statuses lists every state, in the order the workflow goes through them.
 var Statuses = []Status{StatusDraft, StatusSubmitted, StatusInReview, StatusChangesRequested,
-	StatusApproved, StatusPublished, StatusCorrecting, StatusUpdating, StatusSpiked, StatusKilled}
+	StatusApproved, StatusScheduled, StatusPublished, StatusCorrecting, StatusUpdating, StatusSpiked, StatusKilled}
 
 // Online reports whether an article in s is on the newsroom's site
 // (published, or reopened for a correction or an update).
@@ -67,6 +71,9 @@ const (
 	ActionAssign         Action = "assign"
 	ActionCorrect        Action = "correct"
 	ActionUpdate         Action = "update"
+	ActionSchedule       Action = "schedule"
+	ActionUnschedule     Action = "unschedule"
+	ActionRelease        Action = "release"
 )
 
 // Transition is one row of the workflow table: Action moves an article from
@@ -95,19 +102,26 @@ var Transitions = []Transition{
 	{ActionSend, []Status{StatusDraft, StatusChangesRequested}, StatusSubmitted, authors, false},
 	{ActionWithdraw, []Status{StatusSubmitted}, StatusDraft, authors, false},
 	{ActionTake, []Status{StatusSubmitted}, StatusInReview, editors, false},
-	{ActionRequestChanges, []Status{StatusInReview, StatusApproved}, StatusChangesRequested, editors, true},
+	{ActionRequestChanges, []Status{StatusInReview, StatusApproved, StatusScheduled}, StatusChangesRequested, editors, true},
 	{ActionApprove, []Status{StatusInReview}, StatusApproved, editors, false},
 	{ActionPublish, []Status{StatusApproved, StatusCorrecting, StatusUpdating}, StatusPublished, editors, false},
-	{ActionSpike, []Status{StatusSubmitted, StatusInReview, StatusChangesRequested, StatusApproved}, StatusSpiked, editors, false},
+	{ActionSpike, []Status{StatusSubmitted, StatusInReview, StatusChangesRequested, StatusApproved, StatusScheduled}, StatusSpiked, editors, false},
 	{ActionKill, []Status{StatusPublished, StatusCorrecting, StatusUpdating}, StatusKilled, editors, true},
 	{ActionRestore, []Status{StatusSpiked}, StatusDraft, editors, true},
 	// Handing an article to another editor of the desk (hold.go) changes
 	// who holds it, not its state.
-	{ActionAssign, []Status{StatusSubmitted, StatusInReview, StatusChangesRequested, StatusApproved, StatusCorrecting, StatusUpdating}, "", editors, false},
+	{ActionAssign, []Status{StatusSubmitted, StatusInReview, StatusChangesRequested, StatusApproved, StatusScheduled, StatusCorrecting, StatusUpdating}, "", editors, false},
 	// A correction says what was wrong (the note readers see); an update
 	// may say what is new.
 	{ActionCorrect, []Status{StatusPublished}, StatusCorrecting, editors, true},
 	{ActionUpdate, []Status{StatusPublished}, StatusUpdating, editors, false},
+	// Publishing on time: schedule (again, to change the time) says when
+	// (Event.Due; an embargo is the same with its name); unschedule takes
+	// it back to approved; release is the server's clock publishing it
+	// when due (an admin may release it early).
+	{ActionSchedule, []Status{StatusApproved, StatusScheduled}, StatusScheduled, editors, false},
+	{ActionUnschedule, []Status{StatusScheduled}, StatusApproved, editors, false},
+	{ActionRelease, []Status{StatusScheduled}, StatusPublished, []Role{RoleAdmin}, false},
 }
 
 // Actions lists the actions in the table's order.
@@ -215,7 +229,7 @@ func CanEdit(role Role, s Status) error {
 		return fmt.Errorf("the article is published; an editor corrects or updates it (review ID correct|update): %w", ErrNotAllowed)
 	case role == RoleCorrespondent && (s == StatusCorrecting || s == StatusUpdating):
 		return fmt.Errorf("the article is published and the newsroom is %s it: %w", map[Status]string{StatusCorrecting: "correcting", StatusUpdating: "updating"}[s], ErrNotAllowed)
-	case role == RoleCorrespondent && s == StatusApproved:
+	case role == RoleCorrespondent && (s == StatusApproved || s == StatusScheduled):
 		return fmt.Errorf("the article is approved; ask the editor to request changes before editing it: %w", ErrNotAllowed)
 	case !role.Valid():
 		return fmt.Errorf("%q is not a role: %w", role, ErrNotAllowed)

@@ -37,6 +37,12 @@ editor correcting kill killed
 editor updating kill killed
 editor correcting assign correcting
 editor updating assign updating
+editor scheduled request-changes changes_requested
+editor scheduled spike spiked
+editor scheduled assign scheduled
+editor approved schedule scheduled
+editor scheduled schedule scheduled
+editor scheduled unschedule approved
 admin draft send submitted
 admin changes_requested send submitted
 admin submitted withdraw draft
@@ -63,6 +69,13 @@ admin correcting kill killed
 admin updating kill killed
 admin correcting assign correcting
 admin updating assign updating
+admin scheduled request-changes changes_requested
+admin scheduled spike spiked
+admin scheduled assign scheduled
+admin approved schedule scheduled
+admin scheduled schedule scheduled
+admin scheduled unschedule approved
+admin scheduled release published
 `
 
 func TestEveryTransitionForEveryRole(t *testing.T) {

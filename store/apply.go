@@ -471,7 +471,8 @@ func (s *DB) ChangesWithReview(ctx context.Context, cursor uint64, limit int, ke
 			if keep != nil && !keep(owner, rev) {
 				continue
 			}
-			p := Pulled{Seq: seq, Revision: rev, Status: sum.Status, Submitted: sum.Submitted, Holder: sum.Holder, Held: sum.Held}
+			p := Pulled{Seq: seq, Revision: rev, Status: sum.Status, Submitted: sum.Submitted, Holder: sum.Holder, Held: sum.Held,
+				Due: sum.Due, Embargo: sum.Embargo}
 			if sum.Status.Online() {
 				var pub Publication
 				if err := getJSON(txn, publicationKey(id), &pub); err != nil && !errors.Is(err, fielddesk.ErrNotFound) {

@@ -59,17 +59,30 @@ func (s *DB) Act(ctx context.Context, id fielddesk.ID, action fielddesk.Action, 
 	if action == fielddesk.ActionAssign {
 		return fielddesk.Event{}, fmt.Errorf("assign article %s: say which editor it goes to: %w", id, fielddesk.ErrInvalid)
 	}
-	return s.act(ctx, id, action, comment, "")
+	if action == fielddesk.ActionSchedule {
+		return fielddesk.Event{}, fmt.Errorf("schedule article %s: say when it is published: %w", id, fielddesk.ErrInvalid)
+	}
+	return s.act(ctx, id, action, comment, "", time.Time{}, false)
 }
 
 // Assign hands an article to another editor of its desk (editor: their
 // user name), with an optional note; the newsroom checks that they can
 // hold it and tells them.
 func (s *DB) Assign(ctx context.Context, id fielddesk.ID, editor, comment string) (fielddesk.Event, error) {
-	return s.act(ctx, id, fielddesk.ActionAssign, comment, editor)
+	return s.act(ctx, id, fielddesk.ActionAssign, comment, editor, time.Time{}, false)
 }
 
-func (s *DB) act(ctx context.Context, id fielddesk.ID, action fielddesk.Action, comment, assignee string) (fielddesk.Event, error) {
+// Schedule has the newsroom publish an approved article at due (again: at
+// another time), even if no editor is online then; embargo says the time
+// is an embargo. A time already past is refused.
+func (s *DB) Schedule(ctx context.Context, id fielddesk.ID, due time.Time, embargo bool, comment string) (fielddesk.Event, error) {
+	if !due.After(s.clock()) {
+		return fielddesk.Event{}, fmt.Errorf("schedule article %s: %s is past: %w", id, due.Format(time.RFC3339), fielddesk.ErrInvalid)
+	}
+	return s.act(ctx, id, fielddesk.ActionSchedule, comment, "", due.UTC(), embargo)
+}
+
+func (s *DB) act(ctx context.Context, id fielddesk.ID, action fielddesk.Action, comment, assignee string, due time.Time, embargo bool) (fielddesk.Event, error) {
 	role, user, err := s.role(ctx)
 	if err != nil {
 		return fielddesk.Event{}, err
@@ -87,7 +100,7 @@ func (s *DB) act(ctx context.Context, id fielddesk.ID, action fielddesk.Action, 
 		}
 	}
 	e := fielddesk.Event{ID: fielddesk.NewID(), Article: id, Kind: fielddesk.EventTransition, Action: action,
-		Text: comment, Assignee: assignee, At: s.clock().UTC(), Author: user, Role: role}.Normalized()
+		Text: comment, Assignee: assignee, Due: due, Embargo: embargo, At: s.clock().UTC(), Author: user, Role: role}.Normalized()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	err = s.update(func(txn *badger.Txn) error {
@@ -112,6 +125,7 @@ func (s *DB) act(ctx context.Context, id fielddesk.ID, action fielddesk.Action, 
 		if err := e.Validate(); err != nil {
 			return err
 		}
+		sum.Due, sum.Embargo = e.Due, e.Embargo // a schedule sets it; every other decision ends it
 		if next := fielddesk.NextHolder(action, user, e.Assignee, sum.Holder); next != sum.Holder {
 			if err := setJSON(txn, heldBeforeKey(e.ID), heldBefore{sum.Holder, sum.Held}); err != nil {
 				return err
@@ -248,6 +262,9 @@ type Pulled struct {
 	// Holder is the editor who holds it, since Held.
 	Holder string
 	Held   time.Time
+	// Due is when it is scheduled to be published (Embargo: an embargo).
+	Due     time.Time
+	Embargo bool
 }
 
 // applyReview stores what the server says about an article's review in
@@ -312,8 +329,10 @@ func applyReview(txn *badger.Txn, p Pulled, me string) ([]fielddesk.Event, error
 	} else if err != nil {
 		return nil, err
 	}
-	if sum.Status != p.Status || !sum.Submitted.Equal(p.Submitted) || sum.Holder != p.Holder || !sum.Held.Equal(p.Held) {
+	if sum.Status != p.Status || !sum.Submitted.Equal(p.Submitted) || sum.Holder != p.Holder || !sum.Held.Equal(p.Held) ||
+		!sum.Due.Equal(p.Due) || sum.Embargo != p.Embargo {
 		sum.Status, sum.Submitted, sum.Holder, sum.Held = p.Status, p.Submitted, p.Holder, p.Held
+		sum.Due, sum.Embargo = p.Due, p.Embargo
 		if err := txn.Set(articleKey(id), sum.encode()); err != nil {
 			return nil, err
 		}

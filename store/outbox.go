@@ -767,7 +767,7 @@ func reviewPieces(p Pulled) [][]Pulled {
 		out = append(out, []Pulled{piece})
 	}
 	last := &out[len(out)-1][0]
-	last.Status, last.Holder, last.Held = p.Status, p.Holder, p.Held
+	last.Status, last.Holder, last.Held, last.Due, last.Embargo = p.Status, p.Holder, p.Held, p.Due, p.Embargo
 	return out
 }
 

@@ -74,7 +74,7 @@ func recordPublication(txn *badger.Txn, sum summaryRecord, action fielddesk.Acti
 	switch action {
 	case fielddesk.ActionCorrect, fielddesk.ActionUpdate:
 		return setJSON(txn, pendingNoteKey(id), fielddesk.PublicationNote{Action: action, Text: reason})
-	case fielddesk.ActionPublish, fielddesk.ActionKill:
+	case fielddesk.ActionPublish, fielddesk.ActionRelease, fielddesk.ActionKill:
 	default:
 		return nil
 	}
@@ -103,7 +103,7 @@ func recordPublication(txn *badger.Txn, sum summaryRecord, action fielddesk.Acti
 		return err
 	}
 	switch action {
-	case fielddesk.ActionPublish:
+	case fielddesk.ActionPublish, fielddesk.ActionRelease:
 		if pub.Slug == "" {
 			pub.Slug, err = freeSlug(txn, head.Article)
 			if err != nil {

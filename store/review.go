@@ -285,6 +285,17 @@ func applyEvent(txn *badger.Txn, a actor, e fielddesk.Event) (Outcome, error) {
 		if e.Action == fielddesk.ActionTake || e.Action == fielddesk.ActionAssign {
 			entry.Holder = prev.Holder
 		}
+		if e.Action == fielddesk.ActionSchedule {
+			e.Due = e.Due.UTC()
+			if !e.Due.After(now) {
+				return Outcome{Result: Rejected, Reason: fmt.Sprintf("the time to publish (%s) is past", e.Due.Format(time.RFC3339)), Head: prev.Head}, nil
+			}
+		} else {
+			e.Due, e.Embargo = time.Time{}, false
+		}
+		if err := recordSchedule(txn, &prev, e); err != nil {
+			return Outcome{}, err
+		}
 		e.From, e.To = prev.Status, to
 		entry.Action, entry.From, entry.To, entry.Note = e.Action, e.From, e.To, e.Text
 		if err := setStatus(txn, prev, to, now); err != nil {
@@ -408,6 +419,7 @@ func (s *DB) ReviewState(ctx context.Context, id fielddesk.ID, withAudit bool) (
 			return err
 		}
 		r.Status, r.Submitted, r.Holder, r.Held = sum.Status, sum.Submitted, sum.Holder, sum.Held
+		r.Due, r.Embargo = sum.Due, sum.Embargo
 		if r.Slug, err = getString(txn, publishedAtKey(id)); err != nil {
 			return err
 		}
@@ -492,4 +504,108 @@ func compareIDs(a, b fielddesk.ID) int {
 		return 1
 	}
 	return 0
+}
+
+// The server's schedule: articles to publish at a set time. Keys:
+//
+//	schedt/<due>/<article>   an article due then (8 bytes, big-endian ns); the
+//	                         summary's Due says the same
+//
+// Every decision on a scheduled article ends its schedule; schedule (again)
+// sets it.
+
+func scheduleKey(due time.Time, id fielddesk.ID) []byte {
+	return append(binary.BigEndian.AppendUint64([]byte("schedt/"), uint64(due.UnixNano())), "/"+string(id)...)
+}
+
+// recordSchedule moves an article's place in the schedule for the
+// decision e in txn (sum is updated; setStatus writes it).
+func recordSchedule(txn *badger.Txn, sum *summaryRecord, e fielddesk.Event) error {
+	if !sum.Due.IsZero() {
+		if err := txn.Delete(scheduleKey(sum.Due, sum.ID)); err != nil {
+			return err
+		}
+	}
+	sum.Due, sum.Embargo = time.Time{}, false
+	if e.Action != fielddesk.ActionSchedule {
+		return nil
+	}
+	sum.Due, sum.Embargo = e.Due, e.Embargo
+	return txn.Set(scheduleKey(e.Due, sum.ID), nil)
+}
+
+// NextDue is when the next scheduled article is due (ok false: none is).
+func (s *DB) NextDue() (due time.Time, ok bool, err error) {
+	err = s.view(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("schedt/")})
+		defer it.Close()
+		it.Rewind()
+		if it.Valid() && len(it.Item().Key()) >= 7+8 {
+			due, ok = time.Unix(0, int64(binary.BigEndian.Uint64(it.Item().Key()[7:15]))).UTC(), true
+		}
+		return nil
+	})
+	return due, ok, mapErr(err)
+}
+
+// ReleaseDue publishes every scheduled article whose time has come (due
+// at or before now), each in its own transaction as the server's own
+// decision (device "schedule", in the audit log), and returns them. An
+// article already published, or scheduled again since, is left: run twice
+// (or by two loops), it publishes nothing twice.
+func (s *DB) ReleaseDue(ctx context.Context, now time.Time) ([]fielddesk.ID, error) {
+	var due []fielddesk.ID
+	err := s.view(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("schedt/")})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			k := it.Item().Key()
+			if len(k) < 7+8+1 || time.Unix(0, int64(binary.BigEndian.Uint64(k[7:15]))).After(now) {
+				break
+			}
+			due = append(due, fielddesk.ID(k[16:]))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("scheduled articles: %w", mapErr(err))
+	}
+	var released []fielddesk.ID
+	for _, id := range due {
+		if err := ctx.Err(); err != nil {
+			return released, err
+		}
+		s.writeMu.Lock()
+		var out Outcome
+		err := s.update(func(txn *badger.Txn) error {
+			sum, err := getSummary(txn, id)
+			if errors.Is(err, fielddesk.ErrNotFound) {
+				out = Outcome{}
+				return nil
+			} else if err != nil {
+				return err
+			}
+			if sum.Status != fielddesk.StatusScheduled || sum.Due.IsZero() || sum.Due.After(now) {
+				out = Outcome{}
+				return nil // moved meanwhile
+			}
+			note := "scheduled for " + sum.Due.Format(time.RFC3339)
+			if sum.Embargo {
+				note = "embargoed until " + sum.Due.Format(time.RFC3339)
+			}
+			a := actor{device: "schedule", role: fielddesk.RoleAdmin, trusted: true}
+			e := fielddesk.Event{ID: fielddesk.NewID(), Article: id, Kind: fielddesk.EventTransition, Action: fielddesk.ActionRelease,
+				Text: note, Revision: sum.Head, At: now}
+			out, err = applyEvent(txn, a, e)
+			return err
+		})
+		s.writeMu.Unlock()
+		if err != nil {
+			return released, fmt.Errorf("publish scheduled article %s: %w", id, mapErr(err))
+		}
+		if out.Result == Applied {
+			released = append(released, id)
+		}
+	}
+	return released, nil
 }

@@ -447,7 +447,8 @@ func writeRevision(txn *badger.Txn, rev fielddesk.Revision, content []byte, prev
 	next := summaryRecord{
 		Summary: fielddesk.Summary{ID: a.ID, Headline: a.Headline, Status: a.Status, Updated: rev.Saved,
 			Words: rev.Words, Head: rev.ID, Revisions: prev.Revisions + 1,
-			Submitted: prev.Submitted, Conflicts: len(a.Conflicts), Holder: prev.Holder, Held: prev.Held, Urgency: a.Urgency},
+			Submitted: prev.Submitted, Conflicts: len(a.Conflicts), Holder: prev.Holder, Held: prev.Held, Urgency: a.Urgency,
+			Due: prev.Due, Embargo: prev.Embargo},
 		Created: created, ContentHash: contentHash(content),
 	}
 	if a.Status == fielddesk.StatusSubmitted && prev.Status != fielddesk.StatusSubmitted {

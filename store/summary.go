@@ -22,7 +22,7 @@ type summaryRecord struct {
 	ContentHash string
 }
 
-const summaryVersion = 4
+const summaryVersion = 5
 
 var errSummary = errors.New("damaged article summary")
 
@@ -55,6 +55,16 @@ func (r summaryRecord) encode() []byte {
 	}
 	b = binary.AppendVarint(b, held)
 	b = binary.AppendUvarint(b, uint64(r.Urgency))
+	var due int64
+	if !r.Due.IsZero() {
+		due = r.Due.UnixNano()
+	}
+	b = binary.AppendVarint(b, due)
+	if r.Embargo {
+		b = append(b, 1)
+	} else {
+		b = append(b, 0)
+	}
 	return b
 }
 
@@ -117,6 +127,12 @@ func decodeSummary(b []byte) (summaryRecord, error) {
 	}
 	if version >= 4 {
 		r.Urgency = int(min(unum(), 9))
+	}
+	if version >= 5 {
+		if due := num(); due != 0 {
+			r.Due = time.Unix(0, due).UTC()
+		}
+		r.Embargo = unum() == 1
 	}
 	if bad {
 		return summaryRecord{}, errSummary

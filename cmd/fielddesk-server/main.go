@@ -317,6 +317,8 @@ func serve(ctx context.Context, db *store.DB, data string, o serveOptions, stder
 		go func() { errc <- admin.Serve(aln) }()
 	}
 
+	// Scheduled articles go out when due, whoever is online.
+	go api.RunSchedule(ctx)
 	// Uploads abandoned for days give their space back.
 	go func() {
 		t := time.NewTicker(time.Hour)

@@ -43,6 +43,9 @@ type newsroom struct {
 	mu   sync.Mutex
 	log  []string // "METHOD route" of every request, in order
 	puts []string // the photos (hashes) of every upload request, in order
+	// The server's schedule loop (publishing on time), stopped with it.
+	stopSchedule context.CancelFunc
+	schedule     chan struct{}
 }
 
 func startNewsroom(t testing.TB) *newsroom {
@@ -81,6 +84,10 @@ func (n *newsroom) open() {
 	}
 	n.db = db
 	api := server.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx, cancel := context.WithCancel(context.Background())
+	n.schedule = make(chan struct{})
+	go func(done chan struct{}) { api.RunSchedule(ctx); close(done) }(n.schedule)
+	n.stopSchedule = cancel
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		n.t.Fatal(err)
@@ -114,6 +121,8 @@ func (n *newsroom) stop() {
 		return
 	}
 	n.srv.Close()
+	n.stopSchedule()
+	<-n.schedule
 	n.db.Close()
 	n.srv = nil
 }

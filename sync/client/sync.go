@@ -710,7 +710,7 @@ func (c *Client) pull(ctx context.Context, acct store.Account, rep *Report) erro
 		changes := make([]store.Pulled, len(resp.Changes))
 		for i, ch := range resp.Changes {
 			changes[i] = store.Pulled{Revision: ch.Revision, Status: ch.Status, Submitted: ch.Submitted, Events: ch.Events, Audit: ch.Audit, Slug: ch.Slug,
-				Holder: ch.Holder, Held: ch.Held}
+				Holder: ch.Holder, Held: ch.Held, Due: ch.Due, Embargo: ch.Embargo}
 		}
 		n, news, err := c.db.ApplyPulled(ctx, changes, resp.Cursor)
 		if err != nil {

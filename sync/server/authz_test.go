@@ -169,6 +169,9 @@ func TestReviewAuthorizationMatrix(t *testing.T) {
 		if a == fielddesk.ActionAssign {
 			e.Assignee = "bientap2" // the other editor of the owner's desk
 		}
+		if a == fielddesk.ActionSchedule {
+			e.Due = time.Now().Add(time.Hour)
+		}
 		return e
 	}
 	// setup brings a new article of the owner to a state by the server's
@@ -201,6 +204,9 @@ func TestReviewAuthorizationMatrix(t *testing.T) {
 		fielddesk.ActionAssign:         {fielddesk.ActionTake},
 		fielddesk.ActionCorrect:        {fielddesk.ActionTake, fielddesk.ActionApprove, fielddesk.ActionPublish},
 		fielddesk.ActionUpdate:         {fielddesk.ActionTake, fielddesk.ActionApprove, fielddesk.ActionPublish},
+		fielddesk.ActionSchedule:       {fielddesk.ActionTake, fielddesk.ActionApprove},
+		fielddesk.ActionUnschedule:     {fielddesk.ActionTake, fielddesk.ActionApprove, fielddesk.ActionSchedule},
+		fielddesk.ActionRelease:        {fielddesk.ActionTake, fielddesk.ActionApprove, fielddesk.ActionSchedule},
 	}
 	allowed := map[string][]fielddesk.Action{
 		"owner":                     {fielddesk.ActionSend, fielddesk.ActionWithdraw},
@@ -208,7 +214,7 @@ func TestReviewAuthorizationMatrix(t *testing.T) {
 		"an editor of another desk": nil,
 		"the desk's editor": {fielddesk.ActionTake, fielddesk.ActionRequestChanges, fielddesk.ActionApprove,
 			fielddesk.ActionPublish, fielddesk.ActionSpike, fielddesk.ActionKill, fielddesk.ActionRestore, fielddesk.ActionAssign,
-			fielddesk.ActionCorrect, fielddesk.ActionUpdate},
+			fielddesk.ActionCorrect, fielddesk.ActionUpdate, fielddesk.ActionSchedule, fielddesk.ActionUnschedule},
 		"an admin": fielddesk.Actions(),
 	}
 	hidden := map[string]bool{"another correspondent": true, "an editor of another desk": true}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -414,5 +415,28 @@ func (s *Server) media(w http.ResponseWriter, r *http.Request) {
 	// Never where it was taken: EXIF (GPS), XMP and IPTC are left out.
 	if err := photo.Clean(w, f); err != nil {
 		s.log.Error("media", "photo", hash, "err", err)
+	}
+}
+
+// RunSchedule publishes scheduled articles when they are due, until ctx
+// ends, even with no editor online: it looks every second, so a scheduled
+// article is never public a moment early and at most about a second late;
+// after a restart it publishes at once what came due while it was stopped.
+func (s *Server) RunSchedule(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		ids, err := s.db.ReleaseDue(ctx, time.Now())
+		for _, id := range ids {
+			s.log.Info("published on schedule", "article", id)
+		}
+		if err != nil && ctx.Err() == nil {
+			s.log.Error("publish on schedule", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
 	}
 }

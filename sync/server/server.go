@@ -432,7 +432,8 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) (any, error) {
 			continue
 		}
 		change := wire.Change{Revision: rev, MissingPhotos: missing, Status: ch.Status,
-			Submitted: ch.Submitted, Events: ch.Events, Audit: ch.Audit, Slug: ch.Slug, Holder: ch.Holder, Held: ch.Held}
+			Submitted: ch.Submitted, Events: ch.Events, Audit: ch.Audit, Slug: ch.Slug, Holder: ch.Holder, Held: ch.Held,
+			Due: ch.Due, Embargo: ch.Embargo}
 		// Answers are sized by bytes: long articles go a few at a time, and
 		// one alone however long (up to wire.MaxPullBytes).
 		enc, err := json.Marshal(change)

@@ -24,7 +24,9 @@ import (
 // ProtocolVersion is the version of this protocol; see VersionHeader.
 // Version 2 added decisions and comments as mutations, the merged result
 // and the review state in pulls; version 3 who holds an article (the
-// assign decision, with its Assignee; Holder in pulls). An app of another
+// assign decision, with its Assignee; Holder in pulls), corrections and
+// updates, urgency, and publishing on time (schedule with Due, in pulls
+// too). An app of another
 // version is told to update (or that the server must).
 const ProtocolVersion = 3
 
@@ -183,6 +185,9 @@ type Change struct {
 	// Holder is the editor who holds the article, since Held.
 	Holder string    `json:"holder,omitempty"`
 	Held   time.Time `json:"held,omitzero"`
+	// Due is when a scheduled article is published (Embargo: an embargo).
+	Due     time.Time `json:"due,omitzero"`
+	Embargo bool      `json:"embargo,omitempty"`
 }
 
 // PullResponse answers a pull.

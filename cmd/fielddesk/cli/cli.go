@@ -81,6 +81,10 @@ Commands:
                                               the editor who took an article holds it: only they
                                               (or an admin) decide on it
   review ID assign USER [--comment TEXT]      hand an article to another editor of its desk
+  review ID publish --at TIME [--embargo]     the newsroom publishes it at TIME (2026-12-02T06:00+07:00,
+                                              or 2026-12-02 06:00 in the newsroom's time), even with
+                                              no editor online; again to change the time; review ID
+                                              unschedule takes it back
   comment ID [--paragraph N] [--reply CID] TEXT
                                               comment on paragraph N (none: the whole article)
   comments ID [--json]                        the decisions and comments on an article

@@ -14,6 +14,7 @@ import (
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/desk"
 	"github.com/fielddesk/fielddesk/store"
+	"github.com/fielddesk/fielddesk/vietnamese"
 )
 
 // The editorial loop from the command line: each command acts on the
@@ -105,6 +106,8 @@ func since(now, t time.Time) string {
 func cmdReview(ctx context.Context, d *desk.Desk, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("review", flag.ContinueOnError)
 	comment := fs.String("comment", "", "")
+	at := fs.String("at", "", "")
+	embargo := fs.Bool("embargo", false, "")
 	pos, err := parse(fs, args, -1, "")
 	if err != nil {
 		return err
@@ -126,14 +129,36 @@ func cmdReview(ctx context.Context, d *desk.Desk, args []string, out io.Writer) 
 	case action != fielddesk.ActionAssign && len(pos) != 2:
 		return fmt.Errorf("review ID %s takes no more arguments (the note goes with --comment)", action)
 	}
+	if (*at != "" || *embargo) && action != fielddesk.ActionPublish && action != fielddesk.ActionSchedule {
+		return fmt.Errorf("--at and --embargo go with publish (review ID publish --at TIME), not %s", action)
+	}
+	if *embargo && *at == "" {
+		return errors.New("--embargo needs --at TIME: when the embargo ends")
+	}
 	var e fielddesk.Event
-	if action == fielddesk.ActionAssign {
+	switch {
+	case action == fielddesk.ActionAssign:
 		e, err = d.Assign(ctx, id, pos[2], *comment)
-	} else {
+	case *at != "" || action == fielddesk.ActionSchedule:
+		due, perr := parseWhen(*at)
+		if perr != nil {
+			return perr
+		}
+		e, err = d.Schedule(ctx, id, due, *embargo, *comment)
+	default:
 		e, err = d.Act(ctx, id, action, *comment)
 	}
 	if err != nil {
 		return err
+	}
+	if e.Action == fielddesk.ActionSchedule {
+		what := "to be published at"
+		if e.Embargo {
+			what = "embargoed until"
+		}
+		fmt.Fprintf(out, "%s: %s %s (%s); it goes to the newsroom with the next sync, which publishes it then\n",
+			id, what, e.Due.In(vietnamese.Newsroom).Format("15:04 02/01/2006"), e.Due.Format(time.RFC3339))
+		return nil
 	}
 	if action == fielddesk.ActionAssign {
 		fmt.Fprintf(out, "%s: handed to %s; it goes to the newsroom with the next sync\n", id, e.Assignee)
@@ -436,4 +461,25 @@ func cmdDiff(ctx context.Context, d *desk.Desk, args []string, out io.Writer) er
 		fmt.Fprintln(out)
 	}
 	return nil
+}
+
+// parseWhen reads the time of a scheduled publication: RFC 3339 with or
+// without seconds (2026-12-02T06:00+07:00), or the newsroom's own time
+// without a zone (2026-12-02 06:00).
+func parseWhen(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, errors.New("schedule needs --at TIME, e.g. --at 2026-12-02T06:00+07:00")
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04Z07:00"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04"} {
+		if t, err := time.ParseInLocation(layout, s, vietnamese.Newsroom); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("--at %q is not a time such as 2026-12-02T06:00+07:00 or 2026-12-02 06:00 (the newsroom's time)", s)
 }

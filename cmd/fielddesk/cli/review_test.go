@@ -279,3 +279,59 @@ func TestCorrectFromTheCommandLine(t *testing.T) {
 		t.Fatalf("published: %+v %v", pubs, err)
 	}
 }
+
+// Publishing on time from a script: review ID publish --at TIME (an
+// embargo with --embargo), a time in the past or not a time refused by
+// name, unschedule to take it back.
+func TestPublishAtFromTheCommandLine(t *testing.T) {
+	sdb, srv := newsroom(t)
+	ctx := context.Background()
+	pw := filepath.Join(t.TempDir(), "pw")
+	os.WriteFile(pw, []byte("mật khẩu đủ dài\n"), 0o600)
+	must := func(args ...string) string {
+		t.Helper()
+		out, errOut, code := run(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: %d %q", args, code, errOut)
+		}
+		return out
+	}
+	rep, ed := t.TempDir(), t.TempDir()
+	must("--data", rep, "login", "--server", srv.URL, "--user", "lethib", "--password-file", pw)
+	must("--data", ed, "login", "--server", srv.URL, "--user", "bientap", "--password-file", pw)
+	src := filepath.Join(t.TempDir(), "bai.md")
+	os.WriteFile(src, []byte("---\nheadline: \"Giá lúa tăng\"\n---\nGiá lúa tăng.\n"), 0o644)
+	id := strings.TrimSpace(must("--data", rep, "import", src))
+	must("--data", rep, "send", id)
+	must("--data", rep, "sync", "--once")
+	must("--data", ed, "sync", "--once")
+	must("--data", ed, "review", id, "take")
+	must("--data", ed, "review", id, "approve")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"publish", "--at", "2020-01-01T06:00+07:00"}, "is past"},
+		{[]string{"publish", "--at", "sáng mai"}, "is not a time"},
+		{[]string{"publish", "--embargo"}, "--embargo needs --at"},
+		{[]string{"approve", "--at", "2030-01-01 06:00"}, "go with publish"},
+	} {
+		if _, errOut, code := run(t, append([]string{"--data", ed, "review", id}, c.args...)...); code != 1 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: %d %q, want %q", c.args, code, errOut, c.want)
+		}
+	}
+	out := must("--data", ed, "review", id, "publish", "--at", "2030-01-02 06:00", "--embargo")
+	if !strings.Contains(out, "embargoed until 06:00 02/01/2030 (2030-01-01T23:00:00Z)") {
+		t.Errorf("publish --at says %q", out)
+	}
+	must("--data", ed, "sync", "--once")
+	if r, _ := sdb.ReviewOf(ctx, fielddesk.ID(id)); r.Status != fielddesk.StatusScheduled || !r.Embargo ||
+		!r.Due.Equal(time.Date(2030, 1, 1, 23, 0, 0, 0, time.UTC)) {
+		t.Errorf("server: %s due %v embargo %v", r.Status, r.Due, r.Embargo)
+	}
+	must("--data", ed, "review", id, "unschedule")
+	must("--data", ed, "sync", "--once")
+	if r, _ := sdb.ReviewOf(ctx, fielddesk.ID(id)); r.Status != fielddesk.StatusApproved || !r.Due.IsZero() {
+		t.Errorf("server after unschedule: %s due %v", r.Status, r.Due)
+	}
+}
