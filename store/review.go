@@ -469,11 +469,12 @@ func (s *DB) Queue(ctx context.Context, owners func(owner string) bool) ([]field
 }
 
 // inQueue reports whether an article in state s waits on the newsroom
-// (a published one reopened for a correction or an update among them).
+// (one scheduled, and a published one reopened for a correction or an
+// update, among them).
 func inQueue(s fielddesk.Status) bool {
 	return s == fielddesk.StatusSubmitted || s == fielddesk.StatusInReview ||
 		s == fielddesk.StatusChangesRequested || s == fielddesk.StatusApproved ||
-		s == fielddesk.StatusCorrecting || s == fielddesk.StatusUpdating
+		s == fielddesk.StatusScheduled || s == fielddesk.StatusCorrecting || s == fielddesk.StatusUpdating
 }
 
 // sortQueue orders a review queue: breaking news first (the most urgent

@@ -269,6 +269,7 @@ func (u *UI) build() {
 		tool(theme.HistoryIcon(), "History…", "Ctrl+H", u.showHistory),
 		widget.NewToolbarSeparator(),
 		tool(theme.VisibilityIcon(), "Preview", "Ctrl+P", u.togglePreview),
+		tool(theme.WarningIcon(), "Breaking news", "Alt+N", u.toggleUrgent),
 		widget.NewToolbarSpacer(),
 		tool(theme.SettingsIcon(), "Settings…", "Ctrl+,", u.showSettings),
 	)
@@ -276,7 +277,7 @@ func (u *UI) build() {
 	u.methodButton.Importance = widget.LowImportance
 	u.sendButton = widget.NewButtonWithIcon(lang.L("Send to newsroom"), theme.MailSendIcon(), u.send)
 	u.sendButton.Importance = widget.HighImportance
-	u.editorPane = container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(u.ed.urgent, u.sendButton, u.methodButton), toolbar), nil, nil, nil, u.ed.content)
+	u.editorPane = container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(u.sendButton, u.methodButton), toolbar), nil, nil, nil, u.ed.content)
 	u.review = u.newReviewPane()
 	right := container.NewVSplit(u.previewPane, u.review.scroll)
 	right.Offset = offsets[2]
@@ -329,6 +330,7 @@ func (u *UI) menu() *fyne.MainMenu {
 		item(lang.L("Move to the trash"), shortcut(fyne.KeyDelete, ctrl), u.trashOpen),
 		fyne.NewMenuItemSeparator(),
 		item(lang.L("Send to newsroom"), shortcut(fyne.KeyReturn, ctrl), u.send),
+		item(lang.L("Breaking news"), shortcut(fyne.KeyN, fyne.KeyModifierAlt), u.toggleUrgent),
 		item(lang.L("Sync now"), shortcut(fyne.KeyR, ctrl|fyne.KeyModifierShift), u.syncNow),
 		fyne.NewMenuItem(lang.L("Connect to the newsroom…"), u.showLogin),
 		fyne.NewMenuItemSeparator(),
@@ -676,6 +678,8 @@ func statusName(s fielddesk.Status) string {
 		return lang.L("Approved")
 	case fielddesk.StatusPublished:
 		return lang.L("Published")
+	case fielddesk.StatusScheduled:
+		return lang.L("Scheduled")
 	case fielddesk.StatusCorrecting:
 		return lang.L("Being corrected")
 	case fielddesk.StatusUpdating:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"sync/atomic"
+	"time"
 
 	"github.com/fielddesk/fielddesk"
 )
@@ -34,6 +35,9 @@ type Backend interface {
 	// Assign hands an article to another editor of its desk (their user
 	// name), with an optional note.
 	Assign(ctx context.Context, id fielddesk.ID, editor, comment string) (fielddesk.Event, error)
+	// Schedule has the newsroom publish an approved article at a time
+	// (embargo: the time is an embargo).
+	Schedule(ctx context.Context, id fielddesk.ID, due time.Time, embargo bool, comment string) (fielddesk.Event, error)
 	// Comment comments on a paragraph (1-based; 0: the whole article) or
 	// answers another comment (replyTo).
 	Comment(ctx context.Context, id fielddesk.ID, paragraph int, text string, replyTo fielddesk.ID) (fielddesk.Event, error)

@@ -35,8 +35,9 @@ type editor struct {
 	headline                                 *lineField
 	sapo                                     *growField
 	language                                 *widget.Select
-	// urgent marks breaking news ("Tin nóng", ninjs urgency 1 to 3).
-	urgent   *widget.Check
+	// urgent marks breaking news ("Tin nóng", ninjs urgency 1 to 3):
+	// Alt+N, said on the Send button.
+	urgent   bool
 	body     *bodyEditor
 	sapoHint *widget.Label
 	// notice is the top of the form: the editor's request for changes,
@@ -93,7 +94,6 @@ func newEditor(u *UI) *editor {
 	e.location = line(lang.L("Place, province"))
 	e.tags = line(lang.L("tag, tag, …"))
 	e.language = widget.NewSelect([]string{"vi", "en"}, func(string) { e.changed() })
-	e.urgent = widget.NewCheck(lang.L("Breaking news"), func(bool) { e.changed() })
 	e.body = newBodyEditor(e.changed, func(f fyne.Focusable) { u.win.Canvas().Focus(f) })
 	e.body.method = u.typingMethod
 	e.body.legacy = u.askConvert
@@ -256,9 +256,9 @@ func (e *editor) collect() fielddesk.Article {
 	a.Location = e.location.Text
 	a.Language = e.language.Selected
 	switch {
-	case e.urgent.Checked && !fielddesk.IsUrgent(a.Urgency):
+	case e.urgent && !fielddesk.IsUrgent(a.Urgency):
 		a.Urgency = urgentDefault
-	case !e.urgent.Checked && fielddesk.IsUrgent(a.Urgency):
+	case !e.urgent && fielddesk.IsUrgent(a.Urgency):
 		a.Urgency = 0
 	}
 	a.Body = e.body.Text()
@@ -522,7 +522,8 @@ func (e *editor) show(rev fielddesk.Revision) {
 	e.category.SetText(a.Category)
 	e.location.SetText(a.Location)
 	e.tags.SetText(strings.Join(a.Tags, ", "))
-	e.urgent.SetChecked(fielddesk.IsUrgent(a.Urgency))
+	e.urgent = fielddesk.IsUrgent(a.Urgency)
+	e.u.updateSendButton()
 	if a.Language == "" {
 		a.Language = fielddesk.DefaultLanguage
 	}

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/vietnamese"
 )
 
 // The editorial loop in the window: under the preview, the review pane
@@ -69,10 +70,13 @@ var actionKeys = map[fielddesk.Action]fyne.KeyName{
 	fielddesk.ActionTake: fyne.KeyT, fielddesk.ActionRequestChanges: fyne.KeyR, fielddesk.ActionApprove: fyne.KeyA,
 	fielddesk.ActionPublish: fyne.KeyP, fielddesk.ActionSpike: fyne.KeyS, fielddesk.ActionKill: fyne.KeyK,
 	fielddesk.ActionWithdraw: fyne.KeyW, fielddesk.ActionSend: fyne.KeyEnter,
-	fielddesk.ActionRestore: fyne.KeyU, // un-spike (R is request changes)
-	fielddesk.ActionAssign:  fyne.KeyG, // giao: hand to another editor
-	fielddesk.ActionCorrect: fyne.KeyC,
-	fielddesk.ActionUpdate:  fyne.KeyD, // diễn biến mới (U is restore)
+	fielddesk.ActionRestore:    fyne.KeyU, // un-spike (R is request changes)
+	fielddesk.ActionAssign:     fyne.KeyG, // giao: hand to another editor
+	fielddesk.ActionCorrect:    fyne.KeyC,
+	fielddesk.ActionUpdate:     fyne.KeyD, // diễn biến mới (U is restore)
+	fielddesk.ActionSchedule:   fyne.KeyH, // hẹn giờ
+	fielddesk.ActionUnschedule: fyne.KeyX,
+	fielddesk.ActionRelease:    fyne.KeyL,
 }
 
 func actionLabel(a fielddesk.Action) string {
@@ -101,6 +105,12 @@ func actionLabel(a fielddesk.Action) string {
 		return lang.L("Correct…")
 	case fielddesk.ActionUpdate:
 		return lang.L("Update…")
+	case fielddesk.ActionSchedule:
+		return lang.L("Publish at a time…")
+	case fielddesk.ActionUnschedule:
+		return lang.L("Cancel the schedule")
+	case fielddesk.ActionRelease:
+		return lang.L("Publish now, before its time")
 	}
 	return string(a)
 }
@@ -239,6 +249,12 @@ func (u *UI) drawReview(r fielddesk.Review) {
 		if link := u.publishedLink(r.Slug); link != nil {
 			p.banner.Add(widget.NewHyperlink(lang.L("Read it on the newsroom's site"), link))
 		}
+	case fielddesk.StatusScheduled:
+		text := fmt.Sprintf(lang.L("Scheduled: the newsroom publishes it at %s, even if nobody is online."), newsroomTime(r.Due))
+		if r.Embargo {
+			text = fmt.Sprintf(lang.L("Embargoed until %s: nothing of it is public before; the newsroom publishes it then."), newsroomTime(r.Due))
+		}
+		p.banner.Add(bannerCard(text+"\n"+lang.L("Change the time with Alt+H, or cancel it with Alt+X."), theme.HistoryIcon()))
 	case fielddesk.StatusCorrecting, fielddesk.StatusUpdating:
 		last := lastDecision(r.Events, fielddesk.ActionCorrect)
 		text := lang.L("Being corrected")
@@ -740,6 +756,10 @@ func (u *UI) act(a fielddesk.Action) {
 		u.askAssignee()
 		return
 	}
+	if a == fielddesk.ActionSchedule {
+		u.askSchedule()
+		return
+	}
 	if a == fielddesk.ActionPublish || a == fielddesk.ActionSpike {
 		u.confirmDecision(a)
 		return
@@ -869,6 +889,88 @@ func (u *UI) askAssignee() {
 	d.Resize(fyne.NewSize(560, 320))
 	d.Show()
 	u.win.Canvas().Focus(who)
+}
+
+// newsroomTime writes a time as the newsroom reads it: its own clock
+// (Vietnam's), hour first.
+func newsroomTime(t time.Time) string {
+	return t.In(vietnamese.Newsroom).Format("15:04 02/01/2006")
+}
+
+// parseNewsroomTime reads a time written as newsroomTime writes it.
+func parseNewsroomTime(s string) (time.Time, error) {
+	s = strings.Join(strings.Fields(s), " ")
+	for _, layout := range []string{"15:04 02/01/2006", "15:04 2/1/2006", "15:04, 02/01/2006"} {
+		if t, err := time.ParseInLocation(layout, s, vietnamese.Newsroom); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, errors.New(lang.L("Write the time as 06:00 07/12/2026 (hour, then day/month/year, the newsroom's time)."))
+}
+
+// askSchedule asks when the open article is published (the newsroom's
+// time; 06:00 tomorrow offered), whether the time is an embargo, and a note.
+func (u *UI) askSchedule() {
+	r := u.review.review
+	start := r.Due
+	if start.IsZero() {
+		n := u.now().In(vietnamese.Newsroom)
+		start = time.Date(n.Year(), n.Month(), n.Day()+1, 6, 0, 0, 0, vietnamese.Newsroom)
+	}
+	when := widget.NewEntry()
+	when.SetText(newsroomTime(start))
+	when.Validator = func(s string) error {
+		t, err := parseNewsroomTime(s)
+		if err != nil {
+			return err
+		}
+		if !t.After(u.now()) {
+			return errors.New(lang.L("That time is past."))
+		}
+		return nil
+	}
+	embargo := widget.NewCheck(lang.L("An embargo: nothing of it is public before this time"), nil)
+	embargo.SetChecked(r.Embargo)
+	note := u.newEntry(lang.L("A note (optional)"))
+	d := dialog.NewForm(actionLabel(fielddesk.ActionSchedule), lang.L("Schedule"), lang.L("Cancel"),
+		[]*widget.FormItem{widget.NewFormItem(lang.L("Publish at"), when), widget.NewFormItem("", embargo), widget.NewFormItem(lang.L("Note"), note)},
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			t, err := parseNewsroomTime(when.Text)
+			if err != nil {
+				u.status.SetText(err.Error())
+				return
+			}
+			u.schedule(t, embargo.Checked, note.Text)
+		}, u.win)
+	d.Resize(fyne.NewSize(560, 300))
+	d.Show()
+	u.win.Canvas().Focus(when)
+}
+
+// schedule has the newsroom publish the open article at t.
+func (u *UI) schedule(t time.Time, embargo bool, note string) {
+	e := u.ed
+	id, session := e.article.ID, e.session
+	var ev fielddesk.Event
+	var err error
+	u.background(func() { ev, err = u.backend.Schedule(u.ctx, id, t, embargo, note) }, func() {
+		if err != nil {
+			u.showError(lang.L("Could not do that"), err)
+			return
+		}
+		if session == e.session {
+			e.article.Status = ev.To
+			u.updateSendButton()
+			u.loadReview()
+		}
+		u.refreshList()
+		u.status.SetText(fmt.Sprintf(lang.L("Scheduled for %s. It goes to the newsroom with the next sync; the newsroom publishes it then."), newsroomTime(t)))
+		u.kickSync()
+		u.awaitDelivery()
+	})
 }
 
 // assign hands the open article to another editor through the backend.
@@ -1273,6 +1375,9 @@ func (u *UI) queueLine(s fielddesk.Summary) string {
 	default:
 		line += " · " + fmt.Sprintf(lang.L("held by %s for %s"), s.Holder, waited(u.now().Sub(s.Held)))
 	}
+	if !s.Due.IsZero() {
+		line += " · " + fmt.Sprintf(lang.L("publishes at %s"), newsroomTime(s.Due))
+	}
 	line += " · " + u.wordCount(s.Words)
 	if s.Conflicts > 0 {
 		line += " · " + fmt.Sprintf(lang.L("%d conflict(s)"), s.Conflicts)
@@ -1300,6 +1405,9 @@ func queueCounts(q []fielddesk.Summary) string {
 		n[fielddesk.StatusSubmitted], n[fielddesk.StatusInReview], n[fielddesk.StatusChangesRequested], n[fielddesk.StatusApproved])
 	if reopened := n[fielddesk.StatusCorrecting] + n[fielddesk.StatusUpdating]; reopened > 0 {
 		line += " · " + fmt.Sprintf(lang.L("%d being corrected or updated"), reopened)
+	}
+	if n[fielddesk.StatusScheduled] > 0 {
+		line += " · " + fmt.Sprintf(lang.L("%d scheduled"), n[fielddesk.StatusScheduled])
 	}
 	return line
 }

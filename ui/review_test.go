@@ -16,6 +16,7 @@ import (
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/store"
+	"github.com/fielddesk/fielddesk/vietnamese"
 )
 
 var reviewParas = []string{
@@ -854,25 +855,38 @@ func TestEditorCorrectsAPublishedArticle(t *testing.T) {
 	}
 }
 
-// Breaking news in the window: the correspondent ticks "Breaking news"
-// beside Send and the saved article carries urgency 2 (ninjs), unticking
-// takes it back; an editor's desk says it at once (a notification, from
-// the pull) and its queue marks it.
+// Breaking news in the window: the correspondent presses Alt+N (File ›
+// Breaking news, or the toolbar's warning sign), the Send button turns red
+// and says "Send breaking news", the saved article carries urgency 2
+// (ninjs); Alt+N again takes it back; an article reopened shows it; an
+// editor's desk says it at once (a notification, from the pull) and its
+// queue marks it.
 func TestBreakingNewsIsMarkedAndSaid(t *testing.T) {
 	h := newHarness(t)
 	test.Type(h.u.ed.headline, "Vỡ đập thủy điện ở Bát Xát")
 	h.settle()
-	test.Tap(h.u.ed.urgent)
+	h.shortcut(fyne.KeyN, fyne.KeyModifierAlt)
 	h.u.saveNow()
 	h.settle()
-	if rev := h.latest(); rev.Article.Urgency != 2 {
-		t.Fatalf("ticked Breaking news, saved urgency %d", rev.Article.Urgency)
+	rev := h.latest()
+	if rev.Article.Urgency != 2 || h.u.sendButton.Text != "Send breaking news" || h.u.sendButton.Importance != widget.DangerImportance {
+		t.Fatalf("after Alt+N: saved urgency %d, the button says %q (%v)", rev.Article.Urgency, h.u.sendButton.Text, h.u.sendButton.Importance)
 	}
-	test.Tap(h.u.ed.urgent)
+	h.u.newArticle()
+	h.settle()
+	if h.u.sendButton.Text != "Send to newsroom" {
+		t.Errorf("a new article's button: %q", h.u.sendButton.Text)
+	}
+	h.u.ed.open(rev.Article.ID)
+	h.settle()
+	if !h.u.ed.urgent || h.u.sendButton.Text != "Send breaking news" {
+		t.Errorf("the breaking news reopened: urgent %v, %q", h.u.ed.urgent, h.u.sendButton.Text)
+	}
+	h.shortcut(fyne.KeyN, fyne.KeyModifierAlt)
 	h.u.saveNow()
 	h.settle()
-	if rev := h.latest(); rev.Article.Urgency != 0 {
-		t.Fatalf("unticked Breaking news, saved urgency %d", rev.Article.Urgency)
+	if rev := h.latest(); rev.Article.Urgency != 0 || h.u.sendButton.Importance != widget.HighImportance {
+		t.Fatalf("Alt+N again: saved urgency %d", rev.Article.Urgency)
 	}
 
 	ed := newHarness(t)
@@ -880,7 +894,7 @@ func TestBreakingNewsIsMarkedAndSaid(t *testing.T) {
 	ed.u.SetSyncer(s)
 	ed.login(fielddesk.RoleEditor)
 	a := fielddesk.Article{ID: fielddesk.NewID(), Headline: "Vỡ đập thủy điện ở Bát Xát", Body: "Nước tràn xuống xã Y Tý.", Byline: "Lê Thị B", Language: "vi", Urgency: 1}
-	rev := fielddesk.Revision{ID: fielddesk.NewID(), Saved: time.Now().UTC().Add(-5 * time.Minute), Article: a}
+	rev = fielddesk.Revision{ID: fielddesk.NewID(), Saved: time.Now().UTC().Add(-5 * time.Minute), Article: a}
 	_, news, err := ed.desk.ApplyPulled(context.Background(), []store.Pulled{{Revision: rev, Status: fielddesk.StatusSubmitted, Submitted: rev.Saved}}, "c")
 	if err != nil || len(news) != 1 || news[0].Kind != fielddesk.EventBreaking {
 		t.Fatalf("the pull of breaking news tells %+v (%v)", news, err)
@@ -900,5 +914,77 @@ func TestBreakingNewsIsMarkedAndSaid(t *testing.T) {
 	// The same article pulled again is not news again.
 	if _, news, _ := ed.desk.ApplyPulled(context.Background(), []store.Pulled{{Revision: rev, Status: fielddesk.StatusSubmitted, Submitted: rev.Saved}}, "c"); len(news) != 0 {
 		t.Errorf("breaking news told twice: %+v", news)
+	}
+}
+
+// Publishing on time in the window: Alt+H offers 06:00 tomorrow in the
+// newsroom's time, refuses a past time, and schedules (an embargo when
+// ticked); the pane and the queue say when; Alt+X cancels.
+func TestEditorSchedulesAPublication(t *testing.T) {
+	h := newHarness(t)
+	h.u.SetSyncer(&fakeSyncer{status: fielddesk.SyncStatus{Configured: true, Server: "https://toasoan.example.vn", User: "bientap", Role: fielddesk.RoleEditor, Online: true}})
+	h.login(fielddesk.RoleEditor)
+	ctx := context.Background()
+	ok := h.arrive(fielddesk.Article{Headline: "Khai mạc lễ hội", Body: fielddesk.JoinParagraphs(reviewParas)}, fielddesk.StatusApproved)
+	h.u.ed.open(ok.Article.ID)
+	h.settle()
+	button(t, h.u.review.scroll, "Publish at a time… (Alt+H)")
+	h.shortcut(fyne.KeyH, fyne.KeyModifierAlt)
+	h.settle()
+	overlay := h.u.win.Canvas().Overlays().Top()
+	if overlay == nil {
+		t.Fatal("no dialog for the time")
+	}
+	var when *widget.Entry
+	var embargo *widget.Check
+	walk(t, overlay, func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Entry:
+			if when == nil {
+				when = x
+			}
+		case *widget.Check:
+			embargo = x
+		}
+	})
+	n := time.Now().In(vietnamese.Newsroom)
+	tomorrow := time.Date(n.Year(), n.Month(), n.Day()+1, 6, 0, 0, 0, vietnamese.Newsroom)
+	if when == nil || when.Text != tomorrow.Format("15:04 02/01/2006") || embargo == nil {
+		t.Fatalf("the dialog offers %v", when)
+	}
+	schedule := button(t, overlay, "Schedule")
+	when.SetText("06:00 01/01/2020")
+	h.settle()
+	if !schedule.Disabled() {
+		t.Error("a past time can be scheduled")
+	}
+	when.SetText("sáng mai")
+	h.settle()
+	if !schedule.Disabled() {
+		t.Error("a time that is not one can be scheduled")
+	}
+	when.SetText(tomorrow.Format("15:04 02/01/2006"))
+	test.Tap(embargo)
+	h.settle()
+	test.Tap(schedule)
+	h.settle()
+	r, err := h.desk.ReviewOf(ctx, ok.Article.ID)
+	if err != nil || r.Status != fielddesk.StatusScheduled || !r.Due.Equal(tomorrow) || !r.Embargo {
+		t.Fatalf("after scheduling: %s due %v embargo %v (%v)", r.Status, r.Due, r.Embargo, err)
+	}
+	at := tomorrow.Format("15:04 02/01/2006")
+	if txt := labelTexts(t, h.u.review.scroll); !strings.Contains(txt, "Embargoed until "+at) || !strings.Contains(txt, "Alt+X") {
+		t.Errorf("the pane of a scheduled article:\n%s", txt)
+	}
+	h.u.showQueue()
+	h.settle()
+	if len(h.u.items) != 1 || !strings.Contains(h.u.queueLine(h.u.items[0].Summary), "publishes at "+at) ||
+		!strings.Contains(h.u.queueLabel.Text, "1 scheduled") {
+		t.Fatalf("the queue: %+v, %q", h.u.items, h.u.queueLabel.Text)
+	}
+	h.shortcut(fyne.KeyX, fyne.KeyModifierAlt)
+	h.settle()
+	if r, _ := h.desk.ReviewOf(ctx, ok.Article.ID); r.Status != fielddesk.StatusApproved || !r.Due.IsZero() {
+		t.Errorf("after Alt+X: %s due %v", r.Status, r.Due)
 	}
 }

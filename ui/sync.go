@@ -512,9 +512,16 @@ func (u *UI) updateSendButton() {
 	if u.sendButton == nil {
 		return
 	}
+	importance := widget.HighImportance
+	if u.ed.urgent {
+		importance = widget.DangerImportance // red: breaking news
+	}
 	switch u.ed.article.Status {
 	case fielddesk.StatusDraft:
 		u.sendButton.SetText(lang.L("Send to newsroom"))
+		if u.ed.urgent {
+			u.sendButton.SetText(lang.L("Send breaking news"))
+		}
 		u.sendButton.Enable()
 	case fielddesk.StatusChangesRequested:
 		u.sendButton.SetText(lang.L("Send again"))
@@ -522,6 +529,25 @@ func (u *UI) updateSendButton() {
 	default:
 		u.sendButton.SetText(lang.L("Sent"))
 		u.sendButton.Disable()
+	}
+	if u.sendButton.Importance != importance {
+		u.sendButton.Importance = importance
+		u.sendButton.Refresh()
+	}
+}
+
+// toggleUrgent marks the open article as breaking news, or no longer
+// (Alt+N): it goes before everything else waiting, and tops the editors'
+// queue. The Send button says it, in red.
+func (u *UI) toggleUrgent() {
+	e := u.ed
+	e.urgent = !e.urgent
+	e.changed()
+	u.updateSendButton()
+	if e.urgent {
+		u.status.SetText(lang.L("Breaking news: it goes to the newsroom before everything else waiting here, and tops the editors' queue (Alt+N again to undo)."))
+	} else {
+		u.status.SetText(lang.L("No longer breaking news."))
 	}
 }
 

@@ -78,9 +78,9 @@ func cmdQueue(ctx context.Context, d *desk.Desk, args []string, out io.Writer) e
 			Articles []queueLine              `json:"articles"`
 		}{counts, lines})
 	}
-	fmt.Fprintf(out, "%d submitted, %d in review, %d changes requested, %d approved, %d being corrected or updated\n",
+	fmt.Fprintf(out, "%d submitted, %d in review, %d changes requested, %d approved, %d scheduled, %d being corrected or updated\n",
 		counts[fielddesk.StatusSubmitted], counts[fielddesk.StatusInReview], counts[fielddesk.StatusChangesRequested], counts[fielddesk.StatusApproved],
-		counts[fielddesk.StatusCorrecting]+counts[fielddesk.StatusUpdating])
+		counts[fielddesk.StatusScheduled], counts[fielddesk.StatusCorrecting]+counts[fielddesk.StatusUpdating])
 	if len(lines) == 0 {
 		return nil
 	}
@@ -229,6 +229,13 @@ func cmdComments(ctx context.Context, d *desk.Desk, args []string, out io.Writer
 	fmt.Fprintf(out, "%s: %s", id, head.Article.Status)
 	if r.Holder != "" {
 		fmt.Fprintf(out, ", held by %s since %s", r.Holder, r.Held.Local().Format("2006-01-02 15:04"))
+	}
+	if !r.Due.IsZero() {
+		what := "to be published at"
+		if r.Embargo {
+			what = "embargoed until"
+		}
+		fmt.Fprintf(out, ", %s %s", what, r.Due.Format(time.RFC3339))
 	}
 	fmt.Fprintln(out)
 	for _, e := range r.Events {
