@@ -211,20 +211,27 @@ func (s *DB) Published(ctx context.Context, since time.Time, limit int, keep fun
 	return out, nil
 }
 
+// publicationAt reads the publication at an address (ErrNotFound: none).
+func publicationAt(txn *badger.Txn, slug string) (Publication, error) {
+	var pub Publication
+	id, err := getString(txn, slugKey(slug))
+	if err != nil {
+		return pub, err
+	}
+	if id == "" {
+		return pub, fielddesk.ErrNotFound
+	}
+	return pub, getJSON(txn, publicationKey(fielddesk.ID(id)), &pub)
+}
+
 // PublishedArticle returns the publication at an address and the revision
 // it published, or an error wrapping ErrNotFound.
 func (s *DB) PublishedArticle(ctx context.Context, slug string) (Publication, fielddesk.Revision, error) {
 	var pub Publication
 	var rev fielddesk.Revision
 	err := s.view(func(txn *badger.Txn) error {
-		id, err := getString(txn, slugKey(slug))
-		if err != nil {
-			return err
-		}
-		if id == "" {
-			return fielddesk.ErrNotFound
-		}
-		if err := getJSON(txn, publicationKey(fielddesk.ID(id)), &pub); err != nil {
+		var err error
+		if pub, err = publicationAt(txn, slug); err != nil {
 			return err
 		}
 		return getJSON(txn, revisionKey(pub.Article, pub.Revision), &rev)
@@ -244,23 +251,18 @@ func (s *DB) PublishedVersion(ctx context.Context, slug string, n int) (Publicat
 	var pub, now Publication
 	var rev fielddesk.Revision
 	err := s.view(func(txn *badger.Txn) error {
-		id, err := getString(txn, slugKey(slug))
-		if err != nil {
+		var err error
+		if now, err = publicationAt(txn, slug); err != nil {
 			return err
 		}
-		if id == "" {
-			return fielddesk.ErrNotFound
-		}
-		if err := getJSON(txn, publicationKey(fielddesk.ID(id)), &now); err != nil {
-			return err
-		}
+		id := now.Article
 		switch {
 		case n == now.VersionNumber():
 			pub = now
 		case n < 1 || n > now.VersionNumber():
 			return fielddesk.ErrNotFound
 		default:
-			if err := getJSON(txn, publishedVersionKey(fielddesk.ID(id), n), &pub); err != nil {
+			if err := getJSON(txn, publishedVersionKey(id, n), &pub); err != nil {
 				return err
 			}
 		}

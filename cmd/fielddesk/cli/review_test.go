@@ -19,26 +19,10 @@ import (
 func TestReviewCommands(t *testing.T) {
 	sdb, srv := newsroom(t)
 	ctx := context.Background()
-	pw := filepath.Join(t.TempDir(), "pw")
-	os.WriteFile(pw, []byte("mật khẩu đủ dài\n"), 0o600)
-	must := func(args ...string) string {
-		t.Helper()
-		out, errOut, code := run(t, args...)
-		if code != 0 {
-			t.Fatalf("%v: %d %q", args, code, errOut)
-		}
-		return out
-	}
-	rep, ed := t.TempDir(), t.TempDir()
-	must("--data", rep, "login", "--server", srv.URL, "--user", "lethib", "--password-file", pw)
-	must("--data", ed, "login", "--server", srv.URL, "--user", "bientap", "--password-file", pw)
-
-	src := filepath.Join(t.TempDir(), "bai.md")
-	os.WriteFile(src, []byte("---\nheadline: \"Lũ quét ở Bát Xát\"\n---\nĐoạn một.\n\nĐoạn hai có số liệu cũ.\n\nĐoạn ba.\n"), 0o644)
-	id := strings.TrimSpace(must("--data", rep, "import", src))
-	must("--data", rep, "send", id)
-	must("--data", rep, "sync", "--once")
-	must("--data", ed, "sync", "--once")
+	must := mustRun(t)
+	pw := passwordFile(t)
+	rep, ed := loginAs(t, srv.URL, pw, "lethib"), loginAs(t, srv.URL, pw, "bientap")
+	id := submitted(t, rep, ed, "---\nheadline: \"Lũ quét ở Bát Xát\"\n---\nĐoạn một.\n\nĐoạn hai có số liệu cũ.\n\nĐoạn ba.\n")
 
 	var q struct {
 		Counts   map[string]int `json:"counts"`
@@ -159,26 +143,10 @@ func TestHoldAndAssignCommands(t *testing.T) {
 	if _, err := sdb.AddUser(ctx, "bientap2", fielddesk.RoleEditor, "laocai", "mật khẩu đủ dài"); err != nil {
 		t.Fatal(err)
 	}
-	pw := filepath.Join(t.TempDir(), "pw")
-	os.WriteFile(pw, []byte("mật khẩu đủ dài\n"), 0o600)
-	must := func(args ...string) string {
-		t.Helper()
-		out, errOut, code := run(t, args...)
-		if code != 0 {
-			t.Fatalf("%v: %d %q", args, code, errOut)
-		}
-		return out
-	}
-	rep, an, binh := t.TempDir(), t.TempDir(), t.TempDir()
-	for dir, user := range map[string]string{rep: "lethib", an: "bientap", binh: "bientap2"} {
-		must("--data", dir, "login", "--server", srv.URL, "--user", user, "--password-file", pw)
-	}
-	src := filepath.Join(t.TempDir(), "bai.md")
-	os.WriteFile(src, []byte("---\nheadline: \"Lũ quét ở Bát Xát\"\n---\nĐoạn một.\n"), 0o644)
-	id := strings.TrimSpace(must("--data", rep, "import", src))
-	must("--data", rep, "send", id)
-	must("--data", rep, "sync", "--once")
-	must("--data", an, "sync", "--once")
+	must := mustRun(t)
+	pw := passwordFile(t)
+	rep, an, binh := loginAs(t, srv.URL, pw, "lethib"), loginAs(t, srv.URL, pw, "bientap"), loginAs(t, srv.URL, pw, "bientap2")
+	id := submitted(t, rep, an, "---\nheadline: \"Lũ quét ở Bát Xát\"\n---\nĐoạn một.\n")
 	must("--data", an, "review", id, "take")
 	must("--data", an, "sync", "--once")
 	must("--data", binh, "sync", "--once")
@@ -232,25 +200,10 @@ func TestHoldAndAssignCommands(t *testing.T) {
 func TestCorrectFromTheCommandLine(t *testing.T) {
 	sdb, srv := newsroom(t)
 	ctx := context.Background()
-	pw := filepath.Join(t.TempDir(), "pw")
-	os.WriteFile(pw, []byte("mật khẩu đủ dài\n"), 0o600)
-	must := func(args ...string) string {
-		t.Helper()
-		out, errOut, code := run(t, args...)
-		if code != 0 {
-			t.Fatalf("%v: %d %q", args, code, errOut)
-		}
-		return out
-	}
-	rep, ed := t.TempDir(), t.TempDir()
-	must("--data", rep, "login", "--server", srv.URL, "--user", "lethib", "--password-file", pw)
-	must("--data", ed, "login", "--server", srv.URL, "--user", "bientap", "--password-file", pw)
-	src := filepath.Join(t.TempDir(), "bai.md")
-	os.WriteFile(src, []byte("---\nheadline: \"Lũ quét ở Bát Xát\"\n---\nLũ làm 12 hộ bị cô lập.\n"), 0o644)
-	id := strings.TrimSpace(must("--data", rep, "import", src))
-	must("--data", rep, "send", id)
-	must("--data", rep, "sync", "--once")
-	must("--data", ed, "sync", "--once")
+	must := mustRun(t)
+	pw := passwordFile(t)
+	rep, ed := loginAs(t, srv.URL, pw, "lethib"), loginAs(t, srv.URL, pw, "bientap")
+	id := submitted(t, rep, ed, "---\nheadline: \"Lũ quét ở Bát Xát\"\n---\nLũ làm 12 hộ bị cô lập.\n")
 	for _, a := range []string{"take", "approve", "publish"} {
 		must("--data", ed, "review", id, a)
 	}
@@ -286,25 +239,10 @@ func TestCorrectFromTheCommandLine(t *testing.T) {
 func TestPublishAtFromTheCommandLine(t *testing.T) {
 	sdb, srv := newsroom(t)
 	ctx := context.Background()
-	pw := filepath.Join(t.TempDir(), "pw")
-	os.WriteFile(pw, []byte("mật khẩu đủ dài\n"), 0o600)
-	must := func(args ...string) string {
-		t.Helper()
-		out, errOut, code := run(t, args...)
-		if code != 0 {
-			t.Fatalf("%v: %d %q", args, code, errOut)
-		}
-		return out
-	}
-	rep, ed := t.TempDir(), t.TempDir()
-	must("--data", rep, "login", "--server", srv.URL, "--user", "lethib", "--password-file", pw)
-	must("--data", ed, "login", "--server", srv.URL, "--user", "bientap", "--password-file", pw)
-	src := filepath.Join(t.TempDir(), "bai.md")
-	os.WriteFile(src, []byte("---\nheadline: \"Giá lúa tăng\"\n---\nGiá lúa tăng.\n"), 0o644)
-	id := strings.TrimSpace(must("--data", rep, "import", src))
-	must("--data", rep, "send", id)
-	must("--data", rep, "sync", "--once")
-	must("--data", ed, "sync", "--once")
+	must := mustRun(t)
+	pw := passwordFile(t)
+	rep, ed := loginAs(t, srv.URL, pw, "lethib"), loginAs(t, srv.URL, pw, "bientap")
+	id := submitted(t, rep, ed, "---\nheadline: \"Giá lúa tăng\"\n---\nGiá lúa tăng.\n")
 	must("--data", ed, "review", id, "take")
 	must("--data", ed, "review", id, "approve")
 	for _, c := range []struct {
@@ -334,4 +272,49 @@ func TestPublishAtFromTheCommandLine(t *testing.T) {
 	if r, _ := sdb.ReviewOf(ctx, fielddesk.ID(id)); r.Status != fielddesk.StatusApproved || !r.Due.IsZero() {
 		t.Errorf("server after unschedule: %s due %v", r.Status, r.Due)
 	}
+}
+
+// mustRun runs the command line and fails the test on an error.
+func mustRun(t *testing.T) func(args ...string) string {
+	return func(args ...string) string {
+		t.Helper()
+		out, errOut, code := run(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: %d %q", args, code, errOut)
+		}
+		return out
+	}
+}
+
+// passwordFile is a file holding the test accounts' password.
+func passwordFile(t *testing.T) string {
+	pw := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(pw, []byte("mật khẩu đủ dài\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return pw
+}
+
+// loginAs is a new data folder logged in to server as user.
+func loginAs(t *testing.T, server, pw, user string) string {
+	t.Helper()
+	dir := t.TempDir()
+	mustRun(t)("--data", dir, "login", "--server", server, "--user", user, "--password-file", pw)
+	return dir
+}
+
+// submitted imports the bundle text into rep, sends it, and brings it to
+// ed's desk; it returns its ID.
+func submitted(t *testing.T, rep, ed, bundle string) string {
+	t.Helper()
+	must := mustRun(t)
+	src := filepath.Join(t.TempDir(), "bai.md")
+	if err := os.WriteFile(src, []byte(bundle), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	id := strings.TrimSpace(must("--data", rep, "import", src))
+	must("--data", rep, "send", id)
+	must("--data", rep, "sync", "--once")
+	must("--data", ed, "sync", "--once")
+	return id
 }
