@@ -125,7 +125,9 @@ func (s *DB) act(ctx context.Context, id fielddesk.ID, action fielddesk.Action, 
 		if err := e.Validate(); err != nil {
 			return err
 		}
-		sum.Due, sum.Embargo = e.Due, e.Embargo // a schedule sets it; every other decision ends it
+		if action == fielddesk.ActionSchedule || to != fielddesk.StatusScheduled {
+			sum.Due, sum.Embargo = e.Due, e.Embargo // a schedule sets it; a move elsewhere ends it
+		}
 		if next := fielddesk.NextHolder(action, user, e.Assignee, sum.Holder); next != sum.Holder {
 			if err := setJSON(txn, heldBeforeKey(e.ID), heldBefore{sum.Holder, sum.Held}); err != nil {
 				return err

@@ -293,7 +293,7 @@ func applyEvent(txn *badger.Txn, a actor, e fielddesk.Event) (Outcome, error) {
 		} else {
 			e.Due, e.Embargo = time.Time{}, false
 		}
-		if err := recordSchedule(txn, &prev, e); err != nil {
+		if err := recordSchedule(txn, &prev, e, to); err != nil {
 			return Outcome{}, err
 		}
 		e.From, e.To = prev.Status, to
@@ -512,16 +512,21 @@ func compareIDs(a, b fielddesk.ID) int {
 //	schedt/<due>/<article>   an article due then (8 bytes, big-endian ns); the
 //	                         summary's Due says the same
 //
-// Every decision on a scheduled article ends its schedule; schedule (again)
-// sets it.
+// Every decision that moves a scheduled article elsewhere ends its
+// schedule (one that leaves it scheduled, an assign, keeps it); schedule
+// (again) sets it.
 
 func scheduleKey(due time.Time, id fielddesk.ID) []byte {
 	return append(binary.BigEndian.AppendUint64([]byte("schedt/"), uint64(due.UnixNano())), "/"+string(id)...)
 }
 
 // recordSchedule moves an article's place in the schedule for the
-// decision e in txn (sum is updated; setStatus writes it).
-func recordSchedule(txn *badger.Txn, sum *summaryRecord, e fielddesk.Event) error {
+// decision e, which takes it to state to, in txn (sum is updated;
+// setStatus writes it).
+func recordSchedule(txn *badger.Txn, sum *summaryRecord, e fielddesk.Event, to fielddesk.Status) error {
+	if e.Action != fielddesk.ActionSchedule && to == fielddesk.StatusScheduled {
+		return nil // still scheduled for the same time
+	}
 	if !sum.Due.IsZero() {
 		if err := txn.Delete(scheduleKey(sum.Due, sum.ID)); err != nil {
 			return err

@@ -154,15 +154,27 @@ func TestAScheduleIsChangedAndCancelled(t *testing.T) {
 	if _, err := editor.desk.Schedule(ctx, id, later, false, ""); err != nil {
 		t.Fatal(err)
 	}
+	// Handed to another editor, it stays scheduled for that time.
+	if _, err := n.db.AddUser(ctx, "bientap2", fielddesk.RoleEditor, "laocai", password); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := editor.desk.Assign(ctx, id, "bientap2", ""); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := editor.desk.ReviewOf(ctx, id); r.Status != fielddesk.StatusScheduled || !r.Due.Equal(later.UTC()) {
+		t.Errorf("on the desktop, after the hand-over: %s due %v", r.Status, r.Due)
+	}
 	editor.syncUntilDone(5)
 	if due, ok, err := n.db.NextDue(); err != nil || !ok || !due.Equal(later.UTC()) {
 		t.Fatalf("the server's next due: %v %v %v, want %v", due, ok, err, later)
 	}
+	second := newDevice(t, n, "bientap2", store.OriginalsAlways)
+	second.syncUntilDone(5)
 	if ids, _ := n.db.ReleaseDue(ctx, first.Add(time.Minute)); len(ids) != 0 {
 		t.Errorf("released at the old time: %v", ids)
 	}
-	act(t, editor, id, fielddesk.ActionUnschedule, "")
-	editor.syncUntilDone(5)
+	act(t, second, id, fielddesk.ActionUnschedule, "")
+	second.syncUntilDone(5)
 	if _, ok, _ := n.db.NextDue(); ok {
 		t.Error("a cancelled schedule is still due")
 	}
