@@ -1362,6 +1362,10 @@ func (u *UI) keptAsDraft(msg string) {
 // queueLine is the list's second line for an article in the review queue.
 func (u *UI) queueLine(s fielddesk.Summary) string {
 	line := statusName(s.Status)
+	if !s.Due.IsZero() {
+		// When, first: the line is cut at the list's width.
+		line = fmt.Sprintf(lang.L("publishes at %s"), s.Due.In(vietnamese.Newsroom).Format("15:04 02/01"))
+	}
 	if fielddesk.IsUrgent(s.Urgency) {
 		line = lang.L("BREAKING") + " · " + line
 	}
@@ -1374,9 +1378,6 @@ func (u *UI) queueLine(s fielddesk.Summary) string {
 		line += " · " + fmt.Sprintf(lang.L("held by you for %s"), waited(u.now().Sub(s.Held)))
 	default:
 		line += " · " + fmt.Sprintf(lang.L("held by %s for %s"), s.Holder, waited(u.now().Sub(s.Held)))
-	}
-	if !s.Due.IsZero() {
-		line += " · " + fmt.Sprintf(lang.L("publishes at %s"), newsroomTime(s.Due))
 	}
 	line += " · " + u.wordCount(s.Words)
 	if s.Conflicts > 0 {
