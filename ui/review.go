@@ -215,6 +215,9 @@ func (u *UI) drawReview(r fielddesk.Review) {
 	p.scroll.Show()
 	u.fitRight()
 	p.status.SetText(fmt.Sprintf(lang.L("Status: %s"), statusName(r.Status)))
+	if fielddesk.IsUrgent(u.ed.article.Urgency) {
+		p.status.SetText(p.status.Text + " · " + lang.L("BREAKING"))
+	}
 	heldByOther := false
 	if line := u.holderLine(r); line != "" {
 		p.status.SetText(p.status.Text + "\n" + line)

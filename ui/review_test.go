@@ -909,7 +909,12 @@ func TestBreakingNewsIsMarkedAndSaid(t *testing.T) {
 	ed.u.showQueue()
 	ed.settle()
 	if len(ed.u.items) != 1 || !strings.HasPrefix(ed.u.queueLine(ed.u.items[0].Summary), "BREAKING · Sent") {
-		t.Errorf("the queue's line for breaking news: %q", ed.u.queueLine(ed.u.items[0].Summary))
+		t.Fatalf("the queue's line for breaking news: %+v", ed.u.items)
+	}
+	ed.u.list.Select(0)
+	ed.settle()
+	if !strings.Contains(ed.u.review.status.Text, "BREAKING") {
+		t.Errorf("the pane of breaking news says %q", ed.u.review.status.Text)
 	}
 	// The same article pulled again is not news again.
 	if _, news, _ := ed.desk.ApplyPulled(context.Background(), []store.Pulled{{Revision: rev, Status: fielddesk.StatusSubmitted, Submitted: rev.Saved}}, "c"); len(news) != 0 {
