@@ -215,7 +215,7 @@ func (u *UI) drawReview(r fielddesk.Review) {
 	p.scroll.Show()
 	u.fitRight()
 	p.status.SetText(fmt.Sprintf(lang.L("Status: %s"), statusName(r.Status)))
-	if fielddesk.IsUrgent(u.ed.article.Urgency) {
+	if u.ed.urgent {
 		p.status.SetText(p.status.Text + " · " + lang.L("BREAKING"))
 	}
 	heldByOther := false
