@@ -17,16 +17,19 @@ import (
 // for the server. Keys, besides e/ and al/ (review.go):
 //
 //	qe/<event>   the event waits to be sent (value: the article's ID)
-//	hb/<event>   who held the article before the decision (heldBefore,
-//	             JSON): put back if the newsroom refuses it
+//	hb/<event>   who held the article before the decision and when it was
+//	             due (heldBefore, JSON): put back if the newsroom refuses it
 
 func queuedEventKey(id fielddesk.ID) []byte { return []byte("qe/" + string(id)) }
 func heldBeforeKey(id fielddesk.ID) []byte  { return []byte("hb/" + string(id)) }
 
-// heldBefore is who held an article before a decision made here changed it.
+// heldBefore is who held an article, and when it was due to be
+// published, before a decision made here changed either.
 type heldBefore struct {
-	Holder string    `json:"holder,omitempty"`
-	Held   time.Time `json:"held,omitzero"`
+	Holder  string    `json:"holder,omitempty"`
+	Held    time.Time `json:"held,omitzero"`
+	Due     time.Time `json:"due,omitzero"`
+	Embargo bool      `json:"embargo,omitempty"`
 }
 
 // publishedAtKey holds, on a desk, where the newsroom published an
@@ -125,16 +128,19 @@ func (s *DB) act(ctx context.Context, id fielddesk.ID, action fielddesk.Action, 
 		if err := e.Validate(); err != nil {
 			return err
 		}
+		before := heldBefore{sum.Holder, sum.Held, sum.Due, sum.Embargo}
 		if action == fielddesk.ActionSchedule || to != fielddesk.StatusScheduled {
 			sum.Due, sum.Embargo = e.Due, e.Embargo // a schedule sets it; a move elsewhere ends it
 		}
 		if next := fielddesk.NextHolder(action, user, e.Assignee, sum.Holder); next != sum.Holder {
-			if err := setJSON(txn, heldBeforeKey(e.ID), heldBefore{sum.Holder, sum.Held}); err != nil {
-				return err
-			}
 			sum.Holder, sum.Held = next, e.At
 			if next == "" {
 				sum.Held = time.Time{}
+			}
+		}
+		if before != (heldBefore{sum.Holder, sum.Held, sum.Due, sum.Embargo}) {
+			if err := setJSON(txn, heldBeforeKey(e.ID), before); err != nil {
+				return err
 			}
 		}
 		if err := setStatus(txn, sum, to, e.At); err != nil {
@@ -416,7 +422,7 @@ func acknowledgeEvent(txn *badger.Txn, e fielddesk.Event, result Result, reason 
 		if err == nil && sum.Status == e.To {
 			sum.Status = e.From
 			if before != nil {
-				sum.Holder, sum.Held = before.Holder, before.Held
+				sum.Holder, sum.Held, sum.Due, sum.Embargo = before.Holder, before.Held, before.Due, before.Embargo
 			}
 			if err := txn.Set(articleKey(e.Article), sum.encode()); err != nil {
 				return err
