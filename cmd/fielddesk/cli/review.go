@@ -91,7 +91,14 @@ func cmdQueue(ctx context.Context, d *desk.Desk, args []string, out io.Writer) e
 		if l.Holder != "" {
 			held = l.Holder + " (" + l.HeldFor + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", l.ID, l.Status, l.Waiting, held, l.Words, l.Conflicts, l.Headline)
+		status := string(l.Status)
+		if fielddesk.IsUrgent(l.Urgency) {
+			status = "BREAKING " + status
+		}
+		if !l.Due.IsZero() {
+			status += " " + l.Due.In(vietnamese.Newsroom).Format("15:04 02/01")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", l.ID, status, l.Waiting, held, l.Words, l.Conflicts, l.Headline)
 	}
 	return tw.Flush()
 }

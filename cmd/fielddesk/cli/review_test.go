@@ -146,13 +146,13 @@ func TestHoldAndAssignCommands(t *testing.T) {
 	must := mustRun(t)
 	pw := passwordFile(t)
 	rep, an, binh := loginAs(t, srv.URL, pw, "lethib"), loginAs(t, srv.URL, pw, "bientap"), loginAs(t, srv.URL, pw, "bientap2")
-	id := submitted(t, rep, an, "---\nheadline: \"Lũ quét ở Bát Xát\"\n---\nĐoạn một.\n")
+	id := submitted(t, rep, an, "---\nheadline: \"Lũ quét ở Bát Xát\"\nurgency: 2\n---\nĐoạn một.\n")
 	must("--data", an, "review", id, "take")
 	must("--data", an, "sync", "--once")
 	must("--data", binh, "sync", "--once")
 
 	out := must("--data", binh, "queue")
-	if !strings.Contains(out, "HELD BY") || !strings.Contains(out, "bientap (0s)") {
+	if !strings.Contains(out, "HELD BY") || !strings.Contains(out, "bientap (0s)") || !strings.Contains(out, "BREAKING in_review") {
 		t.Errorf("queue does not say who holds the article:\n%s", out)
 	}
 	var q struct {
@@ -259,6 +259,9 @@ func TestPublishAtFromTheCommandLine(t *testing.T) {
 		}
 	}
 	out := must("--data", ed, "review", id, "publish", "--at", "2030-01-02 06:00", "--embargo")
+	if q := must("--data", ed, "queue"); !strings.Contains(q, "scheduled 06:00 02/01") {
+		t.Errorf("the queue does not say when:\n%s", q)
+	}
 	if !strings.Contains(out, "embargoed until 06:00 02/01/2030 (2030-01-01T23:00:00Z)") {
 		t.Errorf("publish --at says %q", out)
 	}
