@@ -215,8 +215,8 @@ func TestToolbarIconsHaveTips(t *testing.T) {
 			icons = append(icons, b)
 		}
 	})
-	if len(icons) != 6 {
-		t.Fatalf("%d toolbar icons with tips, want 6", len(icons))
+	if len(icons) != 7 {
+		t.Fatalf("%d toolbar icons with tips, want 7", len(icons))
 	}
 	var names []string
 	for _, b := range icons {
@@ -228,12 +228,12 @@ func TestToolbarIconsHaveTips(t *testing.T) {
 			t.Errorf("the tip %q stays after the pointer left", got)
 		}
 	}
-	want := []string{"New article (Ctrl+N)", "Save now (Ctrl+S)", "Add photo (Ctrl+Shift+I)", "History (Ctrl+H)", "Preview (Ctrl+P)", "Settings (Ctrl+,)"}
+	want := []string{"New article (Ctrl+N)", "Save now (Ctrl+S)", "Add photo (Ctrl+Shift+I)", "History (Ctrl+H)", "Preview (Ctrl+P)", "Breaking news (Alt+N)", "Settings (Ctrl+,)"}
 	if strings.Join(names, "|") != strings.Join(want, "|") {
 		t.Errorf("tips %q, want %q", names, want)
 	}
 	// Under the icon, inside the window.
-	icons[5].MouseIn(&desktop.MouseEvent{})
+	icons[6].MouseIn(&desktop.MouseEvent{})
 	h.pumpFor(50 * time.Millisecond)
 	tip := h.u.tips.shown
 	if tip == nil {
@@ -246,7 +246,7 @@ func TestToolbarIconsHaveTips(t *testing.T) {
 	if tipText(h.u.tips) != "" {
 		t.Error("the tip stays after a click")
 	}
-	icons[5].MouseOut()
+	icons[6].MouseOut()
 }
 
 // Switching the interface language rebuilds the window as the person left
