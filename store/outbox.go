@@ -287,10 +287,18 @@ func (s *DB) NextBatch(ctx context.Context, max int) ([]Outgoing, error) {
 		// and its decisions in a push of their own (ordered by urgency).
 		var queued, urgent []fielddesk.ID
 		level := map[fielddesk.ID]int{}
+		sums := map[fielddesk.ID]summaryRecord{} // read once, for the loop below too
 		it = txn.NewIterator(badger.IteratorOptions{Prefix: []byte("q/")})
 		for it.Rewind(); it.Valid(); it.Next() {
 			id := fielddesk.ID(it.Item().KeyCopy(nil)[2:])
 			sum, err := getSummary(txn, id)
+			if err != nil && !errors.Is(err, fielddesk.ErrNotFound) {
+				it.Close()
+				return err
+			}
+			if err == nil {
+				sums[id] = sum
+			}
 			if err == nil && fielddesk.IsUrgent(sum.Urgency) {
 				urgent = append(urgent, id)
 				level[id] = sum.Urgency
@@ -333,12 +341,9 @@ func (s *DB) NextBatch(ctx context.Context, max int) ([]Outgoing, error) {
 			if err := txn.Delete(queueKey(id)); err != nil {
 				return err
 			}
-			sum, err := getSummary(txn, id)
-			if errors.Is(err, fielddesk.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
+			sum, ok := sums[id]
+			if !ok {
+				continue // no longer here
 			}
 			acked, err := getString(txn, serverHeadKey(id))
 			if err != nil {
@@ -694,10 +699,13 @@ func (s *DB) applyPulled(changes []Pulled, cursor *string, me string) (applied i
 		applied, news = 0, nil
 		for _, p := range changes {
 			id := p.Revision.Article.ID
-			_, err := getSummary(txn, id)
-			isNew := errors.Is(err, fielddesk.ErrNotFound)
-			if err != nil && !isNew {
-				return err
+			isNew := false
+			if fielddesk.IsUrgent(p.Revision.Article.Urgency) && p.Status == fielddesk.StatusSubmitted {
+				_, err := getSummary(txn, id) // read only for breaking news: is it new here?
+				isNew = errors.Is(err, fielddesk.ErrNotFound)
+				if err != nil && !isNew {
+					return err
+				}
 			}
 			n, err := applyPulledRevision(txn, p.Revision, &applied)
 			if err != nil {
@@ -706,7 +714,7 @@ func (s *DB) applyPulled(changes []Pulled, cursor *string, me string) (applied i
 			if !n {
 				continue
 			}
-			if isNew && fielddesk.IsUrgent(p.Revision.Article.Urgency) && p.Status == fielddesk.StatusSubmitted {
+			if isNew {
 				// Breaking news that reached this desk: said at once.
 				news = append(news, fielddesk.Event{ID: id, Article: id, Kind: fielddesk.EventBreaking,
 					Text: p.Revision.Article.Headline, At: p.Submitted, Author: p.Revision.Article.Byline})

@@ -221,7 +221,8 @@ func publicationAt(txn *badger.Txn, slug string) (Publication, error) {
 	if id == "" {
 		return pub, fielddesk.ErrNotFound
 	}
-	return pub, getJSON(txn, publicationKey(fielddesk.ID(id)), &pub)
+	err = getJSON(txn, publicationKey(fielddesk.ID(id)), &pub)
+	return pub, err
 }
 
 // PublishedArticle returns the publication at an address and the revision
