@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/blobs"
 )
 
 // flushLog records the flushes a store makes.
@@ -61,18 +62,18 @@ func TestEverythingIsFlushedBeforeItIsAcknowledged(t *testing.T) {
 	photo := bytes.Repeat([]byte("ảnh chụp "), 3000)
 	h := hashOf(photo)
 	up := Uploader{User: "lethib", Device: "d"}
-	if _, err := db.AppendUpload(up, h, 0, int64(len(photo)), "", bytes.NewReader(photo[:10000]), 1<<20, nil); err != nil {
+	if _, err := appendUpload(db, up, h, 0, int64(len(photo)), "", bytes.NewReader(photo[:10000]), 1<<20); err != nil {
 		t.Fatal(err)
 	}
 	got := flushes.take()
 	if want := []string{"file", "folder", "file", "file", "folder"}; strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("a first chunk flushed %v before its acknowledgement; want the upload's record (with its folder), the chunk, its hash state and the folder", got)
 	}
-	if st, err := db.AppendUpload(up, h, 10000, int64(len(photo)), "", bytes.NewReader(photo[10000:]), 1<<20, nil); err != nil || !st.Complete {
+	if st, err := appendUpload(db, up, h, 10000, int64(len(photo)), "", bytes.NewReader(photo[10000:]), 1<<20); err != nil || !st.Complete {
 		t.Fatalf("the last chunk: %+v %v", st, err)
 	}
-	if got := strings.Join(flushes.take(), ","); got != "file,folder" {
-		t.Errorf("the last chunk flushed %q before the photo counted as whole; want the chunk, then the folder it was moved into", got)
+	if got := strings.Join(flushes.take(), ","); got != "file,file,folder,folder" {
+		t.Errorf("the last chunk flushed %q before the photo counted as whole; want the chunk, its hash state and folder, then the folder it was moved into", got)
 	}
 }
 
@@ -82,10 +83,10 @@ func TestOpenSweepsTemporaryFilesACrashLeft(t *testing.T) {
 	db, dir := openTemp(t)
 	up := Uploader{User: "lethib", Device: "d"}
 	photo := bytes.Repeat([]byte("ảnh "), 5000)
-	if _, err := db.AppendUpload(up, hashOf(photo), 0, int64(len(photo)), "", bytes.NewReader(photo[:4000]), 1<<20, nil); err != nil {
+	if _, err := appendUpload(db, up, hashOf(photo), 0, int64(len(photo)), "", bytes.NewReader(photo[:4000]), 1<<20); err != nil {
 		t.Fatal(err)
 	}
-	partial := filepath.Dir(db.uploadPath("lethib", hashOf(photo)))
+	partial := filepath.Dir(db.Blobs().uploadPath(blobs.Upload{Area: blobs.Area("lethib"), Hash: hashOf(photo)}))
 	db.Close()
 	left := []string{
 		filepath.Join(dir, ".reserve.space.tmp-123"),
@@ -107,7 +108,7 @@ func TestOpenSweepsTemporaryFilesACrashLeft(t *testing.T) {
 			t.Errorf("%s outlived the next open", p)
 		}
 	}
-	if st, _, err := db.UploadStatus(up.User, hashOf(photo)); err != nil || st.Have != 4000 {
+	if st, _, err := uploadStatus(db, up.User, hashOf(photo)); err != nil || st.Have != 4000 {
 		t.Errorf("the upload under way after the sweep: %+v %v", st, err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/blobs"
 )
 
 // Who holds a photo on the server. Naming a photo's hash in an article
@@ -32,30 +33,14 @@ import (
 func holderKey(hash, user string) []byte    { return []byte("ph/" + hash + "/" + user) }
 func renditionKey(hash, user string) []byte { return []byte("rn/" + hash + "/" + user) }
 
-// userDir names a user in file paths by a hash: names never reach the disk.
-func userDir(user string) string {
-	sum := sha256.Sum256([]byte("fielddesk-user\x00" + user))
-	return hex.EncodeToString(sum[:16])
-}
-
-func (s *DB) uploadPath(user, hash string) string {
-	return filepath.Join(s.dir, "photos", "partial", "u", userDir(user), hash)
-}
-
-func (s *DB) userRenditionPath(user, original string) string {
-	return filepath.Join(s.dir, "photos", "renditions", "u", userDir(user), original)
-}
-
-// UploadStatus says what user's uploads hold of a photo: Complete when the
-// photo is here and the user sent it whole (someone else's copy does not
-// count: the user's devices send it again, and it is verified and
-// recorded), otherwise the verified prefix of the user's own upload.
-// rendition reports whether the user filed a rendition of it.
-func (s *DB) UploadStatus(user, hash string) (st PhotoState, rendition bool, err error) {
-	if !sha256Re.MatchString(hash) {
-		return PhotoState{}, false, fmt.Errorf("photo %q: not a SHA-256: %w", hash, ErrHashMismatch)
+// PhotoHolds says what user holds of a photo: the whole photo, sent by
+// the user's devices and verified (someone else's copy does not count: the
+// user's devices send it again, and it is verified and recorded), and a
+// rendition of it the user filed.
+func (s *DB) PhotoHolds(user, hash string) (held, rendition bool, err error) {
+	if !blobs.ValidHash(hash) {
+		return false, false, fmt.Errorf("photo %q: not a SHA-256: %w", hash, ErrHashMismatch)
 	}
-	var held bool
 	err = s.view(func(txn *badger.Txn) error {
 		var err error
 		if held, err = exists(txn, holderKey(hash, user)); err != nil {
@@ -65,77 +50,28 @@ func (s *DB) UploadStatus(user, hash string) (st PhotoState, rendition bool, err
 		return err
 	})
 	if err != nil {
-		return PhotoState{}, false, fmt.Errorf("photo %s: %w", short(hash), mapErr(err))
+		return false, false, fmt.Errorf("photo %s: %w", short(hash), mapErr(err))
 	}
-	if held {
-		if fi, err := os.Stat(s.PhotoPath(hash)); err == nil {
-			return PhotoState{Hash: hash, Have: fi.Size(), Complete: true}, rendition, nil
-		}
-	}
-	st, err = s.partialState(s.uploadPath(user, hash), hash)
-	return st, rendition, err
+	return held, rendition, nil
 }
 
-// AppendUpload is AppendPhoto for a photo user's devices send to the
-// server: into the user's own partial file, and once whole and verified
-// (hash, then check if not nil) the photo is in place and the user holds it.
-func (s *DB) AppendUpload(up Uploader, hash string, offset, size int64, chunkHash string, r io.Reader, maxChunk int64, check func(path string) error) (PhotoState, error) {
-	user := up.User
-	st, _, err := s.UploadStatus(user, hash)
-	if err != nil || st.Complete {
-		return st, err
+// HoldPhoto records that user's devices sent the whole photo, verified
+// (once its bytes are the object blobs.Original(hash)).
+func (s *DB) HoldPhoto(user, hash string) error {
+	if err := s.update(func(txn *badger.Txn) error { return txn.Set(holderKey(hash, user), nil) }); err != nil {
+		return fmt.Errorf("photo %s: %w", short(hash), mapErr(err))
 	}
-	if err := s.startUpload(up, hash, size); err != nil {
-		return st, err
-	}
-	return s.appendChunk(partialUpload{hash: hash, path: s.uploadPath(user, hash), check: check, place: func(tmp string) error {
-		if err := s.placePhoto(tmp, hash); err != nil {
-			return err
-		}
-		return s.update(func(txn *badger.Txn) error { return txn.Set(holderKey(hash, user), nil) })
-	}}, st, offset, size, chunkHash, r, maxChunk)
+	return nil
 }
 
-// RenditionUploadStatus says what user's devices sent of their rendition
-// (own SHA-256 hash) of the photo original: Complete once it is filed.
-func (s *DB) RenditionUploadStatus(user, original, hash string) (PhotoState, error) {
-	if !sha256Re.MatchString(original) || !sha256Re.MatchString(hash) {
-		return PhotoState{}, fmt.Errorf("photo %q: not a SHA-256: %w", original, ErrHashMismatch)
+// FileRendition records that user filed a rendition (own SHA-256
+// renditionHash) of the photo original (once its bytes are the object
+// blobs.Rendition(blobs.Area(user), original)).
+func (s *DB) FileRendition(user, original, renditionHash string) error {
+	if err := s.update(func(txn *badger.Txn) error { return txn.Set(renditionKey(original, user), []byte(renditionHash)) }); err != nil {
+		return fmt.Errorf("rendition of photo %s: %w", short(original), mapErr(err))
 	}
-	if _, filed, err := s.UploadStatus(user, original); err != nil {
-		return PhotoState{}, err
-	} else if filed {
-		fi, err := os.Stat(s.userRenditionPath(user, original))
-		if err != nil {
-			return PhotoState{}, fmt.Errorf("rendition of photo %s: %w", short(original), err)
-		}
-		return PhotoState{Hash: hash, Have: fi.Size(), Complete: true}, nil
-	}
-	return s.partialState(s.uploadPath(user, hash), hash)
-}
-
-// AppendUploadRendition is AppendUpload for user's rendition (own SHA-256
-// hash) of the photo original: once whole, verified and checked, it is
-// filed as user's rendition of it. Another user's rendition of the same
-// photo is never replaced and never counts for this user.
-func (s *DB) AppendUploadRendition(up Uploader, original, hash string, offset, size int64, chunkHash string, r io.Reader, maxChunk int64, check func(path string) error) (PhotoState, error) {
-	user := up.User
-	if !sha256Re.MatchString(original) || !sha256Re.MatchString(hash) {
-		return PhotoState{}, fmt.Errorf("photo %q: not a SHA-256: %w", original, ErrHashMismatch)
-	}
-	st, err := s.RenditionUploadStatus(user, original, hash)
-	if err != nil || st.Complete {
-		return st, err
-	}
-	if err := s.startUpload(up, hash, size); err != nil {
-		return st, err
-	}
-	return s.appendChunk(partialUpload{hash: hash, path: s.uploadPath(user, hash), check: check, place: func(tmp string) error {
-		if err := s.placeFile(tmp, s.userRenditionPath(user, original)); err != nil {
-			return err
-		}
-		return s.update(func(txn *badger.Txn) error { return txn.Set(renditionKey(original, user), []byte(hash)) })
-	}}, st, offset, size, chunkHash, r, maxChunk)
+	return nil
 }
 
 // MayUpload reports whether user may send the photo: an article the user
@@ -197,8 +133,8 @@ func (s *DB) PhotoVisible(hash string, keep func(owner string) bool) (bool, erro
 
 // VisibleRendition returns the rendition of the photo shown with an
 // article of an owner keep accepts (filed by that article's owner or one
-// of its writers), its own SHA-256, or an error wrapping ErrNotFound.
-func (s *DB) VisibleRendition(hash string, keep func(owner string) bool) (path, renditionHash string, err error) {
+// of its writers): its key, its own SHA-256, or an error wrapping ErrNotFound.
+func (s *DB) VisibleRendition(hash string, keep func(owner string) bool) (key blobs.Key, renditionHash string, err error) {
 	var by string
 	err = s.view(func(txn *badger.Txn) error {
 		return eachPhotoArticle(txn, hash, func(id fielddesk.ID, owner string) (bool, error) {
@@ -220,13 +156,13 @@ func (s *DB) VisibleRendition(hash string, keep func(owner string) bool) (path, 
 	if by == "" {
 		return "", "", fmt.Errorf("rendition of photo %s: %w", short(hash), fielddesk.ErrNotFound)
 	}
-	return s.userRenditionPath(by, hash), renditionHash, nil
+	return blobs.Rendition(blobs.Area(by), hash), renditionHash, nil
 }
 
 // ArticlePhoto says what the server can show of a photo with one article:
 // the original (held by the article's owner or a writer of it) and the
-// path of a rendition filed by one of them ("" when there is none).
-func (s *DB) ArticlePhoto(article fielddesk.ID, hash string) (original bool, rendition string, err error) {
+// key of a rendition filed by one of them ("" when there is none).
+func (s *DB) ArticlePhoto(article fielddesk.ID, hash string) (original bool, rendition blobs.Key, err error) {
 	err = s.view(func(txn *badger.Txn) error {
 		owner, err := ownerOf(txn, article)
 		if err != nil {
@@ -241,7 +177,7 @@ func (s *DB) ArticlePhoto(article fielddesk.ID, hash string) (original bool, ren
 			return err
 		}
 		if who != "" {
-			rendition = s.userRenditionPath(who, hash)
+			rendition = blobs.Rendition(blobs.Area(who), hash)
 		}
 		return nil
 	})
@@ -399,7 +335,7 @@ func (s *DB) giveOldPhotosHolders() error {
 	}
 	for _, f := range renditions {
 		original := f.Name()
-		if f.IsDir() || !sha256Re.MatchString(original) {
+		if f.IsDir() || !blobs.ValidHash(original) {
 			continue
 		}
 		owner, err := firstOwner(original)
@@ -414,7 +350,7 @@ func (s *DB) giveOldPhotosHolders() error {
 		if err != nil {
 			return err
 		}
-		if err := s.placeFile(old, s.userRenditionPath(owner, original)); err != nil {
+		if err := s.placeFile(old, s.Blobs().path(blobs.Rendition(blobs.Area(owner), original))); err != nil {
 			return err
 		}
 		if err := s.update(func(txn *badger.Txn) error { return txn.Set(renditionKey(original, owner), []byte(sum)) }); err != nil {
@@ -441,9 +377,9 @@ func FileSHA256(path string) (string, int64, error) {
 
 // PublishedPhoto says what the public site may serve of a photo: a
 // published article shows it (ok), the article's owner or a writer of it
-// holds the original (original), and the path of a rendition one of them
+// holds the original (original), and the key of a rendition one of them
 // filed ("" when none).
-func (s *DB) PublishedPhoto(hash string) (ok, original bool, rendition string, err error) {
+func (s *DB) PublishedPhoto(hash string) (ok, original bool, rendition blobs.Key, err error) {
 	var articles []fielddesk.ID
 	err = s.view(func(txn *badger.Txn) error {
 		prefix := []byte("pubp/" + hash + "/")

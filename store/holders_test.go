@@ -45,18 +45,18 @@ func TestOldPhotosGetTheirSender(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	st, filed, err := db.UploadStatus("lethib", h)
+	st, filed, err := uploadStatus(db, "lethib", h)
 	if err != nil || !st.Complete || !filed {
 		t.Fatalf("the sender's photo after the migration: %+v rendition %v, %v", st, filed, err)
 	}
-	path, sum, err := db.VisibleRendition(h, func(owner string) bool { return owner == "lethib" })
+	key, sum, err := db.VisibleRendition(h, func(owner string) bool { return owner == "lethib" })
 	if err != nil || sum != hr {
-		t.Fatalf("rendition: %s %s %v", path, sum, err)
+		t.Fatalf("rendition: %s %s %v", key, sum, err)
 	}
-	if got, _ := os.ReadFile(path); !bytes.Equal(got, rendition) {
+	if got, _ := os.ReadFile(db.Blobs().path(key)); !bytes.Equal(got, rendition) {
 		t.Errorf("the rendition moved with other bytes: %q", got)
 	}
-	if st, filed, _ := db.UploadStatus("tranvanc", h); st.Complete || filed {
+	if st, filed, _ := uploadStatus(db, "tranvanc", h); st.Complete || filed {
 		t.Errorf("someone else holds it after the migration: %+v %v", st, filed)
 	}
 }

@@ -208,7 +208,7 @@ func serverPushChild(dir string) {
 		say("mut %s %d %s %s %s", up.Device, photoID, rev.Article.ID, rev.ID, outs[0].Result)
 		for off := 0; off < len(pic); off += 64 << 10 {
 			end := min(off+64<<10, len(pic))
-			st, err := db.AppendUpload(up, hash, int64(off), int64(len(pic)), "", bytes.NewReader(pic[off:end]), 1<<20, nil)
+			st, err := appendUpload(db, up, hash, int64(off), int64(len(pic)), "", bytes.NewReader(pic[off:end]), 1<<20)
 			if err != nil {
 				say("upload-error %v", err)
 				select {} // wait for the cut

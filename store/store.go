@@ -32,10 +32,7 @@ type DB struct {
 	db       *badger.DB
 	readOnly bool
 	writeMu  sync.Mutex // one writer: saves read the head and write it back
-	uploads  sync.Map   // partial file -> *sync.Mutex: appends to one file take turns
-	// Limits on uploads under way (quota.go).
-	limitsMu sync.Mutex
-	limits   *UploadLimits
+	uploads  sync.Map   // partial file -> *sync.Mutex: appends to one file take turns (blobs.go)
 	quotaMu  sync.Mutex // one new upload (or sweep) at a time
 	// applyQueue holds pushes waiting for writeMu; the writer that gets it
 	// commits them all together (apply.go).

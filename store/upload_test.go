@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"testing"
+
+	"github.com/fielddesk/fielddesk/blobs"
 )
 
 func hashOf(b []byte) string {
@@ -102,7 +104,7 @@ func TestUnacknowledgedBytesDoNotCount(t *testing.T) {
 	if _, err := db.AppendPhoto(h, 0, size, "", bytes.NewReader(photo[:20000]), 1<<20); err != nil {
 		t.Fatal(err)
 	}
-	f, _ := os.OpenFile(db.partialPath(h), os.O_WRONLY|os.O_APPEND, 0)
+	f, _ := os.OpenFile(db.Blobs().uploadPath(blobs.Upload{Hash: h}), os.O_WRONLY|os.O_APPEND, 0)
 	f.Write([]byte("garbage from a chunk whose answer was never sent"))
 	f.Close()
 	st, err := db.PhotoStatus(h)

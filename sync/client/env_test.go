@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/blobs"
 	"github.com/fielddesk/fielddesk/desk"
 	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/client"
@@ -270,7 +271,7 @@ func clientFor(d *device) *client.Client { return client.New(d.desk.DB, d.opt) }
 func (n *newsroom) photoState(hash string) (store.PhotoState, error) {
 	var best store.PhotoState
 	for _, u := range []string{"lethib", "tranvanc", "bientap"} {
-		st, _, err := n.db.UploadStatus(u, hash)
+		st, _, err := n.uploadStatus(u, hash)
 		if err != nil {
 			return st, err
 		}
@@ -281,11 +282,29 @@ func (n *newsroom) photoState(hash string) (store.PhotoState, error) {
 	return best, nil
 }
 
+// uploadStatus is what user's uploads hold of a photo on the server: the
+// whole photo once the user holds it, else the verified prefix of the
+// user's own upload.
+func (n *newsroom) uploadStatus(user, hash string) (store.PhotoState, bool, error) {
+	ctx := context.Background()
+	held, rendition, err := n.db.PhotoHolds(user, hash)
+	if err != nil {
+		return store.PhotoState{}, false, err
+	}
+	if held {
+		if size, err := n.db.Blobs().Stat(ctx, blobs.Original(hash)); err == nil {
+			return store.PhotoState{Hash: hash, Have: size, Complete: true}, rendition, nil
+		}
+	}
+	p, err := n.db.Blobs().Progress(ctx, blobs.Upload{Area: blobs.Area(user), Hash: hash})
+	return store.PhotoState{Hash: hash, Have: p.Have}, rendition, err
+}
+
 // hasRendition reports whether one of the newsroom's users filed a
 // rendition of the photo.
 func (n *newsroom) hasRendition(hash string) bool {
 	for _, u := range []string{"lethib", "tranvanc", "bientap"} {
-		if _, r, err := n.db.UploadStatus(u, hash); err == nil && r {
+		if _, r, err := n.db.PhotoHolds(u, hash); err == nil && r {
 			return true
 		}
 	}

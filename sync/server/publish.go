@@ -10,12 +10,12 @@ import (
 	"html"
 	"io"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/blobs"
 	"github.com/fielddesk/fielddesk/photo"
 	"github.com/fielddesk/fielddesk/render"
 	"github.com/fielddesk/fielddesk/store"
@@ -374,20 +374,26 @@ func (s *Server) media(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	published, original, path, err := s.db.PublishedPhoto(hash)
+	published, original, key, err := s.db.PublishedPhoto(hash)
 	if err != nil {
 		s.log.Error("media", "photo", hash, "err", err)
 	}
-	if (r.URL.Query().Get("size") == "original" || path == "") && original {
-		path = s.db.PhotoPath(hash)
+	if (r.URL.Query().Get("size") == "original" || key == "") && original {
+		key = blobs.Original(hash)
 	}
-	if !published || path == "" {
+	if !published || key == "" {
 		http.NotFound(w, r)
 		return
 	}
-	f, err := os.Open(path)
-	if err != nil {
+	f, err := s.blobs.Open(r.Context(), key)
+	if errors.Is(err, blobs.ErrNotFound) {
 		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		s.log.Error("media", "photo", hash, "err", err)
+		w.Header().Set("Retry-After", "30")
+		http.Error(w, "photo storage unavailable, try again shortly", http.StatusServiceUnavailable)
 		return
 	}
 	defer f.Close()

@@ -23,7 +23,7 @@ import (
 	"time"
 
 	"github.com/fielddesk/fielddesk"
-	"github.com/fielddesk/fielddesk/photo"
+	"github.com/fielddesk/fielddesk/blobs"
 	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/wire"
 )
@@ -48,6 +48,9 @@ type Server struct {
 	// progress ends. A device that reconnects waits for its old connection's bytes
 	// to be taken before it asks where to resume.
 	uploading sync.Map
+	// blobs keeps the photo bytes; uploadLimits bound those under way.
+	blobs        blobs.Store
+	uploadLimits blobs.Limits
 }
 
 // BodyTimeout is how long a request body may go without bodyProgress more
@@ -114,7 +117,7 @@ func (s *Server) beginUpload(ctx context.Context, user, hash string) (end func()
 
 // New returns the API handler. log receives one line per failed request.
 func New(db *store.DB, log *slog.Logger) *Server {
-	s := &Server{db: db, log: log, mux: http.NewServeMux(), logins: newLimiter(), checks: newPasswordChecks(), stats: newMetrics(), bodyTimeout: BodyTimeout, publicURL: DefaultPublicURL}
+	s := &Server{db: db, blobs: db.Blobs(), uploadLimits: blobs.DefaultLimits, log: log, mux: http.NewServeMux(), logins: newLimiter(), checks: newPasswordChecks(), stats: newMetrics(), bodyTimeout: BodyTimeout, publicURL: DefaultPublicURL}
 	s.stats.addGauge("fielddesk_password_checks_in_flight", "Password checks running now.", func() float64 { return float64(s.checks.inFlight.Load()) })
 	s.stats.addGauge("fielddesk_password_checks_peak", "The most password checks that ran at once.", func() float64 { return float64(s.checks.peak.Load()) })
 	s.stats.addGauge("fielddesk_login_limiter_keys", "Addresses and names the login limits remember.", func() float64 { return float64(s.logins.size()) })
@@ -164,12 +167,12 @@ func (s *Server) apiErr(r *http.Request, err error) *apiError {
 		ae = &apiError{http.StatusRequestEntityTooLarge, wire.CodeTooLarge, err.Error()}
 	case errors.Is(err, wire.ErrBadRequest):
 		ae = &apiError{http.StatusBadRequest, wire.CodeBadRequest, err.Error()}
-	case errors.Is(err, store.ErrHashMismatch), errors.Is(err, errNotImage):
+	case errors.Is(err, blobs.ErrHashMismatch), errors.Is(err, errNotImage):
 		ae = &apiError{http.StatusUnprocessableEntity, wire.CodeHashMismatch, err.Error()}
 	case errors.Is(err, fielddesk.ErrDiskFull):
 		s.log.Error("disk full", "path", r.URL.Path, "err", err)
 		ae = &apiError{http.StatusInsufficientStorage, wire.CodeStorageFull, "the newsroom server's disk is full; nothing was lost, try again later"}
-	case errors.Is(err, store.ErrTooManyUploads):
+	case errors.Is(err, blobs.ErrTooManyUploads):
 		ae = &apiError{http.StatusTooManyRequests, wire.CodeTooManyUploads, err.Error()}
 	case errors.Is(err, store.ErrUnauthorized):
 		ae = &apiError{http.StatusUnauthorized, wire.CodeUnauthorized, "log in again: the token is missing, revoked or wrong"}
@@ -470,7 +473,7 @@ func (s *Server) photoStatus(w http.ResponseWriter, r *http.Request) (any, error
 		s.awaitUpload(r.Context(), p.user.Name, h)
 		// What this user's devices sent: another's copy of the same bytes
 		// is never told (the hash is public once a photo is published).
-		st, rendition, err := s.db.UploadStatus(p.user.Name, h)
+		st, rendition, err := s.uploadStatus(r.Context(), p.user.Name, h)
 		if err != nil {
 			return nil, err
 		}
@@ -523,22 +526,24 @@ func (s *Server) photoChunk(w http.ResponseWriter, r *http.Request) (any, error)
 	if !may {
 		return nil, fail(http.StatusNotFound, wire.CodeNotFound, "no article of yours refers to photo %s; send the article first", short(orElse(original, hash)))
 	}
-	appendChunk := func(offset int64, sum string, rd io.Reader) (store.PhotoState, error) {
+	ctx := r.Context()
+	appendChunk := func(offset int64, sum string, rd io.Reader) (blobs.State, error) {
+		c := blobs.Chunk{Offset: offset, Hash: sum, Data: rd}
 		if original != "" {
-			return s.db.AppendUploadRendition(store.Uploader{User: p.user.Name, Device: p.device.ID}, original, hash, offset, size, sum, rd, wire.MaxChunkBytes, checkRendition)
+			return s.appendRendition(ctx, p.user.Name, p.device.ID, original, hash, size, c)
 		}
-		return s.db.AppendUpload(store.Uploader{User: p.user.Name, Device: p.device.ID}, hash, offset, size, sum, rd, wire.MaxChunkBytes, checkImage)
+		return s.appendUpload(ctx, p.user.Name, p.device.ID, hash, size, c)
 	}
-	var st store.PhotoState
-	defer s.beginUpload(r.Context(), p.user.Name, hash)()
+	var st blobs.State
+	defer s.beginUpload(ctx, p.user.Name, hash)()
 	if r.Header.Get("Content-Type") == wire.ChunksType {
 		if original != "" {
-			st, err = s.db.RenditionUploadStatus(p.user.Name, original, hash)
+			st, err = s.renditionStatus(ctx, p.user.Name, original, hash)
 		} else {
-			st, _, err = s.db.UploadStatus(p.user.Name, hash)
+			st, _, err = s.uploadStatus(ctx, p.user.Name, hash)
 		}
 		if err == nil && st.Have < offset && !st.Complete {
-			err = fmt.Errorf("%w: the server holds %d bytes", store.ErrWrongOffset, st.Have)
+			err = fmt.Errorf("%w: the server holds %d bytes", blobs.ErrWrongOffset, st.Have)
 		}
 		body := http.MaxBytesReader(w, r.Body, size-offset+(size/int64(wire.MinFrameBytes)+2)*36)
 		rc := http.NewResponseController(w)
@@ -603,11 +608,11 @@ func (s *Server) photoChunk(w http.ResponseWriter, r *http.Request) (any, error)
 	}
 	state := wire.PhotoState{Hash: hash, Have: st.Have, Complete: st.Complete}
 	switch {
-	case errors.Is(err, store.ErrWrongOffset):
+	case errors.Is(err, blobs.ErrWrongOffset):
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusConflict)
 		return state, nil // the state says where to resume
-	case errors.Is(err, store.ErrHashMismatch), errors.Is(err, errNotImage):
+	case errors.Is(err, blobs.ErrHashMismatch), errors.Is(err, errNotImage):
 		return nil, fail(http.StatusUnprocessableEntity, wire.CodeHashMismatch, "%v", err)
 	case errors.Is(err, fielddesk.ErrInvalid):
 		return nil, fail(http.StatusRequestEntityTooLarge, wire.CodeTooLarge, "%v", err)
@@ -622,43 +627,6 @@ func (s *Server) photoChunk(w http.ResponseWriter, r *http.Request) (any, error)
 var FrameReadTimeout = 2 * time.Minute
 
 var errNotImage = errors.New("not an image FieldDesk takes")
-
-// checkImage reads the header of a photo that just arrived, before it is
-// kept: an image within the limits, or it is refused (an image bomb never
-// reaches a decoder).
-func checkImage(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if _, err := photo.Inspect(f); err != nil {
-		return fmt.Errorf("%w: %v", errNotImage, err)
-	}
-	return nil
-}
-
-// MaxRenditionSide bounds a rendition's longest side (devices make them at
-// 1600 px).
-const MaxRenditionSide = 2048
-
-// checkRendition takes a rendition only if it is a JPEG of at most
-// MaxRenditionSide pixels a side, as the devices make them.
-func checkRendition(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	info, err := photo.Inspect(f)
-	if err != nil {
-		return fmt.Errorf("%w: %v", errNotImage, err)
-	}
-	if info.Format != "jpeg" || max(info.Width, info.Height) > MaxRenditionSide {
-		return fmt.Errorf("%w: a rendition is a JPEG of at most %d pixels a side, not a %s of %d×%d", errNotImage, MaxRenditionSide, info.Format, info.Width, info.Height)
-	}
-	return nil
-}
 
 // photoWant lets an editor ask for photos' originals: their senders move
 // them up their queues.
@@ -711,16 +679,17 @@ func (s *Server) photoGet(w http.ResponseWriter, r *http.Request) {
 		}
 		// Only what an article the device may see really holds: the
 		// original its owner or a writer sent, or their rendition.
-		var path, renditionHash string
+		var key blobs.Key
+		var renditionHash string
 		ok := false
 		if r.URL.Query().Get("rendition") == "1" {
-			path, renditionHash, err = s.db.VisibleRendition(hash, see)
+			key, renditionHash, err = s.db.VisibleRendition(hash, see)
 			ok = err == nil
 			if errors.Is(err, fielddesk.ErrNotFound) {
 				err = nil
 			}
 		} else {
-			path = s.db.PhotoPath(hash)
+			key = blobs.Original(hash)
 			ok, err = s.db.PhotoVisible(hash, see)
 		}
 		if err != nil {
@@ -729,9 +698,12 @@ func (s *Server) photoGet(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return nil, fail(http.StatusNotFound, wire.CodeNotFound, "photo %s not found", short(hash))
 		}
-		f, err := os.Open(path)
-		if err != nil {
+		f, err := s.blobs.Open(r.Context(), key)
+		if errors.Is(err, blobs.ErrNotFound) {
 			return nil, fail(http.StatusNotFound, wire.CodeNotFound, "photo %s not found", short(hash))
+		}
+		if err != nil {
+			return nil, err
 		}
 		defer f.Close()
 		if renditionHash != "" {
