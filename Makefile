@@ -30,6 +30,7 @@ test: test-deps fmt-check vet
 	cd internal/earlyenv && $(GO) vet . && $(GO) test -race -count=1 .
 	GOOS=windows $(GO) vet -tags $(TAGS) $$(GOOS=windows $(GO) list -e -f '{{if .GoFiles}}{{.ImportPath}}{{end}}' ./... | grep -v '/cmd/fielddesk$$')
 	TAGS=$(TAGS) scripts/test-windows.sh
+	@scripts/backends.sh
 
 ## dist: the Windows installer and programs, and the Linux .deb and tarball, in dist/out;
 ## then the installer is installed, upgraded and uninstalled under Wine (scripts/dist-check.sh)

@@ -37,6 +37,10 @@ var (
 	// ErrDiskGone means the disk holding the data folder went away (a USB
 	// drive or memory card pulled out); what was saved before is on it.
 	ErrDiskGone = errors.New("the disk holding the data folder is not there")
+	// ErrUnavailable: a storage server (the newsroom's database, its
+	// object store) could not be reached or went away mid-way; nothing
+	// was committed, and the same request can be tried again.
+	ErrUnavailable = errors.New("storage unavailable")
 )
 
 // DiskFullError is a write refused because the disk is (nearly) full.

@@ -81,11 +81,17 @@ func Append(ctx context.Context, st Store, u Upload, c Chunk, maxChunk int64, f 
 		}
 	}
 	offset := c.Offset
+	held := false // every byte of the chunk is held already
 	if skip := p.Have - offset; skip > 0 {
 		if skip >= int64(len(chunk)) {
-			return state, nil
+			held = true
+			chunk, offset = nil, p.Have
+		} else {
+			chunk, offset = chunk[skip:], p.Have
 		}
-		chunk, offset = chunk[skip:], p.Have
+	}
+	if held && p.Have < u.Size {
+		return state, nil
 	}
 	h := sha256.New().(hashState)
 	if offset > 0 {
@@ -97,18 +103,22 @@ func Append(ctx context.Context, st Store, u Upload, c Chunk, maxChunk int64, f 
 			return State{Hash: u.Hash}, fmt.Errorf("%w: the server holds 0 bytes of %s… (its saved state was damaged)", ErrWrongOffset, short(u.Hash))
 		}
 	}
-	h.Write(chunk)
-	saved, err := h.MarshalBinary()
-	if err != nil {
-		return state, err
-	}
-	if err := st.Write(ctx, u, offset, chunk, saved); err != nil {
-		if errors.Is(err, ErrWrongOffset) { // another request of this upload got there first
-			if p, perr := st.Progress(ctx, u); perr == nil {
-				state.Have = p.Have
-			}
+	// Held already and whole: the photo did not become its object last
+	// time (the object store was down, say); it does now.
+	if !held {
+		h.Write(chunk)
+		saved, err := h.MarshalBinary()
+		if err != nil {
+			return state, err
 		}
-		return state, fmt.Errorf("photo %s: %w", short(u.Hash), err)
+		if err := st.Write(ctx, u, offset, chunk, saved); err != nil {
+			if errors.Is(err, ErrWrongOffset) { // another request of this upload got there first
+				if p, perr := st.Progress(ctx, u); perr == nil {
+					state.Have = p.Have
+				}
+			}
+			return state, fmt.Errorf("photo %s: %w", short(u.Hash), err)
+		}
 	}
 	have := offset + int64(len(chunk))
 	if have < u.Size {
@@ -120,17 +130,30 @@ func Append(ctx context.Context, st Store, u Upload, c Chunk, maxChunk int64, f 
 		}
 		return State{Hash: u.Hash}, fmt.Errorf("%w: %s…", ErrHashMismatch, short(u.Hash))
 	}
-	if f.Check != nil {
-		if err := check(ctx, st, u, f.Check); err != nil {
-			if derr := st.Discard(ctx, u); derr != nil {
-				return State{Hash: u.Hash}, derr
-			}
-			return State{Hash: u.Hash}, err
+	// The bytes as stored are read back and hashed (and checked) before
+	// they become the object: what the store holds is what was verified.
+	if err := verify(ctx, st, u, f.Check); err != nil {
+		if errors.Is(err, fielddesk.ErrUnavailable) {
+			return State{Hash: u.Hash, Have: have}, err
 		}
+		if errors.Is(err, ErrNotFound) { // another request of this upload finished it
+			if _, serr := st.Stat(ctx, f.Key); serr == nil {
+				return done(ctx, u, have, f)
+			}
+		}
+		if derr := st.Discard(ctx, u); derr != nil {
+			return State{Hash: u.Hash}, derr
+		}
+		return State{Hash: u.Hash}, err
 	}
 	if err := st.Finish(ctx, u, f.Key); err != nil {
 		return State{Hash: u.Hash, Have: have}, err
 	}
+	return done(ctx, u, have, f)
+}
+
+// done runs f.Done for an upload that is its object now.
+func done(ctx context.Context, u Upload, have int64, f Finish) (State, error) {
 	if f.Done != nil {
 		if err := f.Done(ctx); err != nil {
 			return State{Hash: u.Hash, Have: have}, err
@@ -139,14 +162,28 @@ func Append(ctx context.Context, st Store, u Upload, c Chunk, maxChunk int64, f 
 	return State{Hash: u.Hash, Have: have, Complete: true}, nil
 }
 
-// check runs fn over the upload's bytes.
-func check(ctx context.Context, st Uploads, u Upload, fn func(io.Reader) error) error {
+// verify reads the upload's bytes as the store holds them: they must hash
+// to u.Hash, and pass fn when it is not nil.
+func verify(ctx context.Context, st Uploads, u Upload, fn func(io.Reader) error) error {
 	r, err := st.Read(ctx, u)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	return fn(r)
+	h := sha256.New()
+	tee := io.TeeReader(r, h)
+	if fn != nil {
+		if err := fn(tee); err != nil {
+			return err
+		}
+	}
+	if _, err := io.Copy(io.Discard, tee); err != nil {
+		return fmt.Errorf("photo %s: reading it back: %w", short(u.Hash), err)
+	}
+	if hex.EncodeToString(h.Sum(nil)) != u.Hash {
+		return fmt.Errorf("%w: %s… as stored", ErrHashMismatch, short(u.Hash))
+	}
+	return nil
 }
 
 // hashState is a SHA-256 whose progress can be saved and restored.

@@ -18,6 +18,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"regexp"
 	"time"
@@ -105,10 +106,12 @@ type Uploads interface {
 	// (ErrWrongOffset otherwise), with the hash state covering everything
 	// up to its end. It returns once both are durable.
 	Write(ctx context.Context, u Upload, offset int64, chunk, state []byte) error
-	// Read reads the upload's bytes from the start.
+	// Read reads the upload's verified bytes from the start, or returns
+	// an error wrapping ErrNotFound when there is no such upload.
 	Read(ctx context.Context, u Upload) (io.ReadCloser, error)
 	// Finish makes the whole upload the object k (an object already there
-	// is kept: it has the same bytes) and forgets the upload.
+	// is kept: it has the same bytes) and forgets the upload. An upload
+	// gone because another request finished it is no error.
 	Finish(ctx context.Context, u Upload, k Key) error
 	// Discard forgets the upload and its bytes.
 	Discard(ctx context.Context, u Upload) error
@@ -132,7 +135,7 @@ var (
 	ErrTooManyUploads = errors.New("too many photos on their way")
 	// ErrUnavailable means the backend could not be reached (the object
 	// store is down): nothing changed; try again later.
-	ErrUnavailable = errors.New("photo storage unavailable")
+	ErrUnavailable = fielddesk.ErrUnavailable
 )
 
 // Limits bound the uploads under way at once.
@@ -154,4 +157,34 @@ var DefaultLimits = Limits{PerDevice: 16, PerUser: 32, BytesPerDevice: 1 << 30, 
 func Area(user string) string {
 	sum := sha256.Sum256([]byte("fielddesk-user\x00" + user))
 	return hex.EncodeToString(sum[:16])
+}
+
+// Count adds up the uploads under way of one sender (an area) and of one
+// of its devices, for a backend's Start.
+type Count struct {
+	UserN, DevN         int
+	UserBytes, DevBytes int64
+}
+
+// Add counts one upload under way of size bytes (of the device asking,
+// when sameDevice).
+func (c *Count) Add(sameDevice bool, size int64) {
+	c.UserN++
+	c.UserBytes += size
+	if sameDevice {
+		c.DevN++
+		c.DevBytes += size
+	}
+}
+
+// Allows returns an error wrapping ErrTooManyUploads, saying which limit,
+// when starting u would go past l.
+func (c Count) Allows(u Upload, l Limits) error {
+	switch {
+	case c.DevN >= l.PerDevice || c.DevBytes+u.Size > l.BytesPerDevice:
+		return fmt.Errorf("%w: this device has %d photos (%d MB) on their way; the limit is %d (%d MB): let them finish first", ErrTooManyUploads, c.DevN, c.DevBytes>>20, l.PerDevice, l.BytesPerDevice>>20)
+	case c.UserN >= l.PerUser || c.UserBytes+u.Size > l.BytesPerUser:
+		return fmt.Errorf("%w: your devices have %d photos (%d MB) on their way; the limit is %d (%d MB): let them finish first", ErrTooManyUploads, c.UserN, c.UserBytes>>20, l.PerUser, l.BytesPerUser>>20)
+	}
+	return nil
 }

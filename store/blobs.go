@@ -160,7 +160,7 @@ func (b *Blobs) Start(ctx context.Context, u blobs.Upload, l blobs.Limits) error
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	var n quotaCount
+	var n blobs.Count
 	for _, e := range entries {
 		name, ok := strings.CutSuffix(e.Name(), ".who")
 		if !ok || !blobs.ValidHash(name) {
@@ -170,9 +170,9 @@ func (b *Blobs) Start(ctx context.Context, u blobs.Upload, l blobs.Limits) error
 		if b, err := os.ReadFile(filepath.Join(dir, e.Name())); err != nil || json.Unmarshal(b, &m) != nil {
 			continue
 		}
-		n.add(m.Device == u.Device, m.Size)
+		n.Add(m.Device == u.Device, m.Size)
 	}
-	if err := n.allows(u, l); err != nil {
+	if err := n.Allows(u, l); err != nil {
 		return err
 	}
 	if err := s.roomFor(u.Size); err != nil {
@@ -183,33 +183,6 @@ func (b *Blobs) Start(ctx context.Context, u blobs.Upload, l blobs.Limits) error
 	}
 	meta, _ := json.Marshal(uploadMeta{Device: u.Device, Size: u.Size})
 	return diskErr(s.writeSynced(path+".who", meta))
-}
-
-// quotaCount adds up the uploads under way of a sender and of one device.
-type quotaCount struct {
-	userN, devN         int
-	userBytes, devBytes int64
-}
-
-func (q *quotaCount) add(sameDevice bool, size int64) {
-	q.userN++
-	q.userBytes += size
-	if sameDevice {
-		q.devN++
-		q.devBytes += size
-	}
-}
-
-// allows returns an error wrapping blobs.ErrTooManyUploads, saying which
-// limit, when u would go past l.
-func (q quotaCount) allows(u blobs.Upload, l blobs.Limits) error {
-	switch {
-	case q.devN >= l.PerDevice || q.devBytes+u.Size > l.BytesPerDevice:
-		return fmt.Errorf("%w: this device has %d photos (%d MB) on their way; the limit is %d (%d MB): let them finish first", blobs.ErrTooManyUploads, q.devN, q.devBytes>>20, l.PerDevice, l.BytesPerDevice>>20)
-	case q.userN >= l.PerUser || q.userBytes+u.Size > l.BytesPerUser:
-		return fmt.Errorf("%w: your devices have %d photos (%d MB) on their way; the limit is %d (%d MB): let them finish first", blobs.ErrTooManyUploads, q.userN, q.userBytes>>20, l.PerUser, l.BytesPerUser>>20)
-	}
-	return nil
 }
 
 // Progress returns the verified prefix of the upload: the length its
@@ -295,6 +268,9 @@ func (b *Blobs) Read(ctx context.Context, u blobs.Upload) (io.ReadCloser, error)
 		return nil, err
 	}
 	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("upload of photo %s: %w", short(u.Hash), blobs.ErrNotFound)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("photo %s: %w", short(u.Hash), err)
 	}
@@ -318,6 +294,9 @@ func (b *Blobs) Finish(ctx context.Context, u blobs.Upload, k blobs.Key) error {
 	var err error
 	if _, serr := os.Stat(final); serr == nil {
 		err = os.Remove(path) // the same bytes came another way
+		if errors.Is(err, os.ErrNotExist) {
+			err = nil // or this upload, by another request
+		}
 	} else {
 		err = b.s.placeFile(path, final)
 	}
