@@ -434,3 +434,16 @@ func acknowledgeEvent(txn *badger.Txn, e fielddesk.Event, result Result, reason 
 	}
 	return setJSON(txn, problemKey(e.Article), Problem{Result: result, Reason: what + " was not accepted: " + reason, Revision: e.Revision})
 }
+
+// setStatus moves an article to a new workflow state on this desk (its
+// summary) and logs the change.
+func setStatus(txn *badger.Txn, sum summaryRecord, to fielddesk.Status, at time.Time) error {
+	if to == fielddesk.StatusSubmitted && sum.Status != to {
+		sum.Submitted = at
+	}
+	sum.Status = to
+	if err := txn.Set(articleKey(sum.ID), sum.encode()); err != nil {
+		return err
+	}
+	return logChange(txn, sum.ID)
+}

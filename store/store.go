@@ -34,12 +34,8 @@ type DB struct {
 	writeMu  sync.Mutex // one writer: saves read the head and write it back
 	uploads  sync.Map   // partial file -> *sync.Mutex: appends to one file take turns (blobs.go)
 	quotaMu  sync.Mutex // one new upload (or sweep) at a time
-	// applyQueue holds pushes waiting for writeMu; the writer that gets it
-	// commits them all together (apply.go).
-	applyMu    sync.Mutex
-	applyQueue []*applyRequest
-	now        func() time.Time
-	clk        storeClock
+	now      func() time.Time
+	clk      storeClock
 	// spaceDone stops the watch on free space (space.go).
 	spaceDone, spaceStopped chan struct{}
 	// onFlush, when set (tests), hears of every file and folder flush.

@@ -2,13 +2,10 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-
-	"github.com/dgraph-io/badger/v4"
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/blobs"
@@ -102,23 +99,3 @@ func (s *DB) AppendRendition(original, hash string, offset, size int64, chunkHas
 }
 
 func wantKey(hash string) []byte { return []byte("w/" + hash) }
-
-// WantOriginal records that an editor asked for a photo's original.
-func (s *DB) WantOriginal(hash string) error {
-	if err := s.update(func(txn *badger.Txn) error { return txn.Set(wantKey(hash), nil) }); err != nil {
-		return fmt.Errorf("ask for photo %s: %w", short(hash), mapErr(err))
-	}
-	return nil
-}
-
-// OriginalWanted reports whether an editor asked for a photo's original.
-func (s *DB) OriginalWanted(hash string) (bool, error) {
-	err := s.view(func(txn *badger.Txn) error { _, err := txn.Get(wantKey(hash)); return err })
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("photo %s: %w", short(hash), mapErr(err))
-	}
-	return true, nil
-}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/newsroom"
 	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/server"
 )
@@ -24,7 +25,7 @@ type admin interface {
 	users(ctx context.Context) ([]server.AdminUser, error)
 	setDisabled(ctx context.Context, name string, disabled bool) error
 	setPassword(ctx context.Context, name, password string, revokeDevices bool) error
-	devices(ctx context.Context) ([]store.Device, error)
+	devices(ctx context.Context) ([]newsroom.Device, error)
 	revoke(ctx context.Context, id string) error
 }
 
@@ -47,11 +48,11 @@ func openAdmin(ctx context.Context, data string) (admin, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return storeAdmin{db}, func() { db.Close() }, nil
+	return storeAdmin{newsroom.New(db)}, func() { db.Close() }, nil
 }
 
 // storeAdmin works on the store of a stopped server.
-type storeAdmin struct{ db *store.DB }
+type storeAdmin struct{ db *newsroom.Newsroom }
 
 func (a storeAdmin) addUser(ctx context.Context, u server.AdminUser) error {
 	_, err := a.db.AddUser(ctx, u.Name, u.Role, u.Desk, u.Password)
@@ -78,8 +79,8 @@ func (a storeAdmin) setPassword(ctx context.Context, name, password string, revo
 	return a.db.SetPassword(ctx, name, password, revoke)
 }
 
-func (a storeAdmin) devices(ctx context.Context) ([]store.Device, error) { return a.db.Devices(ctx) }
-func (a storeAdmin) revoke(ctx context.Context, id string) error         { return a.db.RevokeDevice(ctx, id) }
+func (a storeAdmin) devices(ctx context.Context) ([]newsroom.Device, error) { return a.db.Devices(ctx) }
+func (a storeAdmin) revoke(ctx context.Context, id string) error            { return a.db.RevokeDevice(ctx, id) }
 
 // socketAdmin asks a running server through its admin socket.
 type socketAdmin struct{ hc *http.Client }
@@ -136,8 +137,8 @@ func (a socketAdmin) setPassword(ctx context.Context, name, password string, rev
 	return a.call(ctx, "POST", "/admin/users/"+url.PathEscape(name)+"/password", server.AdminUser{Password: password, RevokeDevices: revoke}, nil)
 }
 
-func (a socketAdmin) devices(ctx context.Context) ([]store.Device, error) {
-	var out []store.Device
+func (a socketAdmin) devices(ctx context.Context) ([]newsroom.Device, error) {
+	var out []newsroom.Device
 	return out, a.call(ctx, "GET", "/admin/devices", nil, &out)
 }
 

@@ -32,6 +32,7 @@ import (
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/cmd/internal/prompt"
+	"github.com/fielddesk/fielddesk/newsroom"
 	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/server"
 	"github.com/fielddesk/fielddesk/sync/wire"
@@ -187,7 +188,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			fmt.Fprintf(stdout, "password of %s changed\n", name)
 		}
 	case "device list":
-		var devs []store.Device
+		var devs []newsroom.Device
 		if devs, err = adm.devices(ctx); err == nil {
 			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "DEVICE\tUSER\tNAME\tSINCE\tEXPIRES\tSTATE")
@@ -198,7 +199,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 				}
 				expires := d.Expires
 				if expires.IsZero() {
-					expires = d.Created.Add(store.TokenLifetime)
+					expires = d.Created.Add(newsroom.TokenLifetime)
 				}
 				// Names are the devices' own words: never let them draw on the terminal.
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.User, wire.CleanDeviceName(d.Name), d.Created.Format("2006-01-02"), expires.Format("2006-01-02"), state)
@@ -269,7 +270,7 @@ func serve(ctx context.Context, db *store.DB, data string, o serveOptions, stder
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	api := server.New(db, log)
+	api := server.New(db, db.Blobs(), log)
 	api.SetPublicURL(o.publicURL)
 	api.SetHSTS(o.hsts)
 	api.TrustProxies(o.proxies)

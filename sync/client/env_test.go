@@ -22,6 +22,7 @@ import (
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/blobs"
 	"github.com/fielddesk/fielddesk/desk"
+	rules "github.com/fielddesk/fielddesk/newsroom"
 	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/client"
 	"github.com/fielddesk/fielddesk/sync/internal/faultnet"
@@ -59,7 +60,7 @@ func startNewsroom(t testing.TB) *newsroom {
 		role fielddesk.Role
 		desk string
 	}{{"lethib", fielddesk.RoleCorrespondent, "laocai"}, {"tranvanc", fielddesk.RoleCorrespondent, "yenbai"}, {"bientap", fielddesk.RoleEditor, "laocai"}} {
-		if _, err := n.db.AddUser(ctx, u.name, u.role, u.desk, password); err != nil {
+		if _, err := rules.New(n.db).AddUser(ctx, u.name, u.role, u.desk, password); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -84,7 +85,7 @@ func (n *newsroom) open() {
 		n.t.Fatal(err)
 	}
 	n.db = db
-	api := server.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	api := server.New(db, db.Blobs(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ctx, cancel := context.WithCancel(context.Background())
 	n.schedule = make(chan struct{})
 	go func(done chan struct{}) { api.RunSchedule(ctx); close(done) }(n.schedule)
@@ -250,10 +251,24 @@ func fileSHA(t testing.TB, path string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// rules are the newsroom's rules over the server's store.
+func (n *newsroom) rules() *rules.Newsroom { return rules.New(n.db) }
+
+// changes is the newest revisions of the articles the server changed, in
+// the order of its change log (at most limit).
+func (n *newsroom) changes(ctx context.Context, limit int) ([]fielddesk.Revision, error) {
+	changes, _, err := n.rules().Changes(ctx, 0, limit, nil, false)
+	revs := make([]fielddesk.Revision, len(changes))
+	for i, c := range changes {
+		revs[i] = c.Revision
+	}
+	return revs, err
+}
+
 // serverArticles is every article's newest revision on the server.
 func (n *newsroom) serverArticles() map[fielddesk.ID]fielddesk.Revision {
 	n.t.Helper()
-	revs, _, err := n.db.Changes(context.Background(), 0, 100000, nil)
+	revs, err := n.changes(context.Background(), 100000)
 	if err != nil {
 		n.t.Fatal(err)
 	}
@@ -287,7 +302,7 @@ func (n *newsroom) photoState(hash string) (store.PhotoState, error) {
 // user's own upload.
 func (n *newsroom) uploadStatus(user, hash string) (store.PhotoState, bool, error) {
 	ctx := context.Background()
-	held, rendition, err := n.db.PhotoHolds(user, hash)
+	held, rendition, err := n.rules().PhotoHolds(context.Background(), user, hash)
 	if err != nil {
 		return store.PhotoState{}, false, err
 	}
@@ -304,7 +319,7 @@ func (n *newsroom) uploadStatus(user, hash string) (store.PhotoState, bool, erro
 // rendition of the photo.
 func (n *newsroom) hasRendition(hash string) bool {
 	for _, u := range []string{"lethib", "tranvanc", "bientap"} {
-		if _, r, err := n.db.PhotoHolds(u, hash); err == nil && r {
+		if _, r, err := n.rules().PhotoHolds(context.Background(), u, hash); err == nil && r {
 			return true
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/fielddesk/fielddesk"
+	rules "github.com/fielddesk/fielddesk/newsroom"
 	"github.com/fielddesk/fielddesk/render"
 	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/vietnamese"
@@ -194,7 +195,7 @@ func TestEditorialLoop(t *testing.T) {
 	}
 
 	// The page, the feed and the ninjs carry the final text and the photo.
-	pubs, err := n.db.Published(ctx, time.Time{}, 10, nil)
+	pubs, err := rules.New(n.db).Published(ctx, time.Time{}, 10, nil)
 	if err != nil || len(pubs) != 1 {
 		t.Fatalf("published: %+v %v", pubs, err)
 	}
@@ -347,7 +348,7 @@ func TestASpikedArticleIsRestoredToItsCorrespondent(t *testing.T) {
 func TestWhoHoldsAnArticleAcrossDesktops(t *testing.T) {
 	n := startNewsroom(t)
 	ctx := context.Background()
-	if _, err := n.db.AddUser(ctx, "bientap2", fielddesk.RoleEditor, "laocai", password); err != nil {
+	if _, err := rules.New(n.db).AddUser(ctx, "bientap2", fielddesk.RoleEditor, "laocai", password); err != nil {
 		t.Fatal(err)
 	}
 	reporter := newDevice(t, n, "lethib", store.OriginalsAlways)
@@ -481,7 +482,7 @@ func TestACorrectionAndAnUpdateKeepTheAddress(t *testing.T) {
 		act(t, editor, id, a, "")
 	}
 	editor.syncUntilDone(3)
-	pubs, err := n.db.Published(ctx, time.Time{}, 10, nil)
+	pubs, err := rules.New(n.db).Published(ctx, time.Time{}, 10, nil)
 	if err != nil || len(pubs) != 1 {
 		t.Fatalf("published: %+v %v", pubs, err)
 	}
@@ -521,7 +522,7 @@ func TestACorrectionAndAnUpdateKeepTheAddress(t *testing.T) {
 	editor.syncUntilDone(30)
 
 	page := get(t, site+"/articles/"+slug)
-	pub, _, err := n.db.PublishedArticle(ctx, slug)
+	pub, _, err := rules.New(n.db).PublishedArticle(ctx, slug)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -569,7 +570,7 @@ func TestACorrectionAndAnUpdateKeepTheAddress(t *testing.T) {
 	act(t, editor, id, fielddesk.ActionPublish, "")
 	editor.syncUntilDone(30)
 	page = get(t, site+"/articles/"+slug)
-	pub, _, _ = n.db.PublishedArticle(ctx, slug)
+	pub, _, _ = rules.New(n.db).PublishedArticle(ctx, slug)
 	upd := "Cập nhật lúc " + pub.Notes[1].At.In(vietnamese.Newsroom).Format("15:04, 02/01/2006") + ": Thêm số liệu thiệt hại."
 	if pub.VersionNumber() != 3 || !strings.Contains(page, "5 tỷ đồng") || !strings.Contains(page, wantNote) || !strings.Contains(page, upd) {
 		t.Errorf("after the update: version %d, page:\n%s", pub.VersionNumber(), page)

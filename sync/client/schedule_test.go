@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fielddesk/fielddesk"
+	rules "github.com/fielddesk/fielddesk/newsroom"
 	"github.com/fielddesk/fielddesk/store"
 )
 
@@ -80,7 +81,7 @@ func TestAScheduledArticleAppearsAtItsTimeAndNotBefore(t *testing.T) {
 		if code, _ := status("/media/" + photo); code == http.StatusOK {
 			t.Errorf("%s: its photo is served", when)
 		}
-		if pubs, _ := n.db.Published(ctx, time.Time{}, 10, nil); len(pubs) != 0 {
+		if pubs, _ := rules.New(n.db).Published(ctx, time.Time{}, 10, nil); len(pubs) != 0 {
 			t.Errorf("%s: published %+v", when, pubs)
 		}
 	}
@@ -97,10 +98,10 @@ func TestAScheduledArticleAppearsAtItsTimeAndNotBefore(t *testing.T) {
 	time.Sleep(time.Until(due.Add(1500 * time.Millisecond)))
 	n.open()
 	waitFor(t, 20*time.Second, "the scheduled article to be published", func() bool {
-		pubs, _ := n.db.Published(ctx, time.Time{}, 10, nil)
+		pubs, _ := rules.New(n.db).Published(ctx, time.Time{}, 10, nil)
 		return len(pubs) == 1
 	})
-	pubs, _ := n.db.Published(ctx, time.Time{}, 10, nil)
+	pubs, _ := rules.New(n.db).Published(ctx, time.Time{}, 10, nil)
 	pub := pubs[0]
 	if pub.Published.Before(due) || pub.VersionNumber() != 1 {
 		t.Errorf("published at %v (due %v), version %d", pub.Published, due, pub.VersionNumber())
@@ -118,7 +119,7 @@ func TestAScheduledArticleAppearsAtItsTimeAndNotBefore(t *testing.T) {
 		t.Errorf("its photo after its time: %d", code)
 	}
 	// Once: another pass of the schedule publishes nothing more.
-	if ids, err := n.db.ReleaseDue(ctx, time.Now()); err != nil || len(ids) != 0 {
+	if ids, err := n.rules().ReleaseDue(ctx, time.Now()); err != nil || len(ids) != 0 {
 		t.Errorf("a second pass released %v (%v)", ids, err)
 	}
 	srv, _ := n.db.ReviewOf(ctx, id)
@@ -162,7 +163,7 @@ func TestAScheduleIsChangedAndCancelled(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Handed to another editor, it stays scheduled for that time.
-	if _, err := n.db.AddUser(ctx, "bientap2", fielddesk.RoleEditor, "laocai", password); err != nil {
+	if _, err := rules.New(n.db).AddUser(ctx, "bientap2", fielddesk.RoleEditor, "laocai", password); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := editor.desk.Assign(ctx, id, "bientap2", ""); err != nil {
@@ -172,20 +173,20 @@ func TestAScheduleIsChangedAndCancelled(t *testing.T) {
 		t.Errorf("on the desktop, after the hand-over: %s due %v", r.Status, r.Due)
 	}
 	editor.syncUntilDone(5)
-	if due, ok, err := n.db.NextDue(); err != nil || !ok || !due.Equal(later.UTC()) {
+	if due, ok, err := n.rules().NextDue(ctx); err != nil || !ok || !due.Equal(later.UTC()) {
 		t.Fatalf("the server's next due: %v %v %v, want %v", due, ok, err, later)
 	}
 	second := newDevice(t, n, "bientap2", store.OriginalsAlways)
 	second.syncUntilDone(5)
-	if ids, _ := n.db.ReleaseDue(ctx, first.Add(time.Minute)); len(ids) != 0 {
+	if ids, _ := n.rules().ReleaseDue(ctx, first.Add(time.Minute)); len(ids) != 0 {
 		t.Errorf("released at the old time: %v", ids)
 	}
 	act(t, second, id, fielddesk.ActionUnschedule, "")
 	second.syncUntilDone(5)
-	if _, ok, _ := n.db.NextDue(); ok {
+	if _, ok, _ := n.rules().NextDue(ctx); ok {
 		t.Error("a cancelled schedule is still due")
 	}
-	if ids, _ := n.db.ReleaseDue(ctx, later.Add(time.Minute)); len(ids) != 0 {
+	if ids, _ := n.rules().ReleaseDue(ctx, later.Add(time.Minute)); len(ids) != 0 {
 		t.Errorf("released after it was cancelled: %v", ids)
 	}
 	if r, _ := n.db.ReviewOf(ctx, id); r.Status != fielddesk.StatusApproved || !r.Due.IsZero() {

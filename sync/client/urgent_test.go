@@ -74,7 +74,7 @@ func TestBreakingNewsGoesFirst(t *testing.T) {
 
 	// The server's first change is the urgent article, and what it
 	// applied of the device's first push was that article alone.
-	changes, _, err := n.db.Changes(ctx, 0, 100, nil)
+	changes, err := n.changes(ctx, 100)
 	if err != nil || len(changes) == 0 || changes[0].Article.ID != urgent {
 		t.Fatalf("the newsroom's first change is %v (%v), not the urgent article", firstID(changes), err)
 	}

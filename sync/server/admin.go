@@ -8,7 +8,7 @@ import (
 	"net/http"
 
 	"github.com/fielddesk/fielddesk"
-	"github.com/fielddesk/fielddesk/store"
+	"github.com/fielddesk/fielddesk/newsroom"
 )
 
 // The admin API: managing accounts and devices while the server runs. It
@@ -31,7 +31,7 @@ type AdminUser struct {
 func (s *Server) Admin() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /admin/users", s.adminAPI(func(r *http.Request, _ AdminUser) (any, error) {
-		users, err := s.db.Users(r.Context())
+		users, err := s.nr.Users(r.Context())
 		out := make([]AdminUser, 0, len(users))
 		for _, u := range users {
 			out = append(out, AdminUser{Name: u.Name, Role: u.Role, Desk: u.Desk, Disabled: u.Disabled})
@@ -39,27 +39,27 @@ func (s *Server) Admin() http.Handler {
 		return out, err
 	}))
 	mux.HandleFunc("POST /admin/users", s.adminAPI(func(r *http.Request, u AdminUser) (any, error) {
-		_, err := s.db.AddUser(r.Context(), u.Name, u.Role, u.Desk, u.Password)
+		_, err := s.nr.AddUser(r.Context(), u.Name, u.Role, u.Desk, u.Password)
 		return AdminUser{Name: u.Name, Role: u.Role, Desk: u.Desk}, err
 	}))
 	mux.HandleFunc("POST /admin/users/{name}/disable", s.adminAPI(func(r *http.Request, _ AdminUser) (any, error) {
-		return nil, s.db.DisableUser(r.Context(), r.PathValue("name"))
+		return nil, s.nr.DisableUser(r.Context(), r.PathValue("name"))
 	}))
 	mux.HandleFunc("POST /admin/users/{name}/enable", s.adminAPI(func(r *http.Request, _ AdminUser) (any, error) {
-		return nil, s.db.EnableUser(r.Context(), r.PathValue("name"))
+		return nil, s.nr.EnableUser(r.Context(), r.PathValue("name"))
 	}))
 	mux.HandleFunc("POST /admin/users/{name}/password", s.adminAPI(func(r *http.Request, u AdminUser) (any, error) {
-		return nil, s.db.SetPassword(r.Context(), r.PathValue("name"), u.Password, u.RevokeDevices)
+		return nil, s.nr.SetPassword(r.Context(), r.PathValue("name"), u.Password, u.RevokeDevices)
 	}))
 	mux.HandleFunc("GET /admin/devices", s.adminAPI(func(r *http.Request, _ AdminUser) (any, error) {
-		devs, err := s.db.Devices(r.Context())
+		devs, err := s.nr.Devices(r.Context())
 		if devs == nil {
-			devs = []store.Device{}
+			devs = []newsroom.Device{}
 		}
 		return devs, err
 	}))
 	mux.HandleFunc("POST /admin/devices/{id}/revoke", s.adminAPI(func(r *http.Request, _ AdminUser) (any, error) {
-		return nil, s.db.RevokeDevice(r.Context(), r.PathValue("id"))
+		return nil, s.nr.RevokeDevice(r.Context(), r.PathValue("id"))
 	}))
 	return mux
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/newsroom"
 	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/wire"
 )
@@ -35,7 +36,7 @@ func (e *env) get(token, hash, query string) int {
 func TestAuthorizationMatrix(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	if _, err := e.db.AddUser(ctx, "bientapyb", fielddesk.RoleEditor, "yenbai", "mật khẩu đủ dài"); err != nil {
+	if _, err := newsroom.New(e.db).AddUser(ctx, "bientapyb", fielddesk.RoleEditor, "yenbai", "mật khẩu đủ dài"); err != nil {
 		t.Fatal(err)
 	}
 	owner := e.login("lethib")
@@ -48,7 +49,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 
 	revoked := e.login("lethib")
-	if err := e.db.RevokeDevice(ctx, revoked.DeviceID); err != nil {
+	if err := newsroom.New(e.db).RevokeDevice(ctx, revoked.DeviceID); err != nil {
 		t.Fatal(err)
 	}
 	other := e.login("tranvanc")
@@ -144,7 +145,7 @@ func TestReviewAuthorizationMatrix(t *testing.T) {
 		role fielddesk.Role
 		desk string
 	}{{"bientapyb", fielddesk.RoleEditor, "yenbai"}, {"quantri", fielddesk.RoleAdmin, ""}, {"bientap2", fielddesk.RoleEditor, "laocai"}} {
-		if _, err := e.db.AddUser(ctx, u.name, u.role, u.desk, "mật khẩu đủ dài"); err != nil {
+		if _, err := newsroom.New(e.db).AddUser(ctx, u.name, u.role, u.desk, "mật khẩu đủ dài"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -184,7 +185,7 @@ func TestReviewAuthorizationMatrix(t *testing.T) {
 		}
 		for _, a := range path {
 			setupMut++
-			out, err := e.db.ApplyMutation(ctx, "setup", "", store.Mutation{ID: setupMut, Event: event(r.Article.ID, a)})
+			out, err := newsroom.New(e.db).ApplyMutation(ctx, "setup", "", fielddesk.Mutation{ID: setupMut, Event: event(r.Article.ID, a)})
 			if err != nil || out.Result != store.Applied {
 				t.Fatalf("setup %s: %+v %v", a, out, err)
 			}
@@ -282,7 +283,7 @@ func TestOnlyTheHolderDecidesOnTheServer(t *testing.T) {
 		role fielddesk.Role
 		desk string
 	}{{"bientap2", fielddesk.RoleEditor, "laocai"}, {"bientapyb", fielddesk.RoleEditor, "yenbai"}, {"quantri", fielddesk.RoleAdmin, ""}} {
-		if _, err := e.db.AddUser(ctx, u.name, u.role, u.desk, "mật khẩu đủ dài"); err != nil {
+		if _, err := newsroom.New(e.db).AddUser(ctx, u.name, u.role, u.desk, "mật khẩu đủ dài"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -387,7 +388,7 @@ func TestOnlyTheHolderDecidesOnTheServer(t *testing.T) {
 	if res := decide(holder, r2.Article.ID, fielddesk.ActionApprove, ""); res.Result != wire.Rejected {
 		t.Errorf("approve an article bientap2 holds: %+v", res)
 	}
-	if err := e.db.DisableUser(ctx, "bientap2"); err != nil {
+	if err := newsroom.New(e.db).DisableUser(ctx, "bientap2"); err != nil {
 		t.Fatal(err)
 	}
 	if res := decide(holder, r2.Article.ID, fielddesk.ActionApprove, ""); res.Result != wire.Applied {

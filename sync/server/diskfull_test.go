@@ -19,6 +19,7 @@ import (
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/internal/smallfs"
+	"github.com/fielddesk/fielddesk/newsroom"
 	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/wire"
 )
@@ -38,11 +39,11 @@ func TestServerOnAFullDisk(t *testing.T) {
 		name string
 		role fielddesk.Role
 	}{{"lethib", fielddesk.RoleCorrespondent}, {"bientap", fielddesk.RoleEditor}} {
-		if _, err := db.AddUser(ctx, u.name, u.role, "laocai", "mật khẩu đủ dài"); err != nil {
+		if _, err := newsroom.New(db).AddUser(ctx, u.name, u.role, "laocai", "mật khẩu đủ dài"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	srv := httptest.NewServer(New(db, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	srv := httptest.NewServer(New(db, db.Blobs(), slog.New(slog.NewTextHandler(io.Discard, nil))))
 	defer srv.Close()
 	e := &env{t: t, db: db, url: srv.URL}
 	c, ed := e.login("lethib"), e.login("bientap")

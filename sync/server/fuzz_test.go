@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/newsroom"
 	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/wire"
 )
@@ -55,11 +56,11 @@ func makeFuzzTemplate(t testing.TB) {
 			role fielddesk.Role
 			desk string
 		}{{"lethib", fielddesk.RoleCorrespondent, "laocai"}, {"tranvanc", fielddesk.RoleCorrespondent, "yenbai"}, {"bientap", fielddesk.RoleEditor, "laocai"}} {
-			if _, err := db.AddUser(ctx, u.name, u.role, u.desk, "mật khẩu đủ dài"); err != nil {
+			if _, err := newsroom.New(db).AddUser(ctx, u.name, u.role, u.desk, "mật khẩu đủ dài"); err != nil {
 				fuzzTemplate.err = err
 				return
 			}
-			token, dev, _, err := db.Login(ctx, u.name, "mật khẩu đủ dài", "máy "+u.name)
+			token, dev, _, err := newsroom.New(db).Login(ctx, u.name, "mật khẩu đủ dài", "máy "+u.name)
 			if err != nil {
 				fuzzTemplate.err = err
 				return
@@ -119,7 +120,7 @@ func FuzzServer(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		api := New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		api := New(db, db.Blobs(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 		api.checks = &passwordChecks{slots: make(chan struct{}, 2)}
 		srv := httptest.NewServer(api)
 		defer srv.Close()

@@ -72,7 +72,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) Ops() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if _, err := s.db.Users(r.Context()); err != nil {
+		if _, err := s.nr.Users(r.Context()); err != nil {
 			http.Error(w, "the store does not answer", http.StatusServiceUnavailable)
 			return
 		}

@@ -37,7 +37,7 @@ func TestEveryAnswerHasSecurityHeaders(t *testing.T) {
 func TestPanicsAreRecoveredLoggedAndCounted(t *testing.T) {
 	e := newEnv(t)
 	var logBuf lockedBuffer
-	s := New(e.db, slog.New(slog.NewJSONHandler(&logBuf, nil)))
+	s := New(e.db, e.db.Blobs(), slog.New(slog.NewJSONHandler(&logBuf, nil)))
 	s.SetHSTS(true)
 	s.mux.HandleFunc("GET /boom", func(http.ResponseWriter, *http.Request) { panic("a bug") })
 	srv := httptest.NewServer(s)

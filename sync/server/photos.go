@@ -13,8 +13,8 @@ import (
 // Photos sent to the newsroom: each account's uploads arrive in its own
 // area of the photo store (blobs.Area), and once whole, verified and
 // checked the photo is the object blobs.Original(hash) and the account
-// holds it (store.HoldPhoto); a rendition is filed for the account alone
-// (blobs.Rendition(area, original), store.FileRendition). Naming a hash
+// holds it (newsroom.HoldPhoto); a rendition is filed for the account alone
+// (blobs.Rendition(area, original), newsroom.FileRendition). Naming a hash
 // proves nothing: only the bytes sent do.
 
 // upload names user's upload of hash from device.
@@ -27,7 +27,7 @@ func upload(user, device, hash string, size int64) blobs.Upload {
 // not count), otherwise the verified prefix of the user's own upload.
 // rendition reports whether the user filed a rendition of it.
 func (s *Server) uploadStatus(ctx context.Context, user, hash string) (st blobs.State, rendition bool, err error) {
-	held, rendition, err := s.db.PhotoHolds(user, hash)
+	held, rendition, err := s.nr.PhotoHolds(ctx, user, hash)
 	if err != nil {
 		return blobs.State{}, false, err
 	}
@@ -43,7 +43,7 @@ func (s *Server) uploadStatus(ctx context.Context, user, hash string) (st blobs.
 // renditionStatus says what user's devices sent of their rendition (own
 // SHA-256 hash) of the photo original: Complete once it is filed.
 func (s *Server) renditionStatus(ctx context.Context, user, original, hash string) (blobs.State, error) {
-	_, filed, err := s.db.PhotoHolds(user, original)
+	_, filed, err := s.nr.PhotoHolds(ctx, user, original)
 	if err != nil {
 		return blobs.State{}, err
 	}
@@ -72,7 +72,7 @@ func (s *Server) appendUpload(ctx context.Context, user, device, hash string, si
 	return blobs.Append(ctx, s.blobs, u, c, wire.MaxChunkBytes, blobs.Finish{
 		Key:   blobs.Original(hash),
 		Check: checkImage,
-		Done:  func(context.Context) error { return s.db.HoldPhoto(user, hash) },
+		Done:  func(ctx context.Context) error { return s.nr.HoldPhoto(ctx, user, hash) },
 	})
 }
 
@@ -92,7 +92,7 @@ func (s *Server) appendRendition(ctx context.Context, user, device, original, ha
 	return blobs.Append(ctx, s.blobs, u, c, wire.MaxChunkBytes, blobs.Finish{
 		Key:   blobs.Rendition(blobs.Area(user), original),
 		Check: checkRendition,
-		Done:  func(context.Context) error { return s.db.FileRendition(user, original, hash) },
+		Done:  func(ctx context.Context) error { return s.nr.FileRendition(ctx, user, original, hash) },
 	})
 }
 

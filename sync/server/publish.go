@@ -16,9 +16,9 @@ import (
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/blobs"
+	"github.com/fielddesk/fielddesk/newsroom"
 	"github.com/fielddesk/fielddesk/photo"
 	"github.com/fielddesk/fielddesk/render"
-	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/wire"
 	"github.com/fielddesk/fielddesk/vietnamese"
 )
@@ -66,7 +66,7 @@ func mediaURL(p fielddesk.Photo) string { return "/media/" + p.Hash }
 // hasRendition reports whether the article's owner or a writer of it filed
 // a rendition of the photo.
 func (s *Server) hasRendition(article fielddesk.ID, hash string) bool {
-	_, r, err := s.db.ArticlePhoto(article, hash)
+	_, r, err := s.nr.ArticlePhoto(context.Background(), article, hash)
 	return err == nil && r != ""
 }
 
@@ -85,7 +85,7 @@ func renditionWidth(p fielddesk.Photo) int {
 // article's owner or one of its writers).
 func (s *Server) srcsetOf(article fielddesk.ID) func(fielddesk.Photo) string {
 	return func(p fielddesk.Photo) string {
-		original, rendition, err := s.db.ArticlePhoto(article, p.Hash)
+		original, rendition, err := s.nr.ArticlePhoto(context.Background(), article, p.Hash)
 		if err != nil {
 			s.log.Error("srcset", "article", article, "photo", p.Hash, "err", err)
 			return ""
@@ -110,7 +110,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, status int, m
 // updated.
 func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
-	var pub store.Publication
+	var pub newsroom.Publication
 	var rev fielddesk.Revision
 	var err error
 	old := r.PathValue("n") != ""
@@ -120,9 +120,9 @@ func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, http.StatusNotFound, "Không có phiên bản này. (No such version.)")
 			return
 		}
-		pub, rev, err = s.db.PublishedVersion(r.Context(), slug, n)
+		pub, rev, err = s.nr.PublishedVersion(r.Context(), slug, n)
 	} else {
-		pub, rev, err = s.db.PublishedArticle(r.Context(), slug)
+		pub, rev, err = s.nr.PublishedArticle(r.Context(), slug)
 	}
 	if errors.Is(err, fielddesk.ErrNotFound) {
 		s.pageError(w, r, http.StatusNotFound, "Không có bài này. (No such article.)")
@@ -184,10 +184,10 @@ const maxIndex = 50
 
 func (s *Server) indexPage(w http.ResponseWriter, r *http.Request) {
 	category := r.PathValue("slug")
-	onPage := func(p store.Publication) bool {
+	onPage := func(p newsroom.Publication) bool {
 		return p.Status == fielddesk.StatusPublished && (category == "" || vietnamese.Slug(p.Category, 80) == category)
 	}
-	items, err := s.db.Published(r.Context(), time.Time{}, maxIndex, onPage)
+	items, err := s.nr.Published(r.Context(), time.Time{}, maxIndex, onPage)
 	if err != nil {
 		s.log.Error("index", "err", err)
 		s.pageError(w, r, http.StatusInternalServerError, "Lỗi máy chủ; thử lại sau. (Server error; try again later.)")
@@ -266,8 +266,8 @@ type atomContent struct {
 }
 
 func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) {
-	live := func(p store.Publication) bool { return p.Status == fielddesk.StatusPublished }
-	items, err := s.db.Published(r.Context(), time.Time{}, maxIndex, live)
+	live := func(p newsroom.Publication) bool { return p.Status == fielddesk.StatusPublished }
+	items, err := s.nr.Published(r.Context(), time.Time{}, maxIndex, live)
 	if err != nil {
 		s.log.Error("feed", "err", err)
 		http.Error(w, "server error", http.StatusInternalServerError)
@@ -337,7 +337,7 @@ func (s *Server) publishedNinJS(w http.ResponseWriter, r *http.Request) {
 			limit = n
 		}
 	}
-	items, err := s.db.Published(r.Context(), since, limit, nil)
+	items, err := s.nr.Published(r.Context(), since, limit, nil)
 	if err != nil {
 		s.log.Error("published", "err", err)
 		http.Error(w, `{"error":"server error","code":"internal"}`, http.StatusInternalServerError)
@@ -374,7 +374,7 @@ func (s *Server) media(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	published, original, key, err := s.db.PublishedPhoto(hash)
+	published, original, key, err := s.nr.PublishedPhoto(r.Context(), hash)
 	if err != nil {
 		s.log.Error("media", "photo", hash, "err", err)
 	}
@@ -432,7 +432,7 @@ func (s *Server) RunSchedule(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
-		ids, err := s.db.ReleaseDue(ctx, time.Now())
+		ids, err := s.nr.ReleaseDue(ctx, time.Now())
 		for _, id := range ids {
 			s.log.Info("published on schedule", "article", id)
 		}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/internal/ninjstest"
+	"github.com/fielddesk/fielddesk/newsroom"
 	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/wire"
 )
@@ -61,7 +62,7 @@ func (e *env) publishWith(headline, category string, photo []byte) published {
 	for _, a := range []fielddesk.Action{fielddesk.ActionTake, fielddesk.ActionApprove, fielddesk.ActionPublish} {
 		e.decide(r.Article.ID, a, "")
 	}
-	pubs, err := e.db.Published(ctx, time.Time{}, 100, nil)
+	pubs, err := newsroom.New(e.db).Published(ctx, time.Time{}, 100, nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func (e *env) publishWith(headline, category string, photo []byte) published {
 func (e *env) decide(id fielddesk.ID, a fielddesk.Action, text string) store.Outcome {
 	e.t.Helper()
 	e.mut++
-	out, err := e.db.ApplyMutation(context.Background(), "desk", "", store.Mutation{ID: e.mut,
+	out, err := newsroom.New(e.db).ApplyMutation(context.Background(), "desk", "", fielddesk.Mutation{ID: e.mut,
 		Event: &fielddesk.Event{ID: fielddesk.NewID(), Article: id, Kind: fielddesk.EventTransition, Action: a, Text: text, At: time.Now()}})
 	if err != nil || out.Result != store.Applied {
 		e.t.Fatalf("%s: %+v %v", a, out, err)
@@ -225,7 +226,7 @@ func uris(items []map[string]any) []any {
 // (1600 px) and the original at its width, for the browser to choose.
 func TestResponsiveImages(t *testing.T) {
 	e := newEnv(t)
-	s := New(e.db, nil)
+	s := New(e.db, e.db.Blobs(), nil)
 	lr := e.login("lethib")
 	original := noiseJPEG(t, 2400, 1800, 1)
 	small := noiseJPEG(t, 1600, 1200, 2)

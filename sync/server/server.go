@@ -24,13 +24,12 @@ import (
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/blobs"
-	"github.com/fielddesk/fielddesk/store"
+	"github.com/fielddesk/fielddesk/newsroom"
 	"github.com/fielddesk/fielddesk/sync/wire"
 )
 
-// Server serves the API over one store.
+// Server serves the API over one newsroom's backend.
 type Server struct {
-	db     *store.DB
 	log    *slog.Logger
 	mux    *http.ServeMux
 	logins *limiter
@@ -48,6 +47,8 @@ type Server struct {
 	// progress ends. A device that reconnects waits for its old connection's bytes
 	// to be taken before it asks where to resume.
 	uploading sync.Map
+	// nr applies the newsroom's rules to the backend.
+	nr *newsroom.Newsroom
 	// blobs keeps the photo bytes; uploadLimits bound those under way.
 	blobs        blobs.Store
 	uploadLimits blobs.Limits
@@ -116,8 +117,10 @@ func (s *Server) beginUpload(ctx context.Context, user, hash string) (end func()
 }
 
 // New returns the API handler. log receives one line per failed request.
-func New(db *store.DB, log *slog.Logger) *Server {
-	s := &Server{db: db, blobs: db.Blobs(), uploadLimits: blobs.DefaultLimits, log: log, mux: http.NewServeMux(), logins: newLimiter(), checks: newPasswordChecks(), stats: newMetrics(), bodyTimeout: BodyTimeout, publicURL: DefaultPublicURL}
+// records holds the newsroom's records (store.DB, the embedded default, or
+// pgstore.DB), photos its photo bytes (their Blobs).
+func New(records newsroom.Backend, photos blobs.Store, log *slog.Logger) *Server {
+	s := &Server{nr: newsroom.New(records), blobs: photos, uploadLimits: blobs.DefaultLimits, log: log, mux: http.NewServeMux(), logins: newLimiter(), checks: newPasswordChecks(), stats: newMetrics(), bodyTimeout: BodyTimeout, publicURL: DefaultPublicURL}
 	s.stats.addGauge("fielddesk_password_checks_in_flight", "Password checks running now.", func() float64 { return float64(s.checks.inFlight.Load()) })
 	s.stats.addGauge("fielddesk_password_checks_peak", "The most password checks that ran at once.", func() float64 { return float64(s.checks.peak.Load()) })
 	s.stats.addGauge("fielddesk_login_limiter_keys", "Addresses and names the login limits remember.", func() float64 { return float64(s.logins.size()) })
@@ -174,7 +177,7 @@ func (s *Server) apiErr(r *http.Request, err error) *apiError {
 		ae = &apiError{http.StatusInsufficientStorage, wire.CodeStorageFull, "the newsroom server's disk is full; nothing was lost, try again later"}
 	case errors.Is(err, blobs.ErrTooManyUploads):
 		ae = &apiError{http.StatusTooManyRequests, wire.CodeTooManyUploads, err.Error()}
-	case errors.Is(err, store.ErrUnauthorized):
+	case errors.Is(err, newsroom.ErrUnauthorized):
 		ae = &apiError{http.StatusUnauthorized, wire.CodeUnauthorized, "log in again: the token is missing, revoked or wrong"}
 	default:
 		s.log.Error("request failed", "path", r.URL.Path, "err", err)
@@ -248,8 +251,8 @@ func body(r *http.Request, limit int64) (io.Reader, func(), error) {
 }
 
 type principal struct {
-	device store.Device
-	user   store.User
+	device newsroom.Device
+	user   newsroom.User
 }
 
 type principalKey struct{}
@@ -259,9 +262,9 @@ func (s *Server) authed(h handler) handler {
 	return func(w http.ResponseWriter, r *http.Request) (any, error) {
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || token == "" {
-			return nil, store.ErrUnauthorized
+			return nil, newsroom.ErrUnauthorized
 		}
-		dev, user, err := s.db.Authenticate(r.Context(), token)
+		dev, user, err := s.nr.Authenticate(r.Context(), token)
 		if err != nil {
 			return nil, err
 		}
@@ -289,7 +292,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) (any, error) {
 	// exempt from the limits: guessing elsewhere never locks them out.
 	var renewed string
 	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && token != "" {
-		if dev, user, err := s.db.Authenticate(r.Context(), token); err == nil && user.Name == req.User {
+		if dev, user, err := s.nr.Authenticate(r.Context(), token); err == nil && user.Name == req.User {
 			renewed = dev.ID
 		}
 	}
@@ -310,10 +313,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) (any, error) {
 		w.Header().Set("Retry-After", "5")
 		return nil, fail(http.StatusTooManyRequests, wire.CodeRateLimited, "the server is busy checking passwords; try again in a few seconds")
 	}
-	token, dev, user, err := s.db.Login(r.Context(), req.User, req.Password, req.DeviceName)
+	token, dev, user, err := s.nr.Login(r.Context(), req.User, req.Password, req.DeviceName)
 	s.checks.release()
 	if err != nil {
-		if errors.Is(err, store.ErrUnauthorized) {
+		if errors.Is(err, newsroom.ErrUnauthorized) {
 			s.log.Warn("login failed", "user", req.User, "addr", addr, "device_name", req.DeviceName)
 			return nil, fail(http.StatusUnauthorized, wire.CodeUnauthorized, "wrong user name or password")
 		}
@@ -323,7 +326,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) (any, error) {
 	try.succeeded()
 	if renewed != "" {
 		// The device's old token retires with the new login.
-		if err := s.db.RevokeDevice(r.Context(), renewed); err != nil {
+		if err := s.nr.RevokeDevice(r.Context(), renewed); err != nil {
 			s.log.Error("retire the old token", "user", user.Name, "device", renewed, "err", err)
 		}
 	}
@@ -346,25 +349,25 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) (any, error) {
 		return nil, fail(http.StatusBadRequest, wire.CodeBadRequest, "device_id %q is not the device of this token", req.DeviceID)
 	}
 	resp := wire.PushResponse{Results: make([]wire.MutationResult, 0, len(req.Mutations))}
-	muts := make([]store.Mutation, len(req.Mutations))
+	muts := make([]fielddesk.Mutation, len(req.Mutations))
 	for i, m := range req.Mutations {
-		muts[i] = store.Mutation{ID: m.ID, Revision: m.Revision, Event: m.Event}
+		muts[i] = fielddesk.Mutation{ID: m.ID, Revision: m.Revision, Event: m.Event}
 	}
-	outs, err := s.db.ApplyBatch(r.Context(), p.device.ID, p.user.Name, muts)
+	outs, err := s.nr.ApplyBatch(r.Context(), p.device.ID, p.user.Name, muts)
 	for i, out := range outs {
 		s.stats.mutation(string(out.Result))
 		res := wire.MutationResult{ID: muts[i].ID, Result: wire.Result(out.Result), Reason: out.Reason, Head: out.Head}
 		switch {
-		case out.Code == store.CodeLocked:
+		case out.Code == fielddesk.CodeLocked:
 			res.Code = wire.CodeLocked // the device keeps what was typed as a new draft
-		case out.Code == store.CodeNotFound:
+		case out.Code == fielddesk.CodeNotFound:
 			res.Code = wire.CodeNotFound
-		case out.Result == store.Rejected:
+		case out.Result == fielddesk.ResultRejected:
 			res.Code = wire.CodeBadRequest
 		}
 		resp.Results = append(resp.Results, res)
 	}
-	if errors.Is(err, store.ErrOutOfOrder) {
+	if errors.Is(err, fielddesk.ErrOutOfOrder) {
 		id := muts[len(outs)].ID
 		resp.Results = append(resp.Results, wire.MutationResult{ID: id, Result: wire.Rejected, Code: "out_of_order", Reason: err.Error()})
 		return resp, nil // the device sends again from the gap
@@ -410,7 +413,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) (any, error) {
 		return see(owner)
 	}
 	editor := p.user.Role == fielddesk.RoleEditor || p.user.Role == fielddesk.RoleAdmin
-	changes, next, err := s.db.ChangesWithReview(r.Context(), cursor, limit, visible, editor)
+	changes, next, err := s.nr.Changes(r.Context(), cursor, limit, visible, editor)
 	if err != nil {
 		return nil, err
 	}
@@ -421,7 +424,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) (any, error) {
 		var missing []string
 		for _, ph := range rev.Article.Photos {
 			// Sent by the article's owner or one of its writers, not only named.
-			original, rendition, err := s.db.ArticlePhoto(rev.Article.ID, ph.Hash)
+			original, rendition, err := s.nr.ArticlePhoto(r.Context(), rev.Article.ID, ph.Hash)
 			if err != nil {
 				return nil, err
 			}
@@ -479,11 +482,11 @@ func (s *Server) photoStatus(w http.ResponseWriter, r *http.Request) (any, error
 		}
 		ps := wire.PhotoState{Hash: h, Have: st.Have, Complete: st.Complete, Rendition: rendition}
 		if !st.Complete {
-			may, err := s.db.MayUpload(p.user.Name, h)
+			may, err := s.nr.MayUpload(r.Context(), p.user.Name, h)
 			if err != nil {
 				return nil, err
 			}
-			if wanted, err := s.db.OriginalWanted(h); err != nil {
+			if wanted, err := s.nr.OriginalWanted(r.Context(), h); err != nil {
 				return nil, err
 			} else if may {
 				ps.Wanted = wanted
@@ -519,7 +522,7 @@ func (s *Server) photoChunk(w http.ResponseWriter, r *http.Request) (any, error)
 	}
 	p := who(r)
 	// Only photos of articles the device may touch take space here.
-	may, err := s.db.MayUpload(p.user.Name, orElse(original, hash))
+	may, err := s.nr.MayUpload(r.Context(), p.user.Name, orElse(original, hash))
 	if err != nil {
 		return nil, err
 	}
@@ -649,14 +652,14 @@ func (s *Server) photoWant(w http.ResponseWriter, r *http.Request) (any, error) 
 		return nil, err
 	}
 	for _, h := range req.Hashes {
-		ok, err := s.db.PhotoNamed(h, see)
+		ok, err := s.nr.PhotoNamed(r.Context(), h, see)
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
 			return nil, fail(http.StatusNotFound, wire.CodeNotFound, "photo %s not found", short(h))
 		}
-		if err := s.db.WantOriginal(h); err != nil {
+		if err := s.nr.WantOriginal(r.Context(), h); err != nil {
 			return nil, err
 		}
 	}
@@ -683,14 +686,14 @@ func (s *Server) photoGet(w http.ResponseWriter, r *http.Request) {
 		var renditionHash string
 		ok := false
 		if r.URL.Query().Get("rendition") == "1" {
-			key, renditionHash, err = s.db.VisibleRendition(hash, see)
+			key, renditionHash, err = s.nr.VisibleRendition(r.Context(), hash, see)
 			ok = err == nil
 			if errors.Is(err, fielddesk.ErrNotFound) {
 				err = nil
 			}
 		} else {
 			key = blobs.Original(hash)
-			ok, err = s.db.PhotoVisible(hash, see)
+			ok, err = s.nr.PhotoVisible(r.Context(), hash, see)
 		}
 		if err != nil {
 			return nil, err
@@ -724,7 +727,7 @@ func (s *Server) seer(ctx context.Context, p principal) (func(owner string) bool
 	case fielddesk.RoleAdmin:
 		return func(string) bool { return true }, nil
 	case fielddesk.RoleEditor:
-		users, err := s.db.Users(ctx)
+		users, err := s.nr.Users(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/newsroom"
 	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/wire"
 )
@@ -44,11 +45,11 @@ func newEnv(t *testing.T) *env {
 		role fielddesk.Role
 		desk string
 	}{{"lethib", fielddesk.RoleCorrespondent, "laocai"}, {"tranvanc", fielddesk.RoleCorrespondent, "yenbai"}, {"bientap", fielddesk.RoleEditor, "laocai"}} {
-		if _, err := db.AddUser(ctx, u.name, u.role, u.desk, "mật khẩu đủ dài"); err != nil {
+		if _, err := newsroom.New(db).AddUser(ctx, u.name, u.role, u.desk, "mật khẩu đủ dài"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	api := New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	api := New(db, db.Blobs(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv := httptest.NewServer(api)
 	api.SetPublicURL(srv.URL)
 	t.Cleanup(srv.Close)
@@ -177,7 +178,7 @@ func TestRefusals(t *testing.T) {
 	check("old protocol", resp.StatusCode, http.StatusUpgradeRequired, wire.CodeProtocolVersion)
 
 	// Revoked devices are out at once.
-	if err := e.db.RevokeDevice(context.Background(), b.DeviceID); err != nil {
+	if err := newsroom.New(e.db).RevokeDevice(context.Background(), b.DeviceID); err != nil {
 		t.Fatal(err)
 	}
 	check("revoked", e.call("/v1/pull", b.Token, wire.PullRequest{}, &er), 401, wire.CodeUnauthorized)

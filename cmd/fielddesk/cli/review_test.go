@@ -11,6 +11,7 @@ import (
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/desk"
+	rules "github.com/fielddesk/fielddesk/newsroom"
 )
 
 // The review commands from scripts, against a real server: queue, review,
@@ -140,7 +141,7 @@ func openDesk(t *testing.T, dir string) *desk.Desk {
 func TestHoldAndAssignCommands(t *testing.T) {
 	sdb, srv := newsroom(t)
 	ctx := context.Background()
-	if _, err := sdb.AddUser(ctx, "bientap2", fielddesk.RoleEditor, "laocai", "mật khẩu đủ dài"); err != nil {
+	if _, err := rules.New(sdb).AddUser(ctx, "bientap2", fielddesk.RoleEditor, "laocai", "mật khẩu đủ dài"); err != nil {
 		t.Fatal(err)
 	}
 	must := mustRun(t)
@@ -226,7 +227,7 @@ func TestCorrectFromTheCommandLine(t *testing.T) {
 	}
 	must("--data", ed, "review", id, "publish")
 	must("--data", ed, "sync", "--once")
-	pubs, err := sdb.Published(ctx, time.Time{}, 10, nil)
+	pubs, err := rules.New(sdb).Published(ctx, time.Time{}, 10, nil)
 	if err != nil || len(pubs) != 1 || pubs[0].VersionNumber() != 2 || pubs[0].Revision.Article.Body != "Lũ làm 120 hộ bị cô lập." ||
 		len(pubs[0].Notes) != 1 || pubs[0].Notes[0].Text != "Là 120 hộ, không phải 12." {
 		t.Fatalf("published: %+v %v", pubs, err)

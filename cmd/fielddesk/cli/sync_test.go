@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/fielddesk/fielddesk"
+	rules "github.com/fielddesk/fielddesk/newsroom"
 	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/server"
 )
@@ -29,11 +30,11 @@ func newsroom(t *testing.T) (*store.DB, *httptest.Server) {
 		name string
 		role fielddesk.Role
 	}{{"lethib", fielddesk.RoleCorrespondent}, {"bientap", fielddesk.RoleEditor}} {
-		if _, err := sdb.AddUser(ctx, u.name, u.role, "laocai", "mật khẩu đủ dài"); err != nil {
+		if _, err := rules.New(sdb).AddUser(ctx, u.name, u.role, "laocai", "mật khẩu đủ dài"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	srv := httptest.NewServer(server.New(sdb, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	srv := httptest.NewServer(server.New(sdb, sdb.Blobs(), slog.New(slog.NewTextHandler(io.Discard, nil))))
 	t.Cleanup(srv.Close)
 	return sdb, srv
 }
