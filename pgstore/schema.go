@@ -31,6 +31,117 @@ var migrations = []string{
 		FOREIGN KEY (area, hash) REFERENCES photo_uploads ON DELETE CASCADE
 	);
 	CREATE INDEX photo_uploads_touched ON photo_uploads (touched);`,
+
+	// 2: the newsroom's records (newsroom.Tx). Records are JSON as the
+	// domain writes them (times to the nanosecond), with the columns the
+	// rules look things up by; times the rules order by are also kept as
+	// nanoseconds since 1970 (*_ns).
+	`CREATE TABLE device_mutations (
+		device text PRIMARY KEY,
+		last   bigint NOT NULL
+	);
+	CREATE TABLE mutation_outcomes (
+		device  text   NOT NULL,
+		id      bigint NOT NULL,
+		outcome jsonb  NOT NULL,
+		PRIMARY KEY (device, id)
+	);
+	CREATE TABLE users (
+		name   text PRIMARY KEY,
+		record jsonb NOT NULL
+	);
+	CREATE TABLE devices (
+		id     text PRIMARY KEY,
+		"user" text NOT NULL,
+		record jsonb NOT NULL
+	);
+	CREATE TABLE tokens (
+		hash   text PRIMARY KEY,
+		device text NOT NULL REFERENCES devices
+	);
+	CREATE TABLE articles (
+		id      text PRIMARY KEY,
+		owner   text NOT NULL DEFAULT '',
+		status  text,
+		summary jsonb
+	);
+	CREATE TABLE revisions (
+		article text NOT NULL,
+		id      text NOT NULL,
+		record  jsonb NOT NULL,
+		PRIMARY KEY (article, id)
+	);
+	CREATE TABLE photo_refs (
+		hash     text NOT NULL,
+		article  text NOT NULL,
+		revision text NOT NULL,
+		PRIMARY KEY (hash, article, revision)
+	);
+	CREATE TABLE events (
+		article text NOT NULL,
+		id      text NOT NULL,
+		record  jsonb NOT NULL,
+		PRIMARY KEY (article, id)
+	);
+	CREATE TABLE audit (
+		seq     bigserial PRIMARY KEY,
+		article text NOT NULL,
+		entry   jsonb NOT NULL
+	);
+	CREATE INDEX audit_article ON audit (article, seq);
+	-- The change log: positions are handed out under the lock on
+	-- change_seq's one row, which every writing transaction takes first,
+	-- so positions are in commit order.
+	CREATE TABLE change_seq (
+		id   int PRIMARY KEY CHECK (id = 1),
+		last bigint NOT NULL
+	);
+	INSERT INTO change_seq VALUES (1, 0);
+	CREATE TABLE changes (
+		seq     bigint PRIMARY KEY,
+		article text NOT NULL
+	);
+	CREATE TABLE schedule (
+		article text PRIMARY KEY,
+		due_ns  bigint NOT NULL
+	);
+	CREATE INDEX schedule_due ON schedule (due_ns);
+	CREATE TABLE publications (
+		article    text PRIMARY KEY,
+		slug       text NOT NULL UNIQUE,
+		updated_ns bigint NOT NULL,
+		record     jsonb NOT NULL
+	);
+	CREATE INDEX publications_updated ON publications (updated_ns DESC, article DESC);
+	CREATE TABLE publication_versions (
+		article text NOT NULL,
+		version int  NOT NULL,
+		record  jsonb NOT NULL,
+		PRIMARY KEY (article, version)
+	);
+	CREATE TABLE pending_notes (
+		article text PRIMARY KEY,
+		note    jsonb NOT NULL
+	);
+	CREATE TABLE published_photos (
+		hash    text NOT NULL,
+		article text NOT NULL,
+		PRIMARY KEY (hash, article)
+	);
+	CREATE TABLE photo_holders (
+		hash   text NOT NULL,
+		"user" text NOT NULL,
+		PRIMARY KEY (hash, "user")
+	);
+	CREATE TABLE renditions (
+		hash           text NOT NULL,
+		"user"         text NOT NULL,
+		rendition_hash text NOT NULL,
+		PRIMARY KEY (hash, "user")
+	);
+	CREATE TABLE wanted_originals (
+		hash text PRIMARY KEY
+	);`,
 }
 
 // ErrSchemaTooNew means the database was migrated by a newer server: this

@@ -1,0 +1,506 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/newsroom"
+)
+
+// The newsroom's records (newsroom.Backend) in PostgreSQL. Every writing
+// transaction first takes the lock on change_seq's row: writers take
+// turns across all instances, as the embedded store's writers do in one
+// process, so the rules' read-then-write steps see what the one before
+// committed, and change-log positions are handed out in commit order (a
+// pull never passes a position a later commit fills). Reads run in
+// REPEATABLE READ snapshots and take no lock.
+
+var _ newsroom.Backend = (*DB)(nil)
+
+// maxTries bounds how often a transaction that lost a race (serialization
+// failure, deadlock) is run again.
+const maxTries = 5
+
+// Update runs fn in one transaction, writers one at a time.
+func (db *DB) Update(ctx context.Context, fn func(newsroom.Tx) error) error {
+	var err error
+	for try := 0; try < maxTries; try++ {
+		err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SELECT last FROM change_seq WHERE id = 1 FOR UPDATE`); err != nil {
+				return err
+			}
+			return fn(&pgTx{ctx: ctx, tx: tx})
+		})
+		if !retryable(err) {
+			break
+		}
+	}
+	return txErr(err)
+}
+
+// View runs fn in a read-only snapshot.
+func (db *DB) View(ctx context.Context, fn func(newsroom.Tx) error) error {
+	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		return fn(&pgTx{ctx: ctx, tx: tx})
+	})
+	return txErr(err)
+}
+
+// retryable reports a transaction that lost a race and may run again.
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
+}
+
+// txErr says PostgreSQL's errors in the rules' words.
+func txErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, pgx.ErrNoRows):
+		return fmt.Errorf("%w: %w", fielddesk.ErrNotFound, err)
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "54000" { // program_limit_exceeded
+		return fmt.Errorf("%w: %w", newsroom.ErrTxnTooBig, err)
+	}
+	return unavailable(err)
+}
+
+// pgTx is a newsroom.Tx over a PostgreSQL transaction.
+type pgTx struct {
+	ctx context.Context
+	tx  pgx.Tx
+}
+
+// getJSON reads one JSON column of one row into v.
+func (t *pgTx) getJSON(v any, sql string, args ...any) error {
+	var b []byte
+	if err := t.tx.QueryRow(t.ctx, sql, args...).Scan(&b); err != nil {
+		return txErr(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("decode %s: %w", sql, err)
+	}
+	return nil
+}
+
+// listJSON reads one JSON column of every row.
+func listJSON[T any](t *pgTx, sql string, args ...any) ([]T, error) {
+	rows, err := t.tx.Query(t.ctx, sql, args...)
+	if err != nil {
+		return nil, txErr(err)
+	}
+	var out []T
+	defer rows.Close()
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return nil, txErr(err)
+		}
+		var v T
+		if err := json.Unmarshal(b, &v); err != nil {
+			return nil, fmt.Errorf("decode %s: %w", sql, err)
+		}
+		out = append(out, v)
+	}
+	return out, txErr(rows.Err())
+}
+
+// list reads one column of every row.
+func list[T any](t *pgTx, sql string, args ...any) ([]T, error) {
+	rows, err := t.tx.Query(t.ctx, sql, args...)
+	if err != nil {
+		return nil, txErr(err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[T])
+	return out, txErr(err)
+}
+
+func (t *pgTx) exists(sql string, args ...any) (bool, error) {
+	var ok bool
+	err := t.tx.QueryRow(t.ctx, `SELECT EXISTS (`+sql+`)`, args...).Scan(&ok)
+	return ok, txErr(err)
+}
+
+func (t *pgTx) exec(sql string, args ...any) error {
+	_, err := t.tx.Exec(t.ctx, sql, args...)
+	return txErr(err)
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("encode %T: %v", v, err)) // the domain's types always encode
+	}
+	return b
+}
+
+func (t *pgTx) LastMutation(device string) (uint64, error) {
+	var last int64
+	err := t.tx.QueryRow(t.ctx, `SELECT last FROM device_mutations WHERE device = $1`, device).Scan(&last)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	return uint64(last), txErr(err)
+}
+
+func (t *pgTx) Outcome(device string, id uint64) (fielddesk.Outcome, error) {
+	var o fielddesk.Outcome
+	return o, t.getJSON(&o, `SELECT outcome FROM mutation_outcomes WHERE device = $1 AND id = $2`, device, int64(id))
+}
+
+func (t *pgTx) RecordMutation(device string, id uint64, o fielddesk.Outcome) error {
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO device_mutations (device, last) VALUES ($1, $2)
+		ON CONFLICT (device) DO UPDATE SET last = EXCLUDED.last`, device, int64(id))
+	b.Queue(`INSERT INTO mutation_outcomes (device, id, outcome) VALUES ($1, $2, $3)`, device, int64(id), mustJSON(o))
+	return txErr(t.tx.SendBatch(t.ctx, b).Close())
+}
+
+func (t *pgTx) User(name string) (newsroom.User, error) {
+	var u newsroom.User
+	return u, t.getJSON(&u, `SELECT record FROM users WHERE name = $1`, name)
+}
+
+func (t *pgTx) PutUser(u newsroom.User) error {
+	return t.exec(`INSERT INTO users (name, record) VALUES ($1, $2)
+		ON CONFLICT (name) DO UPDATE SET record = EXCLUDED.record`, u.Name, mustJSON(u))
+}
+
+func (t *pgTx) Users() ([]newsroom.User, error) {
+	return listJSON[newsroom.User](t, `SELECT record FROM users ORDER BY name`)
+}
+
+func (t *pgTx) Device(id string) (newsroom.Device, error) {
+	var d newsroom.Device
+	return d, t.getJSON(&d, `SELECT record FROM devices WHERE id = $1`, id)
+}
+
+func (t *pgTx) PutDevice(d newsroom.Device) error {
+	return t.exec(`INSERT INTO devices (id, "user", record) VALUES ($1, $2, $3)
+		ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record`, d.ID, d.User, mustJSON(d))
+}
+
+func (t *pgTx) Devices() ([]newsroom.Device, error) {
+	return listJSON[newsroom.Device](t, `SELECT record FROM devices ORDER BY id`)
+}
+
+func (t *pgTx) TokenDevice(tokenHash string) (string, error) {
+	var id string
+	return id, txErr(t.tx.QueryRow(t.ctx, `SELECT device FROM tokens WHERE hash = $1`, tokenHash).Scan(&id))
+}
+
+func (t *pgTx) PutToken(tokenHash, device string) error {
+	return t.exec(`INSERT INTO tokens (hash, device) VALUES ($1, $2)
+		ON CONFLICT (hash) DO UPDATE SET device = EXCLUDED.device`, tokenHash, device)
+}
+
+func (t *pgTx) Owner(article fielddesk.ID) (string, error) {
+	var owner string
+	err := t.tx.QueryRow(t.ctx, `SELECT owner FROM articles WHERE id = $1`, string(article)).Scan(&owner)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return owner, txErr(err)
+}
+
+func (t *pgTx) SetOwner(article fielddesk.ID, user string) error {
+	return t.exec(`INSERT INTO articles (id, owner) VALUES ($1, $2)
+		ON CONFLICT (id) DO UPDATE SET owner = EXCLUDED.owner`, string(article), user)
+}
+
+// summary is what articles.summary holds: the list line, and when the
+// article was made (kept from its first revision).
+type summary struct {
+	fielddesk.Summary
+	Created time.Time `json:"created,omitzero"`
+}
+
+func (t *pgTx) summary(article fielddesk.ID) (summary, error) {
+	var s summary
+	return s, t.getJSON(&s, `SELECT summary FROM articles WHERE id = $1 AND summary IS NOT NULL`, string(article))
+}
+
+func (t *pgTx) putSummary(s summary) error {
+	return t.exec(`INSERT INTO articles (id, status, summary) VALUES ($1, $2, $3)
+		ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, summary = EXCLUDED.summary`,
+		string(s.ID), string(s.Status), mustJSON(s))
+}
+
+func (t *pgTx) Summary(article fielddesk.ID) (fielddesk.Summary, error) {
+	s, err := t.summary(article)
+	return s.Summary, err
+}
+
+func (t *pgTx) PutSummary(sum fielddesk.Summary) error {
+	s, err := t.summary(sum.ID)
+	if err != nil {
+		return err
+	}
+	s.Status, s.Submitted, s.Holder, s.Held, s.Due, s.Embargo = sum.Status, sum.Submitted, sum.Holder, sum.Held, sum.Due, sum.Embargo
+	return t.putSummary(s)
+}
+
+func (t *pgTx) Revision(article, rev fielddesk.ID) (fielddesk.Revision, error) {
+	var r fielddesk.Revision
+	return r, t.getJSON(&r, `SELECT record FROM revisions WHERE article = $1 AND id = $2`, string(article), string(rev))
+}
+
+func (t *pgTx) HasRevision(article, rev fielddesk.ID) (bool, error) {
+	return t.exists(`SELECT 1 FROM revisions WHERE article = $1 AND id = $2`, string(article), string(rev))
+}
+
+// putRevision stores a revision and the photos it refers to.
+func (t *pgTx) putRevision(rev fielddesk.Revision) error {
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO revisions (article, id, record) VALUES ($1, $2, $3)
+		ON CONFLICT (article, id) DO UPDATE SET record = EXCLUDED.record`, string(rev.Article.ID), string(rev.ID), mustJSON(rev))
+	for _, p := range rev.Article.Photos {
+		b.Queue(`INSERT INTO photo_refs (hash, article, revision) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+			p.Hash, string(rev.Article.ID), string(rev.ID))
+	}
+	return txErr(t.tx.SendBatch(t.ctx, b).Close())
+}
+
+func (t *pgTx) PutHead(rev fielddesk.Revision) error {
+	a := rev.Article
+	prev, err := t.summary(a.ID)
+	if err != nil && !errors.Is(err, fielddesk.ErrNotFound) {
+		return err
+	}
+	if err := t.putRevision(rev); err != nil {
+		return err
+	}
+	created := a.Created
+	if !prev.Created.IsZero() {
+		created = prev.Created
+	}
+	next := summary{
+		Summary: fielddesk.Summary{ID: a.ID, Headline: a.Headline, Status: a.Status, Updated: rev.Saved,
+			Words: rev.Words, Head: rev.ID, Revisions: prev.Revisions + 1,
+			Submitted: prev.Submitted, Conflicts: len(a.Conflicts), Holder: prev.Holder, Held: prev.Held, Urgency: a.Urgency,
+			Due: prev.Due, Embargo: prev.Embargo},
+		Created: created,
+	}
+	if a.Status == fielddesk.StatusSubmitted && prev.Status != fielddesk.StatusSubmitted {
+		next.Submitted = rev.Saved
+	}
+	if err := t.putSummary(next); err != nil {
+		return err
+	}
+	return t.LogChange(a.ID)
+}
+
+func (t *pgTx) KeepRevision(rev fielddesk.Revision) error { return t.putRevision(rev) }
+
+func (t *pgTx) ChangeLog(after uint64, max int) ([]newsroom.LogEntry, error) {
+	rows, err := t.tx.Query(t.ctx, `SELECT seq, article FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2`, int64(after), max)
+	if err != nil {
+		return nil, txErr(err)
+	}
+	defer rows.Close()
+	var out []newsroom.LogEntry
+	for rows.Next() {
+		var seq int64
+		var id string
+		if err := rows.Scan(&seq, &id); err != nil {
+			return nil, txErr(err)
+		}
+		out = append(out, newsroom.LogEntry{Seq: uint64(seq), Article: fielddesk.ID(id)})
+	}
+	return out, txErr(rows.Err())
+}
+
+// LogChange takes the next position under the row lock Update took first:
+// positions are in commit order.
+func (t *pgTx) LogChange(article fielddesk.ID) error {
+	return t.exec(`WITH s AS (UPDATE change_seq SET last = last + 1 WHERE id = 1 RETURNING last)
+		INSERT INTO changes (seq, article) SELECT last, $1 FROM s`, string(article))
+}
+
+func (t *pgTx) Events(article fielddesk.ID) ([]fielddesk.Event, error) {
+	return listJSON[fielddesk.Event](t, `SELECT record FROM events WHERE article = $1 ORDER BY id`, string(article))
+}
+
+func (t *pgTx) HasEvent(article, event fielddesk.ID) (bool, error) {
+	return t.exists(`SELECT 1 FROM events WHERE article = $1 AND id = $2`, string(article), string(event))
+}
+
+func (t *pgTx) PutEvent(e fielddesk.Event) error {
+	return t.exec(`INSERT INTO events (article, id, record) VALUES ($1, $2, $3)
+		ON CONFLICT (article, id) DO UPDATE SET record = EXCLUDED.record`, string(e.Article), string(e.ID), mustJSON(e))
+}
+
+func (t *pgTx) Audit(article fielddesk.ID) ([]fielddesk.AuditEntry, error) {
+	return listJSON[fielddesk.AuditEntry](t, `SELECT entry FROM audit WHERE article = $1 ORDER BY seq`, string(article))
+}
+
+func (t *pgTx) AddAudit(article fielddesk.ID, e fielddesk.AuditEntry) error {
+	return t.exec(`INSERT INTO audit (article, entry) VALUES ($1, $2)`, string(article), mustJSON(e))
+}
+
+func (t *pgTx) Schedule(article fielddesk.ID, due time.Time) error {
+	return t.exec(`INSERT INTO schedule (article, due_ns) VALUES ($1, $2)
+		ON CONFLICT (article) DO UPDATE SET due_ns = EXCLUDED.due_ns`, string(article), due.UnixNano())
+}
+
+func (t *pgTx) Unschedule(article fielddesk.ID, due time.Time) error {
+	return t.exec(`DELETE FROM schedule WHERE article = $1 AND due_ns = $2`, string(article), due.UnixNano())
+}
+
+func (t *pgTx) Due(at time.Time) ([]fielddesk.ID, error) {
+	ids, err := list[string](t, `SELECT article FROM schedule WHERE due_ns <= $1 ORDER BY due_ns, article`, at.UnixNano())
+	out := make([]fielddesk.ID, len(ids))
+	for i, id := range ids {
+		out[i] = fielddesk.ID(id)
+	}
+	return out, err
+}
+
+func (t *pgTx) NextDue() (time.Time, bool, error) {
+	var ns *int64
+	if err := t.tx.QueryRow(t.ctx, `SELECT min(due_ns) FROM schedule`).Scan(&ns); err != nil {
+		return time.Time{}, false, txErr(err)
+	}
+	if ns == nil {
+		return time.Time{}, false, nil
+	}
+	return time.Unix(0, *ns).UTC(), true, nil
+}
+
+func (t *pgTx) Publication(article fielddesk.ID) (newsroom.Publication, error) {
+	var p newsroom.Publication
+	return p, t.getJSON(&p, `SELECT record FROM publications WHERE article = $1`, string(article))
+}
+
+func (t *pgTx) PutPublication(pub, prev newsroom.Publication) error {
+	return t.exec(`INSERT INTO publications (article, slug, updated_ns, record) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (article) DO UPDATE SET slug = EXCLUDED.slug, updated_ns = EXCLUDED.updated_ns, record = EXCLUDED.record`,
+		string(pub.Article), pub.Slug, pub.Updated.UnixNano(), mustJSON(pub))
+}
+
+func (t *pgTx) SlugTaken(slug string) (bool, error) {
+	return t.exists(`SELECT 1 FROM publications WHERE slug = $1`, slug)
+}
+
+func (t *pgTx) ArticleAt(slug string) (fielddesk.ID, error) {
+	var id string
+	err := t.tx.QueryRow(t.ctx, `SELECT article FROM publications WHERE slug = $1`, slug).Scan(&id)
+	return fielddesk.ID(id), txErr(err)
+}
+
+func (t *pgTx) EachPublication(since time.Time, fn func(newsroom.Publication) (bool, error)) error {
+	// Read a page at a time: fn may read more in the same transaction,
+	// which a connection cannot do while rows are still arriving.
+	const page = 100
+	afterNS, afterID := int64(1<<63-1), "\uffff"
+	for {
+		pubs, err := listJSON[newsroom.Publication](t, `SELECT record FROM publications
+			WHERE updated_ns > $1 AND (updated_ns, article) < ($2, $3)
+			ORDER BY updated_ns DESC, article DESC LIMIT $4`, since.UnixNano(), afterNS, afterID, page)
+		if err != nil {
+			return err
+		}
+		for _, p := range pubs {
+			if more, err := fn(p); err != nil || !more {
+				return err
+			}
+		}
+		if len(pubs) < page {
+			return nil
+		}
+		last := pubs[len(pubs)-1]
+		afterNS, afterID = last.Updated.UnixNano(), string(last.Article)
+	}
+}
+
+func (t *pgTx) PutVersion(pub newsroom.Publication) error {
+	return t.exec(`INSERT INTO publication_versions (article, version, record) VALUES ($1, $2, $3)
+		ON CONFLICT (article, version) DO UPDATE SET record = EXCLUDED.record`, string(pub.Article), pub.VersionNumber(), mustJSON(pub))
+}
+
+func (t *pgTx) Version(article fielddesk.ID, n int) (newsroom.Publication, error) {
+	var p newsroom.Publication
+	return p, t.getJSON(&p, `SELECT record FROM publication_versions WHERE article = $1 AND version = $2`, string(article), n)
+}
+
+func (t *pgTx) PendingNote(article fielddesk.ID) (fielddesk.PublicationNote, bool, error) {
+	var note fielddesk.PublicationNote
+	err := t.getJSON(&note, `SELECT note FROM pending_notes WHERE article = $1`, string(article))
+	if errors.Is(err, fielddesk.ErrNotFound) {
+		return note, false, nil
+	}
+	return note, err == nil, err
+}
+
+func (t *pgTx) SetPendingNote(article fielddesk.ID, note fielddesk.PublicationNote) error {
+	if note.Action == "" {
+		return t.exec(`DELETE FROM pending_notes WHERE article = $1`, string(article))
+	}
+	return t.exec(`INSERT INTO pending_notes (article, note) VALUES ($1, $2)
+		ON CONFLICT (article) DO UPDATE SET note = EXCLUDED.note`, string(article), mustJSON(note))
+}
+
+func (t *pgTx) ShowPhoto(hash string, article fielddesk.ID, shown bool) error {
+	if shown {
+		return t.exec(`INSERT INTO published_photos (hash, article) VALUES ($1, $2) ON CONFLICT DO NOTHING`, hash, string(article))
+	}
+	return t.exec(`DELETE FROM published_photos WHERE hash = $1 AND article = $2`, hash, string(article))
+}
+
+func (t *pgTx) PublishedWith(hash string) ([]fielddesk.ID, error) {
+	return ids(list[string](t, `SELECT article FROM published_photos WHERE hash = $1 ORDER BY article`, hash))
+}
+
+func (t *pgTx) PhotoArticles(hash string) ([]fielddesk.ID, error) {
+	return ids(list[string](t, `SELECT DISTINCT article FROM photo_refs WHERE hash = $1 ORDER BY article`, hash))
+}
+
+func ids(s []string, err error) ([]fielddesk.ID, error) {
+	out := make([]fielddesk.ID, len(s))
+	for i, id := range s {
+		out[i] = fielddesk.ID(id)
+	}
+	return out, err
+}
+
+func (t *pgTx) PhotoHolders(hash string) ([]string, error) {
+	return list[string](t, `SELECT "user" FROM photo_holders WHERE hash = $1 ORDER BY "user"`, hash)
+}
+
+func (t *pgTx) HoldPhoto(hash, user string) error {
+	return t.exec(`INSERT INTO photo_holders (hash, "user") VALUES ($1, $2) ON CONFLICT DO NOTHING`, hash, user)
+}
+
+func (t *pgTx) Renditions(hash string) ([]newsroom.Filed, error) {
+	rows, err := t.tx.Query(t.ctx, `SELECT "user", rendition_hash FROM renditions WHERE hash = $1 ORDER BY "user"`, hash)
+	if err != nil {
+		return nil, txErr(err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (newsroom.Filed, error) {
+		var f newsroom.Filed
+		return f, r.Scan(&f.User, &f.Hash)
+	})
+	return out, txErr(err)
+}
+
+func (t *pgTx) FileRendition(hash, user, renditionHash string) error {
+	return t.exec(`INSERT INTO renditions (hash, "user", rendition_hash) VALUES ($1, $2, $3)
+		ON CONFLICT (hash, "user") DO UPDATE SET rendition_hash = EXCLUDED.rendition_hash`, hash, user, renditionHash)
+}
+
+func (t *pgTx) WantOriginal(hash string) error {
+	return t.exec(`INSERT INTO wanted_originals (hash) VALUES ($1) ON CONFLICT DO NOTHING`, hash)
+}
+
+func (t *pgTx) OriginalWanted(hash string) (bool, error) {
+	return t.exists(`SELECT 1 FROM wanted_originals WHERE hash = $1`, hash)
+}
