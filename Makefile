@@ -27,6 +27,8 @@ test-deps:
 ## test: everything CI checks (the Windows build's tests under Wine among it)
 test: test-deps fmt-check vet
 	$(GO) test -race -timeout 30m -tags $(TAGS) -count=1 ./...
+	@echo "the server's and sync's tests again, on PostgreSQL and an S3-compatible store:"
+	FIELDDESK_TEST_BACKEND=postgres $(GO) test -race -timeout 30m -tags $(TAGS) -count=1 ./sync/server ./sync/client
 	cd internal/earlyenv && $(GO) vet . && $(GO) test -race -count=1 .
 	GOOS=windows $(GO) vet -tags $(TAGS) $$(GOOS=windows $(GO) list -e -f '{{if .GoFiles}}{{.ImportPath}}{{end}}' ./... | grep -v '/cmd/fielddesk$$')
 	TAGS=$(TAGS) scripts/test-windows.sh

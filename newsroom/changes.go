@@ -127,3 +127,39 @@ func change(tx Tx, l LogEntry, keep func(owner string, rev fielddesk.Revision) b
 	}
 	return c, true, nil
 }
+
+// Review returns an article's workflow state, its decisions and comments
+// (oldest first), where it is published and, when withAudit, its audit
+// log; an error wrapping fielddesk.ErrNotFound when there is no such
+// article.
+func (n *Newsroom) Review(ctx context.Context, id fielddesk.ID, withAudit bool) (fielddesk.Review, error) {
+	var r fielddesk.Review
+	err := n.b.View(ctx, func(tx Tx) error {
+		c, _, err := change(tx, LogEntry{Article: id}, nil, withAudit)
+		if err != nil {
+			return err
+		}
+		r = fielddesk.Review{Status: c.Status, Submitted: c.Submitted, Events: c.Events, Audit: c.Audit, Slug: c.Slug,
+			Holder: c.Holder, Held: c.Held, Due: c.Due, Embargo: c.Embargo}
+		return nil
+	})
+	if err != nil {
+		return r, fmt.Errorf("review of article %s: %w", id, err)
+	}
+	return r, nil
+}
+
+// Head returns an article's newest revision (its state the article's), or
+// an error wrapping fielddesk.ErrNotFound.
+func (n *Newsroom) Head(ctx context.Context, id fielddesk.ID) (fielddesk.Revision, error) {
+	var rev fielddesk.Revision
+	err := n.b.View(ctx, func(tx Tx) error {
+		c, _, err := change(tx, LogEntry{Article: id}, nil, false)
+		rev = c.Revision
+		return err
+	})
+	if err != nil {
+		return rev, fmt.Errorf("article %s: %w", id, err)
+	}
+	return rev, nil
+}

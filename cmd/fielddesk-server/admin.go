@@ -14,7 +14,6 @@ import (
 
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/newsroom"
-	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/server"
 )
 
@@ -31,10 +30,18 @@ type admin interface {
 
 func adminSocket(data string) string { return filepath.Join(data, "admin.sock") }
 
-// openAdmin reaches the server running on data through its admin socket,
-// or opens the store when none runs.
-func openAdmin(ctx context.Context, data string) (admin, func(), error) {
-	sock := adminSocket(data)
+// openAdmin reaches the server running on an embedded store through its
+// admin socket, or opens the backend (a stopped server's store, or the
+// shared database, which any number of servers use at once).
+func openAdmin(ctx context.Context, at where) (admin, func(), error) {
+	if at.data == "" {
+		b, err := at.open(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		return storeAdmin{newsroom.New(b.records)}, b.close, nil
+	}
+	sock := adminSocket(at.data)
 	dial := func(ctx context.Context, _, _ string) (net.Conn, error) {
 		var d net.Dialer
 		return d.DialContext(ctx, "unix", sock)
@@ -44,11 +51,11 @@ func openAdmin(ctx context.Context, data string) (admin, func(), error) {
 		hc := &http.Client{Timeout: time.Minute, Transport: &http.Transport{DialContext: dial}}
 		return socketAdmin{hc}, hc.CloseIdleConnections, nil
 	}
-	db, err := store.Open(data)
+	b, err := at.open(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	return storeAdmin{newsroom.New(db)}, func() { db.Close() }, nil
+	return storeAdmin{newsroom.New(b.records)}, b.close, nil
 }
 
 // storeAdmin works on the store of a stopped server.

@@ -1,8 +1,10 @@
 // Command fielddesk-server is the newsroom's FieldDesk server: the sync API
-// over an embedded store, and the commands that manage its accounts, which
-// work whether or not the server runs.
+// over an embedded store (--data DIR) or over PostgreSQL and an
+// S3-compatible bucket (--db URL --photos URL, several instances at once),
+// and the commands that manage its accounts, which work whether or not the
+// server runs.
 //
-//	fielddesk-server serve --data DIR [--listen 127.0.0.1:8080] [--tls-cert F --tls-key F] [--public-url URL] [--ops-listen ADDR] [--hsts] [--trusted-proxy CIDR,...]
+//	fielddesk-server serve --data DIR | --db postgres://… --photos s3://… [--listen 127.0.0.1:8080] [--tls-cert F --tls-key F] [--public-url URL] [--ops-listen ADDR] [--hsts] [--trusted-proxy CIDR,...]
 //	fielddesk-server user add NAME --role correspondent|editor|admin [--desk DESK] [--password-file F] --data DIR
 //	fielddesk-server user list|disable NAME|enable NAME|password NAME [--password-file F] [--revoke-devices] --data DIR
 //	fielddesk-server device list --data DIR
@@ -33,7 +35,6 @@ import (
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/cmd/internal/prompt"
 	"github.com/fielddesk/fielddesk/newsroom"
-	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/server"
 	"github.com/fielddesk/fielddesk/sync/wire"
 )
@@ -80,7 +81,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	data := fs.String("data", "", "")
+	var at where
+	fs.StringVar(&at.data, "data", "", "")
+	fs.StringVar(&at.db, "db", "", "")
+	fs.StringVar(&at.photos, "photos", "", "")
 	var so serveOptions
 	fs.StringVar(&so.listen, "listen", "127.0.0.1:8080", "")
 	fs.StringVar(&so.cert, "tls-cert", "", "")
@@ -105,8 +109,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		pos = append(pos, fs.Arg(0))
 		rest = fs.Args()[1:]
 	}
-	if *data == "" {
-		return fail(stderr, fmt.Errorf("%s needs --data DIR", cmd))
+	at.fromEnv()
+	if err := at.check(cmd); err != nil {
+		return fail(stderr, err)
 	}
 	if cmd == "serve" {
 		for _, p := range strings.FieldsFunc(*proxies, func(r rune) bool { return r == ',' || r == ' ' }) {
@@ -121,12 +126,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			}
 			so.proxies = append(so.proxies, prefix)
 		}
-		db, err := store.Open(*data)
+		b, err := at.open(ctx)
 		if err != nil {
 			return fail(stderr, err)
 		}
-		defer db.Close()
-		if err := serve(ctx, db, *data, so, stderr); err != nil {
+		defer b.close()
+		if err := serve(ctx, b, at.data, so, stderr); err != nil {
 			return fail(stderr, err)
 		}
 		return 0
@@ -137,7 +142,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return pos[0], nil
 	}
-	adm, closeAdmin, err := openAdmin(ctx, *data)
+	adm, closeAdmin, err := openAdmin(ctx, at)
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -237,13 +242,13 @@ type serveOptions struct {
 
 // serve runs the API until ctx ends or SIGINT/SIGTERM arrives; requests in
 // flight finish (up to 30 s) before the store closes.
-func serve(ctx context.Context, db *store.DB, data string, o serveOptions, stderr io.Writer) error {
+func serve(ctx context.Context, b backend, data string, o serveOptions, stderr io.Writer) error {
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	if r := db.Recovery(); r != nil {
+	if r := b.recovery(); r != nil {
 		// Said once, where the operator reads: the rebuild's report.
 		log.Warn("the database's files were damaged and it was rebuilt from everything still readable",
 			"articles", r.Articles, "records", r.Records, "unreadable", r.Unreadable, "damaged_files_kept_in", r.Kept, "cause", r.Cause)
-		if err := db.DismissRecovery(); err != nil {
+		if err := b.local.DismissRecovery(); err != nil {
 			log.Error("forget the rebuild's report", "err", err)
 		}
 	}
@@ -270,7 +275,7 @@ func serve(ctx context.Context, db *store.DB, data string, o serveOptions, stder
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	api := server.New(db, db.Blobs(), log)
+	api := server.New(b.records, b.photos, log)
 	api.SetPublicURL(o.publicURL)
 	api.SetHSTS(o.hsts)
 	api.TrustProxies(o.proxies)
@@ -305,17 +310,22 @@ func serve(ctx context.Context, db *store.DB, data string, o serveOptions, stder
 		servers = append(servers, ops)
 		go func() { errc <- ops.Serve(oln) }()
 	}
-	sock := adminSocket(data)
-	os.Remove(sock) // left by a server that did not stop cleanly
-	if aln, err := net.Listen("unix", sock); err != nil {
-		// The server runs without it; account commands then wait for a stop.
-		log.Error("no admin socket: user and device commands work only while the server is stopped", "socket", sock, "err", err)
-	} else {
-		os.Chmod(sock, 0o600)
-		defer os.Remove(sock)
-		admin := newServer(api.Admin())
-		servers = append(servers, admin)
-		go func() { errc <- admin.Serve(aln) }()
+	// The account commands reach an embedded store's server through its
+	// socket; on PostgreSQL they work on the database itself.
+	sock := ""
+	if data != "" {
+		sock = adminSocket(data)
+		os.Remove(sock) // left by a server that did not stop cleanly
+		if aln, err := net.Listen("unix", sock); err != nil {
+			// The server runs without it; account commands then wait for a stop.
+			log.Error("no admin socket: user and device commands work only while the server is stopped", "socket", sock, "err", err)
+		} else {
+			os.Chmod(sock, 0o600)
+			defer os.Remove(sock)
+			admin := newServer(api.Admin())
+			servers = append(servers, admin)
+			go func() { errc <- admin.Serve(aln) }()
+		}
 	}
 
 	// Scheduled articles go out when due, whoever is online.
@@ -329,7 +339,7 @@ func serve(ctx context.Context, db *store.DB, data string, o serveOptions, stder
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				if n, err := db.SweepUploads(); err != nil {
+				if n, err := api.SweepUploads(ctx); err != nil {
 					log.Error("sweep uploads", "err", err)
 				} else if n > 0 {
 					log.Info("swept abandoned uploads", "count", n)

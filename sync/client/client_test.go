@@ -51,7 +51,7 @@ func TestSendAndReceiveOverLoopback(t *testing.T) {
 			t.Errorf("%s on the server: %+v", r.Article.Headline, got.Article)
 		}
 		for _, p := range r.Article.Photos {
-			if sum := fileSHA(t, n.db.PhotoPath(p.Hash)); sum != p.Hash {
+			if sum := n.photoSHA(p.Hash); sum != p.Hash {
 				t.Errorf("photo %s on the server has hash %s", p.Hash, sum)
 			}
 		}

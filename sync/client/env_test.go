@@ -22,6 +22,7 @@ import (
 	"github.com/fielddesk/fielddesk"
 	"github.com/fielddesk/fielddesk/blobs"
 	"github.com/fielddesk/fielddesk/desk"
+	"github.com/fielddesk/fielddesk/internal/servertest"
 	rules "github.com/fielddesk/fielddesk/newsroom"
 	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/client"
@@ -34,9 +35,12 @@ const password = "mật khẩu đủ dài"
 // newsroom is a real server (store in a temp dir, HTTP on loopback) behind a
 // fault proxy.
 type newsroom struct {
-	t     testing.TB
-	dir   string
-	db    *store.DB
+	t testing.TB
+	// b is the server's backend (servertest: the embedded store, or
+	// PostgreSQL and S3); db its records, photos its photo bytes.
+	b      servertest.Backend
+	db     rules.Backend
+	photos blobs.Store
 	srv   *http.Server
 	ln    net.Listener
 	proxy *faultnet.Proxy
@@ -52,7 +56,7 @@ type newsroom struct {
 
 func startNewsroom(t testing.TB) *newsroom {
 	t.Helper()
-	n := &newsroom{t: t, dir: t.TempDir()}
+	n := &newsroom{t: t}
 	n.open()
 	ctx := context.Background()
 	for _, u := range []struct {
@@ -80,12 +84,13 @@ func startNewsroom(t testing.TB) *newsroom {
 // open starts the server on its data folder (again after stop, on a new port
 // the proxy is pointed at).
 func (n *newsroom) open() {
-	db, err := store.Open(n.dir)
-	if err != nil {
-		n.t.Fatal(err)
+	if n.b.Records == nil {
+		n.b = servertest.Open(n.t)
+	} else {
+		n.b = n.b.Reopen(n.t)
 	}
-	n.db = db
-	api := server.New(db, db.Blobs(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	n.db, n.photos = n.b.Records, n.b.Photos
+	api := server.New(n.db, n.photos, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ctx, cancel := context.WithCancel(context.Background())
 	n.schedule = make(chan struct{})
 	go func(done chan struct{}) { api.RunSchedule(ctx); close(done) }(n.schedule)
@@ -125,7 +130,7 @@ func (n *newsroom) stop() {
 	n.srv.Close()
 	n.stopSchedule()
 	<-n.schedule
-	n.db.Close()
+	n.b.Close()
 	n.srv = nil
 }
 
@@ -251,6 +256,26 @@ func fileSHA(t testing.TB, path string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// photoSHA is the SHA-256 of the photo the server holds.
+func (n *newsroom) photoSHA(hash string) string {
+	n.t.Helper()
+	o, err := n.photos.Open(context.Background(), blobs.Original(hash))
+	if err != nil {
+		n.t.Fatalf("photo %s on the server: %v", hash[:12], err)
+	}
+	defer o.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, o); err != nil {
+		n.t.Fatal(err)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// review is what the server holds of an article's review.
+func (n *newsroom) review(ctx context.Context, id fielddesk.ID) (fielddesk.Review, error) {
+	return n.rules().Review(ctx, id, true)
+}
+
 // rules are the newsroom's rules over the server's store.
 func (n *newsroom) rules() *rules.Newsroom { return rules.New(n.db) }
 
@@ -307,11 +332,11 @@ func (n *newsroom) uploadStatus(user, hash string) (store.PhotoState, bool, erro
 		return store.PhotoState{}, false, err
 	}
 	if held {
-		if size, err := n.db.Blobs().Stat(ctx, blobs.Original(hash)); err == nil {
+		if size, err := n.photos.Stat(ctx, blobs.Original(hash)); err == nil {
 			return store.PhotoState{Hash: hash, Have: size, Complete: true}, rendition, nil
 		}
 	}
-	p, err := n.db.Blobs().Progress(ctx, blobs.Upload{Area: blobs.Area(user), Hash: hash})
+	p, err := n.photos.Progress(ctx, blobs.Upload{Area: blobs.Area(user), Hash: hash})
 	return store.PhotoState{Hash: hash, Have: p.Have}, rendition, err
 }
 

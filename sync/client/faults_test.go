@@ -36,16 +36,20 @@ func checkServerHolds(t *testing.T, n *newsroom, c *device, sent map[fielddesk.I
 		if got.ID != local.ID || got.Article.Body != local.Article.Body || got.Article.Headline != local.Article.Headline {
 			t.Errorf("article %s: server has revision %s, the client %s", id, got.ID, local.ID)
 		}
-		hist, err := n.db.History(ctx, id)
+		// Each revision was applied once: the audit log says so.
+		review, err := n.review(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
 		seen := map[fielddesk.ID]bool{}
-		for _, h := range hist {
-			if seen[h.ID] {
-				t.Errorf("article %s: revision %s stored twice", id, h.ID)
+		for _, e := range review.Audit {
+			if e.Kind != "revision" {
+				continue
 			}
-			seen[h.ID] = true
+			if seen[e.Revision] {
+				t.Errorf("article %s: revision %s applied twice", id, e.Revision)
+			}
+			seen[e.Revision] = true
 		}
 		for _, p := range local.Article.Photos {
 			st, err := n.photoState(p.Hash)
@@ -53,7 +57,7 @@ func checkServerHolds(t *testing.T, n *newsroom, c *device, sent map[fielddesk.I
 				t.Errorf("photo %s of %s not complete on the server: %+v %v", p.Hash[:12], id, st, err)
 				continue
 			}
-			if sum := fileSHA(t, n.db.PhotoPath(p.Hash)); sum != p.Hash {
+			if sum := n.photoSHA(p.Hash); sum != p.Hash {
 				t.Errorf("photo %s on the server hashes to %s", p.Hash[:12], sum)
 			}
 		}

@@ -120,7 +120,7 @@ func TestPhotosArriveThroughNginxOverABadLink(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer link.Close()
-			c := newDevice(t, &newsroom{t: t, URL: "http://" + link.Addr(), db: n.db}, "lethib", store.OriginalsAlways)
+			c := newDevice(t, &newsroom{t: t, URL: "http://" + link.Addr(), db: n.db, photos: n.photos}, "lethib", store.OriginalsAlways)
 			r := c.write("Lũ quét qua proxy", 620, 600) // each photo more than the link carries between cuts
 			c.send(r.Article.ID)
 			var total int64

@@ -72,7 +72,7 @@ func TestEditorialLoop(t *testing.T) {
 		t.Errorf("the editor's outbox does not show the decisions waiting: %+v", box)
 	}
 	_, erep := editor.syncUntilDone(3)
-	if srv, _ := n.db.ReviewOf(ctx, id); srv.Status != fielddesk.StatusChangesRequested {
+	if srv, _ := n.review(ctx, id); srv.Status != fielddesk.StatusChangesRequested {
 		t.Fatalf("server holds %s after the editor's sync (%+v)", srv.Status, erep)
 	}
 
@@ -171,7 +171,7 @@ func TestEditorialLoop(t *testing.T) {
 			t.Errorf("final: %s %q %+v", got.Article.Status, got.Article.Body, got.Article.Conflicts)
 		}
 	}
-	srv, err := n.db.ReviewOf(ctx, id)
+	srv, err := n.review(ctx, id)
 	if err != nil || srv.Status != fielddesk.StatusPublished {
 		t.Fatalf("server: %s %v", srv.Status, err)
 	}
@@ -307,7 +307,7 @@ func TestASpikedArticleIsRestoredToItsCorrespondent(t *testing.T) {
 	reason := "Sự việc có diễn biến mới: viết tiếp, bổ sung số hộ phải di dời."
 	act(t, editor, id, fielddesk.ActionRestore, reason)
 	editor.syncUntilDone(3)
-	srv, err := n.db.ReviewOf(ctx, id)
+	srv, err := n.review(ctx, id)
 	if err != nil || srv.Status != fielddesk.StatusDraft {
 		t.Fatalf("the server holds %s after the restore (%v)", srv.Status, err)
 	}
@@ -453,7 +453,7 @@ func TestWhoHoldsAnArticleAcrossDesktops(t *testing.T) {
 	act(t, binh, id, fielddesk.ActionApprove, "")
 	act(t, binh, id, fielddesk.ActionPublish, "")
 	binh.syncUntilDone(3)
-	if srv, err := n.db.ReviewOf(ctx, id); err != nil || srv.Status != fielddesk.StatusPublished || srv.Holder != "" {
+	if srv, err := n.review(ctx, id); err != nil || srv.Status != fielddesk.StatusPublished || srv.Holder != "" {
 		t.Fatalf("the server: %s, held by %q (%v)", srv.Status, srv.Holder, err)
 	}
 }
@@ -555,7 +555,7 @@ func TestACorrectionAndAnUpdateKeepTheAddress(t *testing.T) {
 	if it := ninjs.Items[0]; it.Version != "2" || it.PubStatus != "usable" || !strings.Contains(it.Bodies[0].Value, "Đính chính: "+note) {
 		t.Errorf("the ninjs item after the correction: version %q, %s, body %q", it.Version, it.PubStatus, it.Bodies[0].Value)
 	}
-	srv, _ := n.db.ReviewOf(ctx, id)
+	srv, _ := n.review(ctx, id)
 	found := false
 	for _, a := range srv.Audit {
 		found = found || a.Action == fielddesk.ActionCorrect && a.User == "bientap" && a.Note == note && a.From == fielddesk.StatusPublished

@@ -46,7 +46,7 @@ func TestAScheduledArticleAppearsAtItsTimeAndNotBefore(t *testing.T) {
 	n.proxy.SetCutEvery(4 << 10)
 	editor.syncUntilDone(30)
 	n.proxy.SetCutEvery(0)
-	if r, _ := n.db.ReviewOf(ctx, id); r.Status != fielddesk.StatusScheduled || !r.Due.Equal(due.UTC()) {
+	if r, _ := n.review(ctx, id); r.Status != fielddesk.StatusScheduled || !r.Due.Equal(due.UTC()) {
 		t.Fatalf("on the server: %s, due %v", r.Status, r.Due)
 	}
 	site := func() string { return "http://" + n.ln.Addr().String() }
@@ -122,7 +122,7 @@ func TestAScheduledArticleAppearsAtItsTimeAndNotBefore(t *testing.T) {
 	if ids, err := n.rules().ReleaseDue(ctx, time.Now()); err != nil || len(ids) != 0 {
 		t.Errorf("a second pass released %v (%v)", ids, err)
 	}
-	srv, _ := n.db.ReviewOf(ctx, id)
+	srv, _ := n.review(ctx, id)
 	releases := 0
 	for _, a := range srv.Audit {
 		if a.Action == fielddesk.ActionRelease {
@@ -189,7 +189,7 @@ func TestAScheduleIsChangedAndCancelled(t *testing.T) {
 	if ids, _ := n.rules().ReleaseDue(ctx, later.Add(time.Minute)); len(ids) != 0 {
 		t.Errorf("released after it was cancelled: %v", ids)
 	}
-	if r, _ := n.db.ReviewOf(ctx, id); r.Status != fielddesk.StatusApproved || !r.Due.IsZero() {
+	if r, _ := n.review(ctx, id); r.Status != fielddesk.StatusApproved || !r.Due.IsZero() {
 		t.Errorf("after the cancel: %s, due %v", r.Status, r.Due)
 	}
 }

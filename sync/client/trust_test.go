@@ -29,7 +29,7 @@ import (
 // public authority signed (httptest's own), as a bureau without a domain.
 func tlsNewsroom(t *testing.T, n *newsroom, certs ...tls.Certificate) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(server.New(n.db, n.db.Blobs(), slog.New(slog.NewTextHandler(io.Discard, nil))))
+	srv := httptest.NewUnstartedServer(server.New(n.db, n.photos, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	if len(certs) > 0 {
 		srv.TLS = &tls.Config{Certificates: certs}
 	}

@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/internal/servertest"
 	"github.com/fielddesk/fielddesk/internal/smallfs"
 	"github.com/fielddesk/fielddesk/newsroom"
 	"github.com/fielddesk/fielddesk/store"
@@ -28,6 +29,7 @@ import (
 // are answered 507 with a time to come back, nothing already kept is lost,
 // reads go on, and writes are taken again once there is room.
 func TestServerOnAFullDisk(t *testing.T) {
+	servertest.NeedsStore(t)
 	fs := smallfs.Mount(t, 96<<20)
 	db, err := store.Open(filepath.Join(fs, "data"))
 	if err != nil {

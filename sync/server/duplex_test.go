@@ -43,7 +43,7 @@ func (l *lockedBuffer) String() string {
 func TestFramedUploadEndingInAnErrorDoesNotPanic(t *testing.T) {
 	e := newEnv(t)
 	var serverLog lockedBuffer
-	srv := httptest.NewUnstartedServer(New(e.db, e.db.Blobs(), slog.New(slog.NewTextHandler(io.Discard, nil))))
+	srv := httptest.NewUnstartedServer(New(e.db, e.photos, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	srv.Config.ErrorLog = log.New(&serverLog, "", 0)
 	srv.Start()
 	defer srv.Close()

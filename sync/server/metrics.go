@@ -21,6 +21,8 @@ type metrics struct {
 	mutations map[string]uint64 // result -> count
 	lastPush  atomic.Int64      // unix seconds of the last applied mutation
 	gauges    []gauge
+	// storage times the calls to the database and the photo store.
+	storage *storageStats
 }
 
 // gauge is a value read when /metrics is asked.
@@ -34,8 +36,8 @@ func (m *metrics) addGauge(name, help string, value func() float64) {
 	m.gauges = append(m.gauges, gauge{name, help, value})
 }
 
-func newMetrics() *metrics {
-	return &metrics{requests: map[string]uint64{}, mutations: map[string]uint64{}}
+func newMetrics(storage *storageStats) *metrics {
+	return &metrics{requests: map[string]uint64{}, mutations: map[string]uint64{}, storage: storage}
 }
 
 func (m *metrics) request(route string, status int) {
@@ -139,6 +141,9 @@ func (m *metrics) serve(w http.ResponseWriter, _ *http.Request) {
 		lag = time.Since(time.Unix(last, 0)).Seconds()
 	}
 	fmt.Fprintf(&b, "# HELP fielddesk_seconds_since_last_applied_mutation Sync lag: time since a device's change last arrived.\n# TYPE fielddesk_seconds_since_last_applied_mutation gauge\nfielddesk_seconds_since_last_applied_mutation %g\n", lag)
+	if m.storage != nil {
+		m.storage.write(&b)
+	}
 	for _, g := range m.gauges {
 		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n%s %g\n", g.name, g.help, g.name, g.name, g.value())
 	}

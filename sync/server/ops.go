@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -72,11 +73,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) Ops() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if _, err := s.nr.Users(r.Context()); err != nil {
-			http.Error(w, "the store does not answer", http.StatusServiceUnavailable)
-			return
+		// For load balancers: 200 when this instance can serve, 503 (and
+		// which part does not answer) when not.
+		database, photos := s.health(r.Context())
+		state := func(err error) string {
+			if err != nil {
+				return "unavailable: " + err.Error()
+			}
+			return "ok"
 		}
-		w.Write([]byte("ok\n"))
+		w.Header().Set("Content-Type", "application/json")
+		if database != nil || photos != nil {
+			s.log.Error("health check failed", "database", database, "photos", photos)
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		json.NewEncoder(w).Encode(map[string]string{"database": state(database), "photos": state(photos)})
 	})
 	mux.HandleFunc("GET /metrics", s.stats.serve)
 	return mux

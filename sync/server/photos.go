@@ -126,3 +126,10 @@ func checkRendition(r io.Reader) error {
 // SetUploadLimits changes the limits on photos under way at once
 // (blobs.DefaultLimits until then).
 func (s *Server) SetUploadLimits(l blobs.Limits) { s.uploadLimits = l }
+
+// SweepUploads discards the uploads that got no byte for longer than the
+// limits' MaxAge (a device that gave up, a photo removed from its
+// article) and returns how many.
+func (s *Server) SweepUploads(ctx context.Context) (int, error) {
+	return s.blobs.Sweep(ctx, s.uploadLimits.MaxAge)
+}

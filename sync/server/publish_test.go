@@ -226,7 +226,7 @@ func uris(items []map[string]any) []any {
 // (1600 px) and the original at its width, for the browser to choose.
 func TestResponsiveImages(t *testing.T) {
 	e := newEnv(t)
-	s := New(e.db, e.db.Blobs(), nil)
+	s := New(e.db, e.photos, nil)
 	lr := e.login("lethib")
 	original := noiseJPEG(t, 2400, 1800, 1)
 	small := noiseJPEG(t, 1600, 1200, 2)

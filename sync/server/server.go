@@ -47,8 +47,10 @@ type Server struct {
 	// progress ends. A device that reconnects waits for its old connection's bytes
 	// to be taken before it asks where to resume.
 	uploading sync.Map
-	// nr applies the newsroom's rules to the backend.
-	nr *newsroom.Newsroom
+	// nr applies the newsroom's rules to the backend (records, timed).
+	nr      *newsroom.Newsroom
+	records newsroom.Backend
+	storage *storageStats
 	// blobs keeps the photo bytes; uploadLimits bound those under way.
 	blobs        blobs.Store
 	uploadLimits blobs.Limits
@@ -87,6 +89,10 @@ func (b *progressBody) extend() {
 // storageRetry is when devices are asked to come back after the disk filled.
 const storageRetry = 5 * time.Minute
 
+// unavailableRetry is when devices are asked to come back after the
+// database or the photo storage did not answer (a restart, a fail-over).
+const unavailableRetry = 5 * time.Second
+
 // uploadDrainWait bounds how long a request waits for an older upload of
 // the same photo (a silent old connection must not block a new one).
 const uploadDrainWait = time.Second
@@ -120,7 +126,9 @@ func (s *Server) beginUpload(ctx context.Context, user, hash string) (end func()
 // records holds the newsroom's records (store.DB, the embedded default, or
 // pgstore.DB), photos its photo bytes (their Blobs).
 func New(records newsroom.Backend, photos blobs.Store, log *slog.Logger) *Server {
-	s := &Server{nr: newsroom.New(records), blobs: photos, uploadLimits: blobs.DefaultLimits, log: log, mux: http.NewServeMux(), logins: newLimiter(), checks: newPasswordChecks(), stats: newMetrics(), bodyTimeout: BodyTimeout, publicURL: DefaultPublicURL}
+	storage := newStorageStats()
+	records = timedRecords{records, storage}
+	s := &Server{nr: newsroom.New(records), records: records, storage: storage, blobs: timedBlobs{photos, storage}, uploadLimits: blobs.DefaultLimits, log: log, mux: http.NewServeMux(), logins: newLimiter(), checks: newPasswordChecks(), stats: newMetrics(storage), bodyTimeout: BodyTimeout, publicURL: DefaultPublicURL}
 	s.stats.addGauge("fielddesk_password_checks_in_flight", "Password checks running now.", func() float64 { return float64(s.checks.inFlight.Load()) })
 	s.stats.addGauge("fielddesk_password_checks_peak", "The most password checks that ran at once.", func() float64 { return float64(s.checks.peak.Load()) })
 	s.stats.addGauge("fielddesk_login_limiter_keys", "Addresses and names the login limits remember.", func() float64 { return float64(s.logins.size()) })
@@ -175,6 +183,9 @@ func (s *Server) apiErr(r *http.Request, err error) *apiError {
 	case errors.Is(err, fielddesk.ErrDiskFull):
 		s.log.Error("disk full", "path", r.URL.Path, "err", err)
 		ae = &apiError{http.StatusInsufficientStorage, wire.CodeStorageFull, "the newsroom server's disk is full; nothing was lost, try again later"}
+	case errors.Is(err, fielddesk.ErrUnavailable):
+		s.log.Error("storage unavailable", "path", r.URL.Path, "err", err)
+		ae = &apiError{http.StatusServiceUnavailable, wire.CodeUnavailable, "the newsroom's storage is not answering; nothing was lost, try again shortly"}
 	case errors.Is(err, blobs.ErrTooManyUploads):
 		ae = &apiError{http.StatusTooManyRequests, wire.CodeTooManyUploads, err.Error()}
 	case errors.Is(err, newsroom.ErrUnauthorized):
@@ -183,7 +194,7 @@ func (s *Server) apiErr(r *http.Request, err error) *apiError {
 		s.log.Error("request failed", "path", r.URL.Path, "err", err)
 		ae = &apiError{http.StatusInternalServerError, wire.CodeInternal, "the server could not do this; try again later"}
 	}
-	if ae.status != http.StatusInternalServerError && ae.status != http.StatusInsufficientStorage {
+	if ae.status != http.StatusInternalServerError && ae.status != http.StatusInsufficientStorage && ae.status != http.StatusServiceUnavailable {
 		user := ""
 		if rec := record(r.Context()); rec != nil {
 			user = rec.user
@@ -220,8 +231,11 @@ func (s *Server) api(h handler) http.HandlerFunc {
 		}
 		if err != nil {
 			ae := s.apiErr(r, err)
-			if ae.status == http.StatusInsufficientStorage {
+			switch ae.status {
+			case http.StatusInsufficientStorage:
 				w.Header().Set("Retry-After", strconv.Itoa(int(storageRetry/time.Second)))
+			case http.StatusServiceUnavailable:
+				w.Header().Set("Retry-After", strconv.Itoa(int(unavailableRetry/time.Second)))
 			}
 			w.WriteHeader(ae.status)
 			json.NewEncoder(w).Encode(wire.Error{Error: ae.msg, Code: ae.code})

@@ -20,25 +20,24 @@ import (
 	"time"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/blobs"
+	"github.com/fielddesk/fielddesk/internal/servertest"
 	"github.com/fielddesk/fielddesk/newsroom"
-	"github.com/fielddesk/fielddesk/store"
 	"github.com/fielddesk/fielddesk/sync/wire"
 )
 
 type env struct {
-	t   *testing.T
-	db  *store.DB
-	url string
-	ops string // the operators' listener: /metrics, /healthz
-	mut uint64 // the last mutation of the server's own hand (decide)
+	t      *testing.T
+	db     newsroom.Backend
+	photos blobs.Store
+	url    string
+	ops    string // the operators' listener: /metrics, /healthz
+	mut    uint64 // the last mutation of the server's own hand (decide)
 }
 
 func newEnv(t *testing.T) *env {
-	db, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	b := servertest.Open(t)
+	db := b.Records
 	ctx := context.Background()
 	for _, u := range []struct {
 		name string
@@ -49,13 +48,13 @@ func newEnv(t *testing.T) *env {
 			t.Fatal(err)
 		}
 	}
-	api := New(db, db.Blobs(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	api := New(db, b.Photos, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv := httptest.NewServer(api)
 	api.SetPublicURL(srv.URL)
 	t.Cleanup(srv.Close)
 	ops := httptest.NewServer(api.Ops())
 	t.Cleanup(ops.Close)
-	return &env{t: t, db: db, url: srv.URL, ops: ops.URL}
+	return &env{t: t, db: db, photos: b.Photos, url: srv.URL, ops: ops.URL}
 }
 
 // call posts v as JSON and decodes the answer into out; it returns the status.

@@ -21,7 +21,7 @@ import (
 // as a 2G link sends, is not.
 func TestTrickledBodiesAreGivenUp(t *testing.T) {
 	e := newEnv(t)
-	api := New(e.db, e.db.Blobs(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	api := New(e.db, e.photos, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	api.bodyTimeout = 300 * time.Millisecond
 	srv := httptest.NewServer(api)
 	defer srv.Close()

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/newsroom"
 	"github.com/fielddesk/fielddesk/sync/wire"
 )
 
@@ -37,7 +38,7 @@ func TestTheServerStampsWhatDevicesCannotSay(t *testing.T) {
 			t.Fatalf("push: %+v", pr.Results)
 		}
 	}
-	review, err := e.db.ReviewOf(t.Context(), r.Article.ID)
+	review, err := newsroom.New(e.db).Review(t.Context(), r.Article.ID, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +51,7 @@ func TestTheServerStampsWhatDevicesCannotSay(t *testing.T) {
 	if got.At.Before(time.Now().Add(-time.Minute)) || got.Action != "" || got.From != "" || got.To != "" || got.Author != "lethib" {
 		t.Errorf("the comment as kept: at %s, action %q, %q → %q, by %q; want now, no action or states, by lethib", got.At, got.Action, got.From, got.To, got.Author)
 	}
-	head, err := e.db.Latest(t.Context(), r.Article.ID)
+	head, err := newsroom.New(e.db).Head(t.Context(), r.Article.ID)
 	if err != nil || len(head.Article.Conflicts) != 0 {
 		t.Errorf("the server kept %d forged conflicts, %v", len(head.Article.Conflicts), err)
 	}

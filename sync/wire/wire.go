@@ -88,7 +88,12 @@ const (
 	// CodeTooManyUploads (HTTP 429): the account or device has as many
 	// photos on their way as the server allows; finish those first.
 	CodeTooManyUploads = "too_many_uploads"
-	CodeInternal       = "internal"
+	// CodeUnavailable (HTTP 503, with Retry-After): the newsroom's
+	// database or photo storage could not be reached; nothing was
+	// written (or what was is answered again when the request is sent
+	// again); try again shortly.
+	CodeUnavailable = "unavailable"
+	CodeInternal    = "internal"
 	// CodeLocked (in a MutationResult): the article's state no longer
 	// lets this person change its text (approved, published, …); the
 	// device keeps what was typed as a new draft.

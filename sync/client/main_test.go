@@ -1,0 +1,13 @@
+package client_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/fielddesk/fielddesk/internal/servertest"
+)
+
+// The newsroom of these tests runs on the embedded store, or on PostgreSQL
+// and S3 when FIELDDESK_TEST_BACKEND=postgres (servertest); the servers
+// they started stop at the end.
+func TestMain(m *testing.M) { os.Exit(servertest.Main(m)) }
