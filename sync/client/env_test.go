@@ -41,10 +41,10 @@ type newsroom struct {
 	b      servertest.Backend
 	db     rules.Backend
 	photos blobs.Store
-	srv   *http.Server
-	ln    net.Listener
-	proxy *faultnet.Proxy
-	URL   string // through the proxy
+	srv    *http.Server
+	ln     net.Listener
+	proxy  *faultnet.Proxy
+	URL    string // through the proxy
 
 	mu   sync.Mutex
 	log  []string // "METHOD route" of every request, in order
