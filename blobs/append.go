@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"strings"
 
 	"github.com/fielddesk/fielddesk"
 )
@@ -150,6 +151,19 @@ func Append(ctx context.Context, st Store, u Upload, c Chunk, maxChunk int64, f 
 		return State{Hash: u.Hash, Have: have}, err
 	}
 	return done(ctx, u, have, f)
+}
+
+// Resume finishes an upload whose every byte is held but which did not
+// become its object (the server stopped in between, the object store was
+// down): verified, checked and made the object f.Key as Append does. An
+// upload not whole is left as it is.
+func Resume(ctx context.Context, st Store, u Upload, f Finish) (State, error) {
+	p, err := st.Progress(ctx, u)
+	if err != nil || !p.Whole() {
+		return State{Hash: u.Hash, Have: p.Have}, err
+	}
+	u.Size = p.Size
+	return Append(ctx, st, u, Chunk{Offset: p.Have, Data: strings.NewReader("")}, 1, f)
 }
 
 // done runs f.Done for an upload that is its object now.

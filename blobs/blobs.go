@@ -70,11 +70,17 @@ func (u Upload) Valid() bool {
 }
 
 // Progress is what a backend holds of an upload: Have bytes, verified,
-// and the SHA-256 state covering exactly them.
+// and the SHA-256 state covering exactly them; Size is the photo's size
+// the upload was started with (0: not known).
 type Progress struct {
 	Have  int64
 	State []byte
+	Size  int64
 }
+
+// Whole reports whether every byte of the upload is held (it is verified
+// and made an object by the next Append, or by Resume).
+func (p Progress) Whole() bool { return p.Size > 0 && p.Have == p.Size }
 
 // Object is a complete object, open for reading (and seeking, so that a
 // download resumes with a Range).

@@ -152,7 +152,7 @@ func (b *Blobs) Progress(ctx context.Context, u blobs.Upload) (blobs.Progress, e
 		return blobs.Progress{}, err
 	}
 	var p blobs.Progress
-	err := b.db.pool.QueryRow(ctx, `SELECT have, state FROM photo_uploads WHERE area = $1 AND hash = $2`, u.Area, u.Hash).Scan(&p.Have, &p.State)
+	err := b.db.pool.QueryRow(ctx, `SELECT have, state, size FROM photo_uploads WHERE area = $1 AND hash = $2`, u.Area, u.Hash).Scan(&p.Have, &p.State, &p.Size)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return blobs.Progress{}, nil
 	}

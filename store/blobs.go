@@ -211,7 +211,12 @@ func (b *Blobs) progress(path, hash string) (blobs.Progress, error) {
 	if have > st.Size() || !blobs.ValidState(saved[8:], have) {
 		return blobs.Progress{}, nil
 	}
-	return blobs.Progress{Have: have, State: saved[8:]}, nil
+	p := blobs.Progress{Have: have, State: saved[8:]}
+	var m uploadMeta
+	if b, err := os.ReadFile(path + ".who"); err == nil && json.Unmarshal(b, &m) == nil {
+		p.Size = m.Size
+	}
+	return p, nil
 }
 
 // Write adds chunk at offset, flushes it, then the state covering it.

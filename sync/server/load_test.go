@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/internal/backendtest"
 	"github.com/fielddesk/fielddesk/sync/wire"
 )
 
@@ -27,7 +28,16 @@ import (
 // that push and pull at once for 30 s (FIELDDESK_LOAD_SECONDS to change):
 // request latency p50/p99, errors, the server's peak memory (VmHWM).
 // Run: go test ./sync/server -run '^$' -bench ServerLoad -benchtime 1x
-func BenchmarkServerLoad(b *testing.B) { serverLoad(b, 0) }
+func BenchmarkServerLoad(b *testing.B) { serverLoad(b, 0, "badger", 1) }
+
+// BenchmarkServerLoadPostgres is BenchmarkServerLoad with the server on
+// PostgreSQL and an S3-compatible store (started by internal/backendtest).
+func BenchmarkServerLoadPostgres(b *testing.B) { serverLoad(b, 0, "postgres", 1) }
+
+// BenchmarkServerLoadPostgresTwoInstances is the same load spread over two
+// server instances on one PostgreSQL and one bucket (device i talks to
+// instance i mod 2).
+func BenchmarkServerLoadPostgresTwoInstances(b *testing.B) { serverLoad(b, 0, "postgres", 2) }
 
 // BenchmarkServerLoadUnderAttack is BenchmarkServerLoad with 50 attackers
 // at the same time, each from an address of its own: guessing passwords
@@ -36,9 +46,9 @@ func BenchmarkServerLoad(b *testing.B) { serverLoad(b, 0) }
 // photo hashes and pushing forged conflicts, uploads of garbage for named
 // hashes, garbage bodies. The honest devices must see no error; the
 // server's peak memory is reported.
-func BenchmarkServerLoadUnderAttack(b *testing.B) { serverLoad(b, 50) }
+func BenchmarkServerLoadUnderAttack(b *testing.B) { serverLoad(b, 50, "badger", 1) }
 
-func serverLoad(b *testing.B, attackers int) {
+func serverLoad(b *testing.B, attackers int, backend string, instances int) {
 	seconds := 30
 	if s, err := strconv.Atoi(os.Getenv("FIELDDESK_LOAD_SECONDS")); err == nil && s > 0 {
 		seconds = s
@@ -48,7 +58,14 @@ func serverLoad(b *testing.B, attackers int) {
 	if out, err := exec.Command("go", "build", "-o", bin, "github.com/fielddesk/fielddesk/cmd/fielddesk-server").CombinedOutput(); err != nil {
 		b.Fatalf("build: %v\n%s", err, out)
 	}
-	data := filepath.Join(dir, "data")
+	// Where the newsroom is: a data folder, or a database and a bucket.
+	where := []string{"--data", filepath.Join(dir, "data")}
+	var env []string
+	if backend == "postgres" {
+		bucket := backendtest.S3(b)
+		where = []string{"--db", backendtest.Postgres(b), "--photos", bucket.URL()}
+		env = bucket.Env()
+	}
 	pw := filepath.Join(dir, "pw")
 	os.WriteFile(pw, []byte("mật khẩu đủ dài\n"), 0o600)
 	type account struct{ name, role, desk string }
@@ -64,31 +81,42 @@ func serverLoad(b *testing.B, attackers int) {
 		accounts = append(accounts, account{fmt.Sprintf("kt%02d", i), "correspondent", "tancong"})
 	}
 	for _, a := range accounts {
-		if out, err := exec.Command(bin, "user", "add", a.name, "--role", a.role, "--desk", a.desk, "--password-file", pw, "--data", data).CombinedOutput(); err != nil {
+		cmd := exec.Command(bin, append([]string{"user", "add", a.name, "--role", a.role, "--desk", a.desk, "--password-file", pw}, where...)...)
+		cmd.Env = append(os.Environ(), env...)
+		if out, err := cmd.CombinedOutput(); err != nil {
 			b.Fatalf("user add: %v %s", err, out)
 		}
 	}
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := ln.Addr().String()
-	ln.Close()
-	srv := exec.Command(bin, "serve", "--data", data, "--listen", addr, "--ops-listen", "off")
-	srv.Stderr = io.Discard // a JSON line per request
-	if err := srv.Start(); err != nil {
-		b.Fatal(err)
-	}
-	defer func() { srv.Process.Signal(os.Interrupt); srv.Wait() }()
-	base := "http://" + addr
-	for end := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if resp, err := http.Get(base + "/healthz"); err == nil {
-			resp.Body.Close()
-			break
+	var bases []string
+	var servers []*exec.Cmd
+	for range instances {
+		ln, _ := net.Listen("tcp", "127.0.0.1:0")
+		addr := ln.Addr().String()
+		ln.Close()
+		srv := exec.Command(bin, append([]string{"serve", "--listen", addr, "--ops-listen", "off"}, where...)...)
+		srv.Env = append(os.Environ(), env...)
+		srv.Stderr = io.Discard // a JSON line per request
+		if err := srv.Start(); err != nil {
+			b.Fatal(err)
 		}
-		if time.Now().After(end) {
-			b.Fatal("the server did not start")
+		defer func() { srv.Process.Signal(os.Interrupt); srv.Wait() }()
+		servers = append(servers, srv)
+		bases = append(bases, "http://"+addr)
+	}
+	base := bases[0]
+	for _, u := range bases {
+		for end := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			if resp, err := http.Get(u + "/healthz"); err == nil {
+				resp.Body.Close()
+				break
+			}
+			if time.Now().After(end) {
+				b.Fatal("the server did not start")
+			}
 		}
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}, Timeout: 30 * time.Second}
-	call := func(path, token string, in, out any) (time.Duration, error) {
+	call := func(base, path, token string, in, out any) (time.Duration, error) {
 		body, _ := json.Marshal(in)
 		req, _ := http.NewRequest("POST", base+path, bytes.NewReader(body))
 		req.Header.Set(wire.VersionHeader, strconv.Itoa(wire.ProtocolVersion))
@@ -112,6 +140,7 @@ func serverLoad(b *testing.B, attackers int) {
 	type device struct {
 		lr     wire.LoginResponse
 		editor bool
+		base   string // the instance it talks to
 	}
 	var devices []device
 	for i := range 200 {
@@ -120,10 +149,11 @@ func serverLoad(b *testing.B, attackers int) {
 			a = accounts[20+i%4]
 		}
 		var lr wire.LoginResponse
-		if _, err := call("/v1/login", "", wire.LoginRequest{User: a.name, Password: "mật khẩu đủ dài", DeviceName: fmt.Sprint("máy ", i)}, &lr); err != nil {
+		base := bases[i%len(bases)]
+		if _, err := call(base, "/v1/login", "", wire.LoginRequest{User: a.name, Password: "mật khẩu đủ dài", DeviceName: fmt.Sprint("máy ", i)}, &lr); err != nil {
 			b.Fatalf("login %s: %v", a.name, err)
 		}
-		devices = append(devices, device{lr, a.role == "editor"})
+		devices = append(devices, device{lr, a.role == "editor", base})
 	}
 
 	var mu sync.Mutex
@@ -167,7 +197,7 @@ func serverLoad(b *testing.B, attackers int) {
 						mine = append(mine, r)
 					}
 					var resp wire.PushResponse
-					took, err = call("/v1/push", d.lr.Token, req, &resp)
+					took, err = call(d.base, "/v1/push", d.lr.Token, req, &resp)
 					if err == nil {
 						for _, res := range resp.Results {
 							if res.Result != wire.Applied {
@@ -185,7 +215,7 @@ func serverLoad(b *testing.B, attackers int) {
 					mu.Unlock()
 				}
 				var pull wire.PullResponse
-				took, err = call("/v1/pull", d.lr.Token, wire.PullRequest{Cursor: cursor, Limit: 100}, &pull)
+				took, err = call(d.base, "/v1/pull", d.lr.Token, wire.PullRequest{Cursor: cursor, Limit: 100}, &pull)
 				if err == nil {
 					cursor = pull.Cursor
 				}
@@ -203,13 +233,15 @@ func serverLoad(b *testing.B, attackers int) {
 	b.StopTimer()
 	slices.Sort(latencies)
 	pct := func(p float64) time.Duration { return latencies[int(float64(len(latencies)-1)*p)] }
-	status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", srv.Process.Pid))
-	hwm := 0.0
-	for _, line := range strings.Split(string(status), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
-			f := strings.Fields(line)
-			kb, _ := strconv.ParseFloat(f[1], 64)
-			hwm = kb / 1024
+	hwm := 0.0 // the largest instance's
+	for _, srv := range servers {
+		status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", srv.Process.Pid))
+		for _, line := range strings.Split(string(status), "\n") {
+			if strings.HasPrefix(line, "VmHWM:") {
+				f := strings.Fields(line)
+				kb, _ := strconv.ParseFloat(f[1], 64)
+				hwm = max(hwm, kb/1024)
+			}
 		}
 	}
 	b.ReportMetric(float64(len(latencies))/float64(seconds), "requests/s")

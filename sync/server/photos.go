@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -37,6 +38,17 @@ func (s *Server) uploadStatus(ctx context.Context, user, hash string) (st blobs.
 		}
 	}
 	p, err := s.blobs.Progress(ctx, upload(user, "", hash, 0))
+	if err == nil && p.Whole() {
+		// Every byte arrived, but the photo did not become its object
+		// (an instance stopped in between, the object store was down):
+		// finished now, or an error; never "all here" and not complete,
+		// which a device takes for done.
+		st, err := blobs.Resume(ctx, s.blobs, upload(user, "", hash, p.Size), s.finishOriginal(user, hash))
+		if discarded(err) {
+			return blobs.State{Hash: hash}, rendition, nil // refused and gone: it starts again
+		}
+		return st, rendition, err
+	}
 	return blobs.State{Hash: hash, Have: p.Have}, rendition, err
 }
 
@@ -55,6 +67,13 @@ func (s *Server) renditionStatus(ctx context.Context, user, original, hash strin
 		return blobs.State{Hash: hash, Have: size, Complete: true}, nil
 	}
 	p, err := s.blobs.Progress(ctx, upload(user, "", hash, 0))
+	if err == nil && p.Whole() { // see uploadStatus
+		st, err := blobs.Resume(ctx, s.blobs, upload(user, "", hash, p.Size), s.finishRendition(user, original, hash))
+		if discarded(err) {
+			return blobs.State{Hash: hash}, nil
+		}
+		return st, err
+	}
 	return blobs.State{Hash: hash, Have: p.Have}, err
 }
 
@@ -69,11 +88,28 @@ func (s *Server) appendUpload(ctx context.Context, user, device, hash string, si
 	if err := s.blobs.Start(ctx, u, s.uploadLimits); err != nil {
 		return st, err
 	}
-	return blobs.Append(ctx, s.blobs, u, c, wire.MaxChunkBytes, blobs.Finish{
+	return blobs.Append(ctx, s.blobs, u, c, wire.MaxChunkBytes, s.finishOriginal(user, hash))
+}
+
+// finishOriginal is what becomes of user's whole upload of a photo: an
+// image FieldDesk takes, the object of its hash, held by user.
+func (s *Server) finishOriginal(user, hash string) blobs.Finish {
+	return blobs.Finish{
 		Key:   blobs.Original(hash),
 		Check: checkImage,
 		Done:  func(ctx context.Context) error { return s.nr.HoldPhoto(ctx, user, hash) },
-	})
+	}
+}
+
+// finishRendition is what becomes of user's whole upload of a rendition
+// (own SHA-256 hash) of the photo original: a JPEG as devices make them,
+// user's rendition of it.
+func (s *Server) finishRendition(user, original, hash string) blobs.Finish {
+	return blobs.Finish{
+		Key:   blobs.Rendition(blobs.Area(user), original),
+		Check: checkRendition,
+		Done:  func(ctx context.Context) error { return s.nr.FileRendition(ctx, user, original, hash) },
+	}
 }
 
 // appendRendition adds a chunk of user's rendition (own SHA-256 hash) of
@@ -89,11 +125,13 @@ func (s *Server) appendRendition(ctx context.Context, user, device, original, ha
 	if err := s.blobs.Start(ctx, u, s.uploadLimits); err != nil {
 		return st, err
 	}
-	return blobs.Append(ctx, s.blobs, u, c, wire.MaxChunkBytes, blobs.Finish{
-		Key:   blobs.Rendition(blobs.Area(user), original),
-		Check: checkRendition,
-		Done:  func(ctx context.Context) error { return s.nr.FileRendition(ctx, user, original, hash) },
-	})
+	return blobs.Append(ctx, s.blobs, u, c, wire.MaxChunkBytes, s.finishRendition(user, original, hash))
+}
+
+// discarded reports an upload refused once whole (its bytes did not match
+// its hash, or were no image FieldDesk takes): Append discarded it.
+func discarded(err error) bool {
+	return errors.Is(err, blobs.ErrHashMismatch) || errors.Is(err, errNotImage)
 }
 
 // checkImage reads the header of a photo that just arrived, before it is
