@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/fielddesk/fielddesk"
@@ -76,4 +78,35 @@ func (b backend) recovery() *fielddesk.Recovery {
 		return nil
 	}
 	return b.local.Recovery()
+}
+
+// migrate moves the newsroom of the embedded store in from (its server
+// stopped) into the empty database and bucket to names, and says what it
+// moved.
+func migrate(ctx context.Context, from string, to where, stdout io.Writer) error {
+	if from == "" || to.db == "" || to.photos == "" {
+		return errors.New("migrate needs --from DIR (the embedded store) and --to postgres://… --photos s3://…")
+	}
+	src, err := store.Open(from)
+	if errors.Is(err, fielddesk.ErrInUse) {
+		return fmt.Errorf("migrate: a server is running on %s: stop it first, so that nothing changes while its newsroom moves", from)
+	}
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer src.Close()
+	dst, err := pgstore.Open(ctx, to.db, to.photos)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer dst.Close()
+	moved, err := dst.Import(ctx, src, src.Blobs())
+	if errors.Is(err, pgstore.ErrNotEmpty) {
+		return fmt.Errorf("migrate: the database already holds a newsroom; give an empty one (nothing was changed)")
+	}
+	if err != nil {
+		return fmt.Errorf("migrate: %w (nothing was committed; run it again)", err)
+	}
+	fmt.Fprintf(stdout, "moved %s from %s\n", moved, from)
+	return nil
 }

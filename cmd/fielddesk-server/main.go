@@ -9,6 +9,7 @@
 //	fielddesk-server user list|disable NAME|enable NAME|password NAME [--password-file F] [--revoke-devices] --data DIR
 //	fielddesk-server device list --data DIR
 //	fielddesk-server device revoke ID --data DIR
+//	fielddesk-server migrate --from DIR --to postgres://… --photos s3://…
 package main
 
 import (
@@ -54,6 +55,14 @@ const usage = `Usage:
   fielddesk-server user password NAME [--password-file FILE] [--revoke-devices] --data DIR
   fielddesk-server device list --data DIR
   fielddesk-server device revoke ID --data DIR
+  fielddesk-server migrate --from DIR --to postgres://… --photos s3://…
+
+Every command takes --data DIR (the embedded store) or --db postgres://… and
+--photos s3://BUCKET?endpoint=URL&region=R (PostgreSQL and an S3-compatible
+bucket, credentials in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; or
+FIELDDESK_DB and FIELDDESK_PHOTOS); several servers may serve one database.
+migrate moves a stopped embedded server's newsroom into an empty database
+and bucket; devices go on syncing without logging in again.
 
 serve answers the apps under /v1 and publishes what editors publish:
 /articles/{slug}, /articles, /categories/{slug}, /feed.atom and IPTC ninjs
@@ -85,6 +94,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs.StringVar(&at.data, "data", "", "")
 	fs.StringVar(&at.db, "db", "", "")
 	fs.StringVar(&at.photos, "photos", "", "")
+	from := fs.String("from", "", "")
+	to := fs.String("to", "", "")
 	var so serveOptions
 	fs.StringVar(&so.listen, "listen", "127.0.0.1:8080", "")
 	fs.StringVar(&so.cert, "tls-cert", "", "")
@@ -108,6 +119,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		pos = append(pos, fs.Arg(0))
 		rest = fs.Args()[1:]
+	}
+	if cmd == "migrate" {
+		if err := migrate(ctx, *from, where{db: *to, photos: at.photos}, stdout); err != nil {
+			return fail(stderr, err)
+		}
+		return 0
 	}
 	at.fromEnv()
 	if err := at.check(cmd); err != nil {

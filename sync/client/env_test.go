@@ -41,6 +41,8 @@ type newsroom struct {
 	b      servertest.Backend
 	db     rules.Backend
 	photos blobs.Store
+	// next, if not nil, is the backend the next open starts on.
+	next func(testing.TB) servertest.Backend
 	srv    *http.Server
 	ln     net.Listener
 	proxy  *faultnet.Proxy
@@ -57,6 +59,14 @@ type newsroom struct {
 func startNewsroom(t testing.TB) *newsroom {
 	t.Helper()
 	n := &newsroom{t: t}
+	n.start(t)
+	return n
+}
+
+// start opens the newsroom (on n.next's backend, if set), adds its
+// accounts and puts the fault proxy in front.
+func (n *newsroom) start(t testing.TB) {
+	t.Helper()
 	n.open()
 	ctx := context.Background()
 	for _, u := range []struct {
@@ -78,15 +88,17 @@ func startNewsroom(t testing.TB) *newsroom {
 		p.Close()
 		n.stop()
 	})
-	return n
 }
 
 // open starts the server on its data folder (again after stop, on a new port
 // the proxy is pointed at).
 func (n *newsroom) open() {
-	if n.b.Records == nil {
+	switch {
+	case n.next != nil: // a backend of the test's choosing
+		n.b, n.next = n.next(n.t), nil
+	case n.b.Records == nil:
 		n.b = servertest.Open(n.t)
-	} else {
+	default:
 		n.b = n.b.Reopen(n.t)
 	}
 	n.db, n.photos = n.b.Records, n.b.Photos
