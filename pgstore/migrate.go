@@ -19,7 +19,7 @@ import (
 // Moved says what Import moved.
 type Moved struct {
 	Users, Devices, Articles, Revisions, Events, Audit, Publications, Photos, Renditions int
-	Bytes                                                                               int64
+	Bytes                                                                                int64
 }
 
 func (m Moved) String() string {

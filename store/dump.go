@@ -197,4 +197,3 @@ func cmpUint(a, b uint64) int {
 	}
 	return 0
 }
-

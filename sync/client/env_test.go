@@ -42,11 +42,11 @@ type newsroom struct {
 	db     rules.Backend
 	photos blobs.Store
 	// next, if not nil, is the backend the next open starts on.
-	next func(testing.TB) servertest.Backend
-	srv    *http.Server
-	ln     net.Listener
-	proxy  *faultnet.Proxy
-	URL    string // through the proxy
+	next  func(testing.TB) servertest.Backend
+	srv   *http.Server
+	ln    net.Listener
+	proxy *faultnet.Proxy
+	URL   string // through the proxy
 
 	mu   sync.Mutex
 	log  []string // "METHOD route" of every request, in order
