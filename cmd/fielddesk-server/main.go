@@ -10,6 +10,8 @@
 //	fielddesk-server device list --data DIR
 //	fielddesk-server device revoke ID --data DIR
 //	fielddesk-server migrate --from DIR --to postgres://… --photos s3://…
+//	fielddesk-server backup --data DIR --out FILE
+//	fielddesk-server restore --in FILE --data NEWDIR
 package main
 
 import (
@@ -56,13 +58,17 @@ const usage = `Usage:
   fielddesk-server device list --data DIR
   fielddesk-server device revoke ID --data DIR
   fielddesk-server migrate --from DIR --to postgres://… --photos s3://…
+  fielddesk-server backup --data DIR --out FILE
+  fielddesk-server restore --in FILE --data NEWDIR
 
 Every command takes --data DIR (the embedded store) or --db postgres://… and
 --photos s3://BUCKET?endpoint=URL&region=R (PostgreSQL and an S3-compatible
 bucket, credentials in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; or
 FIELDDESK_DB and FIELDDESK_PHOTOS); several servers may serve one database.
 migrate moves a stopped embedded server's newsroom into an empty database
-and bucket; devices go on syncing without logging in again.
+and bucket; devices go on syncing without logging in again. backup copies an
+embedded store consistently while its server runs (or not); restore makes a
+new data folder from such a copy. For PostgreSQL and S3, see docs/SERVER.md.
 
 serve answers the apps under /v1 and publishes what editors publish:
 /articles/{slug}, /articles, /categories/{slug}, /feed.atom and IPTC ninjs
@@ -96,6 +102,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs.StringVar(&at.photos, "photos", "", "")
 	from := fs.String("from", "", "")
 	to := fs.String("to", "", "")
+	outFile := fs.String("out", "", "")
+	inFile := fs.String("in", "", "")
 	var so serveOptions
 	fs.StringVar(&so.listen, "listen", "127.0.0.1:8080", "")
 	fs.StringVar(&so.cert, "tls-cert", "", "")
@@ -119,6 +127,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		pos = append(pos, fs.Arg(0))
 		rest = fs.Args()[1:]
+	}
+	switch cmd {
+	case "backup", "restore":
+		var err error
+		if cmd == "backup" {
+			err = backup(ctx, at.data, *outFile, stdout)
+		} else {
+			err = restore(*inFile, at.data, stdout)
+		}
+		if err != nil {
+			return fail(stderr, err)
+		}
+		return 0
 	}
 	if cmd == "migrate" {
 		if err := migrate(ctx, *from, where{db: *to, photos: at.photos}, stdout); err != nil {
@@ -293,6 +314,12 @@ func serve(ctx context.Context, b backend, data string, o serveOptions, stderr i
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	api := server.New(b.records, b.photos, log)
+	if db := b.local; db != nil {
+		api.SetBackup(func(ctx context.Context, w io.Writer) error {
+			_, err := db.Backup(ctx, w)
+			return err
+		})
+	}
 	api.SetPublicURL(o.publicURL)
 	api.SetHSTS(o.hsts)
 	api.TrustProxies(o.proxies)

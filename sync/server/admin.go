@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,8 +29,33 @@ type AdminUser struct {
 }
 
 // Admin is the admin API's handler.
+// BackupTrailer is the trailer of a backup streamed by the admin socket:
+// "ok" when it is whole.
+const BackupTrailer = "Fielddesk-Backup"
+
+// SetBackup gives the admin socket a way to back up the store while the
+// server runs (the embedded store's; PostgreSQL has pg_dump).
+func (s *Server) SetBackup(fn func(ctx context.Context, w io.Writer) error) { s.backup = fn }
+
 func (s *Server) Admin() http.Handler {
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /admin/backup", func(w http.ResponseWriter, r *http.Request) {
+		if s.backup == nil {
+			http.Error(w, "this server's records are in PostgreSQL: back them up with pg_dump (docs/SERVER.md)", http.StatusNotFound)
+			return
+		}
+		// The answer streams as it is made; the trailer says whether it
+		// ended well (a backup cut short is no backup).
+		w.Header().Set("Content-Type", "application/x-tar")
+		w.Header().Set("Trailer", BackupTrailer)
+		err := s.backup(r.Context(), w)
+		if err != nil {
+			s.log.Error("backup", "err", err)
+			w.Header().Set(BackupTrailer, "failed: "+err.Error())
+			return
+		}
+		w.Header().Set(BackupTrailer, "ok")
+	})
 	mux.HandleFunc("GET /admin/users", s.adminAPI(func(r *http.Request, _ AdminUser) (any, error) {
 		users, err := s.nr.Users(r.Context())
 		out := make([]AdminUser, 0, len(users))

@@ -54,6 +54,8 @@ type Server struct {
 	// blobs keeps the photo bytes; uploadLimits bound those under way.
 	blobs        blobs.Store
 	uploadLimits blobs.Limits
+	// backup, if not nil, backs the store up while it serves (SetBackup).
+	backup func(ctx context.Context, w io.Writer) error
 }
 
 // BodyTimeout is how long a request body may go without bodyProgress more
