@@ -56,22 +56,32 @@ func (n *Newsroom) Changes(ctx context.Context, cursor uint64, limit int, keep f
 			if err != nil {
 				return err
 			}
+			// The page's articles, each once, read together when the
+			// backend can (one round trip for a page, not five an article).
+			var page []LogEntry
+			for _, l := range log {
+				if !seen[l.Article] {
+					seen[l.Article] = true
+					page = append(page, l)
+				}
+			}
+			views, err := readArticles(tx, page, withAudit)
+			if err != nil {
+				return err
+			}
 			for _, l := range log {
 				if len(out) >= limit {
 					return nil
 				}
 				next = l.Seq
-				if seen[l.Article] {
+				v, ok := views[l]
+				if !ok {
+					continue // an article met earlier in the log
+				}
+				if keep != nil && !keep(v.Owner, v.Revision) {
 					continue
 				}
-				seen[l.Article] = true
-				c, ok, err := change(tx, l, keep, withAudit)
-				if err != nil {
-					return err
-				}
-				if ok {
-					out = append(out, c)
-				}
+				out = append(out, v)
 				if err := ctx.Err(); err != nil {
 					return err
 				}
@@ -86,6 +96,29 @@ func (n *Newsroom) Changes(ctx context.Context, cursor uint64, limit int, keep f
 		return nil, cursor, fmt.Errorf("changes since %d: %w", cursor, err)
 	}
 	return out, next, nil
+}
+
+// BulkReader is a Tx that reads many articles at once, as a pull does: for
+// each, its summary, owner, newest revision, address when online,
+// decisions and comments, and (withAudit) audit log, as change reads one.
+type BulkReader interface {
+	Changes(page []LogEntry, withAudit bool) (map[LogEntry]Change, error)
+}
+
+// readArticles reads the page's articles, in one go when tx can.
+func readArticles(tx Tx, page []LogEntry, withAudit bool) (map[LogEntry]Change, error) {
+	if b, ok := tx.(BulkReader); ok {
+		return b.Changes(page, withAudit)
+	}
+	out := make(map[LogEntry]Change, len(page))
+	for _, l := range page {
+		c, _, err := change(tx, l, nil, withAudit)
+		if err != nil {
+			return nil, err
+		}
+		out[l] = c
+	}
+	return out, nil
 }
 
 // change reads what a pull sends of the article of l (ok false: keep

@@ -219,8 +219,12 @@ func (r *chunkReader) Read(p []byte) (int, error) {
 		}
 		off := r.offsets[0]
 		r.offsets = r.offsets[1:]
-		if err := r.b.db.pool.QueryRow(r.ctx, `SELECT data FROM photo_upload_chunks WHERE area = $1 AND hash = $2 AND "offset" = $3`,
-			r.u.Area, r.u.Hash, off).Scan(&r.cur); err != nil {
+		err := r.b.db.pool.QueryRow(r.ctx, `SELECT data FROM photo_upload_chunks WHERE area = $1 AND hash = $2 AND "offset" = $3`,
+			r.u.Area, r.u.Hash, off).Scan(&r.cur)
+		if errors.Is(err, pgx.ErrNoRows) { // finished or discarded meanwhile
+			return 0, fmt.Errorf("upload of photo %s at %d: %w", short(r.u.Hash), off, blobs.ErrNotFound)
+		}
+		if err != nil {
 			return 0, fmt.Errorf("photo %s at %d: %w", short(r.u.Hash), off, unavailable(err))
 		}
 		if end := off + int64(len(r.cur)); end > r.have {
@@ -287,7 +291,10 @@ func (b *Blobs) Finish(ctx context.Context, u blobs.Upload, k blobs.Key) error {
 			SendContentMd5: true,
 		})
 		if err != nil {
-			if errors.Is(err, blobs.ErrUnavailable) || errors.Is(err, ErrUnavailable) {
+			if _, serr := b.Stat(ctx, k); serr == nil {
+				return nil // another request of this upload finished it meanwhile
+			}
+			if errors.Is(err, blobs.ErrNotFound) || errors.Is(err, blobs.ErrUnavailable) || errors.Is(err, ErrUnavailable) {
 				return fmt.Errorf("photo %s: %w", short(u.Hash), err)
 			}
 			return s3Err(k, err)

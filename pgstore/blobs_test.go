@@ -15,7 +15,7 @@ import (
 func TestMain(m *testing.M) { os.Exit(backendtest.Main(m)) }
 
 // openTest opens a new database and bucket of the test binary's servers.
-func openTest(t *testing.T) (db *DB, open func(t *testing.T) *DB) {
+func openTest(t testing.TB) (db *DB, open func(t testing.TB) *DB) {
 	t.Helper()
 	dbURL := backendtest.Postgres(t)
 	bucket := backendtest.S3(t)
@@ -23,7 +23,7 @@ func openTest(t *testing.T) (db *DB, open func(t *testing.T) *DB) {
 		k, v, _ := bytes.Cut([]byte(kv), []byte("="))
 		t.Setenv(string(k), string(v))
 	}
-	open = func(t *testing.T) *DB {
+	open = func(t testing.TB) *DB {
 		t.Helper()
 		db, err := Open(context.Background(), dbURL, bucket.URL())
 		if err != nil {

@@ -50,6 +50,9 @@ func (db *DB) Import(ctx context.Context, src newsroom.Dumper, photos blobs.Stor
 		if err := src.Dump(ctx, l); err != nil {
 			return err
 		}
+		if err := l.flush(); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `UPDATE change_seq SET last = $1 WHERE id = 1`, int64(l.lastChange)); err != nil {
 			return err
 		}

@@ -36,7 +36,11 @@ func (db *DB) Update(ctx context.Context, fn func(newsroom.Tx) error) error {
 			if _, err := tx.Exec(ctx, `SELECT last FROM change_seq WHERE id = 1 FOR UPDATE`); err != nil {
 				return err
 			}
-			return fn(&pgTx{ctx: ctx, tx: tx})
+			t := &pgTx{ctx: ctx, tx: tx}
+			if err := fn(t); err != nil {
+				return err
+			}
+			return t.flush()
 		})
 		if !retryable(err) {
 			break
@@ -74,16 +78,31 @@ func txErr(err error) error {
 	return unavailable(err)
 }
 
-// pgTx is a newsroom.Tx over a PostgreSQL transaction.
+// pgTx is a newsroom.Tx over a PostgreSQL transaction. Writes are queued
+// and sent with the next read (or at the end), in order: the rules read
+// what they wrote, in fewer round trips.
 type pgTx struct {
-	ctx context.Context
-	tx  pgx.Tx
+	ctx     context.Context
+	tx      pgx.Tx
+	pending *pgx.Batch
+	// What this transaction read or wrote of accounts and articles: the
+	// rules ask for the same ones several times (who the sender is, whose
+	// the article is, its summary).
+	users    map[string]newsroom.User
+	articles map[fielddesk.ID]*articleRow
+	last     map[string]uint64 // device -> last mutation
+}
+
+// articleRow is an article's row: its owner, and its summary (nil: none yet).
+type articleRow struct {
+	owner   string
+	summary *summary
 }
 
 // getJSON reads one JSON column of one row into v.
 func (t *pgTx) getJSON(v any, sql string, args ...any) error {
 	var b []byte
-	if err := t.tx.QueryRow(t.ctx, sql, args...).Scan(&b); err != nil {
+	if err := t.queryRow(sql, args...).Scan(&b); err != nil {
 		return txErr(err)
 	}
 	if err := json.Unmarshal(b, v); err != nil {
@@ -94,7 +113,7 @@ func (t *pgTx) getJSON(v any, sql string, args ...any) error {
 
 // listJSON reads one JSON column of every row.
 func listJSON[T any](t *pgTx, sql string, args ...any) ([]T, error) {
-	rows, err := t.tx.Query(t.ctx, sql, args...)
+	rows, err := t.query(sql, args...)
 	if err != nil {
 		return nil, txErr(err)
 	}
@@ -116,7 +135,7 @@ func listJSON[T any](t *pgTx, sql string, args ...any) ([]T, error) {
 
 // list reads one column of every row.
 func list[T any](t *pgTx, sql string, args ...any) ([]T, error) {
-	rows, err := t.tx.Query(t.ctx, sql, args...)
+	rows, err := t.query(sql, args...)
 	if err != nil {
 		return nil, txErr(err)
 	}
@@ -126,13 +145,115 @@ func list[T any](t *pgTx, sql string, args ...any) ([]T, error) {
 
 func (t *pgTx) exists(sql string, args ...any) (bool, error) {
 	var ok bool
-	err := t.tx.QueryRow(t.ctx, `SELECT EXISTS (`+sql+`)`, args...).Scan(&ok)
+	err := t.queryRow(`SELECT EXISTS (`+sql+`)`, args...).Scan(&ok)
 	return ok, txErr(err)
 }
 
+// exec queues a write: it goes to the database with the next read, or
+// when the transaction ends (one round trip for many writes).
 func (t *pgTx) exec(sql string, args ...any) error {
-	_, err := t.tx.Exec(t.ctx, sql, args...)
-	return txErr(err)
+	if t.pending == nil {
+		t.pending = &pgx.Batch{}
+	}
+	t.pending.Queue(sql, args...)
+	if t.pending.Len() >= maxPending {
+		return t.flush()
+	}
+	return nil
+}
+
+// maxPending bounds the writes queued at once (a migration writes a whole
+// newsroom in one transaction).
+const maxPending = 512
+
+// sendPending sends the queued writes, and the read sql after them when
+// it is not empty, in one round trip; it returns the batch's results
+// positioned at the read.
+func (t *pgTx) sendPending(sql string, args ...any) (pgx.BatchResults, error) {
+	b := t.pending
+	t.pending = nil
+	n := b.Len()
+	if sql != "" {
+		b.Queue(sql, args...)
+	}
+	br := t.tx.SendBatch(t.ctx, b)
+	for range n {
+		if _, err := br.Exec(); err != nil {
+			br.Close()
+			return nil, err
+		}
+	}
+	return br, nil
+}
+
+// flush sends the queued writes (at the end of a transaction).
+func (t *pgTx) flush() error {
+	if t.pending == nil || t.pending.Len() == 0 {
+		return nil
+	}
+	br, err := t.sendPending("")
+	if err != nil {
+		return txErr(err)
+	}
+	return txErr(br.Close())
+}
+
+// queryRow reads one row, after the queued writes.
+func (t *pgTx) queryRow(sql string, args ...any) pgx.Row {
+	if t.pending == nil || t.pending.Len() == 0 {
+		return t.tx.QueryRow(t.ctx, sql, args...)
+	}
+	br, err := t.sendPending(sql, args...)
+	if err != nil {
+		return errRow{err}
+	}
+	return batchRow{br.QueryRow(), br}
+}
+
+// query reads rows, after the queued writes.
+func (t *pgTx) query(sql string, args ...any) (pgx.Rows, error) {
+	if t.pending == nil || t.pending.Len() == 0 {
+		return t.tx.Query(t.ctx, sql, args...)
+	}
+	br, err := t.sendPending(sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := br.Query()
+	if err != nil {
+		br.Close()
+		return nil, err
+	}
+	return batchRows{rows, br}, nil
+}
+
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
+
+// batchRow is a row read at the end of a batch; the batch closes with it.
+type batchRow struct {
+	row pgx.Row
+	br  pgx.BatchResults
+}
+
+func (r batchRow) Scan(dest ...any) error {
+	err := r.row.Scan(dest...)
+	if cerr := r.br.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// batchRows are rows read at the end of a batch; the batch closes with them.
+type batchRows struct {
+	pgx.Rows
+	br pgx.BatchResults
+}
+
+func (r batchRows) Close() {
+	r.Rows.Close()
+	r.br.Close()
 }
 
 func mustJSON(v any) []byte {
@@ -144,12 +265,22 @@ func mustJSON(v any) []byte {
 }
 
 func (t *pgTx) LastMutation(device string) (uint64, error) {
-	var last int64
-	err := t.tx.QueryRow(t.ctx, `SELECT last FROM device_mutations WHERE device = $1`, device).Scan(&last)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, nil
+	if n, ok := t.last[device]; ok {
+		return n, nil
 	}
-	return uint64(last), txErr(err)
+	var last int64
+	err := t.queryRow(`SELECT last FROM device_mutations WHERE device = $1`, device).Scan(&last)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = nil
+	}
+	if err != nil {
+		return 0, txErr(err)
+	}
+	if t.last == nil {
+		t.last = map[string]uint64{}
+	}
+	t.last[device] = uint64(last)
+	return uint64(last), nil
 }
 
 func (t *pgTx) Outcome(device string, id uint64) (fielddesk.Outcome, error) {
@@ -158,19 +289,32 @@ func (t *pgTx) Outcome(device string, id uint64) (fielddesk.Outcome, error) {
 }
 
 func (t *pgTx) RecordMutation(device string, id uint64, o fielddesk.Outcome) error {
-	b := &pgx.Batch{}
-	b.Queue(`INSERT INTO device_mutations (device, last) VALUES ($1, $2)
+	if t.last == nil {
+		t.last = map[string]uint64{}
+	}
+	t.last[device] = id
+	t.exec(`INSERT INTO device_mutations (device, last) VALUES ($1, $2)
 		ON CONFLICT (device) DO UPDATE SET last = EXCLUDED.last`, device, int64(id))
-	b.Queue(`INSERT INTO mutation_outcomes (device, id, outcome) VALUES ($1, $2, $3)`, device, int64(id), mustJSON(o))
-	return txErr(t.tx.SendBatch(t.ctx, b).Close())
+	return t.exec(`INSERT INTO mutation_outcomes (device, id, outcome) VALUES ($1, $2, $3)`, device, int64(id), mustJSON(o))
 }
 
 func (t *pgTx) User(name string) (newsroom.User, error) {
+	if u, ok := t.users[name]; ok {
+		return u, nil
+	}
 	var u newsroom.User
-	return u, t.getJSON(&u, `SELECT record FROM users WHERE name = $1`, name)
+	if err := t.getJSON(&u, `SELECT record FROM users WHERE name = $1`, name); err != nil {
+		return u, err
+	}
+	if t.users == nil {
+		t.users = map[string]newsroom.User{}
+	}
+	t.users[name] = u
+	return u, nil
 }
 
 func (t *pgTx) PutUser(u newsroom.User) error {
+	delete(t.users, u.Name)
 	return t.exec(`INSERT INTO users (name, record) VALUES ($1, $2)
 		ON CONFLICT (name) DO UPDATE SET record = EXCLUDED.record`, u.Name, mustJSON(u))
 }
@@ -195,7 +339,7 @@ func (t *pgTx) Devices() ([]newsroom.Device, error) {
 
 func (t *pgTx) TokenDevice(tokenHash string) (string, error) {
 	var id string
-	return id, txErr(t.tx.QueryRow(t.ctx, `SELECT device FROM tokens WHERE hash = $1`, tokenHash).Scan(&id))
+	return id, txErr(t.queryRow(`SELECT device FROM tokens WHERE hash = $1`, tokenHash).Scan(&id))
 }
 
 func (t *pgTx) PutToken(tokenHash, device string) error {
@@ -203,16 +347,53 @@ func (t *pgTx) PutToken(tokenHash, device string) error {
 		ON CONFLICT (hash) DO UPDATE SET device = EXCLUDED.device`, tokenHash, device)
 }
 
-func (t *pgTx) Owner(article fielddesk.ID) (string, error) {
-	var owner string
-	err := t.tx.QueryRow(t.ctx, `SELECT owner FROM articles WHERE id = $1`, string(article)).Scan(&owner)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", nil
+// article reads an article's row once per transaction (nil: no row).
+func (t *pgTx) article(id fielddesk.ID) (*articleRow, error) {
+	if a, ok := t.articles[id]; ok {
+		return a, nil
 	}
-	return owner, txErr(err)
+	var owner string
+	var sum []byte
+	err := t.queryRow(`SELECT owner, summary FROM articles WHERE id = $1`, string(id)).Scan(&owner, &sum)
+	var a *articleRow
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+	case err != nil:
+		return nil, txErr(err)
+	default:
+		a = &articleRow{owner: owner}
+		if sum != nil {
+			a.summary = new(summary)
+			if err := json.Unmarshal(sum, a.summary); err != nil {
+				return nil, fmt.Errorf("decode the summary of %s: %w", id, err)
+			}
+		}
+	}
+	if t.articles == nil {
+		t.articles = map[fielddesk.ID]*articleRow{}
+	}
+	t.articles[id] = a
+	return a, nil
+}
+
+func (t *pgTx) Owner(article fielddesk.ID) (string, error) {
+	a, err := t.article(article)
+	if err != nil || a == nil {
+		return "", err
+	}
+	return a.owner, nil
 }
 
 func (t *pgTx) SetOwner(article fielddesk.ID, user string) error {
+	a, err := t.article(article)
+	if err != nil {
+		return err
+	}
+	if a == nil {
+		a = &articleRow{}
+		t.articles[article] = a
+	}
+	a.owner = user
 	return t.exec(`INSERT INTO articles (id, owner) VALUES ($1, $2)
 		ON CONFLICT (id) DO UPDATE SET owner = EXCLUDED.owner`, string(article), user)
 }
@@ -224,12 +405,27 @@ type summary struct {
 	Created time.Time `json:"created,omitzero"`
 }
 
-func (t *pgTx) summary(article fielddesk.ID) (summary, error) {
-	var s summary
-	return s, t.getJSON(&s, `SELECT summary FROM articles WHERE id = $1 AND summary IS NOT NULL`, string(article))
+func (t *pgTx) summary(id fielddesk.ID) (summary, error) {
+	a, err := t.article(id)
+	if err != nil {
+		return summary{}, err
+	}
+	if a == nil || a.summary == nil {
+		return summary{}, fmt.Errorf("article %s: %w", id, fielddesk.ErrNotFound)
+	}
+	return *a.summary, nil
 }
 
 func (t *pgTx) putSummary(s summary) error {
+	a, err := t.article(s.ID)
+	if err != nil {
+		return err
+	}
+	if a == nil {
+		a = &articleRow{}
+		t.articles[s.ID] = a
+	}
+	a.summary = &s
 	return t.exec(`INSERT INTO articles (id, status, summary) VALUES ($1, $2, $3)
 		ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, summary = EXCLUDED.summary`,
 		string(s.ID), string(s.Status), mustJSON(s))
@@ -260,14 +456,13 @@ func (t *pgTx) HasRevision(article, rev fielddesk.ID) (bool, error) {
 
 // putRevision stores a revision and the photos it refers to.
 func (t *pgTx) putRevision(rev fielddesk.Revision) error {
-	b := &pgx.Batch{}
-	b.Queue(`INSERT INTO revisions (article, id, record) VALUES ($1, $2, $3)
+	t.exec(`INSERT INTO revisions (article, id, record) VALUES ($1, $2, $3)
 		ON CONFLICT (article, id) DO UPDATE SET record = EXCLUDED.record`, string(rev.Article.ID), string(rev.ID), mustJSON(rev))
 	for _, p := range rev.Article.Photos {
-		b.Queue(`INSERT INTO photo_refs (hash, article, revision) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+		t.exec(`INSERT INTO photo_refs (hash, article, revision) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
 			p.Hash, string(rev.Article.ID), string(rev.ID))
 	}
-	return txErr(t.tx.SendBatch(t.ctx, b).Close())
+	return nil
 }
 
 func (t *pgTx) PutHead(rev fielddesk.Revision) error {
@@ -302,7 +497,7 @@ func (t *pgTx) PutHead(rev fielddesk.Revision) error {
 func (t *pgTx) KeepRevision(rev fielddesk.Revision) error { return t.putRevision(rev) }
 
 func (t *pgTx) ChangeLog(after uint64, max int) ([]newsroom.LogEntry, error) {
-	rows, err := t.tx.Query(t.ctx, `SELECT seq, article FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2`, int64(after), max)
+	rows, err := t.query(`SELECT seq, article FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2`, int64(after), max)
 	if err != nil {
 		return nil, txErr(err)
 	}
@@ -367,7 +562,7 @@ func (t *pgTx) Due(at time.Time) ([]fielddesk.ID, error) {
 
 func (t *pgTx) NextDue() (time.Time, bool, error) {
 	var ns *int64
-	if err := t.tx.QueryRow(t.ctx, `SELECT min(due_ns) FROM schedule`).Scan(&ns); err != nil {
+	if err := t.queryRow(`SELECT min(due_ns) FROM schedule`).Scan(&ns); err != nil {
 		return time.Time{}, false, txErr(err)
 	}
 	if ns == nil {
@@ -393,7 +588,7 @@ func (t *pgTx) SlugTaken(slug string) (bool, error) {
 
 func (t *pgTx) ArticleAt(slug string) (fielddesk.ID, error) {
 	var id string
-	err := t.tx.QueryRow(t.ctx, `SELECT article FROM publications WHERE slug = $1`, slug).Scan(&id)
+	err := t.queryRow(`SELECT article FROM publications WHERE slug = $1`, slug).Scan(&id)
 	return fielddesk.ID(id), txErr(err)
 }
 
@@ -481,7 +676,7 @@ func (t *pgTx) HoldPhoto(hash, user string) error {
 }
 
 func (t *pgTx) Renditions(hash string) ([]newsroom.Filed, error) {
-	rows, err := t.tx.Query(t.ctx, `SELECT "user", rendition_hash FROM renditions WHERE hash = $1 ORDER BY "user"`, hash)
+	rows, err := t.query(`SELECT "user", rendition_hash FROM renditions WHERE hash = $1 ORDER BY "user"`, hash)
 	if err != nil {
 		return nil, txErr(err)
 	}
@@ -503,4 +698,139 @@ func (t *pgTx) WantOriginal(hash string) error {
 
 func (t *pgTx) OriginalWanted(hash string) (bool, error) {
 	return t.exists(`SELECT 1 FROM wanted_originals WHERE hash = $1`, hash)
+}
+
+var _ newsroom.BulkReader = (*pgTx)(nil)
+
+// Changes reads a pull's page of articles in one round trip: their rows,
+// newest revisions, addresses, decisions and comments and audit logs.
+func (t *pgTx) Changes(page []newsroom.LogEntry, withAudit bool) (map[newsroom.LogEntry]newsroom.Change, error) {
+	out := make(map[newsroom.LogEntry]newsroom.Change, len(page))
+	if len(page) == 0 {
+		return out, nil
+	}
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(page))
+	for i, l := range page {
+		ids[i] = string(l.Article)
+	}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT id, owner, summary FROM articles WHERE id = ANY($1) AND summary IS NOT NULL`, ids)
+	b.Queue(`SELECT r.article, r.record FROM articles a JOIN revisions r ON r.article = a.id AND r.id = a.summary->>'head'
+		WHERE a.id = ANY($1)`, ids)
+	b.Queue(`SELECT article, slug FROM publications WHERE article = ANY($1)`, ids)
+	b.Queue(`SELECT article, record FROM events WHERE article = ANY($1) ORDER BY article, id`, ids)
+	if withAudit {
+		b.Queue(`SELECT article, entry FROM audit WHERE article = ANY($1) ORDER BY article, seq`, ids)
+	}
+	br := t.tx.SendBatch(t.ctx, b)
+	defer br.Close()
+	type row struct {
+		owner string
+		sum   summary
+		rev   fielddesk.Revision
+		slug  string
+		ev    []fielddesk.Event
+		audit []fielddesk.AuditEntry
+	}
+	rows := map[string]*row{}
+	each := func(fn func(id string, raw []byte) error) error {
+		rs, err := br.Query()
+		if err != nil {
+			return txErr(err)
+		}
+		defer rs.Close()
+		for rs.Next() {
+			var id string
+			var raw []byte
+			if err := rs.Scan(&id, &raw); err != nil {
+				return txErr(err)
+			}
+			if err := fn(id, raw); err != nil {
+				return err
+			}
+		}
+		return txErr(rs.Err())
+	}
+	{
+		rs, err := br.Query()
+		if err != nil {
+			return nil, txErr(err)
+		}
+		for rs.Next() {
+			var id, owner string
+			var raw []byte
+			if err := rs.Scan(&id, &owner, &raw); err != nil {
+				rs.Close()
+				return nil, txErr(err)
+			}
+			r := &row{owner: owner}
+			if err := json.Unmarshal(raw, &r.sum); err != nil {
+				rs.Close()
+				return nil, fmt.Errorf("decode the summary of %s: %w", id, err)
+			}
+			rows[id] = r
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return nil, txErr(err)
+		}
+	}
+	err := each(func(id string, raw []byte) error {
+		if r := rows[id]; r != nil {
+			return json.Unmarshal(raw, &r.rev)
+		}
+		return nil
+	})
+	if err == nil {
+		err = each(func(id string, raw []byte) error {
+			if r := rows[id]; r != nil {
+				r.slug = string(raw)
+			}
+			return nil
+		})
+	}
+	if err == nil {
+		err = each(func(id string, raw []byte) error {
+			var e fielddesk.Event
+			if r := rows[id]; r != nil {
+				if err := json.Unmarshal(raw, &e); err != nil {
+					return err
+				}
+				r.ev = append(r.ev, e)
+			}
+			return nil
+		})
+	}
+	if err == nil && withAudit {
+		err = each(func(id string, raw []byte) error {
+			var e fielddesk.AuditEntry
+			if r := rows[id]; r != nil {
+				if err := json.Unmarshal(raw, &e); err != nil {
+					return err
+				}
+				r.audit = append(r.audit, e)
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range page {
+		r := rows[string(l.Article)]
+		if r == nil || r.rev.ID == "" {
+			return nil, fmt.Errorf("article %s in the change log: %w", l.Article, fielddesk.ErrNotFound)
+		}
+		r.rev.Article.Status = r.sum.Status
+		c := newsroom.Change{Seq: l.Seq, Owner: r.owner, Revision: r.rev, Status: r.sum.Status, Submitted: r.sum.Submitted,
+			Holder: r.sum.Holder, Held: r.sum.Held, Due: r.sum.Due, Embargo: r.sum.Embargo, Events: r.ev, Audit: r.audit}
+		if r.sum.Status.Online() {
+			c.Slug = r.slug
+		}
+		out[l] = c
+	}
+	return out, nil
 }

@@ -84,6 +84,9 @@ type cluster struct {
 // PostgresBin returns the folder of PostgreSQL's server programs.
 func PostgresBin() (string, error) {
 	if p, err := exec.LookPath("pg_ctl"); err == nil {
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			p = real // Debian's own folder, which has pg_dump and pg_restore too
+		}
 		return filepath.Dir(p), nil
 	}
 	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_ctl")
@@ -412,4 +415,37 @@ func Context(t testing.TB) context.Context {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	return ctx
+}
+
+// PostgresCopy copies the database at url into a new database of the same
+// cluster the way the docs tell operators to back one up and restore it
+// (pg_dump in its custom format, then pg_restore), and returns the new
+// database's URL.
+func PostgresCopy(t testing.TB, url string) string {
+	t.Helper()
+	mu.Lock()
+	c := pg
+	mu.Unlock()
+	if c == nil {
+		t.Fatal("no PostgreSQL started")
+	}
+	dump := filepath.Join(c.dir, "..", "dump-"+randomHex(4))
+	src := url[strings.LastIndex(url, "/")+1:]
+	if i := strings.IndexByte(src, '?'); i >= 0 {
+		src = src[:i]
+	}
+	port := strconv.Itoa(c.port)
+	if out, err := c.run("pg_dump", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "--format=custom", "--file", dump, src); err != nil {
+		t.Fatalf("pg_dump: %v: %s", err, out)
+	}
+	defer os.Remove(dump)
+	dst := Postgres(t)
+	name := dst[strings.LastIndex(dst, "/")+1:]
+	if i := strings.IndexByte(name, '?'); i >= 0 {
+		name = name[:i]
+	}
+	if out, err := c.run("pg_restore", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "--no-owner", "--exit-on-error", "-d", name, dump); err != nil {
+		t.Fatalf("pg_restore: %v: %s", err, out)
+	}
+	return dst
 }
