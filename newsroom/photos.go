@@ -48,7 +48,12 @@ func (n *Newsroom) PhotoHolds(ctx context.Context, user, hash string) (held, ren
 // HoldPhoto records that user's devices sent the whole photo, verified
 // (once its bytes are the object blobs.Original(hash)).
 func (n *Newsroom) HoldPhoto(ctx context.Context, user, hash string) error {
-	if err := n.b.Update(ctx, func(tx Tx) error { return tx.HoldPhoto(hash, user) }); err != nil {
+	if err := n.b.Update(ctx, func(tx Tx) error {
+		if err := tx.HoldPhoto(hash, user); err != nil {
+			return err
+		}
+		return photoArrived(tx, hash)
+	}); err != nil {
 		return fmt.Errorf("photo %s: %w", short(hash), err)
 	}
 	return nil
@@ -58,8 +63,29 @@ func (n *Newsroom) HoldPhoto(ctx context.Context, user, hash string) error {
 // renditionHash) of the photo original (once its bytes are the object
 // blobs.Rendition(blobs.Area(user), original)).
 func (n *Newsroom) FileRendition(ctx context.Context, user, original, renditionHash string) error {
-	if err := n.b.Update(ctx, func(tx Tx) error { return tx.FileRendition(original, user, renditionHash) }); err != nil {
+	if err := n.b.Update(ctx, func(tx Tx) error {
+		if err := tx.FileRendition(original, user, renditionHash); err != nil {
+			return err
+		}
+		return photoArrived(tx, original)
+	}); err != nil {
 		return fmt.Errorf("rendition of photo %s: %w", short(original), err)
+	}
+	return nil
+}
+
+// photoArrived logs the articles that refer to a photo as changed: others
+// see an article only once its photos are here, so their pulls, which went
+// past it while it waited, bring it now.
+func photoArrived(tx Tx, hash string) error {
+	ids, err := tx.PhotoArticles(hash)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := tx.LogChange(id); err != nil {
+			return err
+		}
 	}
 	return nil
 }

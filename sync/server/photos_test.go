@@ -85,3 +85,33 @@ func TestAWholeUploadThatDidNotFinishIsFinishedWhenAsked(t *testing.T) {
 		t.Error("the finished photo's bytes differ")
 	}
 }
+
+// An editor who pulled while an article's photo was still on its way (the
+// article is not shown to others until its photos are there) gets the
+// article from the same cursor once the photo arrives: its arrival is a
+// change.
+func TestAnArticleWhosePhotoArrivesLaterReachesTheEditor(t *testing.T) {
+	e := newEnv(t)
+	lr := e.login("lethib")
+	ed := e.login("bientap")
+	photo := noiseJPEG(t, 320, 240, 9)
+	h := sum(photo)
+	r := rev(fielddesk.NewID(), "", "Ảnh đến sau")
+	r.Article.Body = fmt.Sprintf("![Ảnh](photo:%s \"(Ảnh: Nguyễn Văn A)\")", h)
+	r.Article.Photos = []fielddesk.Photo{{Hash: h, Name: "a.jpg", Type: "image/jpeg", Width: 320, Height: 240, Size: int64(len(photo))}}
+	var pr wire.PushResponse
+	e.call("/v1/push", lr.Token, wire.PushRequest{DeviceID: lr.DeviceID, Mutations: []wire.Mutation{{ID: 1, Revision: r}}}, &pr)
+	var pull wire.PullResponse
+	e.call("/v1/pull", ed.Token, wire.PullRequest{}, &pull)
+	if len(pull.Changes) != 0 {
+		t.Fatalf("the editor sees an article whose photo has not arrived: %+v", pull.Changes)
+	}
+	cursor := pull.Cursor
+	if code := e.upload(lr.Token, photo, ""); code != 200 {
+		t.Fatalf("photo: %d", code)
+	}
+	e.call("/v1/pull", ed.Token, wire.PullRequest{Cursor: cursor}, &pull)
+	if len(pull.Changes) != 1 || pull.Changes[0].Revision.Article.ID != r.Article.ID {
+		t.Fatalf("from the same cursor after the photo arrived the editor gets %d articles, want the one", len(pull.Changes))
+	}
+}
