@@ -120,6 +120,23 @@ type Summary struct {
 	Trashed time.Time `json:"trashed,omitzero"`
 }
 
+// NextSummary is the summary of an article once rev is its newest
+// revision, after prev (zero for a new article): the list line follows
+// rev; what the workflow keeps (when it was submitted, who holds it, when it
+// is due) carries over, and rev's time is when it was submitted when rev is
+// the one that submits it.
+func NextSummary(prev Summary, rev Revision) Summary {
+	a := rev.Article
+	next := Summary{ID: a.ID, Headline: a.Headline, Status: a.Status, Updated: rev.Saved,
+		Words: rev.Words, Head: rev.ID, Revisions: prev.Revisions + 1,
+		Submitted: prev.Submitted, Conflicts: len(a.Conflicts), Holder: prev.Holder, Held: prev.Held, Urgency: a.Urgency,
+		Due: prev.Due, Embargo: prev.Embargo}
+	if a.Status == StatusSubmitted && prev.Status != StatusSubmitted {
+		next.Submitted = rev.Saved
+	}
+	return next
+}
+
 // Hit is one search result: the article, its score and a snippet of its
 // text around the first match, with the byte ranges of the matched words.
 type Hit struct {

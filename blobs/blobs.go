@@ -194,3 +194,21 @@ func (c Count) Allows(u Upload, l Limits) error {
 	}
 	return nil
 }
+
+// CheckKey returns an error wrapping ErrNotFound when k is not a key
+// Original or Rendition made (a name that must never reach a backend).
+func CheckKey(k Key) error {
+	if !k.Valid() {
+		return fmt.Errorf("photo %q: %w", string(k), ErrNotFound)
+	}
+	return nil
+}
+
+// CheckUpload returns an error wrapping ErrHashMismatch when u's names are
+// not a SHA-256 and an area.
+func CheckUpload(u Upload) error {
+	if !u.Valid() {
+		return fmt.Errorf("photo %q: not a SHA-256: %w", u.Hash, ErrHashMismatch)
+	}
+	return nil
+}

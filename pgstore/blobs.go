@@ -23,20 +23,6 @@ var _ blobs.Store = (*Blobs)(nil)
 // Blobs returns the backend's photo bytes.
 func (db *DB) Blobs() *Blobs { return &Blobs{db: db} }
 
-func checkKey(k blobs.Key) error {
-	if !k.Valid() {
-		return fmt.Errorf("photo %q: %w", string(k), blobs.ErrNotFound)
-	}
-	return nil
-}
-
-func checkUpload(u blobs.Upload) error {
-	if !u.Valid() {
-		return fmt.Errorf("photo %q: not a SHA-256: %w", u.Hash, blobs.ErrHashMismatch)
-	}
-	return nil
-}
-
 // s3Err maps an object store error: a missing object to blobs.ErrNotFound,
 // anything that is not an answer about the object to blobs.ErrUnavailable.
 func s3Err(k blobs.Key, err error) error {
@@ -63,7 +49,7 @@ func (o object) Size() int64 { return o.size }
 
 // Open opens the object k.
 func (b *Blobs) Open(ctx context.Context, k blobs.Key) (blobs.Object, error) {
-	if err := checkKey(k); err != nil {
+	if err := blobs.CheckKey(k); err != nil {
 		return nil, err
 	}
 	o, err := b.db.s3.GetObject(ctx, b.db.bucket, string(k), minio.GetObjectOptions{})
@@ -80,7 +66,7 @@ func (b *Blobs) Open(ctx context.Context, k blobs.Key) (blobs.Object, error) {
 
 // Stat returns the size of the object k.
 func (b *Blobs) Stat(ctx context.Context, k blobs.Key) (int64, error) {
-	if err := checkKey(k); err != nil {
+	if err := blobs.CheckKey(k); err != nil {
 		return 0, err
 	}
 	info, err := b.db.s3.StatObject(ctx, b.db.bucket, string(k), minio.StatObjectOptions{})
@@ -92,7 +78,7 @@ func (b *Blobs) Stat(ctx context.Context, k blobs.Key) (int64, error) {
 
 // Delete deletes the object k.
 func (b *Blobs) Delete(ctx context.Context, k blobs.Key) error {
-	if err := checkKey(k); err != nil {
+	if err := blobs.CheckKey(k); err != nil {
 		return err
 	}
 	err := b.db.s3.RemoveObject(ctx, b.db.bucket, string(k), minio.RemoveObjectOptions{})
@@ -108,7 +94,7 @@ const areaLock = `SELECT pg_advisory_xact_lock(hashtextextended('fielddesk-uploa
 
 // Start records a new upload of a sender's area within the limits.
 func (b *Blobs) Start(ctx context.Context, u blobs.Upload, l blobs.Limits) error {
-	if err := checkUpload(u); err != nil {
+	if err := blobs.CheckUpload(u); err != nil {
 		return err
 	}
 	err := pgx.BeginFunc(ctx, b.db.pool, func(tx pgx.Tx) error {
@@ -148,7 +134,7 @@ func (b *Blobs) Start(ctx context.Context, u blobs.Upload, l blobs.Limits) error
 
 // Progress returns the verified prefix of the upload.
 func (b *Blobs) Progress(ctx context.Context, u blobs.Upload) (blobs.Progress, error) {
-	if err := checkUpload(u); err != nil {
+	if err := blobs.CheckUpload(u); err != nil {
 		return blobs.Progress{}, err
 	}
 	var p blobs.Progress
@@ -168,7 +154,7 @@ func (b *Blobs) Progress(ctx context.Context, u blobs.Upload) (blobs.Progress, e
 // Write adds chunk at offset with the state covering it, in one
 // transaction: acknowledged once committed.
 func (b *Blobs) Write(ctx context.Context, u blobs.Upload, offset int64, chunk, state []byte) error {
-	if err := checkUpload(u); err != nil {
+	if err := blobs.CheckUpload(u); err != nil {
 		return err
 	}
 	err := pgx.BeginFunc(ctx, b.db.pool, func(tx pgx.Tx) error {
@@ -240,7 +226,7 @@ func (r *chunkReader) Close() error { return nil }
 
 // Read reads the upload's verified bytes.
 func (b *Blobs) Read(ctx context.Context, u blobs.Upload) (io.ReadCloser, error) {
-	if err := checkUpload(u); err != nil {
+	if err := blobs.CheckUpload(u); err != nil {
 		return nil, err
 	}
 	var p blobs.Progress
@@ -266,10 +252,10 @@ func (b *Blobs) Read(ctx context.Context, u blobs.Upload) (io.ReadCloser, error)
 // object store that cannot be reached leaves the upload as it is
 // (blobs.ErrUnavailable): the next chunk sent finishes it.
 func (b *Blobs) Finish(ctx context.Context, u blobs.Upload, k blobs.Key) error {
-	if err := checkUpload(u); err != nil {
+	if err := blobs.CheckUpload(u); err != nil {
 		return err
 	}
-	if err := checkKey(k); err != nil {
+	if err := blobs.CheckKey(k); err != nil {
 		return err
 	}
 	if _, err := b.Stat(ctx, k); errors.Is(err, blobs.ErrNotFound) {
@@ -307,7 +293,7 @@ func (b *Blobs) Finish(ctx context.Context, u blobs.Upload, k blobs.Key) error {
 
 // Discard forgets the upload and its chunks.
 func (b *Blobs) Discard(ctx context.Context, u blobs.Upload) error {
-	if err := checkUpload(u); err != nil {
+	if err := blobs.CheckUpload(u); err != nil {
 		return err
 	}
 	if _, err := b.db.pool.Exec(ctx, `DELETE FROM photo_uploads WHERE area = $1 AND hash = $2`, u.Area, u.Hash); err != nil {

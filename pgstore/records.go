@@ -478,16 +478,7 @@ func (t *pgTx) PutHead(rev fielddesk.Revision) error {
 	if !prev.Created.IsZero() {
 		created = prev.Created
 	}
-	next := summary{
-		Summary: fielddesk.Summary{ID: a.ID, Headline: a.Headline, Status: a.Status, Updated: rev.Saved,
-			Words: rev.Words, Head: rev.ID, Revisions: prev.Revisions + 1,
-			Submitted: prev.Submitted, Conflicts: len(a.Conflicts), Holder: prev.Holder, Held: prev.Held, Urgency: a.Urgency,
-			Due: prev.Due, Embargo: prev.Embargo},
-		Created: created,
-	}
-	if a.Status == fielddesk.StatusSubmitted && prev.Status != fielddesk.StatusSubmitted {
-		next.Submitted = rev.Saved
-	}
+	next := summary{Summary: fielddesk.NextSummary(prev.Summary, rev), Created: created}
 	if err := t.putSummary(next); err != nil {
 		return err
 	}

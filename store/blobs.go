@@ -57,20 +57,6 @@ func (b *Blobs) uploadPath(u blobs.Upload) string {
 	return filepath.Join(b.s.dir, "photos", "partial", "u", u.Area, u.Hash)
 }
 
-func checkKey(k blobs.Key) error {
-	if !k.Valid() {
-		return fmt.Errorf("photo %q: %w", string(k), blobs.ErrNotFound)
-	}
-	return nil
-}
-
-func checkUpload(u blobs.Upload) error {
-	if !u.Valid() {
-		return fmt.Errorf("photo %q: not a SHA-256: %w", u.Hash, blobs.ErrHashMismatch)
-	}
-	return nil
-}
-
 // fileObject is an open object file.
 type fileObject struct {
 	*os.File
@@ -81,7 +67,7 @@ func (f fileObject) Size() int64 { return f.size }
 
 // Open opens the object k.
 func (b *Blobs) Open(ctx context.Context, k blobs.Key) (blobs.Object, error) {
-	if err := checkKey(k); err != nil {
+	if err := blobs.CheckKey(k); err != nil {
 		return nil, err
 	}
 	f, err := os.Open(b.path(k))
@@ -101,7 +87,7 @@ func (b *Blobs) Open(ctx context.Context, k blobs.Key) (blobs.Object, error) {
 
 // Stat returns the size of the object k.
 func (b *Blobs) Stat(ctx context.Context, k blobs.Key) (int64, error) {
-	if err := checkKey(k); err != nil {
+	if err := blobs.CheckKey(k); err != nil {
 		return 0, err
 	}
 	fi, err := os.Stat(b.path(k))
@@ -116,7 +102,7 @@ func (b *Blobs) Stat(ctx context.Context, k blobs.Key) (int64, error) {
 
 // Delete deletes the object k.
 func (b *Blobs) Delete(ctx context.Context, k blobs.Key) error {
-	if err := checkKey(k); err != nil {
+	if err := blobs.CheckKey(k); err != nil {
 		return err
 	}
 	if err := os.Remove(b.path(k)); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -142,7 +128,7 @@ type uploadMeta struct {
 // Start records a new upload of a sender's area within the limits; an
 // upload under way goes on. A desktop's downloads (area "") are not counted.
 func (b *Blobs) Start(ctx context.Context, u blobs.Upload, l blobs.Limits) error {
-	if err := checkUpload(u); err != nil {
+	if err := blobs.CheckUpload(u); err != nil {
 		return err
 	}
 	if u.Area == "" {
@@ -189,7 +175,7 @@ func (b *Blobs) Start(ctx context.Context, u blobs.Upload, l blobs.Limits) error
 // saved hash state covers (bytes written after the last saved state were
 // never acknowledged and do not count).
 func (b *Blobs) Progress(ctx context.Context, u blobs.Upload) (blobs.Progress, error) {
-	if err := checkUpload(u); err != nil {
+	if err := blobs.CheckUpload(u); err != nil {
 		return blobs.Progress{}, err
 	}
 	return b.progress(b.uploadPath(u), u.Hash)
@@ -221,7 +207,7 @@ func (b *Blobs) progress(path, hash string) (blobs.Progress, error) {
 
 // Write adds chunk at offset, flushes it, then the state covering it.
 func (b *Blobs) Write(ctx context.Context, u blobs.Upload, offset int64, chunk, state []byte) error {
-	if err := checkUpload(u); err != nil {
+	if err := blobs.CheckUpload(u); err != nil {
 		return err
 	}
 	path := b.uploadPath(u)
@@ -264,7 +250,7 @@ func (b *Blobs) Write(ctx context.Context, u blobs.Upload, offset int64, chunk, 
 
 // Read reads the upload's verified bytes.
 func (b *Blobs) Read(ctx context.Context, u blobs.Upload) (io.ReadCloser, error) {
-	if err := checkUpload(u); err != nil {
+	if err := blobs.CheckUpload(u); err != nil {
 		return nil, err
 	}
 	path := b.uploadPath(u)
@@ -287,10 +273,10 @@ func (b *Blobs) Read(ctx context.Context, u blobs.Upload) (io.ReadCloser, error)
 
 // Finish moves the complete upload into place as k, durably.
 func (b *Blobs) Finish(ctx context.Context, u blobs.Upload, k blobs.Key) error {
-	if err := checkUpload(u); err != nil {
+	if err := blobs.CheckUpload(u); err != nil {
 		return err
 	}
-	if err := checkKey(k); err != nil {
+	if err := blobs.CheckKey(k); err != nil {
 		return err
 	}
 	path := b.uploadPath(u)
@@ -315,7 +301,7 @@ func (b *Blobs) Finish(ctx context.Context, u blobs.Upload, k blobs.Key) error {
 
 // Discard deletes the upload's files.
 func (b *Blobs) Discard(ctx context.Context, u blobs.Upload) error {
-	if err := checkUpload(u); err != nil {
+	if err := blobs.CheckUpload(u); err != nil {
 		return err
 	}
 	path := b.uploadPath(u)

@@ -9,6 +9,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/fielddesk/fielddesk"
+	"github.com/fielddesk/fielddesk/newsroom"
 )
 
 // The desktop side of the editorial loop: decisions and comments are made
@@ -254,26 +255,9 @@ func (s *DB) ResolveConflict(ctx context.Context, id fielddesk.ID, conflictID, t
 }
 
 // Pulled is one article as a pull brought it: its newest revision, its
-// workflow state, and what people decided and said about it.
-type Pulled struct {
-	// Seq is the change-log position of the change (a cursor that resumes
-	// after it); set by ChangesWithReview.
-	Seq       uint64
-	Revision  fielddesk.Revision
-	Status    fielddesk.Status
-	Submitted time.Time
-	Events    []fielddesk.Event
-	Audit     []fielddesk.AuditEntry
-	// Slug is the address the newsroom published it under (published
-	// articles only).
-	Slug string
-	// Holder is the editor who holds it, since Held.
-	Holder string
-	Held   time.Time
-	// Due is when it is scheduled to be published (Embargo: an embargo).
-	Due     time.Time
-	Embargo bool
-}
+// workflow state, and what people decided and said about it (the
+// newsroom's Change, as the desk receives it).
+type Pulled = newsroom.Change
 
 // applyReview stores what the server says about an article's review in
 // txn: its events (stamped by the server; this device's own still unsent

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -178,7 +179,7 @@ func (s *DB) Dump(ctx context.Context, l newsroom.Loader) error {
 		}); err != nil {
 			return err
 		}
-		slices.SortFunc(log, func(a, b entry) int { return cmpUint(a.seq, b.seq) })
+		slices.SortFunc(log, func(a, b entry) int { return cmp.Compare(a.seq, b.seq) })
 		for _, e := range log {
 			if err := l.LoadAudit(e.article, e.e); err != nil {
 				return err
@@ -186,14 +187,4 @@ func (s *DB) Dump(ctx context.Context, l newsroom.Loader) error {
 		}
 		return nil
 	}))
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

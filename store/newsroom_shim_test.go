@@ -43,13 +43,7 @@ func (s *DB) Changes(ctx context.Context, cursor uint64, limit int, keep func(ow
 }
 
 func (s *DB) ChangesWithReview(ctx context.Context, cursor uint64, limit int, keep func(owner string, rev fielddesk.Revision) bool, withAudit bool) ([]Pulled, uint64, error) {
-	changes, next, err := s.rules().Changes(ctx, cursor, limit, keep, withAudit)
-	out := make([]Pulled, len(changes))
-	for i, c := range changes {
-		out[i] = Pulled{Seq: c.Seq, Revision: c.Revision, Status: c.Status, Submitted: c.Submitted, Events: c.Events, Audit: c.Audit,
-			Slug: c.Slug, Holder: c.Holder, Held: c.Held, Due: c.Due, Embargo: c.Embargo}
-	}
-	return out, next, err
+	return s.rules().Changes(ctx, cursor, limit, keep, withAudit)
 }
 
 func (s *DB) ReleaseDue(ctx context.Context, now time.Time) ([]fielddesk.ID, error) {

@@ -437,16 +437,7 @@ func writeRevision(txn *badger.Txn, rev fielddesk.Revision, content []byte, prev
 	if !prev.Created.IsZero() {
 		created = prev.Created
 	}
-	next := summaryRecord{
-		Summary: fielddesk.Summary{ID: a.ID, Headline: a.Headline, Status: a.Status, Updated: rev.Saved,
-			Words: rev.Words, Head: rev.ID, Revisions: prev.Revisions + 1,
-			Submitted: prev.Submitted, Conflicts: len(a.Conflicts), Holder: prev.Holder, Held: prev.Held, Urgency: a.Urgency,
-			Due: prev.Due, Embargo: prev.Embargo},
-		Created: created, ContentHash: contentHash(content),
-	}
-	if a.Status == fielddesk.StatusSubmitted && prev.Status != fielddesk.StatusSubmitted {
-		next.Submitted = rev.Saved
-	}
+	next := summaryRecord{Summary: fielddesk.NextSummary(prev.Summary, rev), Created: created, ContentHash: contentHash(content)}
 	if err := txn.Set(articleKey(a.ID), next.encode()); err != nil {
 		return err
 	}

@@ -127,11 +127,7 @@ func PostgresAdmin(t testing.TB, url, sql string) string {
 	if c == nil {
 		t.Fatal("no PostgreSQL started")
 	}
-	db := url[strings.LastIndex(url, "/")+1:]
-	if i := strings.IndexByte(db, '?'); i >= 0 {
-		db = db[:i]
-	}
-	out, err := c.run("psql", "-h", "127.0.0.1", "-p", strconv.Itoa(c.port), "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-qAtc", sql)
+	out, err := c.run("psql", "-h", "127.0.0.1", "-p", strconv.Itoa(c.port), "-U", "postgres", "-d", dbName(url), "-v", "ON_ERROR_STOP=1", "-qAtc", sql)
 	if err != nil {
 		t.Fatalf("%s: %v: %s", sql, err, out)
 	}
@@ -430,22 +426,24 @@ func PostgresCopy(t testing.TB, url string) string {
 		t.Fatal("no PostgreSQL started")
 	}
 	dump := filepath.Join(c.dir, "..", "dump-"+randomHex(4))
-	src := url[strings.LastIndex(url, "/")+1:]
-	if i := strings.IndexByte(src, '?'); i >= 0 {
-		src = src[:i]
-	}
+	src := dbName(url)
 	port := strconv.Itoa(c.port)
 	if out, err := c.run("pg_dump", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "--format=custom", "--file", dump, src); err != nil {
 		t.Fatalf("pg_dump: %v: %s", err, out)
 	}
 	defer os.Remove(dump)
 	dst := Postgres(t)
-	name := dst[strings.LastIndex(dst, "/")+1:]
-	if i := strings.IndexByte(name, '?'); i >= 0 {
-		name = name[:i]
-	}
-	if out, err := c.run("pg_restore", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "--no-owner", "--exit-on-error", "-d", name, dump); err != nil {
+	if out, err := c.run("pg_restore", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "--no-owner", "--exit-on-error", "-d", dbName(dst), dump); err != nil {
 		t.Fatalf("pg_restore: %v: %s", err, out)
 	}
 	return dst
+}
+
+// dbName is the database a postgres:// URL names.
+func dbName(url string) string {
+	name := url[strings.LastIndex(url, "/")+1:]
+	if i := strings.IndexByte(name, '?'); i >= 0 {
+		name = name[:i]
+	}
+	return name
 }
