@@ -191,3 +191,15 @@ type Publication struct {
 func (p Publication) VersionNumber() int { return max(p.Version, 1) }
 
 func isNotFound(err error) bool { return errors.Is(err, fielddesk.ErrNotFound) }
+
+// Attempts is a backend several server instances share: it counts failed
+// login attempts for all of them, so that the limits on guessing a
+// password hold whichever instance a guess reaches.
+type Attempts interface {
+	// ReserveAttempt counts an attempt at at against every key, unless one
+	// of them has already max[i] attempts in the window[i] before at (then
+	// nothing is counted and ok is false). ForgetAttempt takes it back
+	// (the password was right, or never checked).
+	ReserveAttempt(ctx context.Context, keys []string, window []time.Duration, max []int, at time.Time) (id int64, ok bool, err error)
+	ForgetAttempt(ctx context.Context, id int64) error
+}

@@ -142,6 +142,16 @@ var migrations = []string{
 	CREATE TABLE wanted_originals (
 		hash text PRIMARY KEY
 	);`,
+
+	// 3: login attempts, counted for every instance (newsroom.Attempts).
+	`CREATE TABLE login_attempts (
+		attempt bigint NOT NULL,
+		key     text   NOT NULL,
+		at_ns   bigint NOT NULL
+	);
+	CREATE INDEX login_attempts_key ON login_attempts (key, at_ns);
+	CREATE INDEX login_attempts_attempt ON login_attempts (attempt);
+	CREATE SEQUENCE login_attempt_ids;`,
 }
 
 // ErrSchemaTooNew means the database was migrated by a newer server: this

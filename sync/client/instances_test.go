@@ -124,8 +124,9 @@ func buildServer(t *testing.T) string {
 }
 
 // Two server instances on one PostgreSQL and one object store, behind a
-// load balancer, devices spread over both through a link that cuts
-// connections at random; one instance is killed (SIGKILL) in the middle.
+// load balancer, 50 devices spread over both through a link that cuts
+// connections at random, pushing articles and uploading their photos; one
+// instance is killed (SIGKILL) in the middle.
 // The devices carry on through the other: afterwards the newsroom holds
 // every article once, each revision applied once, every photo whole and
 // matching its hash, and a device pulling from the start sees every
@@ -150,7 +151,7 @@ func TestTwoInstancesOneKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer admin.Close()
-	const correspondents, devicesEach, articlesEach = 6, 2, 2
+	const correspondents, devicesEach, articlesEach = 25, 2, 1 // 50 devices
 	for i := range correspondents {
 		if _, err := rules.New(admin).AddUser(ctx, fmt.Sprintf("pv%d", i), fielddesk.RoleCorrespondent, "laocai", password); err != nil {
 			t.Fatal(err)
@@ -224,7 +225,7 @@ func TestTwoInstancesOneKilled(t *testing.T) {
 		}()
 	}
 	// Kill one instance while the devices are at it.
-	for finished.Load() == 0 && lb.served[0].Load()+lb.served[1].Load() < 30 {
+	for finished.Load() == 0 && lb.served[0].Load()+lb.served[1].Load() < 120 {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if err := a.cmd.Process.Signal(syscall.SIGKILL); err != nil {

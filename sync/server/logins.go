@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/fielddesk/fielddesk/newsroom"
 )
 
 // Guarding the password check. A password check (argon2id) costs 19 MiB
@@ -56,6 +58,38 @@ func limiterKey(kind, value string) string {
 	return hex.EncodeToString(sum[:12])
 }
 
+// loginLimits count login attempts: in this process (limiter), or in the
+// database every instance shares (sharedLimits).
+type loginLimits interface {
+	// reserve counts an attempt against every key with its rule, unless
+	// one of them is at its limit (then nothing is counted and ok is
+	// false); forget takes the attempt back.
+	reserve(ctx context.Context, keys []string, rules []loginRule) (forget func(), ok bool, err error)
+	// size is how many keys this process remembers.
+	size() int
+}
+
+// sharedLimits keeps the attempts in the shared database: a guess counts
+// whichever instance it reaches.
+type sharedLimits struct {
+	a   newsroom.Attempts
+	now func() time.Time
+}
+
+func (l sharedLimits) reserve(ctx context.Context, keys []string, rules []loginRule) (func(), bool, error) {
+	windows, maxes := make([]time.Duration, len(rules)), make([]int, len(rules))
+	for i, r := range rules {
+		windows[i], maxes[i] = r.window, r.max
+	}
+	id, ok, err := l.a.ReserveAttempt(ctx, keys, windows, maxes, l.now())
+	if err != nil || !ok {
+		return func() {}, ok, err
+	}
+	return func() { l.a.ForgetAttempt(context.WithoutCancel(ctx), id) }, true, nil
+}
+
+func (sharedLimits) size() int { return 0 }
+
 // attempt is a login attempt counted against some keys.
 type attempt struct {
 	l    *limiter
@@ -63,9 +97,14 @@ type attempt struct {
 	at   time.Time
 }
 
-// reserve counts an attempt against every key with its rule, unless one
+func (l *limiter) reserve(ctx context.Context, keys []string, rules []loginRule) (func(), bool, error) {
+	a, ok := l.reserveNow(keys, rules)
+	return a.succeeded, ok, nil
+}
+
+// reserveNow counts an attempt against every key with its rule, unless one
 // of them is at its limit (then nothing is counted and ok is false).
-func (l *limiter) reserve(keys []string, rules []loginRule) (a attempt, ok bool) {
+func (l *limiter) reserveNow(keys []string, rules []loginRule) (a attempt, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()

@@ -4,14 +4,18 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/fielddesk/fielddesk/internal/servertest"
 	"github.com/fielddesk/fielddesk/sync/wire"
 )
 
@@ -131,7 +135,7 @@ func TestLoginLimiterMemoryIsBounded(t *testing.T) {
 	l := newLimiter()
 	rules := []loginRule{perAddress, perNameAddress, perName}
 	for i := range 3 * maxLimiterKeys {
-		l.reserve([]string{limiterKey("addr", strconv.Itoa(i)), limiterKey("name-addr", strconv.Itoa(i)), limiterKey("name", strconv.Itoa(i))}, rules)
+		l.reserveNow([]string{limiterKey("addr", strconv.Itoa(i)), limiterKey("name-addr", strconv.Itoa(i)), limiterKey("name", strconv.Itoa(i))}, rules)
 	}
 	if n := l.size(); n > maxLimiterKeys+3 {
 		t.Errorf("the limiter holds %d keys; the bound is %d", n, maxLimiterKeys)
@@ -156,4 +160,36 @@ func (e *env) metric(name string) float64 {
 	}
 	e.t.Fatalf("no %s in /metrics", name)
 	return 0
+}
+
+// Two instances on one database share the login limits: guesses spread
+// over both count together, so the sixth try of a name from one address is
+// refused whichever instance it reaches (each instance alone saw three).
+func TestLoginLimitsHoldAcrossInstances(t *testing.T) {
+	if !servertest.Shared() {
+		t.Skip("runs on PostgreSQL (FIELDDESK_TEST_BACKEND=postgres, as make test's second pass)")
+	}
+	e := newEnv(t)
+	other := e.backend.Reopen(t)
+	second := httptest.NewServer(New(other.Records, other.Photos, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	defer second.Close()
+	first := e.url
+	c := from("127.0.0.7")
+	for i := range perNameAddress.max {
+		e.url = []string{first, second.URL}[i%2]
+		if code, _ := e.loginFrom(c, "lethib", fmt.Sprintf("đoán %d", i), ""); code != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d", i, code)
+		}
+	}
+	for _, u := range []string{first, second.URL} {
+		e.url = u
+		if code, _ := e.loginFrom(c, "lethib", "mật khẩu đủ dài", ""); code != http.StatusTooManyRequests {
+			t.Errorf("the right password after %d guesses spread over two instances: %d, want 429", perNameAddress.max, code)
+		}
+	}
+	// The person from another address is not held back.
+	e.url = second.URL
+	if code, _ := e.loginFrom(from("127.0.0.8"), "lethib", "mật khẩu đủ dài", ""); code != http.StatusOK {
+		t.Errorf("the person from elsewhere: %d", code)
+	}
 }

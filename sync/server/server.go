@@ -32,7 +32,7 @@ import (
 type Server struct {
 	log    *slog.Logger
 	mux    *http.ServeMux
-	logins *limiter
+	logins loginLimits
 	checks *passwordChecks
 	hsts   bool
 	panics atomic.Int64
@@ -129,8 +129,13 @@ func (s *Server) beginUpload(ctx context.Context, user, hash string) (end func()
 // pgstore.DB), photos its photo bytes (their Blobs).
 func New(records newsroom.Backend, photos blobs.Store, log *slog.Logger) *Server {
 	storage := newStorageStats()
+	// Several instances on one database share the login limits through it.
+	var logins loginLimits = newLimiter()
+	if a, ok := records.(newsroom.Attempts); ok {
+		logins = sharedLimits{a: a, now: time.Now}
+	}
 	records = timedRecords{records, storage}
-	s := &Server{nr: newsroom.New(records), records: records, storage: storage, blobs: timedBlobs{photos, storage}, uploadLimits: blobs.DefaultLimits, log: log, mux: http.NewServeMux(), logins: newLimiter(), checks: newPasswordChecks(), stats: newMetrics(storage), bodyTimeout: BodyTimeout, publicURL: DefaultPublicURL}
+	s := &Server{nr: newsroom.New(records), records: records, storage: storage, blobs: timedBlobs{photos, storage}, uploadLimits: blobs.DefaultLimits, log: log, mux: http.NewServeMux(), logins: logins, checks: newPasswordChecks(), stats: newMetrics(storage), bodyTimeout: BodyTimeout, publicURL: DefaultPublicURL}
 	s.stats.addGauge("fielddesk_password_checks_in_flight", "Password checks running now.", func() float64 { return float64(s.checks.inFlight.Load()) })
 	s.stats.addGauge("fielddesk_password_checks_peak", "The most password checks that ran at once.", func() float64 { return float64(s.checks.peak.Load()) })
 	s.stats.addGauge("fielddesk_login_limiter_keys", "Addresses and names the login limits remember.", func() float64 { return float64(s.logins.size()) })
@@ -312,12 +317,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) (any, error) {
 			renewed = dev.ID
 		}
 	}
-	var try attempt
+	forget := func() {}
 	if renewed == "" {
 		var ok bool
-		try, ok = s.logins.reserve(
+		var err error
+		forget, ok, err = s.logins.reserve(r.Context(),
 			[]string{limiterKey("addr", addr), limiterKey("name-addr", req.User+"\x00"+addr), limiterKey("name", req.User)},
 			[]loginRule{perAddress, perNameAddress, perName})
+		if err != nil {
+			return nil, err
+		}
 		if !ok {
 			s.log.Warn("login refused", "user", req.User, "addr", addr, "reason", "too many failed logins")
 			w.Header().Set("Retry-After", "300")
@@ -325,7 +334,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) (any, error) {
 		}
 	}
 	if !s.checks.acquire(r.Context()) {
-		try.succeeded() // never checked: does not count
+		forget() // never checked: does not count
 		w.Header().Set("Retry-After", "5")
 		return nil, fail(http.StatusTooManyRequests, wire.CodeRateLimited, "the server is busy checking passwords; try again in a few seconds")
 	}
@@ -336,10 +345,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) (any, error) {
 			s.log.Warn("login failed", "user", req.User, "addr", addr, "device_name", req.DeviceName)
 			return nil, fail(http.StatusUnauthorized, wire.CodeUnauthorized, "wrong user name or password")
 		}
-		try.succeeded()
+		forget()
 		return nil, err
 	}
-	try.succeeded()
+	forget()
 	if renewed != "" {
 		// The device's old token retires with the new login.
 		if err := s.nr.RevokeDevice(r.Context(), renewed); err != nil {

@@ -30,6 +30,8 @@ type env struct {
 	t      *testing.T
 	db     newsroom.Backend
 	photos blobs.Store
+	// backend is what db and photos came from (servertest).
+	backend servertest.Backend
 	url    string
 	ops    string // the operators' listener: /metrics, /healthz
 	mut    uint64 // the last mutation of the server's own hand (decide)
@@ -54,7 +56,7 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(srv.Close)
 	ops := httptest.NewServer(api.Ops())
 	t.Cleanup(ops.Close)
-	return &env{t: t, db: db, photos: b.Photos, url: srv.URL, ops: ops.URL}
+	return &env{t: t, db: db, photos: b.Photos, backend: b, url: srv.URL, ops: ops.URL}
 }
 
 // call posts v as JSON and decodes the answer into out; it returns the status.
