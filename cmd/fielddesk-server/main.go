@@ -65,6 +65,8 @@ Every command takes --data DIR (the embedded store) or --db postgres://… and
 --photos s3://BUCKET?endpoint=URL&region=R (PostgreSQL and an S3-compatible
 bucket, credentials in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; or
 FIELDDESK_DB and FIELDDESK_PHOTOS); several servers may serve one database.
+--config FILE reads flags from a file, one "name = value" a line (# starts
+a comment; what the command line says wins).
 migrate moves a stopped embedded server's newsroom into an empty database
 and bucket; devices go on syncing without logging in again. backup copies an
 embedded store consistently while its server runs (or not); restore makes a
@@ -116,6 +118,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	desk := fs.String("desk", "", "")
 	pwFile := fs.String("password-file", "", "")
 	revokeDevices := fs.Bool("revoke-devices", false, "")
+	config := fs.String("config", "", "")
 	var pos []string
 	rest := args[1:]
 	for {
@@ -127,6 +130,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		pos = append(pos, fs.Arg(0))
 		rest = fs.Args()[1:]
+	}
+	if *config != "" {
+		if err := readConfig(fs, *config); err != nil {
+			return fail(stderr, err)
+		}
 	}
 	switch cmd {
 	case "backup", "restore":
