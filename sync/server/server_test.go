@@ -32,9 +32,9 @@ type env struct {
 	photos blobs.Store
 	// backend is what db and photos came from (servertest).
 	backend servertest.Backend
-	url    string
-	ops    string // the operators' listener: /metrics, /healthz
-	mut    uint64 // the last mutation of the server's own hand (decide)
+	url     string
+	ops     string // the operators' listener: /metrics, /healthz
+	mut     uint64 // the last mutation of the server's own hand (decide)
 }
 
 func newEnv(t *testing.T) *env {
