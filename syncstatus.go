@@ -67,6 +67,10 @@ const (
 	// SyncServerFull: the newsroom server's disk is full; nothing is lost
 	// and the app tries again.
 	SyncServerFull SyncErrorKind = "server_full"
+	// SyncServerUnavailable: the newsroom server cannot reach its
+	// database or photo storage for a moment (a restart, a fail-over);
+	// nothing is lost and the app tries again shortly.
+	SyncServerUnavailable SyncErrorKind = "server_unavailable"
 	// SyncDiskFull: this computer's disk is full.
 	SyncDiskFull SyncErrorKind = "disk_full"
 	// SyncUntrusted: the server's certificate is not trusted, or is not

@@ -276,6 +276,8 @@ func explainSync(s fielddesk.SyncStatus) string {
 		return lang.L("a Wi-Fi login page answered instead of the newsroom: open a browser and log in to the Wi-Fi.")
 	case fielddesk.SyncServerFull:
 		return lang.L("the newsroom server's disk is full: nothing is lost, FieldDesk tries again later.")
+	case fielddesk.SyncServerUnavailable:
+		return lang.L("the newsroom server cannot reach its storage for a moment: nothing is lost, FieldDesk tries again shortly.")
 	case fielddesk.SyncDiskFull:
 		return lang.L("this computer's disk is full: delete or move some files.")
 	case fielddesk.SyncUntrusted:

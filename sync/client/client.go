@@ -334,6 +334,9 @@ func errorKind(err error) fielddesk.SyncErrorKind {
 	if errors.As(err, &se) && se.Code == wire.CodeStorageFull {
 		return fielddesk.SyncServerFull
 	}
+	if errors.As(err, &se) && se.Code == wire.CodeUnavailable {
+		return fielddesk.SyncServerUnavailable
+	}
 	return ""
 }
 
