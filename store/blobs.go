@@ -178,7 +178,18 @@ func (b *Blobs) Progress(ctx context.Context, u blobs.Upload) (blobs.Progress, e
 	if err := blobs.CheckUpload(u); err != nil {
 		return blobs.Progress{}, err
 	}
-	return b.progress(b.uploadPath(u), u.Hash)
+	path := b.uploadPath(u)
+	p, err := b.progress(path, u.Hash)
+	if err != nil || p.Have == 0 {
+		return p, err
+	}
+	// The size it was started with (Write and Read, on every chunk, need
+	// only the prefix).
+	var m uploadMeta
+	if b, err := os.ReadFile(path + ".who"); err == nil && json.Unmarshal(b, &m) == nil {
+		p.Size = m.Size
+	}
+	return p, nil
 }
 
 func (b *Blobs) progress(path, hash string) (blobs.Progress, error) {
@@ -197,12 +208,7 @@ func (b *Blobs) progress(path, hash string) (blobs.Progress, error) {
 	if have > st.Size() || !blobs.ValidState(saved[8:], have) {
 		return blobs.Progress{}, nil
 	}
-	p := blobs.Progress{Have: have, State: saved[8:]}
-	var m uploadMeta
-	if b, err := os.ReadFile(path + ".who"); err == nil && json.Unmarshal(b, &m) == nil {
-		p.Size = m.Size
-	}
-	return p, nil
+	return blobs.Progress{Have: have, State: saved[8:]}, nil
 }
 
 // Write adds chunk at offset, flushes it, then the state covering it.
